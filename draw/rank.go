@@ -1,0 +1,70 @@
+package draw
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+)
+
+// Algorithm is the identifier of the draw algorithm this package implements.
+const Algorithm = "ssj-v1"
+
+// Rank is a unit's 32-byte rank; ranks compare as big-endian unsigned
+// numbers, smaller first.
+type Rank [sha256.Size]byte
+
+// String returns the rank as lower-case hex, the form the record publishes.
+func (r Rank) String() string { return hex.EncodeToString(r[:]) }
+
+// Compare returns -1, 0 or +1 as r sorts before, equal to or after s.
+func (r Rank) Compare(s Rank) int { return bytes.Compare(r[:], s[:]) }
+
+// appendLP appends lp(x): the 4-byte big-endian length of x, then x.
+func appendLP(dst, x []byte) []byte {
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(x)))
+	return append(dst, x...)
+}
+
+// Key is K = HMAC-SHA256(key = manifest hash, message = R), the secret-free
+// key from which every rank of one draw is derived (DRAW.md §3).
+type Key [sha256.Size]byte
+
+// DeriveKey computes K from the manifest hash and the randomness R.
+func DeriveKey(manifestHash, r [sha256.Size]byte) Key {
+	m := hmac.New(sha256.New, manifestHash[:])
+	m.Write(r[:])
+	var k Key
+	m.Sum(k[:0])
+	return k
+}
+
+// Ranker computes ranks under one key. It reuses its buffers, so a Ranker
+// must not be used from more than one goroutine at a time.
+type Ranker struct {
+	mac hash.Hash
+	buf []byte
+}
+
+// NewRanker returns a Ranker for key k.
+func NewRanker(k Key) *Ranker {
+	return &Ranker{mac: hmac.New(sha256.New, k[:])}
+}
+
+// Rank returns rank(purpose, parts...) =
+// HMAC-SHA256(K, lp("ssj-v1") || lp(purpose) || lp(part1) || ...).
+func (rk *Ranker) Rank(purpose string, parts ...string) Rank {
+	b := appendLP(rk.buf[:0], []byte(Algorithm))
+	b = appendLP(b, []byte(purpose))
+	for _, p := range parts {
+		b = appendLP(b, []byte(p))
+	}
+	rk.buf = b
+	rk.mac.Reset()
+	rk.mac.Write(b)
+	var r Rank
+	rk.mac.Sum(r[:0])
+	return r
+}
