@@ -48,26 +48,26 @@ type MatchSpec struct {
 	// Conflicts is the manifest's conflict list: pairs that must not meet,
 	// in addition to the interests inspectors declared in the registry
 	// (rule R19).
-	Conflicts []Conflict `json:"conflicts,omitempty"`
+	Conflicts []InspectorConflict `json:"conflicts,omitempty"`
 	// RotationMonths, when positive, excludes an inspector from a target
 	// they inspected (per History) within that many calendar months before
 	// WindowFrom.
 	RotationMonths int `json:"rotation_months,omitempty"`
 	// History lists earlier inspections, used by the rotation rule.
-	History []HistoryEntry `json:"history,omitempty"`
+	History []RotationEntry `json:"history,omitempty"`
 }
 
-// Conflict is one entry of the manifest's conflict list: inspector Cert
+// InspectorConflict is one entry of the manifest's conflict list: inspector Cert
 // must not inspect Target (rule R19).
-type Conflict struct {
+type InspectorConflict struct {
 	Target string `json:"target"`
 	Cert   string `json:"cert"`
 	Reason string `json:"reason"`
 }
 
-// HistoryEntry records that inspector Cert inspected Target on Date; only
+// RotationEntry records that inspector Cert inspected Target on Date; only
 // the UTC calendar date of Date is used.
-type HistoryEntry struct {
+type RotationEntry struct {
 	Cert   string    `json:"cert"`
 	Target string    `json:"target"`
 	Date   time.Time `json:"date"`
@@ -128,52 +128,55 @@ type Group struct {
 	// for this target; each inspector is counted once, under the first
 	// reason in ExclusionReasons order. Reasons with a zero count are left
 	// out.
-	Exclusions []ExclusionCount `json:"exclusions"`
+	Exclusions []ReasonCount `json:"exclusions"`
 	// FallbackExclusions is the same count over the fallback pool, present
 	// only when the fallback pool was consulted for this target.
-	FallbackExclusions []ExclusionCount `json:"fallback_exclusions,omitempty"`
+	FallbackExclusions []ReasonCount `json:"fallback_exclusions,omitempty"`
 }
 
-// Reason is an exclusion reason code.
-type Reason string
+// MatchReason is an exclusion reason code.
+type MatchReason string
 
-// Exclusion reasons. The first eight are eligibility reasons, counted per
-// target in Group.Exclusions; the last four only appear in a SeatError,
-// where they say why an otherwise eligible inspector could not take a
-// particular seat.
+// Exclusion reasons, in the order they are tested: an inspector failing
+// several is counted under the first. Group.Exclusions uses the eight
+// eligibility reasons (inactive ... cap); ExclDeparted applies only to
+// replacements, and the last three only appear in a SeatError, where they
+// say why an otherwise eligible inspector could not take a particular seat.
 const (
-	ReasonInactive    Reason = "inactive"    // deactivated in the registry
-	ReasonUnavailable Reason = "unavailable" // unavailable period overlaps the window
-	ReasonUnqualified Reason = "unqualified" // lacks one of the task's items
-	ReasonRegion      Reason = "region"      // jurisdiction not allowed for the pool
-	ReasonInterest    Reason = "interest"    // declared interest in the target (R19)
-	ReasonConflict    Reason = "conflict"    // on the manifest's conflict list (R19)
-	ReasonRotation    Reason = "rotation"    // inspected the target within RotationMonths
-	ReasonCap         Reason = "cap"         // already seated at Cap targets
-
-	ReasonDeparted   Reason = "departed"   // left this target's group by replacement
-	ReasonSeated     Reason = "seated"     // already holds a seat in this group
-	ReasonDepartment Reason = "department" // not of the department the seat requires
-	ReasonNotLeader  Reason = "not_leader" // not leader-eligible (leader seat)
+	ExclInactive    MatchReason = "inactive"    // deactivated in the registry
+	ExclUnavailable MatchReason = "unavailable" // unavailable period overlaps the window
+	ExclUnqualified MatchReason = "unqualified" // lacks one of the task's items
+	ExclRegion      MatchReason = "region"      // jurisdiction not allowed for the pool
+	ExclInterest    MatchReason = "interest"    // declared interest in the target (R19)
+	ExclConflict    MatchReason = "conflict"    // on the manifest's conflict list (R19)
+	ExclRotation    MatchReason = "rotation"    // inspected the target within RotationMonths
+	ExclDeparted    MatchReason = "departed"    // left this target's group by replacement (R18)
+	ExclCap         MatchReason = "cap"         // already seated at Cap targets
+	ExclSeated      MatchReason = "seated"      // already holds a seat in this group
+	ExclDepartment  MatchReason = "department"  // not of the department the seat requires
+	ExclNotLeader   MatchReason = "not_leader"  // not leader-eligible (leader seat)
 )
 
-// ExclusionReasons lists the eligibility reasons in the order they are
-// tested: an inspector failing several is counted under the first.
-var ExclusionReasons = []Reason{
-	ReasonInactive, ReasonUnavailable, ReasonUnqualified, ReasonRegion,
-	ReasonInterest, ReasonConflict, ReasonRotation, ReasonCap,
+// matchReasons is every MatchReason in test order.
+var matchReasons = [...]MatchReason{
+	ExclInactive, ExclUnavailable, ExclUnqualified, ExclRegion,
+	ExclInterest, ExclConflict, ExclRotation, ExclDeparted, ExclCap,
+	ExclSeated, ExclDepartment, ExclNotLeader,
 }
 
-// ExclusionCount is how many inspectors one reason removed.
-type ExclusionCount struct {
-	Reason Reason `json:"reason"`
-	Count  int    `json:"count"`
+// MatchReasons returns every exclusion reason in the order they are tested.
+func MatchReasons() []MatchReason { return append([]MatchReason(nil), matchReasons[:]...) }
+
+// ReasonCount is how many inspectors one reason removed.
+type ReasonCount struct {
+	Reason MatchReason `json:"reason"`
+	Count  int         `json:"count"`
 }
 
-// ErrInvalidSpec is returned (wrapped) when a MatchSpec, a target list or an
+// ErrInvalidMatch is returned (wrapped) when a MatchSpec, a target list or an
 // inspector pool cannot be matched at all (team size below 2, duplicate
 // labels, undeclared fallback pool...).
-var ErrInvalidSpec = errors.New("draw: invalid matching input")
+var ErrInvalidMatch = errors.New("draw: invalid matching input")
 
 // ErrSeatUnfilled is returned (wrapped, inside a *SeatError) when no
 // eligible inspector is left for a seat. A group is never silently smaller
@@ -192,9 +195,9 @@ type SeatError struct {
 	// could not take the seat (eligibility reasons first, then seat reasons).
 	// Fallback is nil when no fallback pool is declared.
 	HomePool     int
-	Home         []ExclusionCount
+	Home         []ReasonCount
 	FallbackPool int
-	Fallback     []ExclusionCount
+	Fallback     []ReasonCount
 }
 
 func (e *SeatError) Error() string {
@@ -211,7 +214,7 @@ func (e *SeatError) Error() string {
 // Unwrap makes errors.Is(err, ErrSeatUnfilled) true.
 func (e *SeatError) Unwrap() error { return ErrSeatUnfilled }
 
-func writeCounts(b *strings.Builder, cs []ExclusionCount) {
+func writeCounts(b *strings.Builder, cs []ReasonCount) {
 	if len(cs) == 0 {
 		return
 	}
@@ -291,9 +294,9 @@ type Replacement struct {
 // inspector not seated at that target.
 var ErrInvalidRequest = errors.New("draw: invalid replacement request")
 
-// MismatchError is the first difference VerifyMatching found between the
+// MatchDiffError is the first difference VerifyMatching found between the
 // published groups or replacements and their recomputation.
-type MismatchError struct {
+type MatchDiffError struct {
 	// Path locates the value, e.g. "groups[3].seats[1].cert" or
 	// "replacements[0].hash".
 	Path string
@@ -301,6 +304,6 @@ type MismatchError struct {
 	Got  string // published value
 }
 
-func (e *MismatchError) Error() string {
+func (e *MatchDiffError) Error() string {
 	return fmt.Sprintf("draw: matching differs at %s: recomputed %q, published %q", e.Path, e.Want, e.Got)
 }
