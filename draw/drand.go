@@ -124,6 +124,12 @@ func (c DrandChain) Verify(b DrandBeacon) ([32]byte, error) {
 	if b.Round == 0 {
 		return out, fmt.Errorf("%w: drand %s: round 0 does not exist", ErrBadBeacon, c.Name)
 	}
+	if ch, err := c.ChainHash(); err != nil {
+		return out, err
+	} else if ch != c.Hash {
+		return out, fmt.Errorf("%w: drand %s: pinned chain information hashes to %s, not the chain hash %s",
+			ErrBadBeacon, c.Name, ch, c.Hash)
+	}
 	sig, err := drandHex("signature", b.Signature, bls12381.G1SizeCompressed)
 	if err != nil {
 		return out, fmt.Errorf("%w: drand %s round %d: %v", ErrBadBeacon, c.Name, b.Round, err)
@@ -142,12 +148,6 @@ func (c DrandChain) Verify(b DrandBeacon) ([32]byte, error) {
 	}
 	if sigPt.IsIdentity() {
 		return out, fmt.Errorf("%w: drand %s round %d: signature is the identity point", ErrBadBeacon, c.Name, b.Round)
-	}
-	if ch, err := c.ChainHash(); err != nil {
-		return out, err
-	} else if ch != c.Hash {
-		return out, fmt.Errorf("%w: drand %s: pinned chain information hashes to %s, not the chain hash %s",
-			ErrBadBeacon, c.Name, ch, c.Hash)
 	}
 	pkb, err := drandHex("public key", c.PublicKey, bls12381.G2SizeCompressed)
 	if err != nil {

@@ -112,8 +112,12 @@ type Randomness struct {
 // fields of its kind are present and well-formed, and its value cannot have
 // existed at commitTime (a drand round whose time is not after commitTime,
 // or a lottery whose DrawAt is not after it, gives ErrSourceBeforeCommit).
-// A manual source is always valid: it is flagged later instead.
+// Fields that belong to another kind are refused (ErrBadSource). A manual
+// source cannot be dated, so it is accepted; DeriveRandomness flags it.
 func (s Source) Validate(commitTime time.Time) error {
+	if err := srcOnlySourceFields(s); err != nil {
+		return err
+	}
 	switch s.Kind {
 	case SourceDrand:
 		ch, err := DrandChainByName(s.Network)
@@ -243,6 +247,43 @@ func DeriveRandomness(commitTime time.Time, sources []Source, evidence []Evidenc
 	}
 	h.Sum(out.R[:0])
 	return out, nil
+}
+
+// srcOnlySourceFields refuses a declared source that sets fields of
+// another kind, so a manifest cannot be read two ways.
+func srcOnlySourceFields(s Source) error {
+	var extra []string
+	if s.Kind != SourceDrand {
+		if s.Network != "" {
+			extra = append(extra, "network")
+		}
+		if s.Round != 0 {
+			extra = append(extra, "round")
+		}
+	}
+	if s.Kind != SourceLottery {
+		if s.Lottery != "" {
+			extra = append(extra, "lottery")
+		}
+		if s.Issue != "" {
+			extra = append(extra, "issue")
+		}
+		if !s.DrawAt.IsZero() {
+			extra = append(extra, "draw_at")
+		}
+	}
+	if s.Kind != SourceParticipant {
+		if s.Participant != "" {
+			extra = append(extra, "participant")
+		}
+		if s.Commitment != "" {
+			extra = append(extra, "commitment")
+		}
+	}
+	if len(extra) > 0 {
+		return fmt.Errorf("%w: a %s source must not set %s", ErrBadSource, s.Kind, strings.Join(extra, ", "))
+	}
+	return nil
 }
 
 // srcOnlyFields refuses evidence that carries fields of another kind.

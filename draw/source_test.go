@@ -197,6 +197,7 @@ func TestDeriveRandomnessRefuses(t *testing.T) {
 		{"evidence shifted", srcCommit, sources, []Evidence{evidence[1], evidence[0], evidence[2], evidence[3]}, ErrEvidenceMismatch, "drand source carries numbers"},
 		{"unknown kind", srcCommit, with(3, Source{Kind: "dice"}), evidence, ErrBadSource, `unknown kind "dice"`},
 		{"no sources", srcCommit, nil, nil, ErrBadSource, "no randomness source"},
+		{"fields of another kind", srcCommit, with(3, Source{Kind: SourceManual, Round: 5, Issue: "1"}), evidence, ErrBadSource, "a manual source must not set round, issue"},
 		{"lottery without numbers", srcCommit, sources, withEv(1, Evidence{}), ErrBadNumbers, "no numbers"},
 	}
 	for _, c := range cases {
