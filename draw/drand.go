@@ -108,11 +108,12 @@ func DrandMessage(round uint64) [sha256.Size]byte {
 }
 
 // Verify checks a beacon against the chain, offline, and returns its
-// 32-byte randomness. It checks, in order: the round is at least 1; the
-// pinned chain information hashes to the chain hash; the
-// signature is a 48-byte compressed G1 point in the prime-order subgroup
-// and not the identity; the randomness is SHA-256 of the signature bytes;
-// and the pairing equation e(signature, g2) = e(H(m), public key) holds,
+// 32-byte randomness. It checks, in order: the scheme is
+// bls-unchained-g1-rfc9380; the round is at least 1; the pinned chain
+// information hashes to the chain hash; the signature (48 bytes) and the
+// randomness (32 bytes) are lower-case hex; the randomness is SHA-256 of
+// the signature bytes; the signature is a compressed G1 point in the
+// prime-order subgroup and not the identity; and the pairing equation e(signature, g2) = e(H(m), public key) holds,
 // where m = DrandMessage(round) and H is the RFC 9380 hash to G1
 // (expand_message_xmd with SHA-256, SSWU, random oracle) under the chain's
 // DST. Any failure gives ErrBadBeacon with the round and the reason.
