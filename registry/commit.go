@@ -1,13 +1,15 @@
 package registry
 
 import (
-	"bytes"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"strings"
+	"sync"
 
-	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/internal/merkle"
 )
 
@@ -25,59 +27,49 @@ type Commitment struct {
 
 // TargetLeaf returns the canonical leaf bytes of a target: the RFC 8785
 // canonical JSON of every field that can affect a draw. The name is not part
-// of the leaf.
+// of the leaf. The bytes are those of canon.Marshal applied to
+//
+//	struct {
+//		ID               string   `json:"id"`
+//		Kind             Kind     `json:"kind"`
+//		Jurisdiction     string   `json:"jurisdiction"`
+//		Industry         string   `json:"industry"`
+//		CreditClass      string   `json:"credit_class"`
+//		Abnormal         bool     `json:"abnormal"`
+//		SeriousViolation bool     `json:"serious_violation"`
+//		Complaints       int      `json:"complaints"`
+//		Status           Status   `json:"status"`
+//		Departments      []string `json:"departments"` // nil written as []
+//	}
+//
+// for example
+//
+//	{"abnormal":false,"complaints":0,"credit_class":"A","departments":["治安"],"id":"914403001922038216","industry":"旅馆业","jurisdiction":"440103","kind":"entity","serious_violation":false,"status":"active"}
+//
+// The only error is a complaint count beyond ±2^53.
 func TargetLeaf(t Target) ([]byte, error) {
-	deps := t.Departments
-	if deps == nil {
-		deps = []string{}
-	}
-	return canon.Marshal(struct {
-		ID               string   `json:"id"`
-		Kind             Kind     `json:"kind"`
-		Jurisdiction     string   `json:"jurisdiction"`
-		Industry         string   `json:"industry"`
-		CreditClass      string   `json:"credit_class"`
-		Abnormal         bool     `json:"abnormal"`
-		SeriousViolation bool     `json:"serious_violation"`
-		Complaints       int      `json:"complaints"`
-		Status           Status   `json:"status"`
-		Departments      []string `json:"departments"`
-	}{t.ID, t.Kind, t.Jurisdiction, t.Industry, t.CreditClass, t.Abnormal,
-		t.SeriousViolation, t.Complaints, t.Status, deps})
+	return AppendTargetLeaf(nil, &t)
 }
 
 // InspectorLeaf returns the canonical leaf bytes of an inspector: the RFC
 // 8785 canonical JSON of every field that can affect a draw. The name is not
-// part of the leaf; times are written in UTC with RFC 3339 precision.
+// part of the leaf; times are written in UTC with RFC 3339 precision
+// (nanoseconds when present). The bytes are those of canon.Marshal applied
+// to
+//
+//	struct {
+//		Cert           string     `json:"cert"`
+//		Department     string     `json:"department"`
+//		Unit           string     `json:"unit"`
+//		Jurisdiction   string     `json:"jurisdiction"`
+//		Qualifications []string   `json:"qualifications"` // nil written as []
+//		LeaderEligible bool       `json:"leader_eligible"`
+//		Unavailable    []struct{ From, Reason, To string } // keys from, reason, to
+//		Interests      []Interest `json:"interests"`      // nil written as []
+//		Active         bool       `json:"active"`
+//	}
 func InspectorLeaf(in Inspector) ([]byte, error) {
-	type period struct {
-		From   string `json:"from"`
-		To     string `json:"to"`
-		Reason string `json:"reason"`
-	}
-	ps := make([]period, len(in.Unavailable))
-	for i, p := range in.Unavailable {
-		ps[i] = period{p.From.UTC().Format(timeLayout), p.To.UTC().Format(timeLayout), p.Reason}
-	}
-	quals := in.Qualifications
-	if quals == nil {
-		quals = []string{}
-	}
-	ints := in.Interests
-	if ints == nil {
-		ints = []Interest{}
-	}
-	return canon.Marshal(struct {
-		Cert           string     `json:"cert"`
-		Department     string     `json:"department"`
-		Unit           string     `json:"unit"`
-		Jurisdiction   string     `json:"jurisdiction"`
-		Qualifications []string   `json:"qualifications"`
-		LeaderEligible bool       `json:"leader_eligible"`
-		Unavailable    []period   `json:"unavailable"`
-		Interests      []Interest `json:"interests"`
-		Active         bool       `json:"active"`
-	}{in.Cert, in.Department, in.Unit, in.Jurisdiction, quals, in.LeaderEligible, ps, ints, in.Active})
+	return AppendInspectorLeaf(nil, &in)
 }
 
 // timeLayout is RFC 3339 with nanoseconds when present, always in UTC.
@@ -89,24 +81,54 @@ type leafSet struct {
 	hashes []merkle.Hash
 }
 
-func buildLeafSet[T any](units []T, label func(T) string, leaf func(T) ([]byte, error)) (leafSet, error) {
-	idx := make([]int, len(units))
+// buildLeafSet sorts the units by label (strings compare as bytes), rejects
+// duplicates and hashes every leaf, using all processors for the hashing.
+// The result does not depend on the input order or on the number of
+// processors.
+func buildLeafSet[T any](units []T, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (leafSet, error) {
+	n := len(units)
+	idx := make([]int32, n)
 	for i := range idx {
-		idx[i] = i
+		idx[i] = int32(i)
 	}
-	slices.SortFunc(idx, func(a, b int) int { return bytes.Compare([]byte(label(units[a])), []byte(label(units[b]))) })
-	ls := leafSet{labels: make([]string, len(units)), hashes: make([]merkle.Hash, len(units))}
+	cmpIdx := func(a, b int32) int { return strings.Compare(label(&units[a]), label(&units[b])) }
+	if !slices.IsSortedFunc(idx, cmpIdx) {
+		slices.SortFunc(idx, cmpIdx)
+	}
+	ls := leafSet{labels: make([]string, n), hashes: make([]merkle.Hash, n)}
 	for k, i := range idx {
-		l := label(units[i])
+		l := label(&units[i])
 		if k > 0 && ls.labels[k-1] == l {
 			return leafSet{}, fmt.Errorf("registry: commit: %w %q", ErrDuplicateID, l)
 		}
-		b, err := leaf(units[i])
-		if err != nil {
-			return leafSet{}, fmt.Errorf("registry: commit: unit %q: %w", l, err)
-		}
 		ls.labels[k] = l
-		ls.hashes[k] = merkle.LeafHash(b)
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if n < 4096 {
+		workers = 1
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Go(func() {
+			buf := make([]byte, 0, 512)
+			for k := lo; k < hi; k++ {
+				var err error
+				buf, err = leaf(append(buf[:0], 0), &units[idx[k]])
+				if err != nil {
+					errs[w] = fmt.Errorf("registry: commit: unit %q: %w", ls.labels[k], err)
+					return
+				}
+				ls.hashes[k] = sha256.Sum256(buf) // RFC 6962: SHA-256(0x00 || leaf)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return leafSet{}, err
+		}
 	}
 	return ls, nil
 }
@@ -116,11 +138,14 @@ func (ls leafSet) commitment() Commitment {
 	return Commitment{Count: len(ls.hashes), Root: hex.EncodeToString(r[:])}
 }
 
+func targetLabel(t *Target) string       { return t.ID }
+func inspectorLabel(i *Inspector) string { return i.Cert }
+
 // CommitTargets returns the commitment to a pool of targets. The order of
 // the slice does not matter; duplicate IDs are an error wrapping
 // ErrDuplicateID.
 func CommitTargets(ts []Target) (Commitment, error) {
-	ls, err := buildLeafSet(ts, func(t Target) string { return t.ID }, TargetLeaf)
+	ls, err := buildLeafSet(ts, targetLabel, AppendTargetLeaf)
 	if err != nil {
 		return Commitment{}, err
 	}
@@ -131,7 +156,7 @@ func CommitTargets(ts []Target) (Commitment, error) {
 // certificate-number byte order; duplicate certificate numbers are an error
 // wrapping ErrDuplicateID.
 func CommitInspectors(ins []Inspector) (Commitment, error) {
-	ls, err := buildLeafSet(ins, func(i Inspector) string { return i.Cert }, InspectorLeaf)
+	ls, err := buildLeafSet(ins, inspectorLabel, AppendInspectorLeaf)
 	if err != nil {
 		return Commitment{}, err
 	}

@@ -1,0 +1,417 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// ImportOptions configure ReadCSV, ReadXLSX and Read.
+type ImportOptions struct {
+	// File is the name used in error messages (RowError.File). Optional.
+	File string
+	// Config holds the credit class set used for validation.
+	Config Config
+	// Pool forces the pool; empty means detect it from the header row
+	// (an id/统一社会信用代码 column means targets, cert/执法证号 inspectors).
+	Pool PoolKind
+	// Partial returns the rows that passed together with the RowErrors of
+	// those that did not. By default import is all-or-nothing: any problem
+	// returns no rows.
+	Partial bool
+	// Sheet is the XLSX worksheet to read; empty means the first sheet.
+	Sheet string
+}
+
+// Table is the result of an import: one pool's rows, in file order.
+type Table struct {
+	Pool       PoolKind
+	Targets    []Target    // set when Pool is PoolTargets
+	Inspectors []Inspector // set when Pool is PoolInspectors
+	// Rows[i] is the file row number of the i-th imported unit.
+	Rows []int
+}
+
+// Len returns the number of units in the table.
+func (t *Table) Len() int {
+	if t.Pool == PoolInspectors {
+		return len(t.Inspectors)
+	}
+	return len(t.Targets)
+}
+
+// Commit returns the commitment to the table's pool.
+func (t *Table) Commit() (Commitment, error) {
+	if t.Pool == PoolInspectors {
+		return CommitInspectors(t.Inspectors)
+	}
+	return CommitTargets(t.Targets)
+}
+
+// Prove returns the inclusion proof of the unit with the given ID or
+// certificate number in the table's committed pool.
+func (t *Table) Prove(id string) (Proof, error) {
+	if t.Pool == PoolInspectors {
+		return ProveInspector(t.Inspectors, id)
+	}
+	return ProveTarget(t.Targets, id)
+}
+
+// rowSource yields the rows of a sheet: the 1-based row number and the
+// cells. It returns io.EOF at the end.
+type rowSource interface {
+	next() (int, []string, error)
+}
+
+// headerSearchRows is how many leading rows may precede the header row
+// (agency sheets often start with a title row such as "某区检查对象名录").
+const headerSearchRows = 10
+
+func badHeader(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadHeader, fmt.Sprintf(format, a...))
+}
+
+// importRows reads a whole table from src.
+func importRows(src rowSource, opt ImportOptions) (*Table, error) {
+	var errs RowErrors
+	fileErr := func(row int, err error) error {
+		errs = append(errs, &RowError{File: opt.File, Row: row, Err: err})
+		return errs
+	}
+	// Find the header row.
+	var header []string
+	headerRow := 0
+	for tries := 0; tries < headerSearchRows; tries++ {
+		row, cells, err := src.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fileErr(row, err)
+		}
+		if p := detectPool(cells); p != "" {
+			if opt.Pool != "" && p != opt.Pool {
+				return nil, fileErr(row, badHeader("header is that of %s, want %s", p, opt.Pool))
+			}
+			opt.Pool = p
+			header, headerRow = cells, row
+			break
+		}
+	}
+	if headerRow == 0 {
+		return nil, fileErr(1, badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows))
+	}
+	hm := mapHeader(opt.Pool, header, func(col, val string, err error) {
+		errs = append(errs, &RowError{File: opt.File, Row: headerRow, Column: col, Value: val, Err: err})
+	})
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	tab := &Table{Pool: opt.Pool}
+	var bad []bool // bad[i]: unit i has a problem
+	for {
+		row, cells, err := src.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fileErr(row, err)
+		}
+		if blank(cells) {
+			continue
+		}
+		n := len(errs)
+		var id string
+		emit := func(col, val string, err error) {
+			errs = append(errs, &RowError{File: opt.File, Row: row, ID: id, Column: col, Value: val, Err: err})
+		}
+		if opt.Pool == PoolTargets {
+			t := parseTargetRow(&hm, cells, hm.emitter(targetCols, emit))
+			id = t.ID
+			opt.Config.checkTarget(&t, hm.emitter(targetCols, emit))
+			tab.Targets = append(tab.Targets, t)
+		} else {
+			in := parseInspectorRow(&hm, cells, hm.emitter(inspectorCols, emit))
+			id = in.Cert
+			opt.Config.checkInspector(&in, hm.emitter(inspectorCols, emit))
+			tab.Inspectors = append(tab.Inspectors, in)
+		}
+		for _, e := range errs[n:] {
+			e.ID = id
+		}
+		tab.Rows = append(tab.Rows, row)
+		bad = append(bad, len(errs) > n)
+	}
+	// Uniqueness of the ID column over the whole file (R6, R15).
+	label := func(i int) string { return tab.Targets[i].ID }
+	idCol := hm.names[tID]
+	if opt.Pool == PoolInspectors {
+		label = func(i int) string { return tab.Inspectors[i].Cert }
+		idCol = hm.names[iCert]
+	}
+	for _, d := range duplicates(len(tab.Rows), label) {
+		l := label(d[1])
+		errs = append(errs, &RowError{File: opt.File, Row: tab.Rows[d[1]], ID: l, Column: idCol, Value: l,
+			Err: fmt.Errorf("%w: first at row %d", ErrDuplicateID, tab.Rows[d[0]])})
+		bad[d[1]] = true
+	}
+	err := sortedErrors(errs)
+	if err == nil {
+		return tab, nil
+	}
+	if !opt.Partial {
+		return nil, err
+	}
+	keep := 0
+	for i := range tab.Rows {
+		if bad[i] {
+			continue
+		}
+		tab.Rows[keep] = tab.Rows[i]
+		if opt.Pool == PoolTargets {
+			tab.Targets[keep] = tab.Targets[i]
+		} else {
+			tab.Inspectors[keep] = tab.Inspectors[i]
+		}
+		keep++
+	}
+	tab.Rows = tab.Rows[:keep]
+	if opt.Pool == PoolTargets {
+		tab.Targets = tab.Targets[:keep]
+	} else {
+		tab.Inspectors = tab.Inspectors[:keep]
+	}
+	return tab, err
+}
+
+// emitter translates the English field names used by the checks into the
+// header text of the file.
+func (hm *headerMap) emitter(cs []column, emit emitFunc) emitFunc {
+	return func(col, val string, err error) {
+		for i, c := range cs {
+			if c.name == col {
+				col = hm.names[i]
+				break
+			}
+		}
+		emit(col, val, err)
+	}
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func parseTargetRow(hm *headerMap, cells []string, emit emitFunc) Target {
+	t := Target{
+		ID:           hm.cell(cells, tID),
+		Name:         hm.cell(cells, tName),
+		Kind:         parseKind(hm.cell(cells, tKind)),
+		Jurisdiction: hm.cell(cells, tJurisdiction),
+		Industry:     hm.cell(cells, tIndustry),
+		CreditClass:  strings.ToUpper(hm.cell(cells, tCreditClass)),
+		Status:       parseStatus(hm.cell(cells, tStatus)),
+		Departments:  splitList(hm.cell(cells, tDepartments)),
+	}
+	if t.Kind.NeedsUSCC() {
+		t.ID = strings.ToUpper(t.ID)
+	}
+	t.Abnormal = parseFlag(hm, cells, tAbnormal, colAbnormal, emit)
+	t.SeriousViolation = parseFlag(hm, cells, tSerious, colSeriousViolation, emit)
+	if s := hm.cell(cells, tComplaints); s != "" {
+		n, err := parseCount(s)
+		if err != nil {
+			emit(colComplaints, s, err)
+		}
+		t.Complaints = n
+	}
+	return t
+}
+
+// parseFlag reads an optional boolean cell; empty is false.
+func parseFlag(hm *headerMap, cells []string, col int, name string, emit emitFunc) bool {
+	s := hm.cell(cells, col)
+	if s == "" {
+		return false
+	}
+	b, ok := parseBool(s)
+	if !ok {
+		emit(name, s, fmt.Errorf("%w: want true/false or 是/否", ErrBadValue))
+	}
+	return b
+}
+
+// activeNames are the spellings of the inspector's on-duty state besides
+// the booleans.
+var activeNames = map[string]bool{
+	"active": true, "在岗": true, "在职": true, "正常": true,
+	"inactive": false, "离岗": false, "离职": false, "调离": false, "停职": false, "注销": false, "退休": false,
+}
+
+func parseInspectorRow(hm *headerMap, cells []string, emit emitFunc) Inspector {
+	in := Inspector{
+		Cert:           hm.cell(cells, iCert),
+		Name:           hm.cell(cells, iName),
+		Department:     hm.cell(cells, iDepartment),
+		Unit:           hm.cell(cells, iUnit),
+		Jurisdiction:   hm.cell(cells, iJurisdiction),
+		Qualifications: splitList(hm.cell(cells, iQualifications)),
+		Active:         true,
+	}
+	in.LeaderEligible = parseFlag(hm, cells, iLeader, colLeaderEligible, emit)
+	if s := hm.cell(cells, iActive); s != "" {
+		b, ok := parseBool(s)
+		if !ok {
+			b, ok = activeNames[strings.ToLower(s)]
+		}
+		if !ok {
+			emit(colActive, s, fmt.Errorf("%w: want true/false, 是/否 or 在岗/离岗", ErrBadValue))
+		}
+		in.Active = b
+	}
+	for _, s := range splitList(hm.cell(cells, iUnavailable)) {
+		p, err := parsePeriod(s)
+		if err != nil {
+			emit(colUnavailable, s, err)
+			continue
+		}
+		in.Unavailable = append(in.Unavailable, p)
+	}
+	for _, s := range splitList(hm.cell(cells, iInterests)) {
+		it, err := parseInterest(s)
+		if err != nil {
+			emit(colInterests, s, err)
+			continue
+		}
+		in.Interests = append(in.Interests, it)
+	}
+	return in
+}
+
+// utf8BOM is the byte-order mark Excel writes at the start of "CSV UTF-8".
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// DecodeText returns data as UTF-8: a leading UTF-8 BOM is removed; data
+// that is valid UTF-8 is returned as is; anything else is decoded as
+// GB18030 (a superset of GBK and GB2312, which Excel on Chinese Windows
+// writes for "CSV (逗号分隔)"). Decoding fails only on bytes that are not
+// GB18030 either.
+func DecodeText(data []byte) ([]byte, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if utf8.Valid(data) {
+		return data, nil
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: neither UTF-8 nor GB18030: %v", ErrBadFile, err)
+	}
+	return out, nil
+}
+
+// csvSource reads rows from encoding/csv; the row number is the line on
+// which the record starts.
+type csvSource struct {
+	r *csv.Reader
+}
+
+func (s *csvSource) next() (int, []string, error) {
+	rec, err := s.r.Read()
+	if err != nil {
+		if err == io.EOF {
+			return 0, nil, io.EOF
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return pe.StartLine, nil, fmt.Errorf("%w: CSV syntax: %v", ErrBadFile, pe.Err)
+		}
+		return 0, nil, fmt.Errorf("%w: %v", ErrBadFile, err)
+	}
+	line, _ := s.r.FieldPos(0)
+	return line, rec, nil
+}
+
+// ReadCSV imports one pool from CSV. It reads r to the end; see DecodeCSV
+// for the format.
+func ReadCSV(r io.Reader, opt ImportOptions) (*Table, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
+	}
+	return DecodeCSV(data, opt)
+}
+
+// DecodeCSV imports one pool from CSV bytes.
+//
+// Encoding: UTF-8 with or without BOM, or GB18030/GBK (see DecodeText).
+// Fields are separated by commas and quoted as in RFC 4180. Up to ten rows
+// (a title, blank rows) may precede the header row.
+//
+// Headers: English (TargetColumns, InspectorColumns) or Chinese, in any
+// order; unknown columns are ignored. Target headers: id 统一社会信用代码,
+// name 名称, kind 类型, jurisdiction 辖区, industry 行业, credit_class
+// 信用风险分类, abnormal 经营异常名录, serious_violation 严重违法失信,
+// complaints 投诉数, status 状态, departments 监管部门. Inspector headers: cert
+// 执法证号, name 姓名, department 部门, unit 单位, jurisdiction 辖区,
+// qualifications 执法资格, leader_eligible 可任组长, unavailable 不可用时段,
+// interests 利害关系, active 在岗. Columns kind, abnormal,
+// serious_violation, complaints, qualifications, leader_eligible,
+// unavailable, interests and active may be absent.
+//
+// Cells (surrounding space is trimmed):
+//   - kind: entity, individual, product, project, behaviour, or 市场主体/企业,
+//     个体工商户, 产品, 项目, 行为; empty means entity. Entities and individual
+//     businesses are identified by their 统一社会信用代码 (upper-cased on
+//     import and checked with ValidateUSCC).
+//   - status: active, deregistered, revoked, moved_out, closed, or
+//     存续/在业/开业, 注销, 吊销, 迁出, 关闭/停业/歇业.
+//   - booleans: true/false, yes/no, y/n, 1/0, 是/否, 有/无; empty is false.
+//     active also accepts 在岗/在职 and 离岗/离职/调离/停职/退休; empty is true.
+//   - complaints: a non-negative integer; empty is 0.
+//   - credit_class: one letter of the configured class set (upper-cased).
+//   - lists (departments, qualifications, unavailable, interests): items
+//     separated by ';' or '；'; empty items are dropped.
+//   - unavailable item: FROM/TO followed by an optional space and reason,
+//     e.g. "2026-03-01T00:00:00+08:00/2026-03-15T00:00:00+08:00 annual leave";
+//     FROM and TO are RFC 3339 instants, the period is [FROM, TO). A bare
+//     date such as 2026-03-01/2026-03-14 is read in China time (UTC+8) and
+//     includes both days.
+//   - interests item: TARGETID:relation, relation one of kin, former_employer,
+//     shareholding, other, or 近亲属/亲属, 曾任职/原单位, 持股/股东, 其他;
+//     e.g. "91440103MA59XXXX1X:kin".
+//
+// Every problem of every row is reported in a RowErrors value; by default
+// no rows are returned then (see ImportOptions.Partial).
+func DecodeCSV(data []byte, opt ImportOptions) (*Table, error) {
+	text, err := DecodeText(data)
+	if err != nil {
+		return nil, RowErrors{{File: opt.File, Err: err}}
+	}
+	cr := csv.NewReader(bytes.NewReader(text))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return importRows(&csvSource{r: cr}, opt)
+}
+
+// Read imports one pool from CSV or XLSX, telling them apart by content
+// (an XLSX file is a ZIP archive starting with "PK\x03\x04").
+func Read(r io.Reader, opt ImportOptions) (*Table, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
+	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return ReadXLSX(bytes.NewReader(data), opt)
+	}
+	return DecodeCSV(data, opt)
+}
