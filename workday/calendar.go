@@ -129,6 +129,7 @@ func newRickar(off, work map[Date]string) *cal.BusinessCalendar {
 	bc := cal.NewBusinessCalendar()
 	bc.Name = "CN"
 	bc.Description = "China, State Council holiday notices"
+	bc.Cacheable = true
 	dates := make([]Date, 0, len(off))
 	for d := range off {
 		dates = append(dates, d)
