@@ -1,0 +1,328 @@
+package publish
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/shuangsuiji/ssj/internal/canon"
+)
+
+// ErrSignature is returned (wrapped) when a correction is unsigned, signed
+// by an unknown key, by a key that is not the executing unit's principal
+// head's, or the signature does not verify (rule R27).
+var ErrSignature = errors.New("publish: correction signature refused")
+
+// Signer signs corrections. Ed25519Signer is the built-in implementation;
+// an SM2 signer (GB/T 32918) can be added by implementing this interface.
+type Signer interface {
+	// Algorithm names the scheme, e.g. "ed25519".
+	Algorithm() string
+	// KeyID identifies the public key a Verifier needs.
+	KeyID() string
+	// Sign returns the signature over msg.
+	Sign(msg []byte) ([]byte, error)
+}
+
+// Verifier checks signatures of one algorithm.
+type Verifier interface {
+	Algorithm() string
+	// Verify returns nil when sig is a valid signature of msg under publicKey.
+	Verify(publicKey, msg, sig []byte) error
+}
+
+// Authority decides whether a signed correction may change a result of the
+// given executing unit. Keyring is the built-in implementation.
+type Authority interface {
+	Authorize(sc SignedCorrection, unit string) error
+}
+
+// Role names the capacity a key is held in. Only RolePrincipalHead may sign
+// corrections (rule R27: 任务执行单位主要负责人签字确认).
+type Role string
+
+// Roles.
+const (
+	RolePrincipalHead Role = "principal_head" // 主要负责人
+)
+
+// Ed25519 is the algorithm name of the built-in signer.
+const Ed25519 = "ed25519"
+
+// Ed25519Signer signs with an Ed25519 private key.
+type Ed25519Signer struct {
+	key ed25519.PrivateKey
+	id  string
+}
+
+// NewEd25519Signer wraps a private key.
+func NewEd25519Signer(key ed25519.PrivateKey) (*Ed25519Signer, error) {
+	if len(key) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("%w: ed25519 private key has %d bytes, want %d", ErrSignature, len(key), ed25519.PrivateKeySize)
+	}
+	return &Ed25519Signer{key: key, id: KeyIDOf(Ed25519, key.Public().(ed25519.PublicKey))}, nil
+}
+
+// Algorithm returns "ed25519".
+func (s *Ed25519Signer) Algorithm() string { return Ed25519 }
+
+// KeyID returns the key's ID (see KeyIDOf).
+func (s *Ed25519Signer) KeyID() string { return s.id }
+
+// Sign signs msg.
+func (s *Ed25519Signer) Sign(msg []byte) ([]byte, error) { return ed25519.Sign(s.key, msg), nil }
+
+// Ed25519Verifier verifies Ed25519 signatures.
+type Ed25519Verifier struct{}
+
+// Algorithm returns "ed25519".
+func (Ed25519Verifier) Algorithm() string { return Ed25519 }
+
+// Verify checks sig over msg under an Ed25519 public key.
+func (Ed25519Verifier) Verify(pub, msg, sig []byte) error {
+	if len(pub) != ed25519.PublicKeySize {
+		return fmt.Errorf("%w: ed25519 public key has %d bytes", ErrSignature, len(pub))
+	}
+	if !ed25519.Verify(ed25519.PublicKey(pub), msg, sig) {
+		return fmt.Errorf("%w: ed25519 signature does not verify", ErrSignature)
+	}
+	return nil
+}
+
+// KeyIDOf is the ID of a public key: the algorithm, a colon and the first 16
+// hex digits of SHA-256 over the public key bytes.
+func KeyIDOf(alg string, pub []byte) string {
+	sum := sha256.Sum256(pub)
+	return alg + ":" + hex.EncodeToString(sum[:8])
+}
+
+// PublicKey is a keyring entry: whose key it is and in which capacity.
+type PublicKey struct {
+	KeyID     string `json:"key_id"`
+	Algorithm string `json:"algorithm"`
+	Unit      string `json:"unit"`
+	Holder    string `json:"holder"`
+	Role      Role   `json:"role"`
+	// Key is the public key, base64 (standard encoding).
+	Key string `json:"key"`
+}
+
+// PrivateKey is the key file `ssj publish keygen` writes: the public entry
+// plus the Ed25519 seed (base64). Keep it off shared disks.
+type PrivateKey struct {
+	PublicKey
+	Seed string `json:"seed"`
+}
+
+// GenerateEd25519 makes a principal head's key pair from 32 bytes of
+// randomness read from rand (pass crypto/rand.Reader).
+func GenerateEd25519(rand io.Reader, unit, holder string) (PrivateKey, error) {
+	if strings.TrimSpace(unit) == "" || strings.TrimSpace(holder) == "" {
+		return PrivateKey{}, fmt.Errorf("%w: key needs a unit and a holder", ErrSignature)
+	}
+	seed := make([]byte, ed25519.SeedSize)
+	if _, err := io.ReadFull(rand, seed); err != nil {
+		return PrivateKey{}, fmt.Errorf("publish: reading key randomness: %w", err)
+	}
+	pub := ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey)
+	return PrivateKey{
+		PublicKey: PublicKey{KeyID: KeyIDOf(Ed25519, pub), Algorithm: Ed25519, Unit: unit, Holder: holder,
+			Role: RolePrincipalHead, Key: base64.StdEncoding.EncodeToString(pub)},
+		Seed: base64.StdEncoding.EncodeToString(seed),
+	}, nil
+}
+
+// Signer returns the signer for an Ed25519 key file.
+func (k PrivateKey) Signer() (*Ed25519Signer, error) {
+	if k.Algorithm != Ed25519 {
+		return nil, fmt.Errorf("%w: key %s: algorithm %q, only %q is built in", ErrSignature, k.KeyID, k.Algorithm, Ed25519)
+	}
+	seed, err := base64.StdEncoding.DecodeString(k.Seed)
+	if err != nil || len(seed) != ed25519.SeedSize {
+		return nil, fmt.Errorf("%w: key %s: seed is not %d bytes of base64", ErrSignature, k.KeyID, ed25519.SeedSize)
+	}
+	s, err := NewEd25519Signer(ed25519.NewKeyFromSeed(seed))
+	if err != nil {
+		return nil, err
+	}
+	if s.KeyID() != k.KeyID {
+		return nil, fmt.Errorf("%w: key file says key_id %s, the seed gives %s", ErrSignature, k.KeyID, s.KeyID())
+	}
+	return s, nil
+}
+
+// Keyring holds the public keys of the units' principal heads and verifies
+// corrections against them. Verifiers lists extra algorithms (e.g. SM2);
+// Ed25519 is always available.
+type Keyring struct {
+	Keys      []PublicKey `json:"keys"`
+	Verifiers []Verifier  `json:"-"`
+}
+
+// Authorize checks that sc is signed by the principal head of unit with a
+// key in the keyring, and that the signature verifies over the canonical
+// correction bytes.
+func (k Keyring) Authorize(sc SignedCorrection, unit string) error {
+	if sc.Signature == "" || sc.KeyID == "" {
+		return fmt.Errorf("%w: correction of %s is not signed", ErrSignature, sc.ResultID)
+	}
+	var key *PublicKey
+	for i := range k.Keys {
+		if k.Keys[i].KeyID == sc.KeyID {
+			key = &k.Keys[i]
+			break
+		}
+	}
+	if key == nil {
+		return fmt.Errorf("%w: correction of %s: key %s is not in the keyring", ErrSignature, sc.ResultID, sc.KeyID)
+	}
+	if key.Unit != unit {
+		return fmt.Errorf("%w: correction of %s: key %s belongs to unit %q, the result's executing unit is %q", ErrSignature, sc.ResultID, sc.KeyID, key.Unit, unit)
+	}
+	if key.Role != RolePrincipalHead {
+		return fmt.Errorf("%w: correction of %s: key %s is held as %q, not as the principal head", ErrSignature, sc.ResultID, sc.KeyID, key.Role)
+	}
+	if key.Algorithm != sc.Algorithm {
+		return fmt.Errorf("%w: correction of %s: signed with %q, key %s is %q", ErrSignature, sc.ResultID, sc.Algorithm, sc.KeyID, key.Algorithm)
+	}
+	var v Verifier = Ed25519Verifier{}
+	if sc.Algorithm != Ed25519 {
+		v = nil
+		for _, x := range k.Verifiers {
+			if x.Algorithm() == sc.Algorithm {
+				v = x
+			}
+		}
+		if v == nil {
+			return fmt.Errorf("%w: correction of %s: no verifier for algorithm %q", ErrSignature, sc.ResultID, sc.Algorithm)
+		}
+	}
+	pub, err := base64.StdEncoding.DecodeString(key.Key)
+	if err != nil {
+		return fmt.Errorf("%w: key %s: public key is not base64: %v", ErrSignature, key.KeyID, err)
+	}
+	sig, err := base64.StdEncoding.DecodeString(sc.Signature)
+	if err != nil {
+		return fmt.Errorf("%w: correction of %s: signature is not base64: %v", ErrSignature, sc.ResultID, err)
+	}
+	msg, err := sc.Correction.SigningBytes()
+	if err != nil {
+		return err
+	}
+	if err := v.Verify(pub, msg, sig); err != nil {
+		return fmt.Errorf("correction of %s, key %s (%s): %w", sc.ResultID, key.KeyID, key.Holder, err)
+	}
+	if sc.Signer != key.Holder {
+		return fmt.Errorf("%w: correction of %s names signer %q, key %s is held by %q", ErrSignature, sc.ResultID, sc.Signer, sc.KeyID, key.Holder)
+	}
+	return nil
+}
+
+// Correction changes a published result (rule R27). It names the version it
+// corrects by number and hash, so a correction cannot be replayed against a
+// later version.
+type Correction struct {
+	ResultID    string `json:"result_id"`
+	BaseVersion int    `json:"base_version"`
+	BaseHash    string `json:"base_hash"`
+	// Result is the corrected result in full.
+	Result Result `json:"result"`
+	Reason string `json:"reason"`
+	// Origin is "self" for a correction the unit found itself, or
+	// "objection:ID" when it comes from a review (rule R28).
+	Origin string `json:"origin"`
+	// Signer is the principal head who signs (签字确认).
+	Signer   string    `json:"signer"`
+	SignedAt time.Time `json:"signed_at"`
+}
+
+// SigningContext prefixes the signed bytes so a correction signature cannot
+// be taken for a signature over anything else.
+const SigningContext = "ssj-correction/1\n"
+
+// SigningBytes are the bytes a principal head signs: SigningContext followed
+// by the RFC 8785 canonical JSON of the correction.
+func (c Correction) SigningBytes() ([]byte, error) {
+	b, err := canon.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("publish: correction of %s: %w", c.ResultID, err)
+	}
+	return append([]byte(SigningContext), b...), nil
+}
+
+// SignedCorrection is a correction with its signature.
+type SignedCorrection struct {
+	Correction
+	Algorithm string `json:"algorithm"`
+	KeyID     string `json:"key_id"`
+	// Signature is base64 (standard encoding).
+	Signature string `json:"signature"`
+}
+
+// Sign signs c with s.
+func Sign(c Correction, s Signer) (SignedCorrection, error) {
+	msg, err := c.SigningBytes()
+	if err != nil {
+		return SignedCorrection{}, err
+	}
+	sig, err := s.Sign(msg)
+	if err != nil {
+		return SignedCorrection{}, fmt.Errorf("publish: signing correction of %s: %w", c.ResultID, err)
+	}
+	return SignedCorrection{Correction: c, Algorithm: s.Algorithm(), KeyID: s.KeyID(),
+		Signature: base64.StdEncoding.EncodeToString(sig)}, nil
+}
+
+// DecodeCorrection reads one signed correction strictly (unknown fields
+// refused). It does not verify the signature; Book.Correct does.
+func DecodeCorrection(r io.Reader) (SignedCorrection, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxResultsBytes))
+	if err != nil {
+		return SignedCorrection{}, fmt.Errorf("publish: reading correction: %w", err)
+	}
+	var sc SignedCorrection
+	if err := strictUnmarshal(data, &sc); err != nil {
+		return SignedCorrection{}, fmt.Errorf("%w: correction: %v", ErrResult, err)
+	}
+	if sc.ResultID == "" {
+		return SignedCorrection{}, fmt.Errorf("%w: correction: result_id is empty", ErrResult)
+	}
+	return sc, nil
+}
+
+// DecodeKeyring reads a keyring JSON document {"keys":[...]} strictly.
+func DecodeKeyring(r io.Reader) (Keyring, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxResultsBytes))
+	if err != nil {
+		return Keyring{}, fmt.Errorf("publish: reading keyring: %w", err)
+	}
+	var k Keyring
+	if err := strictUnmarshal(data, &k); err != nil {
+		return Keyring{}, fmt.Errorf("%w: keyring: %v", ErrSignature, err)
+	}
+	for i, key := range k.Keys {
+		if key.KeyID == "" || key.Unit == "" || key.Algorithm == "" || key.Key == "" {
+			return Keyring{}, fmt.Errorf("%w: keyring key #%d: key_id, unit, algorithm and key are required", ErrSignature, i)
+		}
+	}
+	return k, nil
+}
+
+// DecodePrivateKey reads a key file written by GenerateEd25519 / keygen.
+func DecodePrivateKey(r io.Reader) (PrivateKey, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return PrivateKey{}, fmt.Errorf("publish: reading key: %w", err)
+	}
+	var k PrivateKey
+	if err := strictUnmarshal(data, &k); err != nil {
+		return PrivateKey{}, fmt.Errorf("%w: key file: %v", ErrSignature, err)
+	}
+	return k, nil
+}
