@@ -261,10 +261,10 @@ func TestDeadlineStatus(t *testing.T) {
 		today string
 		want  DeadlineStatus
 	}{
-		{"2026-02-13", Pending},  // 2 working days left
-		{"2026-02-14", DueSoon},  // make-up Saturday: 1 left
-		{"2026-02-20", DueSoon},  // in the holiday: still 1 left
-		{"2026-02-24", DueSoon},  // the last day
+		{"2026-02-13", Pending}, // 2 working days left
+		{"2026-02-14", DueSoon}, // make-up Saturday: 1 left
+		{"2026-02-20", DueSoon}, // in the holiday: still 1 left
+		{"2026-02-24", DueSoon}, // the last day
 		{"2026-02-25", Overdue},
 	} {
 		got, err := b.Status(e, cal, d(c.today))
