@@ -329,7 +329,7 @@ func ParseMethods(s string) ([]Method, error) {
 // which separates article numbers inside one citation).
 func ParseLegalBasis(s string) []string { return splitList(s, basisSeps) }
 
-var ratioNorm = strings.NewReplacer("％", "%", "～", "~", "－", "-", "—", "-", "–", "-", "至", "-", "~", "-",
+var ratioNorm = strings.NewReplacer("％", "%", "～", "-", "－", "-", "—", "-", "–", "-", "~", "-",
 	"＞＝", ">=", "＜＝", "<=", "≥", ">=", "≤", "<=", " ", "", "　", "")
 
 // ParseRatio parses a 抽查比例 cell into bounds. Accepted forms: "5%",
@@ -357,6 +357,7 @@ func ParseRatio(s string) (lo decimal.Decimal, hi decimal.NullDecimal, err error
 			return decimal.Zero, decimal.NullDecimal{Decimal: v, Valid: err == nil}, err
 		}
 	}
+	t = strings.ReplaceAll(t, "至", "-")
 	if a, b, ok := strings.Cut(t, "-"); ok && a != "" {
 		pct := strings.HasSuffix(b, "%")
 		if lo, err = parseFraction(a, pct); err != nil {
