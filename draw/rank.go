@@ -68,3 +68,25 @@ func (rk *Ranker) Rank(purpose string, parts ...string) Rank {
 	rk.mac.Sum(r[:0])
 	return r
 }
+
+// targetPrefix is lp("ssj-v1") || lp("target"), the constant start of every
+// target rank message.
+var targetPrefix = appendLP(appendLP(nil, []byte(Algorithm)), []byte(PurposeTarget))
+
+// PurposeTarget is the rank purpose of targets: a target's rank is
+// rank("target", label) (DRAW.md §4).
+const PurposeTarget = "target"
+
+// RankTarget returns rank("target", label), the same value as
+// Rank(PurposeTarget, label), without allocating.
+func (rk *Ranker) RankTarget(label string) Rank {
+	b := append(rk.buf[:0], targetPrefix...)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(label)))
+	b = append(b, label...)
+	rk.buf = b
+	rk.mac.Reset()
+	rk.mac.Write(b)
+	var r Rank
+	rk.mac.Sum(r[:0])
+	return r
+}

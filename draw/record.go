@@ -1,0 +1,165 @@
+package draw
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/shuangsuiji/ssj/internal/canon"
+)
+
+// RecordFormat is the value of Record.Format for records of this version.
+const RecordFormat = "ssj-v1-record"
+
+// Record is the published result of a random draw (DRAW.md §7): the
+// manifest, the randomness evidence, R and K, every stratum's counts and
+// quota, the selected targets with their ranks, the inspection batches,
+// the inspector groups and replacements, and the lock. Everything in it
+// except Lock.At/By and the replacement requests is recomputed by Verify
+// from the manifest, the evidence and the pools.
+type Record struct {
+	// Format is "ssj-v1-record".
+	Format string `json:"format"`
+	// Manifest is the draw's manifest, as committed.
+	Manifest Manifest `json:"manifest"`
+	// ManifestHash is SHA-256 of the manifest's canonical JSON, hex.
+	ManifestHash string `json:"manifest_hash"`
+	// Evidence is the revealed value of each declared source, in order.
+	Evidence []Evidence `json:"evidence"`
+	// SourceInputs are the canonical bytes sᵢ of each source, hex, so that
+	// R can be checked by hand.
+	SourceInputs []string `json:"source_inputs"`
+	// R = SHA-256(lp(s1) || lp(s2) || ...), hex.
+	R string `json:"r"`
+	// K = HMAC-SHA256(manifest hash, R), hex.
+	K string `json:"k"`
+	// ManipulationResistant is false when a source is a manual string.
+	ManipulationResistant bool `json:"manipulation_resistant"`
+	// Scope is the number of units in scope; Eligible how many of them
+	// were eligible.
+	Scope    int `json:"scope"`
+	Eligible int `json:"eligible"`
+	// Exclusions counts, per reason, the units in scope not eligible.
+	Exclusions []ExclusionCount `json:"exclusions"`
+	// Strata are the strata in key byte order.
+	Strata []StratumResult `json:"strata"`
+	// Quota is the sum of the strata quotas, Shortfall the sum of their
+	// shortfalls; len(Selected) = Quota - Shortfall.
+	Quota     int `json:"quota"`
+	Shortfall int `json:"shortfall"`
+	// Selected are the drawn targets in ascending rank.
+	Selected []Selection `json:"selected"`
+	// Batches are the inspection batches, when the manifest asks for them.
+	Batches []Batch `json:"batches,omitempty"`
+	// Groups are the inspection groups, one per selected target in the
+	// order of Selected, when the manifest matches inspectors.
+	Groups []Group `json:"groups,omitempty"`
+	// Replacements are the approved replacements (rule R18), in order.
+	Replacements []Replacement `json:"replacements,omitempty"`
+	// Lock is set once the draw is confirmed (rule R16).
+	Lock *LockInfo `json:"lock,omitempty"`
+}
+
+// StratumResult is one stratum's counts, quota and shortfall.
+type StratumResult struct {
+	// Stratum is the stratum key: its values joined by "/" in the order of
+	// Manifest.Strata ("" when the task has no strata).
+	Stratum string `json:"stratum"`
+	// Ratio is the ratio applied ("" under a fixed total).
+	Ratio string `json:"ratio,omitempty"`
+	// Scope, Eligible: units of the stratum in scope and eligible.
+	Scope    int `json:"scope"`
+	Eligible int `json:"eligible"`
+	// Exclusions counts the stratum's units in scope not eligible, per
+	// reason; reasons with no unit are left out.
+	Exclusions []ExclusionCount `json:"exclusions"`
+	// Base is the count the ratio or total share applied to.
+	Base int `json:"base"`
+	// Quota is the stratum's quota before the eligible limit.
+	Quota int `json:"quota"`
+	// Selected = min(Quota, Eligible); Shortfall = Quota - Selected.
+	Selected  int `json:"selected"`
+	Shortfall int `json:"shortfall"`
+}
+
+// Selection is one drawn target.
+type Selection struct {
+	// Target is the target's label (its ID).
+	Target string `json:"target"`
+	// Name is the target's name from the pool, for the announcement. It is
+	// not part of the pool commitment.
+	Name string `json:"name"`
+	// Stratum is the target's stratum key.
+	Stratum string `json:"stratum"`
+	// Rank is rank("target", Target), hex.
+	Rank string `json:"rank"`
+}
+
+// Batch is one inspection batch: the targets inspected in it, in
+// selection order.
+type Batch struct {
+	Number  int      `json:"number"`
+	Targets []string `json:"targets"`
+}
+
+// LockInfo records the confirmation of a draw (rule R16).
+type LockInfo struct {
+	At time.Time `json:"at"`
+	By string    `json:"by"`
+	// RecordHash is RecordHash of the record without its lock and
+	// replacements: the content that can no longer change.
+	RecordHash string `json:"record_hash"`
+}
+
+// RecordHash returns SHA-256 of the canonical JSON of r without its Lock
+// and Replacements, hex: the identity of a draw's result, which the lock
+// and the task announcement cite.
+func RecordHash(r *Record) (string, error) {
+	c := *r
+	c.Lock = nil
+	c.Replacements = nil
+	b, err := canon.Marshal(&c)
+	if err != nil {
+		return "", fmt.Errorf("draw: record hash: %w", err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:]), nil
+}
+
+// DecodeRecord reads a record from JSON strictly: unknown fields, floats
+// and trailing data are refused, and so is a document that is not in
+// canonical form (ErrNotCanonical). It does not verify the record; call
+// Verify with the pools.
+func DecodeRecord(r io.Reader) (Record, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return Record{}, fmt.Errorf("record: %w", err)
+	}
+	var rec Record
+	if err := decodeStrict(bytes.NewReader(data), &rec); err != nil {
+		return Record{}, fmt.Errorf("record: %w", err)
+	}
+	if rec.Format != RecordFormat {
+		return Record{}, fmt.Errorf("record: %w: format %q (want %q)", ErrInvalidTask, rec.Format, RecordFormat)
+	}
+	if err := sameCanonical(data, &rec); err != nil {
+		return Record{}, fmt.Errorf("record: %w", err)
+	}
+	return rec, nil
+}
+
+// MarshalRecord returns the record as indented JSON, the published form.
+func MarshalRecord(r *Record) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return nil, fmt.Errorf("draw: record: %w", err)
+	}
+	return buf.Bytes(), nil
+}

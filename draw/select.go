@@ -1,0 +1,299 @@
+package draw
+
+import (
+	"encoding/hex"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/shuangsuiji/ssj/registry"
+)
+
+// Run performs the draw of manifest m (DRAW.md §2–5, rule R15): it checks
+// that targets (the registry, or only the units in scope; order does not
+// matter) match the manifest's commitment, derives R from the evidence and
+// K from the manifest hash and R, ranks every eligible unit in scope by
+// rank("target", label), selects per stratum the quota smallest ranks,
+// orders the selection by ascending rank, cuts it into batches and, when
+// the manifest asks for it, matches an inspector group to every selected
+// target from pools. Run is a pure function of its arguments.
+func Run(m Manifest, evidence []Evidence, targets []registry.Target, pools *InspectorPools) (Record, error) {
+	return run(&m, evidence, targets, pools, true)
+}
+
+func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *InspectorPools, checkPools bool) (Record, error) {
+	if err := m.Validate(); err != nil {
+		return Record{}, err
+	}
+	mh, err := m.Hash()
+	if err != nil {
+		return Record{}, err
+	}
+	scope := m.scopeUnits(targets)
+	if checkPools {
+		if err := checkPoolCommitments(m, scope, pools); err != nil {
+			return Record{}, err
+		}
+	}
+	if err := m.checkExclusionsInScope(scope); err != nil {
+		return Record{}, err
+	}
+	rnd, err := DeriveRandomness(m.CommitTime, m.Sources, evidence)
+	if err != nil {
+		return Record{}, fmt.Errorf("draw: randomness: %w", err)
+	}
+	k := DeriveKey(mh, rnd.R)
+	t, err := tallyScope(m, scope)
+	if err != nil {
+		return Record{}, err
+	}
+	quota, base, ratio, err := t.quotas(m)
+	if err != nil {
+		return Record{}, err
+	}
+	rec := Record{
+		Format:                RecordFormat,
+		Manifest:              *m,
+		ManifestHash:          hex.EncodeToString(mh[:]),
+		Evidence:              slices.Clone(evidence),
+		SourceInputs:          make([]string, len(rnd.Inputs)),
+		R:                     hex.EncodeToString(rnd.R[:]),
+		K:                     hex.EncodeToString(k[:]),
+		ManipulationResistant: rnd.ManipulationResistant,
+		Scope:                 len(scope),
+		Exclusions:            []ExclusionCount{},
+		Strata:                make([]StratumResult, len(t.keys)),
+	}
+	for i, in := range rnd.Inputs {
+		rec.SourceInputs[i] = hex.EncodeToString(in)
+	}
+	var total [4]int64
+	take := make([]int64, len(t.keys))
+	for s, key := range t.keys {
+		take[s] = min(quota[s], t.elig[s])
+		sr := StratumResult{
+			Stratum: key, Ratio: ratio[s],
+			Scope: int(t.scope[s]), Eligible: int(t.elig[s]),
+			Exclusions: exclusionCounts(t.excl[s]),
+			Base:       int(base[s]), Quota: int(quota[s]),
+			Selected: int(take[s]), Shortfall: int(quota[s] - take[s]),
+		}
+		rec.Strata[s] = sr
+		rec.Eligible += sr.Eligible
+		rec.Quota += sr.Quota
+		rec.Shortfall += sr.Shortfall
+		for r := range total {
+			total[r] += t.excl[s][r]
+		}
+	}
+	rec.Exclusions = exclusionCounts(total)
+	chosen := selectSmallest(k, scope, t, take)
+	rec.Selected = make([]Selection, len(chosen))
+	for i, c := range chosen {
+		u := &scope[c.i]
+		rec.Selected[i] = Selection{Target: u.ID, Name: u.Name, Stratum: t.keys[t.class[c.i]>>2], Rank: c.r.String()}
+	}
+	rec.Batches = makeBatches(rec.Selected, m.Batches)
+	if m.Inspectors != nil {
+		if pools == nil {
+			return Record{}, fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrInvalidTask)
+		}
+		labels := make([]string, len(rec.Selected))
+		for i, s := range rec.Selected {
+			labels[i] = s.Target
+		}
+		groups, err := Match(k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec)
+		if err != nil {
+			return Record{}, fmt.Errorf("draw: inspectors: %w", err)
+		}
+		rec.Groups = groups
+	}
+	return rec, nil
+}
+
+// checkPoolCommitments recomputes the pool commitments and compares them
+// with the manifest's.
+func checkPoolCommitments(m *Manifest, scope []registry.Target, pools *InspectorPools) error {
+	c, err := registry.CommitTargets(scope)
+	if err != nil {
+		return fmt.Errorf("draw: target pool: %w", err)
+	}
+	if c != m.Targets {
+		return &VerifyError{Path: "manifest.targets", Record: fmt.Sprintf("count %d root %s", m.Targets.Count, m.Targets.Root),
+			Recomputed: fmt.Sprintf("count %d root %s", c.Count, c.Root), Err: ErrPoolMismatch}
+	}
+	if m.Inspectors == nil {
+		return nil
+	}
+	if pools == nil {
+		return fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrPoolMismatch)
+	}
+	h, err := registry.CommitInspectors(pools.Home)
+	if err != nil {
+		return fmt.Errorf("draw: inspector pool: %w", err)
+	}
+	if h != m.Inspectors.Pool {
+		return &VerifyError{Path: "manifest.inspectors.pool", Record: fmt.Sprintf("count %d root %s", m.Inspectors.Pool.Count, m.Inspectors.Pool.Root),
+			Recomputed: fmt.Sprintf("count %d root %s", h.Count, h.Root), Err: ErrPoolMismatch}
+	}
+	if m.Inspectors.Fallback != nil {
+		f, err := registry.CommitInspectors(pools.Fallback)
+		if err != nil {
+			return fmt.Errorf("draw: fallback inspector pool: %w", err)
+		}
+		if f != *m.Inspectors.Fallback {
+			return &VerifyError{Path: "manifest.inspectors.fallback", Record: fmt.Sprintf("count %d root %s", m.Inspectors.Fallback.Count, m.Inspectors.Fallback.Root),
+				Recomputed: fmt.Sprintf("count %d root %s", f.Count, f.Root), Err: ErrPoolMismatch}
+		}
+	} else if len(pools.Fallback) > 0 {
+		return fmt.Errorf("%w: a fallback inspector pool was given but the manifest declares none", ErrPoolMismatch)
+	}
+	return nil
+}
+
+func exclusionCounts(c [4]int64) []ExclusionCount {
+	out := []ExclusionCount{}
+	for r, reason := range []ExclusionReason{rNotActive: ExcludeNotActive, rListed: ExcludeListed, rCompliant: ExcludeCompliant} {
+		if r != rEligible && c[r] > 0 {
+			out = append(out, ExclusionCount{Reason: reason, Count: int(c[r])})
+		}
+	}
+	return out
+}
+
+// makeBatches cuts the selection, in its order, into n batches of sizes
+// differing by at most one, the larger first. n ≤ 0 gives no batches.
+func makeBatches(sel []Selection, n int) []Batch {
+	if n <= 0 {
+		return nil
+	}
+	out := make([]Batch, n)
+	size, extra := len(sel)/n, len(sel)%n
+	at := 0
+	for b := range n {
+		k := size
+		if b < extra {
+			k++
+		}
+		out[b] = Batch{Number: b + 1, Targets: make([]string, 0, k)}
+		for _, s := range sel[at : at+k] {
+			out[b].Targets = append(out[b].Targets, s.Target)
+		}
+		at += k
+	}
+	return out
+}
+
+// selCand is a ranked unit: its rank and its index in the scope.
+type selCand struct {
+	r Rank
+	i int32
+}
+
+// selLess orders candidates by rank, then by label bytes.
+func selLess(scope []registry.Target, a, b *selCand) bool {
+	if c := a.r.Compare(b.r); c != 0 {
+		return c < 0
+	}
+	return scope[a.i].ID < scope[b.i].ID
+}
+
+// selHeap is a bounded max-heap keeping the k smallest candidates seen.
+type selHeap struct {
+	k     int
+	items []selCand
+}
+
+func (h *selHeap) offer(scope []registry.Target, c selCand) {
+	if h.k == 0 {
+		return
+	}
+	it := h.items
+	if len(it) < h.k {
+		it = append(it, c)
+		for j := len(it) - 1; j > 0; {
+			p := (j - 1) / 2
+			if !selLess(scope, &it[p], &it[j]) {
+				break
+			}
+			it[p], it[j] = it[j], it[p]
+			j = p
+		}
+		h.items = it
+		return
+	}
+	if !selLess(scope, &c, &it[0]) {
+		return
+	}
+	it[0] = c
+	for j := 0; ; {
+		l, big := 2*j+1, j
+		if l < len(it) && selLess(scope, &it[big], &it[l]) {
+			big = l
+		}
+		if r := l + 1; r < len(it) && selLess(scope, &it[big], &it[r]) {
+			big = r
+		}
+		if big == j {
+			break
+		}
+		it[j], it[big] = it[big], it[j]
+		j = big
+	}
+}
+
+// selectSmallest ranks the eligible units of strata with a positive take
+// and returns, over all strata, the take[s] smallest of each stratum, in
+// ascending (rank, label) order. The work is split across goroutines; the
+// result does not depend on the split.
+func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) []selCand {
+	workers := runtime.GOMAXPROCS(0)
+	if n := len(scope)/65536 + 1; n < workers {
+		workers = n
+	}
+	heaps := make([][]selHeap, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := len(scope)*w/workers, len(scope)*(w+1)/workers
+		wg.Go(func() {
+			hs := make([]selHeap, len(take))
+			for s := range hs {
+				hs[s].k = int(take[s])
+			}
+			rk := NewRanker(k)
+			for i := lo; i < hi; i++ {
+				c := t.class[i]
+				if c&3 != rEligible {
+					continue
+				}
+				h := &hs[c>>2]
+				if h.k == 0 {
+					continue
+				}
+				h.offer(scope, selCand{rk.RankTarget(scope[i].ID), int32(i)})
+			}
+			heaps[w] = hs
+		})
+	}
+	wg.Wait()
+	var out []selCand
+	for s := range take {
+		var all []selCand
+		for w := range workers {
+			all = append(all, heaps[w][s].items...)
+		}
+		slices.SortFunc(all, func(a, b selCand) int { return cmpCand(scope, &a, &b) })
+		out = append(out, all[:take[s]]...)
+	}
+	slices.SortFunc(out, func(a, b selCand) int { return cmpCand(scope, &a, &b) })
+	return out
+}
+
+func cmpCand(scope []registry.Target, a, b *selCand) int {
+	if c := a.r.Compare(b.r); c != 0 {
+		return c
+	}
+	return strings.Compare(scope[a.i].ID, scope[b.i].ID)
+}
