@@ -97,8 +97,9 @@ func decodeHash(what, s string) (merkle.Hash, error) {
 // VerifyProof checks a proof on its own: the leaf (when present) is
 // canonical JSON naming p.ID and hashing to p.LeafHash, and the audit path
 // leads from the leaf hash at p.Index to p.Root in a tree of p.Size leaves
-// (RFC 9162 §2.1.3.2). It does not know which root was published: use
-// VerifyProofAgainst to also compare with a published Commitment. Every
+// (RFC 9162 §2.1.3.2). It does not know which root was published, and the
+// path alone does not pin the tree size exactly: use VerifyProofAgainst to
+// also compare root and size with the published Commitment. Every
 // failure wraps ErrProofFailed and says what differs.
 func VerifyProof(p Proof) error {
 	if p.Pool != PoolTargets && p.Pool != PoolInspectors {
