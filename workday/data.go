@@ -59,7 +59,9 @@ type Notice struct {
 	// Number is the document number (文号), e.g. 国办发明电〔2024〕12号;
 	// empty where it is not known.
 	Number string `json:"number,omitempty"`
-	// Issued is the date the document was signed/issued.
+	// Issued is the date the document bears (落款日期); for the older
+	// notices where that was not checked it is the date of publication on
+	// www.gov.cn, at most a day or two later.
 	Issued Date `json:"issued"`
 	// URL is where the document is published (www.gov.cn for the State
 	// Council's notices).

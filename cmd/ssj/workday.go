@@ -157,7 +157,7 @@ func runWorkday(e *env, args []string) int {
 		for _, y := range out.Years {
 			fmt.Fprintf(e.stdout, "%d  %d working days\n", y.Year, y.Workdays)
 			for _, n := range y.Notices {
-				fmt.Fprintf(e.stdout, "      %s %s (%s) %s\n", n.Title, n.Number, n.Issued, n.URL)
+				fmt.Fprintln(e.stdout, "     ", strings.Join(nonEmpty(n.Title, n.Number, "("+n.Issued.String()+")", n.URL), " "))
 			}
 		}
 	}
@@ -216,4 +216,14 @@ func workdayWriteJSON(e *env, v any) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
