@@ -1,9 +1,15 @@
 package draw
 
 import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -659,4 +665,69 @@ func ExampleMatch() {
 	// 91110000600037341L leader:ZA0002 member:ZA0003 excluded: [{inactive 1}]
 	// 91110108MA01ABCD2X leader:ZA0002 member:ZA0003 excluded: [{inactive 1}]
 	// 92110105MA00EFGH3Y leader:ZA0001 member:ZA0002 excluded: [{inactive 1}]
+}
+
+var matchUpdate = flag.Bool("match-update", false, "rewrite draw/testdata/match golden files")
+
+// TestMatchGolden pins the published JSON of a small matching and one
+// replacement (the test vector of docs/draw-spec-inspectors.md).
+func TestMatchGolden(t *testing.T) {
+	var mh, r [32]byte
+	for i := range mh {
+		mh[i], r[i] = byte(i), byte(0xa0+i)
+	}
+	k := DeriveKey(mh, r)
+	in := func(cert, dept, region string, leader bool) registry.Inspector {
+		x := matchIns(cert, dept, leader)
+		x.Jurisdiction = region
+		return x
+	}
+	home := []registry.Inspector{
+		in("ZA0001", "SAMR", "110101", true), in("ZA0002", "SAMR", "110101", true),
+		in("ZA0003", "SAMR", "110101", false), in("ZA0004", "HEALTH", "110101", false),
+		in("ZA0005", "HEALTH", "110101", false), in("ZA0006", "SAMR", "110102", true),
+	}
+	home[2].Interests = []registry.Interest{{TargetID: "91110000600037341L", Relation: registry.RelationKin}}
+	fallback := []registry.Inspector{in("ZB0001", "HEALTH", "120101", false), in("ZB0002", "SAMR", "120101", true)}
+	spec := MatchSpec{TeamSize: 3, LaunchingDepartment: "SAMR", ParticipatingDepartments: []string{"HEALTH"},
+		Items: []string{"I1", "I2"}, WindowFrom: matchFrom, WindowTo: matchTo, HomeRegions: []string{"110101"},
+		Fallback: true, FallbackRegions: []string{"120101"}, Cap: 2,
+		Conflicts: []InspectorConflict{{Target: "91110108MA01ABCD2X", Cert: "ZA0001", Reason: "former employer"}}}
+	targets := []string{"91110000600037341L", "91110108MA01ABCD2X", "92110105MA00EFGH3Y"}
+	groups, err := Match(k, targets, home, fallback, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _, err := ApplyReplacement(k, home, fallback, spec, groups, nil,
+		ReplacementRequest{Target: targets[0], Inspector: groups[0].Seats[0].Cert, Reason: ReplaceHealth, Approver: "王副局长", At: replAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	initial, _ := GroupsHash(groups)
+	got, err := json.MarshalIndent(struct {
+		Key          string        `json:"key"`
+		Groups       []Group       `json:"groups"`
+		GroupsHash   string        `json:"groups_hash"`
+		Replacements []Replacement `json:"replacements"`
+	}{hex.EncodeToString(k[:]), groups, initial, []Replacement{rep}}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", "match", "vector.json")
+	if *matchUpdate {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./draw -run TestMatchGolden -match-update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s differs from the computed vector:\n%s", path, got)
+	}
 }
