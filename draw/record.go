@@ -132,7 +132,8 @@ func RecordHash(r *Record) (string, error) {
 
 // DecodeRecord reads a record from JSON strictly: unknown fields, floats
 // and trailing data are refused, and so is a document that is not in
-// canonical form (ErrNotCanonical). It does not verify the record; call
+// canonical form (ErrNotCanonical) or whose manifest does not validate. It
+// does not verify the record; call
 // Verify with the pools.
 func DecodeRecord(r io.Reader) (Record, error) {
 	data, err := io.ReadAll(r)
@@ -148,6 +149,9 @@ func DecodeRecord(r io.Reader) (Record, error) {
 	}
 	if err := sameCanonical(data, &rec); err != nil {
 		return Record{}, fmt.Errorf("record: %w", err)
+	}
+	if err := rec.Manifest.Validate(); err != nil {
+		return Record{}, fmt.Errorf("record: manifest: %w", err)
 	}
 	return rec, nil
 }
