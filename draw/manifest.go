@@ -133,7 +133,12 @@ func Commit(task Task, targets []registry.Target, pools *InspectorPools) (Manife
 		return cmpStrings(a.Target+"\x00"+a.Item+"\x00"+a.Date, b.Target+"\x00"+b.Item+"\x00"+b.Date)
 	})
 	if task.Inspectors != nil {
-		m.Inspectors = &InspectorManifest{Spec: *task.Inspectors}
+		spec := *task.Inspectors
+		if len(spec.Items) == 0 {
+			spec.Items = slices.Clone(task.Items) // rule R20: one visit, all items
+		}
+		spec.WindowFrom, spec.WindowTo = spec.WindowFrom.UTC(), spec.WindowTo.UTC()
+		m.Inspectors = &InspectorManifest{Spec: spec}
 	}
 	if err := m.Validate(); err != nil {
 		return Manifest{}, err
@@ -328,6 +333,9 @@ func (m *Manifest) Validate() error {
 	if m.Inspectors != nil {
 		if err := ValidateMatchSpec(m.Inspectors.Spec); err != nil {
 			return fmt.Errorf("draw: inspectors.spec: %w", err)
+		}
+		if !slices.Equal(m.Inspectors.Spec.Items, m.Task.Items) {
+			return bad("inspectors.spec.items %q differ from task.items %q (rule R20: a group checks all items in one visit)", m.Inspectors.Spec.Items, m.Task.Items)
 		}
 		if (m.Inspectors.Fallback != nil) != m.Inspectors.Spec.Fallback && m.Inspectors.Pool.Root != "" {
 			return bad("inspectors.fallback commitment present=%v but spec.fallback=%v", m.Inspectors.Fallback != nil, m.Inspectors.Spec.Fallback)
