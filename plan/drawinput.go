@@ -1,0 +1,89 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/shuangsuiji/ssj/registry"
+)
+
+// Stratum is one credit class of a draw's pool: the ratio applied, the pool
+// size (the quota's base: the whole scope, DRAW.md's default), the units
+// left eligible after exclusions and the quota, ceil(Pool × Ratio) clamped
+// to Eligible.
+type Stratum struct {
+	Class    string          `json:"class"`
+	Ratio    decimal.Decimal `json:"ratio"`
+	Pool     int             `json:"pool"`
+	Eligible int             `json:"eligible"`
+	Quota    int             `json:"quota"`
+}
+
+// DrawInput is what a plan task hands to the draw (rules R14, R15), as
+// plain values: the task, its scope, strata and ratios, items, window,
+// joint departments and the R11 exclusions. Package plan does not import
+// the draw; the caller maps DrawInput onto the draw's manifest.
+type DrawInput struct {
+	Year         int      `json:"year"`
+	PlanVersion  int      `json:"plan_version"`
+	TaskID       string   `json:"task_id"`
+	TaskName     string   `json:"task_name"`
+	Department   string   `json:"department"`   // launching department
+	Participants []string `json:"participants"` // other departments of a joint task
+	Items        []string `json:"items"`
+	Window       Window   `json:"window"`
+	Mode         Mode     `json:"mode"`
+	// Jurisdictions, Industries and CreditClasses are the scope filters;
+	// empty means unrestricted.
+	Jurisdictions []string `json:"jurisdictions"`
+	Industries    []string `json:"industries"`
+	CreditClasses []string `json:"credit_classes"`
+	// StratumKey names what the strata are keyed by: "credit_class".
+	StratumKey string          `json:"stratum_key"`
+	Ratio      decimal.Decimal `json:"ratio"`
+	Strata     []Stratum       `json:"strata"`
+	// Pool is every target ID in the task's scope, sorted.
+	Pool []string `json:"pool"`
+	// Exclude are target IDs not to be drawn: found compliant this year for
+	// one of the task's items (rule R11), sorted.
+	Exclude []string `json:"exclude"`
+	// RepeatReason is the task's R11 exception, when it has one.
+	RepeatReason string `json:"repeat_reason"`
+}
+
+// DrawInput returns the draw input of the task with the given ID, its pool
+// taken from targets (active ones only) and its R11 exclusions from
+// history.
+func (p Plan) DrawInput(taskID string, targets []registry.Target, history []Record) (DrawInput, error) {
+	k, ok := p.Task(taskID)
+	if !ok {
+		return DrawInput{}, fmt.Errorf("plan %d v%d: %w: %q", p.Year, p.Version, ErrUnknownTask, taskID)
+	}
+	active := activeTargets(targets)
+	pl := pool(k, p.Year, active, history)
+	in := DrawInput{
+		Year: p.Year, PlanVersion: p.Version, TaskID: k.ID, TaskName: k.Name,
+		Department: k.Department, Participants: clone(k.Participants), Items: clone(k.Items),
+		Window: k.Window, Mode: k.Scope.Mode,
+		Jurisdictions: clone(k.Scope.Jurisdictions), Industries: clone(k.Scope.Industries), CreditClasses: clone(k.Scope.CreditClasses),
+		StratumKey: "credit_class", Ratio: k.Ratio, Strata: []Stratum{}, Pool: []string{},
+		Exclude: clone(pl.excluded), RepeatReason: k.RepeatReason,
+	}
+	for _, s := range pl.strata {
+		in.Strata = append(in.Strata, Stratum{Class: s.class, Ratio: s.ratio, Pool: len(s.members), Eligible: s.eligible, Quota: s.quota})
+		for _, m := range s.members {
+			in.Pool = append(in.Pool, active[m].ID)
+		}
+	}
+	slices.Sort(in.Pool)
+	return in, nil
+}
+
+func clone(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return slices.Clone(xs)
+}
