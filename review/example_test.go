@@ -24,11 +24,11 @@ func Example() {
 	o.StartReview(workday.MustDate(2026, 9, 28), at, "复核人")
 	o.Decide(review.DecisionUpheld, 0, "原检查结果正确", workday.MustDate(2026, 10, 9), at, "复核人", cal)
 	fmt.Println("feedback due:", *o.FeedbackDue)
-	st, _ := o.Standing(cal, workday.MustDate(2026, 10, 30), review.DefaultSoonWorkdays)
+	st, _ := o.Standing(cal, workday.MustDate(2026, 10, 27), review.DefaultSoonWorkdays)
 	fmt.Println(st)
 	// Output:
 	// review due: 2026-10-29
 	// review: objection YY-2026-001: cannot send feedback when received
-	// feedback due: 2026-10-30
+	// feedback due: 2026-10-29
 	// feedback_due_soon
 }
