@@ -200,6 +200,7 @@ type SeatError struct {
 	Fallback     []ReasonCount
 }
 
+// Error names the target, the seat and the per-reason counts of each pool.
 func (e *SeatError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "draw: target %q: seat %s cannot be filled: home pool %d inspectors", e.Target, e.Seat, e.HomePool)
@@ -304,6 +305,7 @@ type MatchDiffError struct {
 	Got  string // published value
 }
 
+// Error names the path and both values.
 func (e *MatchDiffError) Error() string {
 	return fmt.Sprintf("draw: matching differs at %s: recomputed %q, published %q", e.Path, e.Want, e.Got)
 }
