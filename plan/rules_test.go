@@ -2,8 +2,8 @@ package plan
 
 import (
 	"errors"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/shuangsuiji/ssj/checklist"
