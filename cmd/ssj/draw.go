@@ -1,0 +1,480 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/registry"
+)
+
+func init() {
+	register("draw", "the verifiable target draw (ssj-v1): commit a task's manifest, run it, lock it", runDraw)
+	register("verify", "re-run a published draw record from the pools and report the first difference", runVerify)
+}
+
+func drawUsage(w io.Writer) {
+	fmt.Fprintln(w, `usage: ssj draw <verb> [flags]
+
+verbs:
+  commit  --targets FILE --task FILE [--inspectors FILE] [--fallback FILE] [--out FILE]
+          fix the task's manifest before the randomness exists; prints the
+          manifest JSON (or writes it to --out) and its hash
+  run     --manifest FILE --randomness FILE --targets FILE [--inspectors FILE] [--fallback FILE] [--out FILE]
+          run the draw: the randomness file is the JSON list of evidence, one
+          per declared source; prints the record JSON (or writes it to --out)
+  lock    --record FILE --by NAME [--at RFC3339] [--out FILE]
+          confirm a draw (R16): writes the locked record to --out and prints
+          the task announcement
+
+A human summary goes to stderr when the document goes to stdout, to stdout
+otherwise; --json makes the summary JSON.`)
+}
+
+func runDraw(e *env, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		drawUsage(e.stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	switch args[0] {
+	case "commit":
+		return drawCommit(e, args[1:])
+	case "run":
+		return drawRun(e, args[1:])
+	case "lock":
+		return drawLock(e, args[1:])
+	}
+	fmt.Fprintf(e.stderr, "ssj: draw: unknown verb %q\n\n", args[0])
+	drawUsage(e.stderr)
+	return exitUsage
+}
+
+// drawFlags are the flags shared by the draw verbs.
+type drawFlags struct {
+	fs         *flag.FlagSet
+	targets    *string
+	inspectors *string
+	fallback   *string
+	out        *string
+	asJSON     *bool
+}
+
+func newDrawFlags(e *env, name string) drawFlags {
+	fs := flag.NewFlagSet("ssj "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return drawFlags{
+		fs:         fs,
+		targets:    fs.String("targets", "", "target registry, CSV or XLSX (检查对象名录库)"),
+		inspectors: fs.String("inspectors", "", "inspector registry, CSV or XLSX (执法检查人员名录库), when the task matches inspectors"),
+		fallback:   fs.String("fallback", "", "declared cross-region fallback inspector pool, CSV or XLSX"),
+		out:        fs.String("out", "", "write the document to this file instead of stdout"),
+		asJSON:     fs.Bool("json", false, "print the summary as JSON"),
+	}
+}
+
+// parse parses args and refuses positional arguments beyond maxArgs.
+func (f drawFlags) parse(e *env, args []string, maxArgs int) (int, bool) {
+	if err := f.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if f.fs.NArg() > maxArgs {
+		return usageError(e, "%s: unexpected argument %q", f.fs.Name(), f.fs.Arg(maxArgs)), false
+	}
+	return 0, true
+}
+
+// readTargets imports the target registry file.
+func readTargets(path string) ([]registry.Target, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolTargets})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t.Targets, nil
+}
+
+// readPools imports the inspector pools; nil when no file is named.
+func readPools(home, fallback string) (*draw.InspectorPools, error) {
+	if home == "" {
+		if fallback != "" {
+			return nil, fmt.Errorf("--fallback needs --inspectors")
+		}
+		return nil, nil
+	}
+	read := func(path string) ([]registry.Inspector, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolInspectors})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return t.Inspectors, nil
+	}
+	p := &draw.InspectorPools{}
+	var err error
+	if p.Home, err = read(home); err != nil {
+		return nil, err
+	}
+	if fallback != "" {
+		if p.Fallback, err = read(fallback); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// openDoc opens a JSON document named on the command line.
+func openDoc(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// emit writes doc to --out or stdout and returns where the summary goes.
+func emit(e *env, out string, doc []byte) (io.Writer, error) {
+	if out == "" {
+		if _, err := e.stdout.Write(doc); err != nil {
+			return nil, err
+		}
+		return e.stderr, nil
+	}
+	if err := os.WriteFile(out, doc, 0o644); err != nil {
+		return nil, err
+	}
+	return e.stdout, nil
+}
+
+func drawCommit(e *env, args []string) int {
+	f := newDrawFlags(e, "draw commit")
+	taskPath := f.fs.String("task", "", "task file, JSON (抽查任务)")
+	if code, ok := f.parse(e, args, 0); !ok {
+		return code
+	}
+	if *f.targets == "" || *taskPath == "" {
+		return usageError(e, "draw commit: --targets FILE and --task FILE are required")
+	}
+	tf, err := openDoc(*taskPath)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw commit: %w", err))
+	}
+	task, err := draw.DecodeTask(tf)
+	tf.Close()
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
+	}
+	targets, err := readTargets(*f.targets)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw commit: %w", err))
+	}
+	pools, err := readPools(*f.inspectors, *f.fallback)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw commit: %w", err))
+	}
+	m, err := draw.Commit(task, targets, pools)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
+	}
+	doc, err := draw.MarshalManifest(&m)
+	if err != nil {
+		return inputError(e, err)
+	}
+	h, err := m.HashHex()
+	if err != nil {
+		return inputError(e, err)
+	}
+	w, err := emit(e, *f.out, doc)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw commit: %w", err))
+	}
+	if *f.asJSON {
+		_ = writeJSON(w, map[string]any{"manifest_hash": h, "task": m.Task.ID, "scope": m.Targets.Count, "targets_root": m.Targets.Root})
+		return exitOK
+	}
+	fmt.Fprintf(w, "manifest_hash %s\n", h)
+	fmt.Fprintf(w, "task %s %s: %d units in scope (%s), committed root %s\n", m.Task.ID, m.Task.Name, m.Targets.Count, directedWord(m.Directed), m.Targets.Root)
+	for i, s := range m.Sources {
+		fmt.Fprintf(w, "source %d: %s\n", i+1, describeSource(s))
+	}
+	fmt.Fprintf(w, "commit time %s: publish the manifest now, before any source is revealed\n", m.CommitTime.Format(time.RFC3339))
+	return exitOK
+}
+
+func directedWord(d bool) string {
+	if d {
+		return "定向"
+	}
+	return "不定向"
+}
+
+func describeSource(s draw.Source) string {
+	switch s.Kind {
+	case draw.SourceDrand:
+		net := s.Network
+		if net == "" {
+			net = "quicknet"
+		}
+		return fmt.Sprintf("drand %s round %d", net, s.Round)
+	case draw.SourceLottery:
+		return fmt.Sprintf("lottery %s issue %s drawn at %s", s.Lottery, s.Issue, s.DrawAt.Format(time.RFC3339))
+	case draw.SourceParticipant:
+		return fmt.Sprintf("participant %s, commitment %s", s.Participant, s.Commitment)
+	case draw.SourceManual:
+		return "manual string (NOT manipulation-resistant)"
+	}
+	return string(s.Kind)
+}
+
+func drawRun(e *env, args []string) int {
+	f := newDrawFlags(e, "draw run")
+	manPath := f.fs.String("manifest", "", "manifest file, JSON (from ssj draw commit)")
+	rndPath := f.fs.String("randomness", "", "evidence file: JSON list, one entry per declared source")
+	if code, ok := f.parse(e, args, 0); !ok {
+		return code
+	}
+	if *manPath == "" || *rndPath == "" || *f.targets == "" {
+		return usageError(e, "draw run: --manifest FILE, --randomness FILE and --targets FILE are required")
+	}
+	mf, err := openDoc(*manPath)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw run: %w", err))
+	}
+	m, err := draw.DecodeManifest(mf)
+	mf.Close()
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw run: %s: %w", *manPath, err))
+	}
+	rf, err := openDoc(*rndPath)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw run: %w", err))
+	}
+	ev, err := draw.DecodeEvidence(rf)
+	rf.Close()
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw run: %s: %w", *rndPath, err))
+	}
+	targets, err := readTargets(*f.targets)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw run: %w", err))
+	}
+	pools, err := readPools(*f.inspectors, *f.fallback)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw run: %w", err))
+	}
+	rec, err := draw.Run(m, ev, targets, pools)
+	if err != nil {
+		if errors.Is(err, draw.ErrPoolMismatch) || errors.Is(err, draw.ErrSourceBeforeCommit) || errors.Is(err, draw.ErrBadBeacon) ||
+			errors.Is(err, draw.ErrBadReveal) || errors.Is(err, draw.ErrSeatUnfilled) {
+			fmt.Fprintf(e.stderr, "ssj: draw run: %v\n", err)
+			return exitProblem
+		}
+		return inputError(e, fmt.Errorf("draw run: %w", err))
+	}
+	doc, err := draw.MarshalRecord(&rec)
+	if err != nil {
+		return inputError(e, err)
+	}
+	w, err := emit(e, *f.out, doc)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw run: %w", err))
+	}
+	summarize(w, &rec, *f.asJSON)
+	return exitOK
+}
+
+// summarize prints what a record says, for people.
+func summarize(w io.Writer, rec *draw.Record, asJSON bool) {
+	if asJSON {
+		_ = writeJSON(w, map[string]any{
+			"task": rec.Manifest.Task.ID, "manifest_hash": rec.ManifestHash, "r": rec.R,
+			"scope": rec.Scope, "eligible": rec.Eligible, "quota": rec.Quota, "selected": len(rec.Selected),
+			"shortfall": rec.Shortfall, "manipulation_resistant": rec.ManipulationResistant, "locked": rec.Lock != nil,
+		})
+		return
+	}
+	fmt.Fprintf(w, "task %s %s, manifest_hash %s\n", rec.Manifest.Task.ID, rec.Manifest.Task.Name, rec.ManifestHash)
+	fmt.Fprintf(w, "R %s\n", rec.R)
+	if !rec.ManipulationResistant {
+		fmt.Fprintln(w, "WARNING: a manual source was used: this draw is NOT manipulation-resistant")
+	}
+	fmt.Fprintf(w, "scope %d, eligible %d", rec.Scope, rec.Eligible)
+	for _, x := range rec.Exclusions {
+		fmt.Fprintf(w, ", %s %d", x.Reason, x.Count)
+	}
+	fmt.Fprintln(w)
+	for _, s := range rec.Strata {
+		name := s.Stratum
+		if name == "" {
+			name = "(all)"
+		}
+		fmt.Fprintf(w, "  stratum %-10s ratio %-6s base %6d quota %5d eligible %6d selected %5d", name, s.Ratio, s.Base, s.Quota, s.Eligible, s.Selected)
+		if s.Shortfall > 0 {
+			fmt.Fprintf(w, "  SHORTFALL %d", s.Shortfall)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "selected %d of quota %d", len(rec.Selected), rec.Quota)
+	if rec.Shortfall > 0 {
+		fmt.Fprintf(w, " (shortfall %d: not enough eligible units)", rec.Shortfall)
+	}
+	fmt.Fprintln(w)
+	for i, s := range rec.Selected {
+		if i == 10 && len(rec.Selected) > 12 {
+			fmt.Fprintf(w, "  ... %d more\n", len(rec.Selected)-10)
+			break
+		}
+		fmt.Fprintf(w, "  %3d  %s  %s  %s  %s\n", i+1, s.Target, s.Stratum, s.Rank[:16], s.Name)
+	}
+	if len(rec.Groups) > 0 {
+		fmt.Fprintf(w, "inspection groups: %d, replacements: %d\n", len(rec.Groups), len(rec.Replacements))
+	}
+	if rec.Lock != nil {
+		fmt.Fprintf(w, "locked at %s by %s, record_hash %s\n", rec.Lock.At.Format(time.RFC3339), rec.Lock.By, rec.Lock.RecordHash)
+	}
+}
+
+func drawLock(e *env, args []string) int {
+	fs := flag.NewFlagSet("ssj draw lock", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	recPath := fs.String("record", "", "record file, JSON (from ssj draw run)")
+	by := fs.String("by", "", "who confirms the draw (name or role)")
+	at := fs.String("at", "", "confirmation time, RFC 3339 (default now)")
+	out := fs.String("out", "", "write the locked record to this file (required)")
+	asJSON := fs.Bool("json", false, "print the announcement as JSON")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *recPath == "" || *by == "" || *out == "" || fs.NArg() > 0 {
+		return usageError(e, "draw lock: --record FILE, --by NAME and --out FILE are required")
+	}
+	when := time.Now().UTC()
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return usageError(e, "draw lock: --at %q: want RFC 3339, e.g. 2026-03-20T09:00:00+08:00", *at)
+		}
+		when = t
+	}
+	rf, err := openDoc(*recPath)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw lock: %w", err))
+	}
+	rec, err := draw.DecodeRecord(rf)
+	rf.Close()
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw lock: %s: %w", *recPath, err))
+	}
+	locked, ann, err := draw.Lock(rec, when, *by)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw lock: %s: %w", *recPath, err))
+	}
+	doc, err := draw.MarshalRecord(&locked)
+	if err != nil {
+		return inputError(e, err)
+	}
+	if err := os.WriteFile(*out, doc, 0o644); err != nil {
+		return inputError(e, fmt.Errorf("draw lock: %w", err))
+	}
+	if *asJSON {
+		_ = writeJSON(e.stdout, ann)
+		return exitOK
+	}
+	fmt.Fprintf(e.stdout, "任务公示 %s %s (%s)\n", ann.TaskID, ann.TaskName, directedWord(ann.Directed))
+	fmt.Fprintf(e.stdout, "items %s; %d targets", strings.Join(ann.Items, ", "), ann.Count)
+	if ann.Shortfall > 0 {
+		fmt.Fprintf(e.stdout, " (shortfall %d)", ann.Shortfall)
+	}
+	fmt.Fprintln(e.stdout)
+	for i, t := range ann.Targets {
+		fmt.Fprintf(e.stdout, "  %3d  %s  %s\n", i+1, t.ID, t.Name)
+	}
+	fmt.Fprintf(e.stdout, "manifest_hash %s\nrecord_hash %s\nlocked at %s by %s\n", ann.ManifestHash, ann.RecordHash, ann.LockedAt.Format(time.RFC3339), ann.LockedBy)
+	return exitOK
+}
+
+func runVerify(e *env, args []string) int {
+	f := newDrawFlags(e, "verify")
+	f.fs.Usage = func() {
+		fmt.Fprintln(e.stderr, `usage: ssj verify RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--json]
+
+Re-runs the published draw record from its manifest, its evidence and the
+pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
+		f.fs.PrintDefaults()
+	}
+	// Accept the record before or after the flags.
+	var recPath string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		recPath, args = args[0], args[1:]
+	}
+	if code, ok := f.parse(e, args, 1); !ok {
+		return code
+	}
+	if recPath == "" && f.fs.NArg() == 1 {
+		recPath = f.fs.Arg(0)
+	} else if f.fs.NArg() > 0 {
+		return usageError(e, "verify: unexpected argument %q", f.fs.Arg(0))
+	}
+	if recPath == "" || *f.targets == "" {
+		return usageError(e, "verify: RECORD and --targets FILE are required")
+	}
+	rf, err := openDoc(recPath)
+	if err != nil {
+		return inputError(e, fmt.Errorf("verify: %w", err))
+	}
+	rec, err := draw.DecodeRecord(rf)
+	rf.Close()
+	if err != nil {
+		return inputError(e, fmt.Errorf("verify: %s: %w", recPath, err))
+	}
+	targets, err := readTargets(*f.targets)
+	if err != nil {
+		return inputError(e, fmt.Errorf("verify: %w", err))
+	}
+	pools, err := readPools(*f.inspectors, *f.fallback)
+	if err != nil {
+		return inputError(e, fmt.Errorf("verify: %w", err))
+	}
+	if err := draw.Verify(&rec, targets, pools); err != nil {
+		if *f.asJSON {
+			out := map[string]any{"verified": false, "error": err.Error()}
+			var ve *draw.VerifyError
+			if errors.As(err, &ve) {
+				out["path"], out["record"], out["recomputed"] = ve.Path, ve.Record, ve.Recomputed
+			}
+			_ = writeJSON(e.stdout, out)
+		} else {
+			fmt.Fprintf(e.stdout, "NOT verified: %s: %v\n", recPath, err)
+		}
+		return exitProblem
+	}
+	if *f.asJSON {
+		_ = writeJSON(e.stdout, map[string]any{"verified": true, "task": rec.Manifest.Task.ID, "manifest_hash": rec.ManifestHash,
+			"selected": len(rec.Selected), "manipulation_resistant": rec.ManipulationResistant, "locked": rec.Lock != nil})
+		return exitOK
+	}
+	fmt.Fprintln(e.stdout, "verified")
+	summarize(e.stdout, &rec, false)
+	return exitOK
+}
