@@ -53,8 +53,8 @@ func benchTask() Task {
 	src, _ := dtSources()
 	return Task{
 		ID: "BENCH", Name: "benchmark", Items: []string{"SC-01"},
-		Strata: []string{StratumCreditClass},
-		Quota:  QuotaRule{DefaultRatio: "0.05"},
+		Strata:  []string{StratumCreditClass},
+		Quota:   QuotaRule{DefaultRatio: "0.05"},
 		Sources: src, CommitTime: dtCommit,
 	}
 }

@@ -15,7 +15,6 @@ import (
 
 func init() {
 	register("draw", "the verifiable target draw (ssj-v1): commit a task's manifest, run it, lock it", runDraw)
-	register("verify", "re-run a published draw record from the pools and report the first difference", runVerify)
 }
 
 func drawUsage(w io.Writer) {
@@ -414,67 +413,3 @@ func drawLock(e *env, args []string) int {
 	return exitOK
 }
 
-func runVerify(e *env, args []string) int {
-	f := newDrawFlags(e, "verify")
-	f.fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `usage: ssj verify RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--json]
-
-Re-runs the published draw record from its manifest, its evidence and the
-pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
-		f.fs.PrintDefaults()
-	}
-	// Accept the record before or after the flags.
-	var recPath string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		recPath, args = args[0], args[1:]
-	}
-	if code, ok := f.parse(e, args, 1); !ok {
-		return code
-	}
-	if recPath == "" && f.fs.NArg() == 1 {
-		recPath = f.fs.Arg(0)
-	} else if f.fs.NArg() > 0 {
-		return usageError(e, "verify: unexpected argument %q", f.fs.Arg(0))
-	}
-	if recPath == "" || *f.targets == "" {
-		return usageError(e, "verify: RECORD and --targets FILE are required")
-	}
-	rf, err := openDoc(recPath)
-	if err != nil {
-		return inputError(e, fmt.Errorf("verify: %w", err))
-	}
-	rec, err := draw.DecodeRecord(rf)
-	rf.Close()
-	if err != nil {
-		return inputError(e, fmt.Errorf("verify: %s: %w", recPath, err))
-	}
-	targets, err := readTargets(*f.targets)
-	if err != nil {
-		return inputError(e, fmt.Errorf("verify: %w", err))
-	}
-	pools, err := readPools(*f.inspectors, *f.fallback)
-	if err != nil {
-		return inputError(e, fmt.Errorf("verify: %w", err))
-	}
-	if err := draw.Verify(&rec, targets, pools); err != nil {
-		if *f.asJSON {
-			out := map[string]any{"verified": false, "error": err.Error()}
-			var ve *draw.VerifyError
-			if errors.As(err, &ve) {
-				out["path"], out["record"], out["recomputed"] = ve.Path, ve.Record, ve.Recomputed
-			}
-			_ = writeJSON(e.stdout, out)
-		} else {
-			fmt.Fprintf(e.stdout, "NOT verified: %s: %v\n", recPath, err)
-		}
-		return exitProblem
-	}
-	if *f.asJSON {
-		_ = writeJSON(e.stdout, map[string]any{"verified": true, "task": rec.Manifest.Task.ID, "manifest_hash": rec.ManifestHash,
-			"selected": len(rec.Selected), "manipulation_resistant": rec.ManipulationResistant, "locked": rec.Lock != nil})
-		return exitOK
-	}
-	fmt.Fprintln(e.stdout, "verified")
-	summarize(e.stdout, &rec, false)
-	return exitOK
-}
