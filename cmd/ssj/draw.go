@@ -412,4 +412,3 @@ func drawLock(e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "manifest_hash %s\nrecord_hash %s\nlocked at %s by %s\n", ann.ManifestHash, ann.RecordHash, ann.LockedAt.Format(time.RFC3339), ann.LockedBy)
 	return exitOK
 }
-
