@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/shuangsuiji/ssj/trail"
+)
+
+func init() {
+	register("trail", "verify the tamper-evident trail of every step (全程留痕)", runTrail)
+}
+
+const trailUsage = `usage: ssj trail <verb> [flags] FILE
+
+verbs:
+  verify FILE [--anchor SIZE:ROOT ...] [--json]
+        check every event's hash and link, every checkpoint and every anchor;
+        report the first edited, deleted, inserted or reordered event.
+        Exit 0 verified, 1 a problem was found, 2 the file cannot be read.
+  head FILE [--json]
+        print the checkpoint SIZE:ROOT over all events, to publish as an
+        anchor (then verify --anchor SIZE:ROOT detects any later rewrite or
+        truncation).
+
+A trail is written by the publish and review commands (--trail FILE).`
+
+// trailAnchors collects repeated --anchor flags.
+type trailAnchors []trail.Checkpoint
+
+func (a *trailAnchors) String() string { return fmt.Sprint(*a) }
+func (a *trailAnchors) Set(v string) error {
+	c, err := trail.ParseCheckpoint(v)
+	if err != nil {
+		return err
+	}
+	*a = append(*a, c)
+	return nil
+}
+
+func runTrail(e *env, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(e.stderr, trailUsage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	verb := args[0]
+	fs := flag.NewFlagSet("ssj trail "+verb, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { fmt.Fprintln(e.stderr, trailUsage); fs.PrintDefaults() }
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	var anch trailAnchors
+	if verb == "verify" {
+		fs.Var(&anch, "anchor", "an externally published checkpoint SIZE:ROOT the trail must match (repeatable)")
+	} else if verb != "head" {
+		return usageError(e, "trail: unknown verb %q (want verify or head)", verb)
+	}
+	if err := pubParseArgs(fs, args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		return usageError(e, "trail %s: want exactly one FILE, got %d arguments", verb, fs.NArg())
+	}
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		return inputError(e, fmt.Errorf("trail %s: %w", path, err))
+	}
+	defer f.Close()
+	rep, err := trail.Verify(f, trail.VerifyOptions{Anchors: anch})
+	if err != nil {
+		return inputError(e, fmt.Errorf("trail %s: %w", path, err))
+	}
+	if verb == "head" {
+		if rep.Problem != nil {
+			fmt.Fprintf(e.stderr, "ssj: trail %s: %v\n", path, rep.Problem)
+			return exitProblem
+		}
+		if *asJSON {
+			writeJSON(e.stdout, rep.Head)
+		} else {
+			fmt.Fprintln(e.stdout, rep.Head)
+		}
+		return exitOK
+	}
+	if *asJSON {
+		writeJSON(e.stdout, rep)
+	} else if rep.OK {
+		fmt.Fprintf(e.stdout, "%s: verified: %d events, %d checkpoints, head %s\n", path, rep.Events, rep.Checkpoints, rep.Head)
+		if rep.Unanchored > 0 {
+			fmt.Fprintf(e.stdout, "note: the last %d events are after the last checkpoint and not covered by an --anchor; cutting them off would go unnoticed\n", rep.Unanchored)
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "%s: NOT verified: %s\n", path, trailDescribe(rep.Problem))
+	}
+	if !rep.OK {
+		return exitProblem
+	}
+	return exitOK
+}
+
+func trailDescribe(p *trail.Problem) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "line %d: %s", p.Line, p.Kind)
+	if p.Index >= 0 {
+		fmt.Fprintf(&b, " (event #%d, expected seq %d)", p.Index, p.Seq)
+	}
+	fmt.Fprintf(&b, ": %s", p.Detail)
+	return b.String()
+}
+
+// pubParseArgs parses flags that may come before or after positional
+// arguments.
+func pubParseArgs(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(pos)
+}
