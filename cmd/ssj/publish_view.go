@@ -290,4 +290,3 @@ func pubAnnounce(e *env, args []string) int {
 	}
 	return exitOK
 }
-
