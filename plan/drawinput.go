@@ -1,8 +1,11 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -49,6 +52,17 @@ type DrawInput struct {
 	// Exclude are target IDs not to be drawn: found compliant this year for
 	// one of the task's items (rule R11), sorted.
 	Exclude []string `json:"exclude"`
+	// ScopeDepartments restricts the pool to targets supervised by one of
+	// these departments: the launching department and the participants.
+	ScopeDepartments []string `json:"scope_departments"`
+	// Compliant are the R11 history records behind Exclude: inspections of
+	// the task's items found compliant in the plan year on or before the
+	// window's end, sorted by target, item and date. They are given even
+	// when the task is exempt, so the draw can record them.
+	Compliant []Record `json:"compliant"`
+	// ComplianceExempt is the R11 exception invoked: "key_area",
+	// "special_case" or "" (see Task.Exemption).
+	ComplianceExempt string `json:"compliance_exempt"`
 	// RepeatReason is the task's R11 exception, when it has one.
 	RepeatReason string `json:"repeat_reason"`
 }
@@ -70,7 +84,17 @@ func (p Plan) DrawInput(taskID string, targets []registry.Target, history []Reco
 		Jurisdictions: clone(k.Scope.Jurisdictions), Industries: clone(k.Scope.Industries), CreditClasses: clone(k.Scope.CreditClasses),
 		StratumKey: "credit_class", Ratio: k.Ratio, Strata: []Stratum{}, Pool: []string{},
 		Exclude: clone(pl.excluded), RepeatReason: k.RepeatReason,
+		ScopeDepartments: k.Departments(), Compliant: []Record{}, ComplianceExempt: k.Exemption(),
 	}
+	prefix := strconv.Itoa(p.Year) + "-"
+	for _, r := range history {
+		if r.Result == ResultCompliant && slices.Contains(k.Items, r.Item) && strings.HasPrefix(r.Date, prefix) && r.Date <= k.Window.To {
+			in.Compliant = append(in.Compliant, r)
+		}
+	}
+	slices.SortStableFunc(in.Compliant, func(a, b Record) int {
+		return cmp.Or(strings.Compare(a.TargetID, b.TargetID), strings.Compare(a.Item, b.Item), strings.Compare(a.Date, b.Date))
+	})
 	for _, s := range pl.strata {
 		in.Strata = append(in.Strata, Stratum{Class: s.class, Ratio: s.ratio, Pool: len(s.members), Eligible: s.eligible, Quota: s.quota})
 		for _, m := range s.members {

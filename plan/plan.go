@@ -83,6 +83,28 @@ type Task struct {
 	// found compliant at a target (rule R11's exception). When empty, such
 	// targets are excluded from the task's draw.
 	RepeatReason string `json:"repeat_reason"`
+	// RepeatKind says which exception RepeatReason invokes: RepeatKeyArea
+	// (重点领域) or RepeatSpecialCase (特殊情况); empty means
+	// RepeatSpecialCase when RepeatReason is set.
+	RepeatKind string `json:"repeat_kind,omitempty"`
+}
+
+// Rule R11 exception kinds, spelled as the draw manifest spells them.
+const (
+	RepeatKeyArea     = "key_area"     // 重点领域
+	RepeatSpecialCase = "special_case" // 特殊情况
+)
+
+// Exemption returns the R11 exception kind t invokes: "" when it invokes
+// none, else RepeatKeyArea or RepeatSpecialCase.
+func (t Task) Exemption() string {
+	switch {
+	case t.RepeatReason == "":
+		return ""
+	case t.RepeatKind == "":
+		return RepeatSpecialCase
+	}
+	return t.RepeatKind
 }
 
 // Joint reports whether t is a joint cross-department task.
@@ -325,6 +347,12 @@ func (p Plan) Validate() error {
 		}
 		if !t.Ratio.IsPositive() || t.Ratio.GreaterThan(one) {
 			emit(pre+".ratio", t.Ratio.String(), fmt.Errorf("%w: want a fraction in (0, 1]", ErrBadValue))
+		}
+		switch {
+		case t.RepeatKind != "" && t.RepeatKind != RepeatKeyArea && t.RepeatKind != RepeatSpecialCase:
+			emit(pre+".repeat_kind", t.RepeatKind, fmt.Errorf("%w: want %q or %q", ErrBadValue, RepeatKeyArea, RepeatSpecialCase))
+		case t.RepeatKind != "" && strings.TrimSpace(t.RepeatReason) == "":
+			emit(pre+".repeat_reason", t.RepeatReason, fmt.Errorf("%w: repeat_kind %q needs a reason", ErrMissingField, t.RepeatKind))
 		}
 		classes := map[string]bool{}
 		for j, cr := range t.ClassRatios {

@@ -61,6 +61,8 @@ func TestValidate(t *testing.T) {
 		{"duplicate ID", func(p *Plan) { p.Targeted[0].ID = "J" }, "targeted[0](J).id", ErrDuplicate},
 		{"unknown reason", func(p *Plan) { p.Targeted[0].Reason = "random" }, "targeted[0](G).reason", ErrBadReason},
 		{"other without note", func(p *Plan) { p.Targeted[0].Reason = ReasonOther }, "targeted[0](G).note", ErrMissingField},
+		{"bad repeat kind", func(p *Plan) { p.Tasks[0].RepeatReason, p.Tasks[0].RepeatKind = "x", "always" }, "tasks[0](J).repeat_kind", ErrBadValue},
+		{"repeat kind without reason", func(p *Plan) { p.Tasks[0].RepeatKind = RepeatKeyArea }, "tasks[0](J).repeat_reason", ErrMissingField},
 		{"duplicate class ratio", func(p *Plan) {
 			p.Tasks[0].ClassRatios = []ClassRatio{{"A", dec("0.05")}, {"A", dec("0.05")}}
 		}, "tasks[0](J).class_ratios[1].class", ErrDuplicate},

@@ -258,10 +258,18 @@ func TestPlan_R11_ExclusionsInDrawInput(t *testing.T) {
 	if !slices.Equal(in.Exclude, []string{"Z-0002"}) || len(in.Pool) != 20 || in.Strata[0].Eligible != 19 || in.Strata[0].Quota != 2 {
 		t.Fatalf("draw input %+v", in)
 	}
+	if len(in.Compliant) != 1 || in.Compliant[0].TargetID != "Z-0002" || in.ComplianceExempt != "" ||
+		!slices.Equal(in.ScopeDepartments, []string{"治安"}) {
+		t.Fatalf("compliance records %+v, exempt %q, departments %v", in.Compliant, in.ComplianceExempt, in.ScopeDepartments)
+	}
 	p.Tasks[0].RepeatReason = "专项整治"
 	in, _ = p.DrawInput("T", ts, h)
-	if len(in.Exclude) != 0 || in.RepeatReason != "专项整治" {
+	if len(in.Exclude) != 0 || in.RepeatReason != "专项整治" || in.ComplianceExempt != RepeatSpecialCase || len(in.Compliant) != 1 {
 		t.Fatalf("waived: %+v", in)
+	}
+	p.Tasks[0].RepeatKind = RepeatKeyArea
+	if in, _ = p.DrawInput("T", ts, h); in.ComplianceExempt != RepeatKeyArea {
+		t.Fatalf("key area: %q", in.ComplianceExempt)
 	}
 	if _, err := p.DrawInput("nope", ts, h); !errors.Is(err, ErrUnknownTask) {
 		t.Fatalf("unknown task: %v", err)

@@ -90,6 +90,16 @@ func ratioText(k Task) string {
 	return s
 }
 
+func repeatText(k Task) string {
+	switch k.Exemption() {
+	case RepeatKeyArea:
+		return "（重点领域）" + k.RepeatReason
+	case RepeatSpecialCase:
+		return "（特殊情况）" + k.RepeatReason
+	}
+	return ""
+}
+
 func taskFields(k Task) []field {
 	return []field{
 		{"name", "任务名称", k.Name},
@@ -100,7 +110,7 @@ func taskFields(k Task) []field {
 		{"window", "执行时间", k.Window.From + "至" + k.Window.To},
 		{"estimated_count", "预估数量", strconv.Itoa(k.EstimatedCount)},
 		{"ratio", "抽查比例", ratioText(k)},
-		{"repeat_reason", "重复检查理由", k.RepeatReason},
+		{"repeat_reason", "重复检查理由", repeatText(k)},
 	}
 }
 
