@@ -145,3 +145,27 @@ func TestDrawCLIErrors(t *testing.T) {
 		t.Fatalf("bad ratio: %d %q", code, errs)
 	}
 }
+
+// The bundled example task draws from the sample district with the bundled
+// quicknet beacon and verifies.
+func TestDrawExampleTask(t *testing.T) {
+	targets := "../../examples/data/targets.csv"
+	if _, err := os.Stat(targets); err != nil {
+		targets = "../../plan/testdata/targets.csv" // the same district, until examples/data has it
+	}
+	if _, err := os.Stat(targets); err != nil {
+		t.Skip("no sample district targets file")
+	}
+	dir := t.TempDir()
+	manifest, record := filepath.Join(dir, "manifest.json"), filepath.Join(dir, "record.json")
+	if code, out, errs := runCLI(t, "", "draw", "commit", "--targets", targets, "--task", "../../examples/data/task.json", "--out", manifest); code != exitOK {
+		t.Fatalf("commit: %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, errs := runCLI(t, "", "draw", "run", "--manifest", manifest, "--randomness", "../../examples/data/randomness.json",
+		"--targets", targets, "--out", record); code != exitOK || !strings.Contains(out, "compliant_this_year 1") {
+		t.Fatalf("run: %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, errs := runCLI(t, "", "verify", record, "--targets", targets); code != exitOK || !strings.HasPrefix(out, "verified") {
+		t.Fatalf("verify: %d\n%s\n%s", code, out, errs)
+	}
+}
