@@ -232,6 +232,15 @@ func TestSwapDetected(t *testing.T) {
 			t.Fatalf("swap of events %d and %d: %+v", k, k+1, rep.Problem)
 		}
 	}
+	// Non-adjacent swaps, also across checkpoints.
+	for _, pair := range [][2]int{{1, 8}, {0, 9}, {2, 5}} {
+		mod := append([]string(nil), lines...)
+		mod[ev[pair[0]]], mod[ev[pair[1]]] = mod[ev[pair[1]]], mod[ev[pair[0]]]
+		rep := verifyLines(t, mod, l.Head())
+		if rep.OK || rep.Problem.Kind != Reordered || rep.Problem.Index != pair[0] {
+			t.Fatalf("swap of events %d and %d: %+v", pair[0], pair[1], rep.Problem)
+		}
+	}
 	// Swapping an event with the checkpoint line after it.
 	mod := append([]string(nil), lines...)
 	mod[4], mod[5] = mod[5], mod[4]
