@@ -42,11 +42,13 @@ type Policy struct {
 	RetentionYears int `json:"retention_years"`
 }
 
-// SeedPolicy is the district guideline's policy (001 第二十一条: 2 working days).
-var SeedPolicy = Policy{DueWorkdays: 2, SoonWorkdays: 1, RetentionYears: DefaultRetentionYears}
+// SeedPolicy is the district guideline's policy (001 第二十一条: 2 working
+// days, workday.SeedBureauPublicationWorkdays).
+var SeedPolicy = Policy{DueWorkdays: workday.SeedBureauPublicationWorkdays, SoonWorkdays: 1, RetentionYears: DefaultRetentionYears}
 
-// NationalPolicy is national practice (20 working days).
-var NationalPolicy = Policy{DueWorkdays: 20, SoonWorkdays: 5, RetentionYears: DefaultRetentionYears}
+// NationalPolicy is national practice (20 working days,
+// workday.NationalPublicationWorkdays).
+var NationalPolicy = Policy{DueWorkdays: workday.NationalPublicationWorkdays, SoonWorkdays: 5, RetentionYears: DefaultRetentionYears}
 
 // Validate checks the policy's numbers.
 func (p Policy) Validate() error {
@@ -133,12 +135,17 @@ func (b *Book) Entry(id string) (Entry, error) {
 	return b.Entries[i], nil
 }
 
+// Deadline returns the policy's publication rule as a workday.Deadline
+// (workday.PublicationDue).
+func (p Policy) Deadline() workday.Deadline { return workday.PublicationDue(p.DueWorkdays) }
+
 // Due returns the publication deadline of a result whose task ends on
-// taskEnd: the N-th working day after it (rule R26).
+// taskEnd: the N-th working day after it (rule R26), computed by
+// workday.Calendar.Due.
 func (p Policy) Due(cal *workday.Calendar, taskEnd workday.Date) (workday.Date, error) {
-	d, err := cal.AddWorkdays(taskEnd, p.DueWorkdays)
+	d, err := cal.Due(taskEnd, p.Deadline())
 	if err != nil {
-		return workday.Date{}, fmt.Errorf("publish: deadline %d working days after %s: %w", p.DueWorkdays, taskEnd, err)
+		return workday.Date{}, fmt.Errorf("publish: %w", err)
 	}
 	return d, nil
 }
@@ -317,14 +324,14 @@ func (b *Book) Status(e Entry, cal *workday.Calendar, today workday.Date) (Deadl
 		}
 		return OnTime, nil
 	}
-	if today.After(e.Due) {
-		return Overdue, nil
-	}
-	left, err := cal.WorkdaysBetween(today, e.Due)
+	st, err := cal.StatusAt(e.Due, today.Start(), b.Policy.SoonWorkdays)
 	if err != nil {
 		return "", fmt.Errorf("result %s: %w", e.ID, err)
 	}
-	if left <= b.Policy.SoonWorkdays {
+	switch st.State {
+	case workday.Overdue:
+		return Overdue, nil
+	case workday.DueSoon:
 		return DueSoon, nil
 	}
 	return Pending, nil

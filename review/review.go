@@ -14,7 +14,9 @@ import (
 	"github.com/shuangsuiji/ssj/workday"
 )
 
-// Statutory periods of rule R28 (001 第二十一条), in working days.
+// Statutory periods of rule R28 (001 第二十一条), in working days; the
+// deadlines themselves are computed with workday.ReviewDue and
+// workday.FeedbackDue, which carry the same numbers.
 const (
 	ReviewWorkdays   = 20 // review within 20 working days of receipt
 	FeedbackWorkdays = 15 // feedback within 15 working days of the decision
@@ -108,9 +110,9 @@ func Receive(id, resultID, applicant, grounds string, on workday.Date, at time.T
 	if on.IsZero() {
 		return Objection{}, fmt.Errorf("%w: objection %s: received date is missing", ErrInput, id)
 	}
-	due, err := cal.AddWorkdays(on, ReviewWorkdays)
+	due, err := cal.Due(on, workday.ReviewDue())
 	if err != nil {
-		return Objection{}, fmt.Errorf("review: objection %s: review deadline: %w", id, err)
+		return Objection{}, fmt.Errorf("review: objection %s: %w", id, err)
 	}
 	return Objection{ID: id, ResultID: resultID, Applicant: applicant, Grounds: grounds, State: Received,
 		Received: on, ReviewDue: due, KeepUntil: publish.KeepUntil(on, publish.DefaultRetentionYears),
@@ -167,9 +169,9 @@ func (o *Objection) Decide(d Decision, correctionVersion int, note string, on wo
 	if strings.TrimSpace(note) == "" {
 		return fmt.Errorf("%w: objection %s: the decision needs a note stating its grounds", ErrInput, o.ID)
 	}
-	due, err := cal.AddWorkdays(on, FeedbackWorkdays)
+	due, err := cal.Due(on, workday.FeedbackDue())
 	if err != nil {
-		return fmt.Errorf("review: objection %s: feedback deadline: %w", o.ID, err)
+		return fmt.Errorf("review: objection %s: %w", o.ID, err)
 	}
 	if err := o.step(Decided, on, at, by, note); err != nil {
 		return err
@@ -194,8 +196,8 @@ func (o *Objection) DecideWithCorrection(book *publish.Book, sc publish.SignedCo
 	if sc.Origin != "objection:"+o.ID {
 		return publish.Version{}, fmt.Errorf("%w: objection %s: correction origin %q, want %q", ErrInput, o.ID, sc.Origin, "objection:"+o.ID)
 	}
-	if _, err := cal.AddWorkdays(on, FeedbackWorkdays); err != nil {
-		return publish.Version{}, fmt.Errorf("review: objection %s: feedback deadline: %w", o.ID, err)
+	if _, err := cal.Due(on, workday.FeedbackDue()); err != nil {
+		return publish.Version{}, fmt.Errorf("review: objection %s: %w", o.ID, err)
 	}
 	if len(o.Steps) > 0 && on.Before(o.last()) {
 		return publish.Version{}, fmt.Errorf("%w: objection %s: decided on %s, previous step on %s", ErrDate, o.ID, on, o.last())
@@ -253,14 +255,14 @@ func (o Objection) Standing(cal *workday.Calendar, today workday.Date, soon int)
 		soon = DefaultSoonWorkdays
 	}
 	classify := func(due workday.Date, pending, dueSoon, overdue Standing) (Standing, error) {
-		if today.After(due) {
-			return overdue, nil
-		}
-		left, err := cal.WorkdaysBetween(today, due)
+		st, err := cal.StatusAt(due, today.Start(), soon)
 		if err != nil {
 			return "", fmt.Errorf("review: objection %s: %w", o.ID, err)
 		}
-		if left <= soon {
+		switch st.State {
+		case workday.Overdue:
+			return overdue, nil
+		case workday.DueSoon:
 			return dueSoon, nil
 		}
 		return pending, nil

@@ -61,6 +61,12 @@ func TestDeadlinesAcrossHolidays(t *testing.T) {
 	}
 }
 
+func TestPeriodsMatchWorkday(t *testing.T) {
+	if workday.ReviewDue().Workdays != ReviewWorkdays || workday.FeedbackDue().Workdays != FeedbackWorkdays {
+		t.Fatalf("workday rules %v / %v differ from %d / %d", workday.ReviewDue(), workday.FeedbackDue(), ReviewWorkdays, FeedbackWorkdays)
+	}
+}
+
 func TestStanding(t *testing.T) {
 	c := cal(t)
 	o := received(t, "2026-09-24") // review due 10-29
