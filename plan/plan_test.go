@@ -284,3 +284,42 @@ func FuzzReadHistory(f *testing.F) {
 		}
 	})
 }
+
+func TestParseCreditTable_R12(t *testing.T) {
+	got, err := ParseCreditTable("A:0-0.05, B:0.05-0.2,C:0.21-0.6,D:0.61-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := DefaultConfig().CreditTable
+	if len(got) != len(def) {
+		t.Fatalf("got %v", got)
+	}
+	for i := range def {
+		if got[i].Class != def[i].Class || !got[i].Min.Equal(def[i].Min) || !got[i].Max.Equal(def[i].Max) {
+			t.Errorf("band %d = %+v, want %+v", i, got[i], def[i])
+		}
+	}
+	for _, bad := range []string{"A", "A:0.1", "A:0.2-0.1", "A:0-2", "A:0-0.1,A:0-0.1", ":0-1", "A:-1-0", "A:1e-2-1"} {
+		if _, err := ParseCreditTable(bad); !errors.Is(err, ErrBadConfig) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+// FuzzParseCreditTable checks that every table the parser accepts is one
+// Check accepts.
+func FuzzParseCreditTable(f *testing.F) {
+	f.Add("A:0-0.05,B:0.05-0.2,C:0.21-0.6,D:0.61-1")
+	f.Add("A:0-1")
+	f.Fuzz(func(t *testing.T, s string) {
+		tab, err := ParseCreditTable(s)
+		if err != nil {
+			return
+		}
+		cfg := DefaultConfig()
+		cfg.CreditTable = tab
+		if err := cfg.validate(); err != nil {
+			t.Fatalf("accepted %q but Check refuses it: %v", s, err)
+		}
+	})
+}

@@ -661,3 +661,31 @@ func checkTargeted(p Plan, add func(Finding)) {
 		Figure:    fmt.Sprintf("%d targeted inspection(s), %d target(s), 0 counted", len(p.Targeted), targets),
 		Threshold: "0 counted as random draws", Status: Pass})
 }
+
+// ParseCreditTable parses a credit-class ratio table (rule R12) written as
+// "A:0-0.05,B:0.05-0.2,C:0.21-0.6,D:0.61-1": classes in order, each with
+// its lower and upper ratio as decimal fractions. An empty string is an
+// empty table (R12 not checked).
+func ParseCreditTable(s string) ([]ClassBand, error) {
+	var out []ClassBand
+	if strings.TrimSpace(s) == "" {
+		return out, nil
+	}
+	seen := map[string]bool{}
+	for _, part := range strings.Split(s, ",") {
+		class, rng, ok := strings.Cut(strings.TrimSpace(part), ":")
+		lo, hi, ok2 := strings.Cut(rng, "-")
+		if !ok || !ok2 || class == "" {
+			return nil, fmt.Errorf("%w: credit table entry %q, want CLASS:MIN-MAX", ErrBadConfig, part)
+		}
+		dlo, err1 := decimal.NewFromString(lo)
+		dhi, err2 := decimal.NewFromString(hi)
+		if err1 != nil || err2 != nil || dlo.IsNegative() || dhi.GreaterThan(one) || dlo.GreaterThan(dhi) || seen[class] ||
+			strings.ContainsAny(lo+hi, "eE") {
+			return nil, fmt.Errorf("%w: credit table entry %q: want 0 ≤ MIN ≤ MAX ≤ 1, each class once", ErrBadConfig, part)
+		}
+		seen[class] = true
+		out = append(out, ClassBand{Class: class, Min: dlo, Max: dhi})
+	}
+	return out, nil
+}

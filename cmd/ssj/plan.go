@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/shuangsuiji/ssj/checklist"
 	"github.com/shuangsuiji/ssj/plan"
 	"github.com/shuangsuiji/ssj/registry"
@@ -38,20 +40,41 @@ flags:
   --checklist FILE  checklist, CSV or XLSX
   --json            machine-readable output
 
+thresholds (configuration; defaults are the seed documents' numbers):
+  --min-coverage RATIO      R8 share of a department's targets (default 0.05)
+  --min-joint-share RATIO   R8 share of random tasks that are joint (default 0.1)
+  --cap RATIO               R4 cap on general items (default 0.2)
+  --credit-table TABLE      R12 table, e.g. "A:0-0.05,B:0.05-0.2,C:0.21-0.6,D:0.61-1"
+                            (the default); "" disables R12
+
 Exit status: 0 ok, 1 a rule is broken, 2 bad usage or unreadable input.`
 
 type planFlags struct {
 	targets, history, checklist string
 	asJSON                      bool
 	pos                         []string
+	cfg                         plan.Config
 }
 
 func parsePlanFlags(e *env, args []string) (planFlags, int, bool) {
-	var f planFlags
+	f := planFlags{cfg: plan.DefaultConfig()}
+	var cfgFlags [][2]string // name, value, applied after the loop
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		var dst *string
 		switch {
+		case a == "--cap" || strings.HasPrefix(a, "--cap=") || a == "--min-coverage" || strings.HasPrefix(a, "--min-coverage=") ||
+			a == "--min-joint-share" || strings.HasPrefix(a, "--min-joint-share=") || a == "--credit-table" || strings.HasPrefix(a, "--credit-table="):
+			name, v, ok := strings.Cut(a, "=")
+			if !ok {
+				if i+1 >= len(args) {
+					return f, usageError(e, "plan: %s needs a value", a), false
+				}
+				i++
+				v = args[i]
+			}
+			cfgFlags = append(cfgFlags, [2]string{name, v})
+			continue
 		case a == "--json" || a == "-json":
 			f.asJSON = true
 			continue
@@ -79,6 +102,29 @@ func parsePlanFlags(e *env, args []string) (planFlags, int, bool) {
 		}
 		i++
 		*dst = args[i]
+	}
+	for _, kv := range cfgFlags {
+		name, v := kv[0], kv[1]
+		if name == "--credit-table" {
+			tab, err := plan.ParseCreditTable(v)
+			if err != nil {
+				return f, usageError(e, "plan: %s: %v", name, err), false
+			}
+			f.cfg.CreditTable = tab
+			continue
+		}
+		d, err := decimal.NewFromString(v)
+		if err != nil || d.IsNegative() || d.GreaterThan(decimal.NewFromInt(1)) {
+			return f, usageError(e, "plan: %s %q: want a fraction in [0, 1], e.g. 0.05", name, v), false
+		}
+		switch name {
+		case "--cap":
+			f.cfg.Checklist.GeneralCap = d
+		case "--min-coverage":
+			f.cfg.MinDepartmentCoverage = d
+		case "--min-joint-share":
+			f.cfg.MinJointShare = d
+		}
 	}
 	return f, 0, true
 }
@@ -153,7 +199,7 @@ func loadPlanInputs(p plan.Plan, f planFlags) (plan.Input, error) {
 		}
 	}
 	if f.checklist != "" {
-		cfg := checklist.DefaultConfig()
+		cfg := f.cfg.Checklist
 		items, err := readChecklistFile(f.checklist, cfg)
 		if err != nil {
 			return in, err
@@ -173,7 +219,7 @@ func planCheck(e *env, p plan.Plan, f planFlags) int {
 	if err != nil {
 		return inputError(e, err)
 	}
-	rep, err := plan.Check(p, in, plan.DefaultConfig())
+	rep, err := plan.Check(p, in, f.cfg)
 	if err != nil {
 		return inputError(e, err)
 	}

@@ -149,3 +149,22 @@ func TestPlanInputPublishDiff(t *testing.T) {
 		t.Fatalf("diff same: %d %s", code, errOut)
 	}
 }
+
+// Thresholds are configuration: a stricter R8 coverage makes 消防 (19.68%)
+// fail; an empty R12 table switches the credit-class check off.
+func TestPlanCheck_Thresholds(t *testing.T) {
+	base := []string{"plan", "check", samplePlanJSON, "--targets", sampleTargetsCSV, "--json"}
+	code, out, _ := runCLI(t, "", append(base, "--min-coverage", "0.2")...)
+	if code != exitProblem || !strings.Contains(out, `"figure": "38/193 = 19.68%"`) {
+		t.Fatalf("--min-coverage 0.2: code %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "", append(base, "--credit-table=")...)
+	if code != exitOK || strings.Contains(out, `"rule": "R12", "check"`) || !strings.Contains(out, "no credit table configured") {
+		t.Fatalf("--credit-table '': code %d", code)
+	}
+	for _, bad := range [][]string{{"--min-coverage", "5%"}, {"--credit-table", "A:0.5-0.1"}, {"--cap"}} {
+		if code, _, errOut := runCLI(t, "", append(base, bad...)...); code != exitUsage || errOut == "" {
+			t.Errorf("%q: code %d", bad, code)
+		}
+	}
+}
