@@ -375,3 +375,40 @@ func DecodeBook(r io.Reader) (*Book, error) {
 	}
 	return &b, nil
 }
+
+// VerifyCorrections re-checks the whole history of every published result
+// against auth: each version after the first must carry a correction whose
+// signature verifies, that names the previous version's number and hash,
+// and whose corrected result is exactly that version. Use it on a book read
+// from storage: DecodeBook checks the hashes, this checks who signed.
+func (b *Book) VerifyCorrections(auth Authority) error {
+	for _, e := range b.Entries {
+		for j, v := range e.Versions {
+			if j == 0 {
+				if v.Correction != nil {
+					return fmt.Errorf("%w: result %s: version 1 carries a correction", ErrCorrection, e.ID)
+				}
+				continue
+			}
+			sc := v.Correction
+			prev := e.Versions[j-1]
+			if sc == nil {
+				return fmt.Errorf("%w: result %s: version %d has no signed correction", ErrSignature, e.ID, v.N)
+			}
+			if sc.BaseVersion != prev.N || sc.BaseHash != prev.Hash {
+				return fmt.Errorf("%w: result %s: version %d's correction names version %d (%s), previous is %d (%s)", ErrStale, e.ID, v.N, sc.BaseVersion, sc.BaseHash, prev.N, prev.Hash)
+			}
+			h, err := HashResult(sc.Result)
+			if err != nil {
+				return err
+			}
+			if h != v.Hash {
+				return fmt.Errorf("%w: result %s: version %d differs from the result its correction signs", ErrCorrection, e.ID, v.N)
+			}
+			if err := auth.Authorize(*sc, e.Versions[0].Result.Unit); err != nil {
+				return fmt.Errorf("result %s version %d: %w", e.ID, v.N, err)
+			}
+		}
+	}
+	return nil
+}

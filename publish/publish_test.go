@@ -381,6 +381,22 @@ func TestCorrectionSignedAndVersionsKept(t *testing.T) {
 	if hist[0].CompletionDate != d("2026-03-18") || hist[1].CompletionDate != d("2026-03-17") || hist[1].CorrectionReason == "" {
 		t.Fatalf("versions not kept: %+v", hist)
 	}
+	if err := b.VerifyCorrections(ring); err != nil {
+		t.Fatalf("VerifyCorrections: %v", err)
+	}
+	// Someone edits version 2 in storage and fixes up its hash: the
+	// signature no longer covers it.
+	e := &b.Entries[0]
+	saved := e.Versions[1]
+	e.Versions[1].Result.Remark = "篡改"
+	e.Versions[1].Hash, _ = HashResult(e.Versions[1].Result)
+	if err := b.VerifyCorrections(ring); !errors.Is(err, ErrCorrection) {
+		t.Fatalf("edited version: %v", err)
+	}
+	e.Versions[1] = saved
+	if err := b.VerifyCorrections(Keyring{}); !errors.Is(err, ErrSignature) {
+		t.Fatalf("unknown key: %v", err)
+	}
 	// Replaying the same correction against version 2 is stale.
 	if _, err := b.Correct(sc, ring, d("2026-03-24")); !errors.Is(err, ErrStale) {
 		t.Fatalf("replayed correction: %v", err)

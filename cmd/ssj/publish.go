@@ -39,9 +39,10 @@ verbs:
           change a published result by a correction signed by the executing
           unit's principal head (R27); refused without a valid signature.
           --sign-only OUT writes the signed correction without applying it.
-  status  --book B [--today DATE] [--json]
+  status  --book B [--today DATE] [--keyring RING] [--json]
           deadline status of every result: pending, due_soon, overdue,
-          on_time, published_late, withheld.
+          on_time, published_late, withheld; with --keyring also re-verify
+          every correction's signature (exit 1 if one fails).
   view    --book B [--format json|csv|xlsx] [--out FILE] [--history ID] [--unmasked]
           the public view (inspectors masked unless --unmasked).
   report  --book B [--objections REG] [--drawn TASK/DEPT=N ...] [--today DATE] [--json]

@@ -15,6 +15,10 @@ func TestPublishCycle(t *testing.T) {
 	if code != exitOK || strings.Count(out, "on_time") != 2 {
 		t.Fatalf("status: %d %s", code, out)
 	}
+	code, out, _ = runCLI(t, "", "publish", "status", "--book", p("book.json"), "--today", "2026-10-22", "--keyring", p("head.pub.json"))
+	if code != exitOK || !strings.Contains(out, "every correction is signed") {
+		t.Fatalf("status --keyring: %d %s", code, out)
+	}
 	code, out, _ = runCLI(t, "", "publish", "view", "--book", p("book.json"), "--history", "SJ-2026-001/92330802MA2XYZ123K")
 	if code != exitOK || !strings.Contains(out, `"version": 2`) || !strings.Contains(out, `"version": 1`) || strings.Contains(out, "王五") {
 		t.Fatalf("history view: %d %s", code, out)

@@ -26,6 +26,7 @@ func pubStatus(e *env, args []string) int {
 	bookPath := p.fs.String("book", "", "book file")
 	today := p.fs.String("today", "", "date to judge deadlines on (default today in China)")
 	asJSON := p.fs.Bool("json", false, "print JSON")
+	ringPath := p.fs.String("keyring", "", "also re-verify every correction's signature against this keyring (exit 1 if one fails)")
 	if c := p.parse(args); c >= 0 {
 		return c
 	}
@@ -66,6 +67,17 @@ func pubStatus(e *env, args []string) int {
 		}
 		tw.Flush()
 		fmt.Fprintf(e.stdout, "%d results as of %s, %d overdue\n", len(rows), day, overdue)
+	}
+	if *ringPath != "" {
+		ring, err := pubLoadKeyring(*ringPath)
+		if err != nil {
+			return inputError(e, fmt.Errorf("publish status: %w", err))
+		}
+		if err := book.VerifyCorrections(ring); err != nil {
+			fmt.Fprintf(e.stderr, "ssj: publish status: corrections do NOT verify: %v\n", err)
+			return exitProblem
+		}
+		fmt.Fprintln(e.stdout, "every correction is signed by the executing unit's principal head")
 	}
 	return exitOK
 }
