@@ -73,3 +73,35 @@ func TestChecklistValidate_Usage(t *testing.T) {
 		}
 	}
 }
+
+// Rule R3: a checklist version and the diff between two lists are
+// published as text and canonical JSON.
+func TestChecklistPublishDiff(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "checklist", "publish", sampleChecklistCSV, "--effective", "2026-01-01", "--note", "首次公布")
+	if code != exitOK || !strings.HasPrefix(out, "随机抽查事项清单（第1版）\n生效日期：2026-01-01\n说明：首次公布\n") {
+		t.Fatalf("publish: %d %s %s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "", "checklist", "publish", sampleChecklistCSV, "--effective=2026-01-01", "--json")
+	if code != exitOK || !strings.HasPrefix(out, `{"effective":"2026-01-01","items":[`) {
+		t.Fatalf("publish --json: %d %s", code, out)
+	}
+	data, err := os.ReadFile(sampleChecklistCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := filepath.Join(t.TempDir(), "v2.csv")
+	changed := strings.Replace(string(data), "5%-15%,每年1次,ZA-02", "5%-20%,每年1次,ZA-02", 1)
+	if err := os.WriteFile(next, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCLI(t, "", "checklist", "diff", sampleChecklistCSV, next, "--effective", "2026-07-01")
+	if code != exitOK || !strings.Contains(out, "第1版 → 第2版，自2026-07-01起施行") || !strings.Contains(out, "抽查比例：5%-15% → 5%-20%") {
+		t.Fatalf("diff: %d %s", code, out)
+	}
+	if code, _, _ = runCLI(t, "", "checklist", "diff", sampleChecklistCSV, sampleChecklistCSV, "--effective", "2026-07-01"); code != exitProblem {
+		t.Fatalf("diff of equal lists: %d", code)
+	}
+	if code, _, _ = runCLI(t, "", "checklist", "publish", sampleChecklistCSV); code != exitUsage {
+		t.Fatalf("publish without --effective: %d", code)
+	}
+}
