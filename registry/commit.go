@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"slices"
-	"strings"
 	"sync"
 
 	"github.com/shuangsuiji/ssj/internal/merkle"
@@ -84,24 +82,19 @@ type leafSet struct {
 // buildLeafSet sorts the units by label (strings compare as bytes), rejects
 // duplicates and hashes every leaf, using all processors for the hashing.
 // The result does not depend on the input order or on the number of
-// processors.
-func buildLeafSet[T any](units []T, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (leafSet, error) {
+// processors. sorted, when not nil, is a previous sortLabels result for the
+// same units; it is used only if it still matches them.
+func buildLeafSet[T any](units []T, sorted []keyed, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (leafSet, error) {
 	n := len(units)
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	cmpIdx := func(a, b int32) int { return strings.Compare(label(&units[a]), label(&units[b])) }
-	if !slices.IsSortedFunc(idx, cmpIdx) {
-		slices.SortFunc(idx, cmpIdx)
+	if !keysMatch(units, sorted, label) {
+		sorted = sortLabels(n, func(i int) string { return label(&units[i]) })
 	}
 	ls := leafSet{labels: make([]string, n), hashes: make([]merkle.Hash, n)}
-	for k, i := range idx {
-		l := label(&units[i])
-		if k > 0 && ls.labels[k-1] == l {
-			return leafSet{}, fmt.Errorf("registry: commit: %w %q", ErrDuplicateID, l)
+	for k, kv := range sorted {
+		if k > 0 && ls.labels[k-1] == kv.label {
+			return leafSet{}, fmt.Errorf("registry: commit: %w %q", ErrDuplicateID, kv.label)
 		}
-		ls.labels[k] = l
+		ls.labels[k] = kv.label
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if n < 4096 {
@@ -115,7 +108,7 @@ func buildLeafSet[T any](units []T, label func(*T) string, leaf func([]byte, *T)
 			buf := make([]byte, 0, 512)
 			for k := lo; k < hi; k++ {
 				var err error
-				buf, err = leaf(append(buf[:0], 0), &units[idx[k]])
+				buf, err = leaf(append(buf[:0], 0), &units[sorted[k].i])
 				if err != nil {
 					errs[w] = fmt.Errorf("registry: commit: unit %q: %w", ls.labels[k], err)
 					return
@@ -133,6 +126,20 @@ func buildLeafSet[T any](units []T, label func(*T) string, leaf func([]byte, *T)
 	return ls, nil
 }
 
+// keysMatch reports whether sorted is a sorted labelling of exactly the
+// units (the caller may have modified a slice after it was sorted).
+func keysMatch[T any](units []T, sorted []keyed, label func(*T) string) bool {
+	if sorted == nil || len(sorted) != len(units) {
+		return false
+	}
+	for k, kv := range sorted {
+		if int(kv.i) >= len(units) || label(&units[kv.i]) != kv.label || (k > 0 && sorted[k-1].label > kv.label) {
+			return false
+		}
+	}
+	return true
+}
+
 func (ls leafSet) commitment() Commitment {
 	r := merkle.RootFromLeafHashes(ls.hashes)
 	return Commitment{Count: len(ls.hashes), Root: hex.EncodeToString(r[:])}
@@ -145,7 +152,7 @@ func inspectorLabel(i *Inspector) string { return i.Cert }
 // the slice does not matter; duplicate IDs are an error wrapping
 // ErrDuplicateID.
 func CommitTargets(ts []Target) (Commitment, error) {
-	ls, err := buildLeafSet(ts, targetLabel, AppendTargetLeaf)
+	ls, err := buildLeafSet(ts, nil, targetLabel, AppendTargetLeaf)
 	if err != nil {
 		return Commitment{}, err
 	}
@@ -156,7 +163,7 @@ func CommitTargets(ts []Target) (Commitment, error) {
 // certificate-number byte order; duplicate certificate numbers are an error
 // wrapping ErrDuplicateID.
 func CommitInspectors(ins []Inspector) (Commitment, error) {
-	ls, err := buildLeafSet(ins, inspectorLabel, AppendInspectorLeaf)
+	ls, err := buildLeafSet(ins, nil, inspectorLabel, AppendInspectorLeaf)
 	if err != nil {
 		return Commitment{}, err
 	}

@@ -36,6 +36,9 @@ type Table struct {
 	Inspectors []Inspector // set when Pool is PoolInspectors
 	// Rows[i] is the file row number of the i-th imported unit.
 	Rows []int
+	// sorted is the label order computed for the duplicate check, reused
+	// by Commit while it still matches the rows.
+	sorted []keyed
 }
 
 // Len returns the number of units in the table.
@@ -48,10 +51,17 @@ func (t *Table) Len() int {
 
 // Commit returns the commitment to the table's pool.
 func (t *Table) Commit() (Commitment, error) {
+	var ls leafSet
+	var err error
 	if t.Pool == PoolInspectors {
-		return CommitInspectors(t.Inspectors)
+		ls, err = buildLeafSet(t.Inspectors, t.sorted, inspectorLabel, AppendInspectorLeaf)
+	} else {
+		ls, err = buildLeafSet(t.Targets, t.sorted, targetLabel, AppendTargetLeaf)
 	}
-	return CommitTargets(t.Targets)
+	if err != nil {
+		return Commitment{}, err
+	}
+	return ls.commitment(), nil
 }
 
 // Prove returns the inclusion proof of the unit with the given ID or
@@ -78,7 +88,8 @@ func badHeader(format string, a ...any) error {
 }
 
 // importRows reads a whole table from src.
-func importRows(src rowSource, opt ImportOptions) (*Table, error) {
+// sizeHint, when positive, is the expected number of rows.
+func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) {
 	var errs RowErrors
 	fileErr := func(row int, err error) error {
 		errs = append(errs, &RowError{File: opt.File, Row: row, Err: err})
@@ -113,8 +124,13 @@ func importRows(src rowSource, opt ImportOptions) (*Table, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	tab := &Table{Pool: opt.Pool}
-	var bad []bool // bad[i]: unit i has a problem
+	tab := &Table{Pool: opt.Pool, Rows: make([]int, 0, sizeHint)}
+	if opt.Pool == PoolTargets {
+		tab.Targets = make([]Target, 0, sizeHint)
+	} else {
+		tab.Inspectors = make([]Inspector, 0, sizeHint)
+	}
+	bad := make([]bool, 0, sizeHint) // bad[i]: unit i has a problem
 	for {
 		row, cells, err := src.next()
 		if err == io.EOF {
@@ -155,7 +171,8 @@ func importRows(src rowSource, opt ImportOptions) (*Table, error) {
 		label = func(i int) string { return tab.Inspectors[i].Cert }
 		idCol = hm.names[iCert]
 	}
-	for _, d := range duplicates(len(tab.Rows), label) {
+	tab.sorted = sortLabels(len(tab.Rows), label)
+	for _, d := range duplicatesSorted(tab.sorted) {
 		l := label(d[1])
 		errs = append(errs, &RowError{File: opt.File, Row: tab.Rows[d[1]], ID: l, Column: idCol, Value: l,
 			Err: fmt.Errorf("%w: first at row %d", ErrDuplicateID, tab.Rows[d[0]])})
@@ -168,6 +185,7 @@ func importRows(src rowSource, opt ImportOptions) (*Table, error) {
 	if !opt.Partial {
 		return nil, err
 	}
+	tab.sorted = nil
 	keep := 0
 	for i := range tab.Rows {
 		if bad[i] {
@@ -400,7 +418,9 @@ func DecodeCSV(data []byte, opt ImportOptions) (*Table, error) {
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	return importRows(&csvSource{r: cr}, opt)
+	// Pre-size the result from the line count (exact for files without
+	// quoted line breaks), sparing the copies of a growing slice.
+	return importRows(&csvSource{r: cr}, opt, bytes.Count(text, []byte{'\n'}))
 }
 
 // Read imports one pool from CSV or XLSX, telling them apart by content

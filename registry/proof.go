@@ -40,7 +40,7 @@ func (p Proof) Commitment() Commitment { return Commitment{Count: p.Size, Root: 
 // ProveTarget returns the inclusion proof of the target with the given ID in
 // the commitment CommitTargets(ts) returns. An absent ID wraps ErrUnknownID.
 func ProveTarget(ts []Target, id string) (Proof, error) {
-	ls, err := buildLeafSet(ts, targetLabel, AppendTargetLeaf)
+	ls, err := buildLeafSet(ts, nil, targetLabel, AppendTargetLeaf)
 	if err != nil {
 		return Proof{}, err
 	}
@@ -52,7 +52,7 @@ func ProveTarget(ts []Target, id string) (Proof, error) {
 // certificate number in the commitment CommitInspectors(ins) returns. An
 // absent certificate number wraps ErrUnknownID.
 func ProveInspector(ins []Inspector, cert string) (Proof, error) {
-	ls, err := buildLeafSet(ins, inspectorLabel, AppendInspectorLeaf)
+	ls, err := buildLeafSet(ins, nil, inspectorLabel, AppendInspectorLeaf)
 	if err != nil {
 		return Proof{}, err
 	}

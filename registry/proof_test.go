@@ -65,7 +65,9 @@ func TestProofTampered(t *testing.T) {
 		name string
 		f    func(*Proof)
 	}{
-		{"leaf field", func(p *Proof) { p.Leaf = json.RawMessage(strings.Replace(string(p.Leaf), `"abnormal":false`, `"abnormal":true`, 1)) }},
+		{"leaf field", func(p *Proof) {
+			p.Leaf = json.RawMessage(strings.Replace(string(p.Leaf), `"abnormal":false`, `"abnormal":true`, 1))
+		}},
 		{"leaf hash only changed", func(p *Proof) { p.Leaf = nil; p.LeafHash = strings.Repeat("0", 64) }},
 		{"index", func(p *Proof) { p.Index++ }},
 		{"size beyond index range", func(p *Proof) { p.Size = p.Index }},

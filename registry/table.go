@@ -179,7 +179,7 @@ func (hm *headerMap) cell(row []string, col int) string {
 	if p < 0 || p >= len(row) {
 		return ""
 	}
-	return strings.TrimSpace(row[p])
+	return trim(row[p])
 }
 
 // has reports whether the column is present in the header.

@@ -77,9 +77,9 @@ func checkLabel(col, s string, emit emitFunc) bool {
 		emit(col, s, ErrMissingField)
 	case !utf8.ValidString(s):
 		emit(col, s, fmt.Errorf("%w: not valid UTF-8", ErrBadLabel))
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+	case hasControl(s):
 		emit(col, s, fmt.Errorf("%w: contains a control character", ErrBadLabel))
-	case strings.TrimSpace(s) != s:
+	case trim(s) != s:
 		emit(col, s, fmt.Errorf("%w: leading or trailing space", ErrBadLabel))
 	default:
 		return true
@@ -88,7 +88,7 @@ func checkLabel(col, s string, emit emitFunc) bool {
 }
 
 func checkRequired(col, s string, emit emitFunc) {
-	if strings.TrimSpace(s) == "" {
+	if trim(s) == "" {
 		emit(col, s, ErrMissingField)
 	} else if !utf8.ValidString(s) {
 		emit(col, s, fmt.Errorf("%w: not valid UTF-8", ErrBadValue))
@@ -299,33 +299,46 @@ func sortedErrors(errs RowErrors) error {
 	return errs
 }
 
-// duplicates returns, for every element whose label repeats an earlier
-// one, the pair (index of first occurrence, index of the repeat), in
-// order of the repeat. Empty labels are skipped (reported as missing).
-func duplicates(n int, label func(int) string) [][2]int {
+// keyed is a unit's label with its position, the element sorted to order
+// a pool by label: sorting these compact pairs is much faster than sorting
+// indexes into large structs.
+type keyed struct {
+	label string
+	i     int32
+}
+
+// sortLabels returns the units' labels with positions, sorted by label
+// bytes, ties by position.
+func sortLabels(n int, label func(int) string) []keyed {
 	if n > math.MaxInt32 {
 		panic("registry: pool too large")
 	}
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
+	ks := make([]keyed, n)
+	for i := range ks {
+		ks[i] = keyed{label(i), int32(i)}
 	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		if c := strings.Compare(label(int(a)), label(int(b))); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	sortKeyed(ks)
+	return ks
+}
+
+// duplicatesSorted returns, for every element whose label repeats an
+// earlier one, the pair (index of first occurrence, index of the repeat),
+// in order of the repeat. Empty labels are skipped (reported as missing).
+func duplicatesSorted(ks []keyed) [][2]int {
 	var out [][2]int
 	first := 0
-	for k := 1; k < n; k++ {
-		l := label(int(idx[k]))
-		if l != "" && l == label(int(idx[first])) {
-			out = append(out, [2]int{int(idx[first]), int(idx[k])})
+	for k := 1; k < len(ks); k++ {
+		if l := ks[k].label; l != "" && l == ks[first].label {
+			out = append(out, [2]int{int(ks[first].i), int(ks[k].i)})
 		} else {
 			first = k
 		}
 	}
 	slices.SortFunc(out, func(a, b [2]int) int { return cmp.Compare(a[1], b[1]) })
 	return out
+}
+
+// duplicates is duplicatesSorted over n labels.
+func duplicates(n int, label func(int) string) [][2]int {
+	return duplicatesSorted(sortLabels(n, label))
 }

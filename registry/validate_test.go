@@ -72,7 +72,9 @@ func TestValidateInspector(t *testing.T) {
 		{"missing cert", func(in *Inspector) { in.Cert = "" }, colCert, ErrMissingField},
 		{"missing unit", func(in *Inspector) { in.Unit = "" }, colUnit, ErrMissingField},
 		{"jurisdiction", func(in *Inspector) { in.Jurisdiction = "4401" }, colJurisdiction, ErrBadJurisdiction},
-		{"reversed period", func(in *Inspector) { in.Unavailable[0].From, in.Unavailable[0].To = in.Unavailable[0].To, in.Unavailable[0].From },
+		{"reversed period", func(in *Inspector) {
+			in.Unavailable[0].From, in.Unavailable[0].To = in.Unavailable[0].To, in.Unavailable[0].From
+		},
 			colUnavailable, ErrBadPeriod},
 		{"empty period", func(in *Inspector) { in.Unavailable[0].To = in.Unavailable[0].From }, colUnavailable, ErrBadPeriod},
 		{"zero period", func(in *Inspector) { in.Unavailable[0] = Period{Reason: "x"} }, colUnavailable, ErrBadPeriod},

@@ -1,0 +1,38 @@
+package registry
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+func TestSortKeyedLarge(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	ks := make([]keyed, 200_000)
+	for i := range ks {
+		ks[i] = keyed{fmt.Sprintf("%06d", r.IntN(150_000)), int32(i)} // with repeats
+	}
+	want := slices.Clone(ks)
+	slices.SortStableFunc(want, func(a, b keyed) int { return strings.Compare(a.label, b.label) })
+	sortKeyed(ks)
+	if !slices.Equal(ks, want) {
+		t.Fatal("parallel sort differs from stable sort")
+	}
+}
+
+func FuzzTrimControl(f *testing.F) {
+	for _, s := range []string{"", " a ", "\u3000中\u3000", "\u0085x\u00a0", "a\u0080b", "\x7f", "\xc2", "\xff "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := trim(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("trim(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := hasControl(s), strings.IndexFunc(s, unicode.IsControl) >= 0; got != want {
+			t.Fatalf("hasControl(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
