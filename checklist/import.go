@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -62,6 +63,10 @@ type record struct {
 // order mark) or GB18030, the encoding of spreadsheets saved by Chinese
 // Excel. file names the input in errors. Rows before the header row (a
 // title line) and blank rows are skipped; unknown columns are ignored.
+//
+// A single ratio given for a key item ("5%") is read as its minimum, since
+// rule R4 gives key items no upper bound; a range for a key item is an error
+// (ErrKeyItemCapped).
 //
 // It returns the items of every good row and, when any row is bad, a
 // RowErrors listing every problem (errors.As to *RowError for row, column
@@ -227,6 +232,11 @@ func parseRecords(recs []record, file string, cfg Config) ([]Item, error) {
 		if it.RatioMin, it.RatioMax, err = ParseRatio(cell("ratio")); err != nil {
 			parseErr("ratio_min", cell("ratio"), err)
 			failed["ratio_max"] = true
+		}
+		// A key item's single ratio ("5%") is its minimum: rule R4 gives key
+		// items no upper bound. A range ("5%-10%") is still refused.
+		if it.Category == CategoryKey && it.RatioMax.Valid && it.RatioMax.Decimal.Equal(it.RatioMin) {
+			it.RatioMax = decimal.NullDecimal{}
 		}
 		if it.Frequency, err = ParseFrequency(cell("frequency")); err != nil {
 			parseErr("frequency", cell("frequency"), err)

@@ -226,3 +226,18 @@ func FuzzReadXLSX(f *testing.F) {
 		}
 	})
 }
+
+// Rule R4: a key item's single ratio is its minimum; a range is a cap.
+func TestReadCSV_R4_KeyItemRatio(t *testing.T) {
+	in := header +
+		"1,ZA-01,旅馆业治安管理检查,旅馆,重点,查阅资料,治安,《旅馆业治安管理办法》,5%,每年1次\n" +
+		"2,ZA-03,娱乐场所治安管理检查,娱乐场所,重点,查阅资料,治安,《娱乐场所管理条例》,5%-10%,每年1次\n"
+	items, err := ReadCSV(strings.NewReader(in), "k.csv", DefaultConfig())
+	if len(items) != 1 || items[0].RatioMax.Valid || !items[0].RatioMin.Equal(dec("0.05")) {
+		t.Fatalf("items %+v", items)
+	}
+	var re *RowError
+	if !errors.As(err, &re) || re.Row != 3 || re.Column != "抽查比例" || !errors.Is(err, ErrKeyItemCapped) {
+		t.Fatalf("got %v", err)
+	}
+}
