@@ -46,6 +46,7 @@ func DeriveKey(manifestHash, r [sha256.Size]byte) Key {
 type Ranker struct {
 	mac hash.Hash
 	buf []byte
+	out []byte // Sum's destination, reused so that ranking does not allocate
 }
 
 // NewRanker returns a Ranker for key k.
@@ -64,8 +65,9 @@ func (rk *Ranker) Rank(purpose string, parts ...string) Rank {
 	rk.buf = b
 	rk.mac.Reset()
 	rk.mac.Write(b)
+	rk.out = rk.mac.Sum(rk.out[:0])
 	var r Rank
-	rk.mac.Sum(r[:0])
+	copy(r[:], rk.out)
 	return r
 }
 
@@ -86,7 +88,8 @@ func (rk *Ranker) RankTarget(label string) Rank {
 	rk.buf = b
 	rk.mac.Reset()
 	rk.mac.Write(b)
+	rk.out = rk.mac.Sum(rk.out[:0])
 	var r Rank
-	rk.mac.Sum(r[:0])
+	copy(r[:], rk.out)
 	return r
 }
