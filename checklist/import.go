@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -40,9 +41,11 @@ var headerAliases = map[string]column{
 	"抽查结果处理": "result_handling", "结果处理": "result_handling", "result_handling": "result_handling",
 }
 
-// RequiredColumns are the columns an imported checklist must have, by
+var requiredColumns = []string{"code", "name", "target_type", "category", "methods", "department", "legal_basis", "ratio", "frequency"}
+
+// RequiredColumns returns the columns an imported checklist must have, by
 // English name; any accepted alias of each will do.
-var RequiredColumns = []string{"code", "name", "target_type", "category", "methods", "department", "legal_basis", "ratio", "frequency"}
+func RequiredColumns() []string { return slices.Clone(requiredColumns) }
 
 // maxHeaderSearch is how many leading rows may precede the header (a title
 // line such as "附件：随机抽查事项清单" is common in published files).
@@ -182,7 +185,7 @@ func parseRecords(recs []record, file string, cfg Config) ([]Item, error) {
 			written[string(col)] = name
 		}
 	}
-	for _, req := range RequiredColumns {
+	for _, req := range requiredColumns {
 		if _, ok := idx[column(req)]; !ok {
 			errs = append(errs, &RowError{File: file, Row: hdr.row, Column: req, Err: fmt.Errorf("%w: required column %q missing", ErrBadHeader, req)})
 		}

@@ -297,7 +297,7 @@ func Check(p Plan, in Input, cfg Config) (Report, error) {
 	if err := cfg.validate(); err != nil {
 		return Report{}, err
 	}
-	rep := Report{Year: p.Year, Version: p.Version, Authority: p.Authority, Basis: basis}
+	rep := Report{Year: p.Year, Version: p.Version, Authority: p.Authority, Basis: slices.Clone(basis)}
 	add := func(f Finding) { rep.Findings = append(rep.Findings, f) }
 
 	active := activeTargets(in.Targets)
