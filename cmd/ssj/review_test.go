@@ -30,6 +30,22 @@ func TestReviewStatusAndTransitions(t *testing.T) {
 	if code != exitProblem || !strings.Contains(errOut, "cannot send feedback when received") {
 		t.Fatalf("invalid transition: %d %q", code, errOut)
 	}
+	// The upheld path closes it; late review shows as closed_late.
+	for _, s := range [][]string{
+		{"review", "start", "--objections", p("obj.json"), "--trail", p("trail.jsonl"), "--by", "复核人", "--id", "YY-2026-002", "--on", "2026-10-13"},
+		{"review", "decide", "--objections", p("obj.json"), "--trail", p("trail.jsonl"), "--by", "复核人", "--id", "YY-2026-002",
+			"--upheld", "--note", "原检查结果正确", "--on", "2026-11-10"},
+		{"review", "feedback", "--objections", p("obj.json"), "--trail", p("trail.jsonl"), "--by", "法制员", "--id", "YY-2026-002",
+			"--note", "已书面告知", "--on", "2026-11-11"},
+	} {
+		if code, out, errOut := runCLI(t, "", s...); code != exitOK {
+			t.Fatalf("%v: %d %s %s", s[:2], code, out, errOut)
+		}
+	}
+	code, out, _ = runCLI(t, "", "review", "status", "--objections", p("obj.json"), "--today", "2026-11-20")
+	if code != exitOK || !strings.Contains(out, "closed_late") || !strings.Contains(out, "closed_on_time") {
+		t.Fatalf("closed status: %d %s", code, out)
+	}
 	// Receiving against an unpublished or unknown result is refused.
 	code, _, errOut = runCLI(t, "", "review", "receive", "--objections", p("obj.json"), "--book", p("book.json"),
 		"--trail", p("trail.jsonl"), "--by", "x", "--id", "YY-2026-003", "--result", "nope", "--applicant", "a", "--grounds", "g")

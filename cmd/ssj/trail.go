@@ -5,9 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/shuangsuiji/ssj/trail"
+	"github.com/shuangsuiji/ssj/workday"
 )
 
 func init() {
@@ -21,6 +24,9 @@ verbs:
         check every event's hash and link, every checkpoint and every anchor;
         report the first edited, deleted, inserted or reordered event.
         Exit 0 verified, 1 a problem was found, 2 the file cannot be read.
+  show FILE [--json]
+        verify, then list the events: seq, time (Beijing), step, actor,
+        subject and details.
   head FILE [--json]
         print the checkpoint SIZE:ROOT over all events, to publish as an
         anchor (then verify --anchor SIZE:ROOT detects any later rewrite or
@@ -57,8 +63,8 @@ func runTrail(e *env, args []string) int {
 	var anch trailAnchors
 	if verb == "verify" {
 		fs.Var(&anch, "anchor", "an externally published checkpoint SIZE:ROOT the trail must match (repeatable)")
-	} else if verb != "head" {
-		return usageError(e, "trail: unknown verb %q (want verify or head)", verb)
+	} else if verb != "head" && verb != "show" {
+		return usageError(e, "trail: unknown verb %q (want verify, show or head)", verb)
 	}
 	if err := pubParseArgs(fs, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -78,6 +84,46 @@ func runTrail(e *env, args []string) int {
 	rep, err := trail.Verify(f, trail.VerifyOptions{Anchors: anch})
 	if err != nil {
 		return inputError(e, fmt.Errorf("trail %s: %w", path, err))
+	}
+	if verb == "show" {
+		if rep.Problem != nil {
+			fmt.Fprintf(e.stderr, "ssj: trail %s: %s\n", path, trailDescribe(rep.Problem))
+			return exitProblem
+		}
+		if _, err := f.Seek(0, 0); err != nil {
+			return inputError(e, fmt.Errorf("trail %s: %w", path, err))
+		}
+		l, err := trail.Read(f)
+		if err != nil {
+			return inputError(e, fmt.Errorf("trail %s: %w", path, err))
+		}
+		evs := l.Events()
+		if *asJSON {
+			writeJSON(e.stdout, evs)
+			return exitOK
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEQ\tTIME (UTC+8)\tSTEP\tACTOR\tSUBJECT\tDETAILS")
+		for _, ev := range evs {
+			keys := make([]string, 0, len(ev.Data))
+			for k := range ev.Data {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			var det []string
+			for _, k := range keys {
+				v := ev.Data[k]
+				if len(v) > 24 && (k == "hash" || k == "base_hash" || k == "signature" || k == "content_hash") {
+					v = v[:12] + "…"
+				}
+				det = append(det, k+"="+v)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", ev.Seq, ev.Time.In(workday.Shanghai()).Format("2006-01-02 15:04:05"),
+				ev.Kind, ev.Actor, ev.Subject, strings.Join(det, " "))
+		}
+		tw.Flush()
+		fmt.Fprintf(e.stdout, "%d events, verified; head %s\n", len(evs), rep.Head)
+		return exitOK
 	}
 	if verb == "head" {
 		if rep.Problem != nil {

@@ -48,6 +48,10 @@ func TestTrailVerifyCommand(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "verified: 9 events") {
 		t.Fatalf("verify: %d %q %q", code, out, errOut)
 	}
+	code, out, _ = runCLI(t, "", "trail", "show", path)
+	if code != exitOK || !strings.Contains(out, "objection.feedback_sent") || !strings.Contains(out, "2026-10-21 09:00:00") {
+		t.Fatalf("show: %d %s", code, out)
+	}
 	code, head, _ := runCLI(t, "", "trail", "head", path)
 	head = strings.TrimSpace(head)
 	if code != exitOK || !strings.HasPrefix(head, "9:") {
