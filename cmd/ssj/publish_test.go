@@ -122,3 +122,32 @@ func TestPublishCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+// Rules R3, R16: announcements from notice files, recorded in the trail.
+func TestPublishAnnounceNotices(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	os.WriteFile(p("checklist.json"), []byte(`{"issuer":"衢州市公安局柯城分局","version":"2026版","date":"2026-01-05",
+ "items":[{"code":"ZA-001","name":"旅馆业治安管理情况检查","target_type":"旅馆业经营单位","category":"key",
+ "methods":["查阅资料","实地核查"],"department":"治安大队","legal_basis":"《旅馆业治安管理办法》","ratio":"10%","frequency":"每年1次"}]}`), 0o644)
+	os.WriteFile(p("task.json"), []byte(`{"issuer":"衢州市公安局柯城分局","task_no":"SJ-2026-001","task_name":"旅馆业治安管理抽查",
+ "task_type":"不定向抽查","launching":"治安大队","items":["ZA-001"],"scope":"柯城区","from":"2026-03-02","to":"2026-03-31",
+ "locked_at":"2026-02-27T02:30:00Z","targets":[{"id":"91330802MA2B3C4D5E","name":"某某宾馆","unit":"荷花派出所"}],
+ "proof":{"algorithm":"ssj-v1","manifest_hash":"aa","record_hash":"bb"}}`), 0o644)
+	code, out, errOut := runCLI(t, "", "publish", "announce", "checklist", p("checklist.json"), "--trail", p("t.jsonl"), "--by", "法制大队")
+	if code != exitOK || !strings.Contains(out, "随机抽查事项清单（2026版）") {
+		t.Fatalf("checklist: %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "", "publish", "announce", "task", p("task.json"), "--json", "--trail", p("t.jsonl"), "--by", "治安大队")
+	if code != exitOK || !strings.Contains(out, `"content_hash"`) || !strings.Contains(out, "确认锁定") {
+		t.Fatalf("task: %d %s %s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "", "trail", "show", p("t.jsonl"))
+	if code != exitOK || !strings.Contains(out, "checklist.announced") || !strings.Contains(out, "announcement.published") {
+		t.Fatalf("trail: %d %s", code, out)
+	}
+	os.WriteFile(p("bad.json"), []byte(`{"issuer":"x","version":"v","date":"2026-01-05","items":[]}`), 0o644)
+	if code, _, errOut := runCLI(t, "", "publish", "announce", "checklist", p("bad.json")); code != exitUsage || !strings.Contains(errOut, "at least one item") {
+		t.Fatalf("empty checklist: %d %q", code, errOut)
+	}
+}
