@@ -290,6 +290,10 @@ func TestMalformed(t *testing.T) {
 		"bad hash hex":   append(append([]string(nil), lines[:2]...), setField(t, lines[2], "hash", "XYZ")),
 		"empty line":     append(append([]string(nil), lines...), ``),
 	}
+	// A self-consistent first event with a negative seq.
+	neg := Event{Seq: -1, Kind: TaskLaunched, Actor: "a", Time: t0, Prev: ZeroHash}
+	neg.Hash, _ = neg.ComputeHash()
+	cases["negative seq"] = []string{lines[0], strings.TrimSuffix(string(mustLine(eventLine{Type: "event", Event: neg})), "\n")}
 	for name, ls := range cases {
 		t.Run(name, func(t *testing.T) {
 			var in string

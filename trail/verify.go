@@ -121,6 +121,9 @@ func decodeLine(b []byte) (parsed, error) {
 		if err := strict(&e); err != nil {
 			return p, fmt.Errorf("event: %v", err)
 		}
+		if e.Seq < 0 {
+			return p, fmt.Errorf("event seq %d is negative", e.Seq)
+		}
 		if !isHash(e.Prev) || !isHash(e.Hash) {
 			return p, fmt.Errorf("event seq %d: prev %q / hash %q: want 64 lower-case hex digits", e.Seq, e.Prev, e.Hash)
 		}
@@ -129,6 +132,9 @@ func decodeLine(b []byte) (parsed, error) {
 		var c checkpointLine
 		if err := strict(&c); err != nil {
 			return p, fmt.Errorf("checkpoint: %v", err)
+		}
+		if c.Size < 0 {
+			return p, fmt.Errorf("checkpoint size %d is negative", c.Size)
 		}
 		if !isHash(c.Root) {
 			return p, fmt.Errorf("checkpoint size %d: root %q: want 64 lower-case hex digits", c.Size, c.Root)
@@ -328,7 +334,7 @@ func walk(lines []parsed, bad *Problem, nLines int) (*Log, Report) {
 			}
 			if e.Seq == n-1 && e.Prev == prevOf(l, e.Seq) {
 				// The line before this one took this event's place: it was inserted.
-				return fail(&Problem{Kind: Inserted, Line: lines[i-1].line, Index: idx - 1, Seq: n - 1, Detail: fmt.Sprintf("event (seq %d, kind %s) was inserted before the original seq %d", l.events[n-1].Seq, l.events[n-1].Kind, e.Seq)})
+				return fail(&Problem{Kind: Inserted, Line: lines[prevEventPos(lines, i)].line, Index: idx - 1, Seq: n - 1, Detail: fmt.Sprintf("event (seq %d, kind %s) was inserted before the original seq %d", l.events[n-1].Seq, l.events[n-1].Kind, e.Seq)})
 			}
 			return fail(&Problem{Kind: Reordered, Line: p.line, Index: idx, Seq: n, Detail: fmt.Sprintf("event seq %d appears after seq %d", e.Seq, n-1)})
 		default: // e.Seq == n, Prev does not link
