@@ -3,7 +3,6 @@ package draw
 import (
 	"encoding/hex"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -249,10 +248,7 @@ func (h *selHeap) offer(scope []registry.Target, c selCand) {
 // ascending (rank, label) order. The work is split across goroutines; the
 // result does not depend on the split.
 func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) []selCand {
-	workers := runtime.GOMAXPROCS(0)
-	if n := len(scope)/65536 + 1; n < workers {
-		workers = n
-	}
+	workers := parallelism(len(scope))
 	heaps := make([][]selHeap, workers)
 	var wg sync.WaitGroup
 	for w := range workers {

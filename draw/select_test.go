@@ -3,6 +3,7 @@ package draw
 import (
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -228,5 +229,33 @@ func TestBatches(t *testing.T) {
 		if all[i] != s.Target {
 			t.Fatalf("batches do not follow the selection order at %d", i)
 		}
+	}
+}
+
+// The parallel split (one chunk per processor above 65536 units) does not
+// change the record.
+func TestParallelSplitChangesNothing(t *testing.T) {
+	pool := dtPool(150000, 77)
+	task := dtTask()
+	task.Scope = Scope{}
+	task.Strata = []string{StratumJurisdiction, StratumCreditClass}
+	task.Quota = QuotaRule{DefaultRatio: "0.03", Ratios: []StratumRatio{{Stratum: "330105/D", Ratio: "0.5"}}}
+	prev := runtime.GOMAXPROCS(1)
+	one := dtRun(t, task, pool)
+	runtime.GOMAXPROCS(max(prev, 3))
+	many := dtRun(t, task, pool)
+	runtime.GOMAXPROCS(prev)
+	a, _ := MarshalRecord(&one)
+	b, _ := MarshalRecord(&many)
+	if string(a) != string(b) {
+		t.Fatal("the record depends on the number of processors")
+	}
+	// A bad label deep in the pool is reported the same way.
+	pool[140000].ID = "BAD\tID"
+	runtime.GOMAXPROCS(max(prev, 3))
+	_, err := Commit(task, pool, nil)
+	runtime.GOMAXPROCS(prev)
+	if !errors.Is(err, ErrLabel) {
+		t.Fatalf("bad label: %v", err)
 	}
 }

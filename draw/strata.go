@@ -2,8 +2,10 @@ package draw
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -101,96 +103,68 @@ type tally struct {
 }
 
 // tallyScope checks every label, puts every unit of scope in its stratum
-// and decides its eligibility.
+// and decides its eligibility. The scope is split into chunks tallied in
+// parallel; the result does not depend on the split (strata are renumbered
+// in key byte order, and the error reported is the first in scope order).
 func tallyScope(m *Manifest, scope []registry.Target) (*tally, error) {
 	p, err := m.prepare()
 	if err != nil {
 		return nil, err
 	}
 	t := &tally{class: make([]int32, len(scope))}
-	index := map[string]int32{}
-	var buf []byte
-	for i := range scope {
-		u := &scope[i]
-		if err := CheckLabel("target id", u.ID); err != nil {
-			return nil, fmt.Errorf("draw: targets (unit %d): %w", i+1, err)
-		}
-		var (
-			key string
-			s   int32
-			ok  bool
-		)
-		switch len(m.Strata) {
-		case 0:
-			s, ok = index[key]
-		case 1:
-			key = stratumValue(u, m.Strata[0])
-			s, ok = index[key]
-		default:
-			buf = buf[:0]
-			for j, k := range m.Strata {
-				if j > 0 {
-					buf = append(buf, '/')
-				}
-				buf = append(buf, stratumValue(u, k)...)
-			}
-			s, ok = index[string(buf)] // no allocation for the lookup
-			if !ok {
-				key = string(buf)
-			}
-		}
-		if !ok {
-			if len(m.Strata) > 0 {
-				for _, k := range m.Strata {
-					v := stratumValue(u, k)
-					if err := CheckLabel("stratum value "+k, v); err != nil {
-						return nil, fmt.Errorf("draw: target %q: %w", u.ID, err)
-					}
-					if strings.Contains(v, "/") {
-						return nil, fmt.Errorf("%w: target %q: stratum value %s %q contains \"/\"", ErrLabel, u.ID, k, v)
-					}
-				}
-			}
-			s = int32(len(t.keys))
-			index[key] = s
-			t.keys = append(t.keys, key)
-		}
-		r := int32(rEligible)
-		switch {
-		case u.Status != registry.StatusActive:
-			r = rNotActive
-		case p.excluded[u.ID]:
-			r = rListed
-		case p.compliant[u.ID]:
-			r = rCompliant
-		}
-		t.class[i] = s<<2 | r
+	workers := parallelism(len(scope))
+	parts := make([]tallyPart, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := len(scope)*w/workers, len(scope)*(w+1)/workers
+		wg.Go(func() { parts[w] = tallyChunk(m, p, scope, t.class, lo, hi) })
 	}
-	// Renumber strata in key byte order.
-	order := make([]int32, len(t.keys))
-	for i := range order {
-		order[i] = int32(i)
+	wg.Wait()
+	for _, pt := range parts {
+		if pt.err != nil {
+			return nil, pt.err // chunks are in scope order: the first error wins
+		}
 	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(t.keys[a], t.keys[b]) })
-	newIdx := make([]int32, len(order))
-	keys := make([]string, len(order))
-	for n, o := range order {
-		newIdx[o] = int32(n)
-		keys[n] = t.keys[o]
+	// Global strata in key byte order, and each chunk's local → global map.
+	var keys []string
+	for _, pt := range parts {
+		keys = append(keys, pt.keys...)
 	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
 	t.keys = keys
 	t.scope = make([]int64, len(keys))
 	t.elig = make([]int64, len(keys))
 	t.excl = make([][4]int64, len(keys))
-	for i, c := range t.class {
-		s := newIdx[c>>2]
-		r := c & 3
-		t.class[i] = s<<2 | r
-		t.scope[s]++
-		if r == rEligible {
-			t.elig[s]++
-		} else {
-			t.excl[s][r]++
+	counts := make([][][4]int64, workers)
+	for w := range workers {
+		lo, hi := len(scope)*w/workers, len(scope)*(w+1)/workers
+		remap := make([]int32, len(parts[w].keys))
+		for i, k := range parts[w].keys {
+			g, _ := slices.BinarySearch(keys, k)
+			remap[i] = int32(g)
+		}
+		wg.Go(func() {
+			c := make([][4]int64, len(keys))
+			for i := lo; i < hi; i++ {
+				s, r := remap[t.class[i]>>2], t.class[i]&3
+				t.class[i] = s<<2 | r
+				c[s][r]++
+			}
+			counts[w] = c
+		})
+	}
+	wg.Wait()
+	for _, c := range counts {
+		for s := range c {
+			for r := range c[s] {
+				if r == rEligible {
+					t.elig[s] += c[s][r]
+				} else {
+					t.excl[s][r] += c[s][r]
+				}
+				t.scope[s] += c[s][r]
+			}
 		}
 	}
 	// Every stratum needs a ratio unless a total is split.
@@ -242,4 +216,100 @@ func (t *tally) quotas(m *Manifest) (quota, base []int64, ratio []string, err er
 		quota[s] = ClampQuota(q, int64(m.Quota.Min), int64(m.Quota.Max))
 	}
 	return quota, base, ratio, nil
+}
+
+// parallelism is the number of goroutines for n units: one per processor,
+// at most one per 65536 units.
+func parallelism(n int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), n/65536+1))
+}
+
+// tallyPart is one chunk's tally: its strata keys (local numbering) and the
+// first error in the chunk.
+type tallyPart struct {
+	keys []string
+	err  error
+}
+
+// tallyChunk classifies scope[lo:hi], writing class[i] = local stratum
+// index << 2 | reason.
+func tallyChunk(m *Manifest, p *plan, scope []registry.Target, class []int32, lo, hi int) tallyPart {
+	var pt tallyPart
+	index := map[string]int32{}
+	var buf []byte
+	for i := lo; i < hi; i++ {
+		u := &scope[i]
+		if !fastLabelOK(u.ID) {
+			if err := CheckLabel("target id", u.ID); err != nil {
+				pt.err = fmt.Errorf("draw: targets (unit %d): %w", i+1, err)
+				return pt
+			}
+		}
+		var (
+			key string
+			s   int32
+			ok  bool
+		)
+		switch len(m.Strata) {
+		case 0:
+			s, ok = index[key]
+		case 1:
+			key = stratumValue(u, m.Strata[0])
+			s, ok = index[key]
+		default:
+			buf = buf[:0]
+			for j, k := range m.Strata {
+				if j > 0 {
+					buf = append(buf, '/')
+				}
+				buf = append(buf, stratumValue(u, k)...)
+			}
+			s, ok = index[string(buf)] // no allocation for the lookup
+			if !ok {
+				key = string(buf)
+			}
+		}
+		if !ok {
+			for _, k := range m.Strata {
+				v := stratumValue(u, k)
+				if err := CheckLabel("stratum value "+k, v); err != nil {
+					pt.err = fmt.Errorf("draw: target %q: %w", u.ID, err)
+					return pt
+				}
+				if strings.Contains(v, "/") {
+					pt.err = fmt.Errorf("%w: target %q: stratum value %s %q contains \"/\"", ErrLabel, u.ID, k, v)
+					return pt
+				}
+			}
+			s = int32(len(pt.keys))
+			index[key] = s
+			pt.keys = append(pt.keys, key)
+		}
+		r := int32(rEligible)
+		switch {
+		case u.Status != registry.StatusActive:
+			r = rNotActive
+		case p.excluded[u.ID]:
+			r = rListed
+		case p.compliant[u.ID]:
+			r = rCompliant
+		}
+		class[i] = s<<2 | r
+	}
+	return pt
+}
+
+// fastLabelOK reports true for the common label that is plainly valid:
+// printable ASCII without surrounding space. Anything else goes through
+// CheckLabel.
+func fastLabelOK(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
