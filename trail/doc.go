@@ -29,7 +29,14 @@
 // attacker who can rewrite the whole file can recompute every hash and every
 // checkpoint in it. Verify accepts such external anchors and checks them; an
 // anchored checkpoint also catches deletion of events at the end of the file,
-// which a hash chain alone cannot detect.
+// which a hash chain alone cannot detect. InclusionProof and
+// VerifyInclusion show that one event lies inside an anchored checkpoint
+// without handing over the rest of the trail.
+//
+// What a trail does not prove: who wrote an event. Events are chained, not
+// signed, so an event appended at the end by anyone with write access
+// looks like any other append; the actor field is a claim. Access control
+// on the file, or anchoring the head after every working day, limits that.
 //
 // # File format
 //
