@@ -27,6 +27,7 @@ type VerifyError struct {
 	Err        error
 }
 
+// Error names the path and both values, or the path and the cause.
 func (e *VerifyError) Error() string {
 	if e.Record == "" && e.Recomputed == "" && e.Err != nil {
 		return fmt.Sprintf("draw: verify: %s: %v", e.Path, e.Err)
