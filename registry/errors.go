@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -121,4 +122,57 @@ func (es RowErrors) Unwrap() []error {
 		out[i] = e
 	}
 	return out
+}
+
+// reasonCodes are the stable machine-readable names of the sentinels, in
+// the order they are tested (most specific first).
+var reasonCodes = []struct {
+	err  error
+	code string
+}{
+	{ErrBadCheckChar, "bad_check_char"},
+	{ErrBadUSCC, "bad_uscc"},
+	{ErrDuplicateID, "duplicate_id"},
+	{ErrMissingField, "missing_field"},
+	{ErrUnknownClass, "unknown_class"},
+	{ErrBadKind, "bad_kind"},
+	{ErrBadStatus, "bad_status"},
+	{ErrBadJurisdiction, "bad_jurisdiction"},
+	{ErrBadLabel, "bad_label"},
+	{ErrBadRelation, "bad_relation"},
+	{ErrBadPeriod, "bad_period"},
+	{ErrDuplicateValue, "duplicate_value"},
+	{ErrBadValue, "bad_value"},
+	{ErrBadHeader, "bad_header"},
+	{ErrBadFile, "bad_file"},
+	{ErrUnknownID, "unknown_id"},
+	{ErrOutOfOrder, "out_of_order"},
+	{ErrBadEvent, "bad_event"},
+}
+
+// ReasonCode returns the stable snake_case name of the first sentinel err
+// wraps ("bad_check_char", "duplicate_id", "missing_field", ...), or
+// "other". Front ends can translate these codes.
+func ReasonCode(err error) string {
+	for _, rc := range reasonCodes {
+		if errors.Is(err, rc.err) {
+			return rc.code
+		}
+	}
+	return "other"
+}
+
+// MarshalJSON writes the error as
+// {"file","row","id","column","value","reason","message"}, reason being
+// ReasonCode(e) and message the full text.
+func (e *RowError) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		File    string `json:"file,omitempty"`
+		Row     int    `json:"row"`
+		ID      string `json:"id,omitempty"`
+		Column  string `json:"column"`
+		Value   string `json:"value"`
+		Reason  string `json:"reason"`
+		Message string `json:"message"`
+	}{e.File, e.Row, e.ID, e.Column, e.Value, ReasonCode(e.Err), e.Error()})
 }
