@@ -73,9 +73,10 @@ func InspectorLeaf(in Inspector) ([]byte, error) {
 // timeLayout is RFC 3339 with nanoseconds when present, always in UTC.
 const timeLayout = "2006-01-02T15:04:05.999999999Z07:00"
 
-// leafSet is a pool's leaves sorted by label bytes.
+// leafSet is a pool's leaves sorted by label bytes: keys[k] names the
+// unit whose leaf hash is hashes[k].
 type leafSet struct {
-	labels []string
+	keys   []keyed
 	hashes []merkle.Hash
 }
 
@@ -89,13 +90,14 @@ func buildLeafSet[T any](units []T, sorted []keyed, label func(*T) string, leaf 
 	if !keysMatch(units, sorted, label) {
 		sorted = sortLabels(n, func(i int) string { return label(&units[i]) })
 	}
-	ls := leafSet{labels: make([]string, n), hashes: make([]merkle.Hash, n)}
-	for k, kv := range sorted {
-		if k > 0 && ls.labels[k-1] == kv.label {
-			return leafSet{}, fmt.Errorf("registry: commit: %w %q", ErrDuplicateID, kv.label)
+	for k := 1; k < n; k++ {
+		if sorted[k-1].label == sorted[k].label {
+			return leafSet{}, fmt.Errorf("registry: commit: %w %q", ErrDuplicateID, sorted[k].label)
 		}
-		ls.labels[k] = kv.label
 	}
+	// Hash the leaves in input order (sequential memory access), then
+	// permute the hashes into label order.
+	hashes := make([]merkle.Hash, n)
 	workers := runtime.GOMAXPROCS(0)
 	if n < 4096 {
 		workers = 1
@@ -106,14 +108,14 @@ func buildLeafSet[T any](units []T, sorted []keyed, label func(*T) string, leaf 
 		lo, hi := n*w/workers, n*(w+1)/workers
 		wg.Go(func() {
 			buf := make([]byte, 0, 512)
-			for k := lo; k < hi; k++ {
+			for i := lo; i < hi; i++ {
 				var err error
-				buf, err = leaf(append(buf[:0], 0), &units[sorted[k].i])
+				buf, err = leaf(append(buf[:0], 0), &units[i])
 				if err != nil {
-					errs[w] = fmt.Errorf("registry: commit: unit %q: %w", ls.labels[k], err)
+					errs[w] = fmt.Errorf("registry: commit: unit %q: %w", label(&units[i]), err)
 					return
 				}
-				ls.hashes[k] = sha256.Sum256(buf) // RFC 6962: SHA-256(0x00 || leaf)
+				hashes[i] = sha256.Sum256(buf) // RFC 6962: SHA-256(0x00 || leaf)
 			}
 		})
 	}
@@ -123,7 +125,33 @@ func buildLeafSet[T any](units []T, sorted []keyed, label func(*T) string, leaf 
 			return leafSet{}, err
 		}
 	}
+	gatherInPlace(hashes, sorted)
+	ls := leafSet{keys: sorted, hashes: hashes}
 	return ls, nil
+}
+
+// gatherInPlace rearranges hs so that hs[k] becomes the old hs[order[k].i],
+// following the permutation's cycles with a bitmap instead of a second
+// array.
+func gatherInPlace(hs []merkle.Hash, order []keyed) {
+	done := make([]uint64, (len(hs)+63)/64)
+	for s := range hs {
+		if done[s/64]&(1<<(s%64)) != 0 {
+			continue
+		}
+		tmp := hs[s]
+		k := s
+		for {
+			done[k/64] |= 1 << (k % 64)
+			next := int(order[k].i)
+			if next == s {
+				hs[k] = tmp
+				break
+			}
+			hs[k] = hs[next]
+			k = next
+		}
+	}
 }
 
 // keysMatch reports whether sorted is a sorted labelling of exactly the

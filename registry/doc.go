@@ -1,13 +1,59 @@
 // Package registry holds the two registries (两库) of the 双随机、一公开 regime:
 // the target registry (检查对象名录库) of supervised market entities and other
 // inspection targets, and the inspector registry (执法检查人员名录库) of staff
-// holding a law-enforcement certificate (rules R6, R7 in DOMAIN.md).
+// holding a law-enforcement certificate (rules R6, R7 in DOMAIN.md). A draw
+// picks targets from the first and inspectors from the second; this package
+// makes both loadable from an agency's spreadsheets, checkable row by row,
+// traceable over time and committable so that a draw can prove which pool
+// it used.
 //
-// A registry is a value built from an append-only history of change events;
-// AsOf returns the registry in force at a given instant, and a snapshot can be
-// committed to with an RFC 6962 Merkle root so that a draw can later prove
-// which pool it drew from.
+// # Units and labels
+//
+// A Target is identified by its ID: for market entities and individual
+// businesses the 18-character 统一社会信用代码, whose GB 32100-2015 check
+// character ValidateUSCC verifies; for products, projects and behaviours a
+// registry-local ID. An Inspector is identified by the certificate number
+// (执法证号) that R15 draws by. Labels carry no control characters or
+// surrounding spaces and are unique within a pool.
+//
+// # Validation
+//
+// Config.ValidateTarget, ValidateTargets and their inspector counterparts
+// check every field (kind, status, 6-digit jurisdiction, credit class from a
+// configurable class set such as Shandong's A–E, required fields, interest
+// relations, unavailability periods) and uniqueness. Problems are reported
+// all at once as RowErrors, a list of *RowError in the style of
+// encoding/csv's ParseError (file, row, column, value, reason); the reason
+// wraps a sentinel such as ErrBadCheckChar, ErrDuplicateID,
+// ErrUnknownClass or ErrMissingField, so errors.Is works on the whole list
+// and ReasonCode gives a stable machine-readable name.
+//
+// # Import and export
+//
+// Read, DecodeCSV and ReadXLSX import a pool from CSV (UTF-8 with or
+// without BOM, or GB18030/GBK as Excel on Chinese Windows saves it) or
+// XLSX, with English or Chinese headers; DecodeCSV documents the columns and
+// cell formats. Import is all-or-nothing unless ImportOptions.Partial is
+// set. WriteTargetsCSV, WriteInspectorsCSV and the XLSX writers export the
+// English-header form that the importers read back identically.
+//
+// # History
+//
+// A History is the append-only trail of change events (add, update,
+// deactivate), each with effective time and author; nothing is deleted.
+// History.AsOf(t) returns the Snapshot in force at t, units sorted by label,
+// deactivated units kept with their inactive status.
+//
+// # Commitment and proofs
+//
+// CommitTargets and CommitInspectors return the RFC 6962 Merkle root over
+// the canonical leaf bytes (RFC 8785 JSON of the fields that can affect a
+// draw; see TargetLeaf) of every unit, leaves in label byte order: the
+// commitment a draw's manifest publishes (DRAW.md §1). ProveTarget and
+// ProveInspector produce a Proof that one unit was in the pool, which
+// VerifyProof and VerifyProofAgainst check without the rest of the pool.
 //
 // The package does no I/O of its own beyond decoding readers the caller
-// supplies (CSV and XLSX import); it keeps no global state.
+// supplies and writing to writers it is given; it keeps no global mutable
+// state and never reads the clock.
 package registry

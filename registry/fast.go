@@ -71,7 +71,15 @@ func hasControl(s string) bool {
 // sortKeyed sorts ks by label then position, using two goroutines for
 // large inputs (sort halves, then merge).
 func sortKeyed(ks []keyed) {
+	// The inline prefixes order most pairs without touching the label
+	// bytes (a cache miss each); equal prefixes fall back to the labels.
 	cmpKeyed := func(a, b keyed) int {
+		if a.p0 != b.p0 {
+			return cmp.Compare(a.p0, b.p0)
+		}
+		if a.p1 != b.p1 {
+			return cmp.Compare(a.p1, b.p1)
+		}
 		if c := strings.Compare(a.label, b.label); c != 0 {
 			return c
 		}

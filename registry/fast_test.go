@@ -13,9 +13,15 @@ func TestSortKeyedLarge(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
 	ks := make([]keyed, 200_000)
 	for i := range ks {
-		ks[i] = keyed{fmt.Sprintf("%06d", r.IntN(150_000)), int32(i)} // with repeats
+		ks[i] = makeKeyed(fmt.Sprintf("%0*d", 1+r.IntN(20), r.IntN(150_000)), int32(i)) // with repeats, labels of 1..20 bytes
 	}
 	want := slices.Clone(ks)
+	slices.SortStableFunc(want, func(a, b keyed) int { return strings.Compare(a.label, b.label) })
+	sortKeyed(ks)
+	for _, l := range []string{"a", "a\x00", "", "\x00", "aaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa\x00", "aaaaaaaaaaaaaaab"} {
+		ks = append(ks, makeKeyed(l, int32(len(ks))))
+		want = append(want, makeKeyed(l, int32(len(want))))
+	}
 	slices.SortStableFunc(want, func(a, b keyed) int { return strings.Compare(a.label, b.label) })
 	sortKeyed(ks)
 	if !slices.Equal(ks, want) {

@@ -68,9 +68,17 @@ func (t *Table) Commit() (Commitment, error) {
 // certificate number in the table's committed pool.
 func (t *Table) Prove(id string) (Proof, error) {
 	if t.Pool == PoolInspectors {
-		return ProveInspector(t.Inspectors, id)
+		ls, err := buildLeafSet(t.Inspectors, t.sorted, inspectorLabel, AppendInspectorLeaf)
+		if err != nil {
+			return Proof{}, err
+		}
+		return ls.prove(PoolInspectors, id, func(i int) ([]byte, error) { return InspectorLeaf(t.Inspectors[i]) })
 	}
-	return ProveTarget(t.Targets, id)
+	ls, err := buildLeafSet(t.Targets, t.sorted, targetLabel, AppendTargetLeaf)
+	if err != nil {
+		return Proof{}, err
+	}
+	return ls.prove(PoolTargets, id, func(i int) ([]byte, error) { return TargetLeaf(t.Targets[i]) })
 }
 
 // rowSource yields the rows of a sheet: the 1-based row number and the

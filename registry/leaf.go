@@ -115,16 +115,26 @@ func appendTimeString(dst []byte, t time.Time) []byte {
 // controls (short forms \b \f \n \r \t where JSON has them).
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	if !utf8.ValidString(s) {
-		return appendInvalidString(dst, s)
-	}
+	open := len(dst)
 	start := 0
+	checked := false // the rest of s from the first non-ASCII byte is valid UTF-8
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
-			dst = append(dst, s[start:i]...)
-			dst = appendEscape(dst, c)
-			start = i + 1
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			continue
 		}
+		if c >= utf8.RuneSelf {
+			if !checked {
+				if !utf8.ValidString(s[i:]) {
+					return appendInvalidString(dst[:open], s)
+				}
+				checked = true
+			}
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		dst = appendEscape(dst, c)
+		start = i + 1
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')

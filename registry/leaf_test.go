@@ -192,3 +192,22 @@ func TestCommitMatchesReference(t *testing.T) {
 		t.Fatalf("commit %+v, reference root %x", got, r)
 	}
 }
+
+// The commit path hashes leaves as SHA-256(0x00 || leaf) itself; check it
+// against the RFC 6962 empty-leaf vector and merkle.LeafHash.
+func TestLeafHashRFC6962(t *testing.T) {
+	ts := []Target{{ID: "a"}}
+	ls, err := buildLeafSet(ts, nil, targetLabel, func(dst []byte, _ *Target) ([]byte, error) { return dst, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// RFC 6962 test vectors: the hash of the empty leaf.
+	if got := hexOf(ls.hashes[0]); got != "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d" {
+		t.Fatalf("empty leaf hash %s", got)
+	}
+	leaf, _ := TargetLeaf(validTarget())
+	ls, err = buildLeafSet([]Target{validTarget()}, nil, targetLabel, AppendTargetLeaf)
+	if err != nil || ls.hashes[0] != merkle.LeafHash(leaf) {
+		t.Fatalf("leaf hash differs from merkle.LeafHash: %v", err)
+	}
+}

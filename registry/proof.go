@@ -44,8 +44,7 @@ func ProveTarget(ts []Target, id string) (Proof, error) {
 	if err != nil {
 		return Proof{}, err
 	}
-	return ls.prove(PoolTargets, id, func(i int) ([]byte, error) { return TargetLeaf(ts[i]) },
-		func(label string) int { return slices.IndexFunc(ts, func(t Target) bool { return t.ID == label }) })
+	return ls.prove(PoolTargets, id, func(i int) ([]byte, error) { return TargetLeaf(ts[i]) })
 }
 
 // ProveInspector returns the inclusion proof of the inspector with the given
@@ -56,18 +55,15 @@ func ProveInspector(ins []Inspector, cert string) (Proof, error) {
 	if err != nil {
 		return Proof{}, err
 	}
-	return ls.prove(PoolInspectors, cert, func(i int) ([]byte, error) { return InspectorLeaf(ins[i]) },
-		func(label string) int {
-			return slices.IndexFunc(ins, func(in Inspector) bool { return in.Cert == label })
-		})
+	return ls.prove(PoolInspectors, cert, func(i int) ([]byte, error) { return InspectorLeaf(ins[i]) })
 }
 
-func (ls leafSet) prove(pool PoolKind, id string, leaf func(int) ([]byte, error), find func(string) int) (Proof, error) {
-	k, ok := slices.BinarySearch(ls.labels, id)
+func (ls leafSet) prove(pool PoolKind, id string, leaf func(int) ([]byte, error)) (Proof, error) {
+	k, ok := slices.BinarySearchFunc(ls.keys, id, func(kv keyed, id string) int { return strings.Compare(kv.label, id) })
 	if !ok {
-		return Proof{}, fmt.Errorf("registry: prove: %w %q in %s pool of %d", ErrUnknownID, id, pool, len(ls.labels))
+		return Proof{}, fmt.Errorf("registry: prove: %w %q in %s pool of %d", ErrUnknownID, id, pool, len(ls.keys))
 	}
-	lb, err := leaf(find(id))
+	lb, err := leaf(int(ls.keys[k].i))
 	if err != nil {
 		return Proof{}, fmt.Errorf("registry: prove %q: %w", id, err)
 	}

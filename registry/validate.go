@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"encoding/binary"
 	"cmp"
 	"fmt"
 	"math"
@@ -303,8 +304,16 @@ func sortedErrors(errs RowErrors) error {
 // a pool by label: sorting these compact pairs is much faster than sorting
 // indexes into large structs.
 type keyed struct {
-	label string
-	i     int32
+	p0, p1 uint64 // the label's first 16 bytes, big-endian, zero-padded
+	label  string
+	i      int32
+}
+
+// makeKeyed returns the keyed element of label at position i.
+func makeKeyed(label string, i int32) keyed {
+	var b [16]byte
+	copy(b[:], label)
+	return keyed{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), label, i}
 }
 
 // sortLabels returns the units' labels with positions, sorted by label
@@ -315,7 +324,7 @@ func sortLabels(n int, label func(int) string) []keyed {
 	}
 	ks := make([]keyed, n)
 	for i := range ks {
-		ks[i] = keyed{label(i), int32(i)}
+		ks[i] = makeKeyed(label(i), int32(i))
 	}
 	sortKeyed(ks)
 	return ks
