@@ -1,8 +1,8 @@
 package registry
 
 import (
-	"encoding/binary"
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
