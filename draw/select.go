@@ -257,6 +257,7 @@ func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) []se
 			hs := make([]selHeap, len(take))
 			for s := range hs {
 				hs[s].k = int(take[s])
+				hs[s].items = make([]selCand, 0, min(take[s], int64(hi-lo)))
 			}
 			rk := NewRanker(k)
 			for i := lo; i < hi; i++ {
@@ -274,9 +275,17 @@ func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) []se
 		})
 	}
 	wg.Wait()
-	var out []selCand
+	var total int64
+	for _, k := range take {
+		total += k
+	}
+	out := make([]selCand, 0, total)
 	for s := range take {
-		var all []selCand
+		n := 0
+		for w := range workers {
+			n += len(heaps[w][s].items)
+		}
+		all := make([]selCand, 0, n)
 		for w := range workers {
 			all = append(all, heaps[w][s].items...)
 		}
