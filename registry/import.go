@@ -2,12 +2,11 @@ package registry
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -334,36 +333,38 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // writes for "CSV (逗号分隔)"). Decoding fails only on bytes that are not
 // GB18030 either.
 func DecodeText(data []byte) ([]byte, error) {
+	text, _, err := decodeText(data)
+	return text, err
+}
+
+// decodeText is DecodeText; fresh reports whether text is a new buffer
+// rather than (a part of) data.
+func decodeText(data []byte) (text []byte, fresh bool, err error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if utf8.Valid(data) {
-		return data, nil
+		return data, false, nil
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: neither UTF-8 nor GB18030: %v", ErrBadFile, err)
+		return nil, false, fmt.Errorf("%w: neither UTF-8 nor GB18030: %v", ErrBadFile, err)
 	}
-	return out, nil
+	return out, true, nil
 }
 
-// csvSource reads rows from encoding/csv; the row number is the line on
-// which the record starts.
+// csvSource reads rows with strCSV; the row number is the line on which
+// the record starts.
 type csvSource struct {
-	r *csv.Reader
+	p *strCSV
 }
 
 func (s *csvSource) next() (int, []string, error) {
-	rec, err := s.r.Read()
-	if err != nil {
-		if err == io.EOF {
-			return 0, nil, io.EOF
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return pe.StartLine, nil, fmt.Errorf("%w: CSV syntax: %v", ErrBadFile, pe.Err)
-		}
-		return 0, nil, fmt.Errorf("%w: %v", ErrBadFile, err)
+	line, rec, done, err := s.p.next()
+	if done {
+		return 0, nil, io.EOF
 	}
-	line, _ := s.r.FieldPos(0)
+	if err != nil {
+		return line, nil, fmt.Errorf("%w: CSV syntax: %v", ErrBadFile, err)
+	}
 	return line, rec, nil
 }
 
@@ -418,17 +419,32 @@ func ReadCSV(r io.Reader, opt ImportOptions) (*Table, error) {
 //
 // Every problem of every row is reported in a RowErrors value; by default
 // no rows are returned then (see ImportOptions.Partial).
+//
+// The imported strings share one copy of the file's text.
 func DecodeCSV(data []byte, opt ImportOptions) (*Table, error) {
-	text, err := DecodeText(data)
+	return decodeCSV(data, opt, false)
+}
+
+// decodeCSV is DecodeCSV; owned means the caller hands data over for good,
+// so the fields may point into it without a copy.
+func decodeCSV(data []byte, opt ImportOptions, owned bool) (*Table, error) {
+	text, fresh, err := decodeText(data)
 	if err != nil {
 		return nil, RowErrors{{File: opt.File, Err: err}}
 	}
-	cr := csv.NewReader(bytes.NewReader(text))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	// One string for the whole file: every field is a substring of it.
+	var str string
+	if owned || fresh {
+		// text is data handed over by the caller, or a GB18030 decoding
+		// nothing else references: share it instead of copying.
+		str = unsafe.String(unsafe.SliceData(text), len(text))
+	} else {
+		str = string(text)
+	}
+	src := &csvSource{p: &strCSV{s: str}}
 	// Pre-size the result from the line count (exact for files without
 	// quoted line breaks), sparing the copies of a growing slice.
-	return importRows(&csvSource{r: cr}, opt, bytes.Count(text, []byte{'\n'}))
+	return importRows(src, opt, bytes.Count(text, []byte{'\n'}))
 }
 
 // Read imports one pool from CSV or XLSX, telling them apart by content
@@ -438,8 +454,16 @@ func Read(r io.Reader, opt ImportOptions) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
 	}
+	return Decode(data, opt)
+}
+
+// Decode imports one pool from the bytes of a CSV or XLSX file, like Read.
+// It takes ownership of data: the imported strings may point into it, so
+// the caller must not modify data afterwards. This spares a copy of a
+// large file; use DecodeCSV to keep data free.
+func Decode(data []byte, opt ImportOptions) (*Table, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return ReadXLSX(bytes.NewReader(data), opt)
 	}
-	return DecodeCSV(data, opt)
+	return decodeCSV(data, opt, true)
 }

@@ -347,3 +347,21 @@ func TestReadXLSXGarbage(t *testing.T) {
 		}
 	}
 }
+
+// DecodeCSV copies: changing the input afterwards does not change the
+// imported targets.
+func TestDecodeCSVDoesNotAlias(t *testing.T) {
+	for _, prefix := range []string{"", "\xEF\xBB\xBF"} {
+		data := []byte(prefix + chineseTargets)
+		tab, err := DecodeCSV(data, ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range data {
+			data[i] = 'x'
+		}
+		if tab.Targets[0].Name != "华为技术有限公司" {
+			t.Fatalf("prefix %q: imported name changed with the input: %q", prefix, tab.Targets[0].Name)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
-		tab, err := registry.DecodeCSV(data, registry.ImportOptions{File: path})
+		tab, err := registry.Decode(data, registry.ImportOptions{File: path})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)

@@ -144,7 +144,7 @@ func runRegistry(e *env, args []string) int {
 		return inputError(e, err)
 	}
 	opt := registry.ImportOptions{File: f.pos[0], Pool: f.kind, Config: registry.Config{Classes: f.classes}}
-	tab, err := registry.Read(bytes.NewReader(data), opt)
+	tab, err := registry.Decode(data, opt) // data is not used afterwards
 	if err != nil {
 		var rows registry.RowErrors
 		if !errors.As(err, &rows) {
