@@ -4,7 +4,7 @@
 // registry.DecodeCSV reads.
 //
 // The data is invented but shaped like a real district's: the industries
-// public security supervises (hotels, seal engraving, entertainment venues,
+// (GB/T 4754-2017 codes) public security supervises (hotels, seal engraving, entertainment venues,
 // internet cafés, pawn shops and scrap-metal buyers, precursor chemicals,
 // driving schools, network operators, large events), a skewed credit-risk
 // distribution, some entities on the abnormal-operations and
@@ -90,23 +90,36 @@ var districts = []district{
 }
 
 type industry struct {
-	name        string   // the Target.Industry value
+	codes       []string // GB/T 4754-2017 industry codes (the Target.Industry values)
+	name        string   // what public security calls the trade
 	depts       []string // supervising departments
 	suffixes    []string // name endings
 	weight      int
 	individuals int // percent run as 个体工商户
 }
 
+// The trades public security supervises, with their GB/T 4754-2017 codes:
+// H6110 旅游饭店, H6121 经济型连锁酒店, H6129 其他一般旅馆, O8090 其他居民服务
+// (seal engraving), R9011 歌舞厅娱乐活动, R9013 网吧活动, J6633 典当, F5191
+// 再生物资回收与批发, F5169 其他化工产品批发, P8391 职业技能培训 (driving
+// schools), I6429 互联网其他信息服务, I6513 应用软件开发.
 var industries = []industry{
-	{"旅馆业", []string{"治安", "出入境", "消防"}, []string{"酒店有限公司", "宾馆", "商务酒店", "公寓酒店管理有限公司"}, 22, 25},
-	{"印章刻制业", []string{"治安"}, []string{"刻章服务部", "印章刻制有限公司"}, 4, 40},
-	{"娱乐场所", []string{"治安", "消防"}, []string{"娱乐有限公司", "KTV", "歌舞娱乐城"}, 10, 5},
-	{"上网服务营业场所", []string{"网警", "消防"}, []string{"网咖", "网络会所有限公司", "电竞馆"}, 9, 30},
-	{"典当业", []string{"治安"}, []string{"典当行有限公司"}, 3, 0},
-	{"废旧金属收购业", []string{"治安"}, []string{"再生资源回收站", "废旧金属回收有限公司"}, 7, 45},
-	{"易制毒化学品经营", []string{"禁毒"}, []string{"化工有限公司", "化学试剂有限公司"}, 6, 0},
-	{"驾驶人培训机构", []string{"交警"}, []string{"驾驶员培训有限公司", "驾校"}, 3, 0},
-	{"网络运营者", []string{"网警"}, []string{"科技有限公司", "信息技术有限公司", "网络科技有限公司"}, 36, 0},
+	{[]string{"H6110", "H6110", "H6121", "H6129"}, "旅馆业", []string{"治安", "出入境", "消防"}, []string{"酒店有限公司", "宾馆", "商务酒店", "公寓酒店管理有限公司"}, 22, 25},
+	{[]string{"O8090"}, "印章刻制业", []string{"治安"}, []string{"刻章服务部", "印章刻制有限公司"}, 4, 40},
+	{[]string{"R9011"}, "娱乐场所", []string{"治安", "消防"}, []string{"娱乐有限公司", "KTV", "歌舞娱乐城"}, 10, 5},
+	{[]string{"R9013"}, "互联网上网服务营业场所", []string{"网警", "消防"}, []string{"网咖", "网络会所有限公司", "电竞馆"}, 9, 30},
+	{[]string{"J6633"}, "典当业", []string{"治安"}, []string{"典当行有限公司"}, 3, 0},
+	{[]string{"F5191"}, "废旧金属收购业", []string{"治安"}, []string{"再生资源回收站", "废旧金属回收有限公司"}, 7, 45},
+	{[]string{"F5169"}, "易制毒化学品经营", []string{"禁毒"}, []string{"化工有限公司", "化学试剂有限公司"}, 6, 0},
+	{[]string{"P8391"}, "机动车驾驶人培训", []string{"交警"}, []string{"驾驶员培训有限公司", "驾校"}, 3, 0},
+	{[]string{"I6429", "I6513"}, "网络运营者", []string{"网警"}, []string{"科技有限公司", "信息技术有限公司", "网络科技有限公司"}, 36, 0},
+}
+
+// fixedTargets are always in the sample: examples/data/task.json (the
+// bundled draw example) names the first as compliant this year (R11).
+var fixedTargets = []registry.Target{
+	{ID: "91440103MAT410000M", Name: "广州荔湾宾馆有限公司", Kind: registry.KindEntity, Jurisdiction: "440103", Industry: "H6110",
+		CreditClass: "B", Status: registry.StatusActive, Departments: []string{"治安", "出入境", "消防"}},
 }
 
 var brandWords = []string{"恒信", "鸿运", "锦华", "金利", "永兴", "华盛", "新城", "南方", "珠江", "白云", "东山", "荔景",
@@ -232,20 +245,24 @@ func (g *gen) targets(n int) []registry.Target {
 		iw[i] = ind.weight
 	}
 	ts := make([]registry.Target, 0, n)
+	for _, t := range fixedTargets[:min(n, len(fixedTargets))] {
+		g.seen[t.ID] = true
+		ts = append(ts, t)
+	}
 	events := max(1, n/300) // large events (大型群众性活动) are projects with local IDs
-	for i := 0; i < n; i++ {
+	for i := len(ts); i < n; i++ {
 		d := districts[g.weighted(dw)]
 		if i >= n-events {
 			ts = append(ts, registry.Target{
 				ID: fmt.Sprintf("HD-%s-2026-%04d", d.code, i-(n-events)+1), Name: fmt.Sprintf("%s区%s大型群众性活动", d.name, pick(g, brandWords)),
-				Kind: registry.KindProject, Jurisdiction: d.code, Industry: "大型群众性活动", CreditClass: "B",
+				Kind: registry.KindProject, Jurisdiction: d.code, Industry: "R8870", CreditClass: "B", // 8870 群众文体活动
 				Status: registry.StatusActive, Departments: []string{"治安", "消防"},
 			})
 			continue
 		}
 		ind := industries[g.weighted(iw)]
 		individual := g.pct(ind.individuals)
-		t := registry.Target{Kind: registry.KindEntity, Jurisdiction: d.code, Industry: ind.name,
+		t := registry.Target{Kind: registry.KindEntity, Jurisdiction: d.code, Industry: pick(g, ind.codes),
 			Departments: append([]string(nil), ind.depts...), Status: registry.StatusActive}
 		if individual {
 			t.Kind = registry.KindIndividual
