@@ -71,27 +71,31 @@ type RowError struct {
 	Column string // column header as written in the file, or the field's English name
 	Value  string // the offending cell value
 	Err    error  // the reason, wrapping one of the Err* sentinels
+
+	cell int // 0-based cell index in the row, for ordering; -1 unknown
 }
 
-// Error returns "file:row: column "col" value "v": reason".
+// Error returns `file: row N: column "C" value "V" (id X): reason`,
+// leaving out the parts that are unknown.
 func (e *RowError) Error() string {
 	var b strings.Builder
 	if e.File != "" {
 		b.WriteString(e.File)
-		b.WriteByte(':')
+		b.WriteString(": ")
 	}
 	if e.Row > 0 {
 		b.WriteString("row ")
 		b.WriteString(strconv.Itoa(e.Row))
 		b.WriteString(": ")
 	}
-	if e.ID != "" {
-		fmt.Fprintf(&b, "id %q: ", e.ID)
-	}
 	if e.Column != "" {
 		fmt.Fprintf(&b, "column %q ", e.Column)
 	}
-	fmt.Fprintf(&b, "value %q: %v", e.Value, e.Err)
+	fmt.Fprintf(&b, "value %q", e.Value)
+	if e.ID != "" && e.ID != e.Value {
+		fmt.Fprintf(&b, " (id %q)", e.ID)
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
 	return b.String()
 }
 

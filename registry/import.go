@@ -152,7 +152,7 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 		n := len(errs)
 		var id string
 		emit := func(col, val string, err error) {
-			errs = append(errs, &RowError{File: opt.File, Row: row, ID: id, Column: col, Value: val, Err: err})
+			errs = append(errs, &RowError{File: opt.File, Row: row, ID: id, Column: col, Value: val, Err: err, cell: hm.cellOf(col)})
 		}
 		if opt.Pool == PoolTargets {
 			t := parseTargetRow(&hm, cells, hm.emitter(targetCols, emit))
@@ -182,7 +182,7 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 	for _, d := range duplicatesSorted(tab.sorted) {
 		l := label(d[1])
 		errs = append(errs, &RowError{File: opt.File, Row: tab.Rows[d[1]], ID: l, Column: idCol, Value: l,
-			Err: fmt.Errorf("%w: first at row %d", ErrDuplicateID, tab.Rows[d[0]])})
+			Err: fmt.Errorf("%w: first at row %d", ErrDuplicateID, tab.Rows[d[0]]), cell: hm.cellOf(idCol)})
 		bad[d[1]] = true
 	}
 	err := sortedErrors(errs)
@@ -227,6 +227,17 @@ func (hm *headerMap) emitter(cs []column, emit emitFunc) emitFunc {
 		}
 		emit(col, val, err)
 	}
+}
+
+// cellOf returns the cell index of the column whose header text is name,
+// or a large number for absent columns (they sort last).
+func (hm *headerMap) cellOf(name string) int {
+	for i, n := range hm.names {
+		if n == name && hm.pos[i] >= 0 {
+			return hm.pos[i]
+		}
+	}
+	return 1 << 30
 }
 
 func blank(cells []string) bool {

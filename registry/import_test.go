@@ -105,10 +105,11 @@ func TestImportReportsEveryRow(t *testing.T) {
 	}
 	wants := []want{
 		{3, "id", "914403001922038217", ErrBadCheckChar},
-		{4, "abnormal", "maybe", ErrBadValue},
-		{4, "complaints", "-3", ErrBadValue},
+		// Within a row, problems come in column order.
 		{4, "jurisdiction", "4403", ErrBadJurisdiction},
 		{4, "credit_class", "E", ErrUnknownClass},
+		{4, "abnormal", "maybe", ErrBadValue},
+		{4, "complaints", "-3", ErrBadValue},
 		{4, "status", "gone", ErrBadStatus},
 		{4, "departments", "", ErrMissingField},
 		{5, "id", "914403001922038216", ErrDuplicateID},

@@ -296,7 +296,12 @@ func sortedErrors(errs RowErrors) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(errs, func(a, b *RowError) int { return cmp.Compare(a.Row, b.Row) })
+	slices.SortStableFunc(errs, func(a, b *RowError) int {
+		if c := cmp.Compare(a.Row, b.Row); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.cell, b.cell)
+	})
 	return errs
 }
 
