@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/shuangsuiji/ssj/draw"
 )
@@ -21,18 +20,24 @@ Re-runs the published draw record from its manifest, its evidence and the
 pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
 		f.fs.PrintDefaults()
 	}
-	// Accept the record before or after the flags.
+	// Flags and the RECORD argument may come in any order.
+	var pos []string
+	for {
+		if code, ok := f.parse(e, args, 1<<30); !ok {
+			return code
+		}
+		if f.fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, f.fs.Arg(0))
+		args = f.fs.Args()[1:]
+	}
+	if len(pos) > 1 {
+		return usageError(e, "verify: unexpected argument %q", pos[1])
+	}
 	var recPath string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		recPath, args = args[0], args[1:]
-	}
-	if code, ok := f.parse(e, args, 1); !ok {
-		return code
-	}
-	if recPath == "" && f.fs.NArg() == 1 {
-		recPath = f.fs.Arg(0)
-	} else if f.fs.NArg() > 0 {
-		return usageError(e, "verify: unexpected argument %q", f.fs.Arg(0))
+	if len(pos) == 1 {
+		recPath = pos[0]
 	}
 	if recPath == "" || *f.targets == "" {
 		return usageError(e, "verify: RECORD and --targets FILE are required")
