@@ -146,26 +146,53 @@ func TestDrawCLIErrors(t *testing.T) {
 	}
 }
 
-// The bundled example task draws from the sample district with the bundled
-// quicknet beacon and verifies.
+// The bundled example task (examples/data/task.json, plan task 2026-ZA-03B)
+// draws from the sample district with the bundled quicknet beacon, matches
+// inspector groups and verifies.
 func TestDrawExampleTask(t *testing.T) {
-	targets := "../../examples/data/targets.csv"
-	if _, err := os.Stat(targets); err != nil {
-		targets = "../../plan/testdata/targets.csv" // the same district, until examples/data has it
-	}
-	if _, err := os.Stat(targets); err != nil {
-		t.Skip("no sample district targets file")
+	const data = "../../examples/data/"
+	targets, inspectors := data+"targets.csv", data+"inspectors.csv"
+	for _, f := range []string{targets, inspectors} {
+		if _, err := os.Stat(f); err != nil {
+			t.Skipf("sample district file missing: %v", err)
+		}
 	}
 	dir := t.TempDir()
 	manifest, record := filepath.Join(dir, "manifest.json"), filepath.Join(dir, "record.json")
-	if code, out, errs := runCLI(t, "", "draw", "commit", "--targets", targets, "--task", "../../examples/data/task.json", "--out", manifest); code != exitOK {
+	if code, out, errs := runCLI(t, "", "draw", "commit", "--targets", targets, "--inspectors", inspectors,
+		"--task", data+"task.json", "--out", manifest); code != exitOK {
 		t.Fatalf("commit: %d\n%s\n%s", code, out, errs)
 	}
-	if code, out, errs := runCLI(t, "", "draw", "run", "--manifest", manifest, "--randomness", "../../examples/data/randomness.json",
-		"--targets", targets, "--out", record); code != exitOK || !strings.Contains(out, "compliant_this_year 1") {
+	code, out, errs := runCLI(t, "", "draw", "run", "--manifest", manifest, "--randomness", data+"randomness.json",
+		"--targets", targets, "--inspectors", inspectors, "--out", record)
+	if code != exitOK || !strings.Contains(out, "excluded 1") || !strings.Contains(out, "inspection groups: 49") {
 		t.Fatalf("run: %d\n%s\n%s", code, out, errs)
 	}
-	if code, out, errs := runCLI(t, "", "verify", record, "--targets", targets); code != exitOK || !strings.HasPrefix(out, "verified") {
+	if code, out, errs := runCLI(t, "", "verify", record, "--targets", targets, "--inspectors", inspectors); code != exitOK || !strings.HasPrefix(out, "verified") {
 		t.Fatalf("verify: %d\n%s\n%s", code, out, errs)
+	}
+	// Without the inspector pool the record cannot be verified.
+	if code, out, _ := runCLI(t, "", "verify", record, "--targets", targets); code != exitProblem || !strings.Contains(out, "manifest.inspectors") {
+		t.Fatalf("verify without inspectors: %d\n%s", code, out)
+	}
+}
+
+// Flags may come before or after the RECORD argument.
+func TestVerifyArgumentOrder(t *testing.T) {
+	dir, targets, task, rnd := drawTestFiles(t)
+	manifest, record := filepath.Join(dir, "m.json"), filepath.Join(dir, "r.json")
+	runCLI(t, "", "draw", "commit", "--targets", targets, "--task", task, "--out", manifest)
+	runCLI(t, "", "draw", "run", "--manifest", manifest, "--randomness", rnd, "--targets", targets, "--out", record)
+	for _, args := range [][]string{
+		{"verify", record, "--targets", targets},
+		{"verify", "--targets", targets, record},
+		{"verify", "--json", record, "--targets", targets},
+	} {
+		if code, out, errs := runCLI(t, "", args...); code != exitOK {
+			t.Errorf("%v: %d\n%s%s", args, code, out, errs)
+		}
+	}
+	if code, _, errs := runCLI(t, "", "verify", record, "other.json", "--targets", targets); code != exitUsage || !strings.Contains(errs, `"other.json"`) {
+		t.Errorf("two records: %d %q", code, errs)
 	}
 }
