@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -131,45 +133,82 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	tab := &Table{Pool: opt.Pool, Rows: make([]int, 0, sizeHint)}
-	if opt.Pool == PoolTargets {
-		tab.Targets = make([]Target, 0, sizeHint)
-	} else {
-		tab.Inspectors = make([]Inspector, 0, sizeHint)
+	// Parse the data rows, in parallel chunks when the source can split.
+	srcs, hints := []rowSource{src}, []int{sizeHint}
+	if sp, ok := src.(splitter); ok {
+		if ss, hs := sp.split(runtime.GOMAXPROCS(0)); len(ss) > 1 {
+			srcs, hints = ss, hs
+		}
 	}
-	bad := make([]bool, 0, sizeHint) // bad[i]: unit i has a problem
-	for {
-		row, cells, err := src.next()
-		if err == io.EOF {
+	tab := &Table{Pool: opt.Pool}
+	total := 0
+	for _, h := range hints {
+		total += h
+	}
+	// One allocation for all chunks: chunk c appends into its own region.
+	var allT []Target
+	var allI []Inspector
+	if opt.Pool == PoolTargets {
+		allT = make([]Target, total)
+	} else {
+		allI = make([]Inspector, total)
+	}
+	chunks := make([]*chunk, len(srcs))
+	var wg sync.WaitGroup
+	off := 0
+	for c := range srcs {
+		ch := &chunk{src: srcs[c], rows: make([]int, 0, hints[c]), bad: make([]bool, 0, hints[c])}
+		if allT != nil {
+			ch.targets = allT[off : off : off+hints[c]]
+		} else {
+			ch.inspectors = allI[off : off : off+hints[c]]
+		}
+		off += hints[c]
+		chunks[c] = ch
+		wg.Go(func() { ch.parse(&hm, &opt) })
+	}
+	wg.Wait()
+	// Concatenate the chunks in order. Within the shared allocation the
+	// regions only move down; a chunk that outgrew its region (a low
+	// hint, e.g. XLSX) makes us start from a fresh allocation instead.
+	for c, ch := range chunks {
+		if len(ch.rows) > hints[c] {
+			need := 0
+			for _, ch := range chunks {
+				need += len(ch.rows)
+			}
+			if allT != nil {
+				allT = make([]Target, need)
+			} else {
+				allI = make([]Inspector, need)
+			}
 			break
 		}
-		if err != nil {
-			return nil, fileErr(row, err)
+	}
+	n := 0
+	for _, ch := range chunks {
+		if ch.fatal != nil {
+			errs = append(errs, ch.errs...)
+			errs = append(errs, ch.fatal)
+			return nil, sortedErrors(errs)
 		}
-		if blank(cells) {
-			continue
-		}
-		n := len(errs)
-		var id string
-		emit := func(col, val string, err error) {
-			errs = append(errs, &RowError{File: opt.File, Row: row, ID: id, Column: col, Value: val, Err: err, cell: hm.cellOf(col)})
-		}
-		if opt.Pool == PoolTargets {
-			t := parseTargetRow(&hm, cells, hm.emitter(targetCols, emit))
-			id = t.ID
-			opt.Config.checkTarget(&t, hm.emitter(targetCols, emit))
-			tab.Targets = append(tab.Targets, t)
+		if allT != nil {
+			copy(allT[n:], ch.targets)
 		} else {
-			in := parseInspectorRow(&hm, cells, hm.emitter(inspectorCols, emit))
-			id = in.Cert
-			opt.Config.checkInspector(&in, hm.emitter(inspectorCols, emit))
-			tab.Inspectors = append(tab.Inspectors, in)
+			copy(allI[n:], ch.inspectors)
 		}
-		for _, e := range errs[n:] {
-			e.ID = id
-		}
-		tab.Rows = append(tab.Rows, row)
-		bad = append(bad, len(errs) > n)
+		n += len(ch.rows)
+		tab.Rows = append(tab.Rows, ch.rows...)
+		errs = append(errs, ch.errs...)
+	}
+	bad := make([]bool, 0, n) // bad[i]: unit i has a problem
+	for _, ch := range chunks {
+		bad = append(bad, ch.bad...)
+	}
+	if allT != nil {
+		tab.Targets = allT[:n:n]
+	} else {
+		tab.Inspectors = allI[:n:n]
 	}
 	// Uniqueness of the ID column over the whole file (R6, R15).
 	label := func(i int) string { return tab.Targets[i].ID }
@@ -213,6 +252,62 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 		tab.Inspectors = tab.Inspectors[:keep]
 	}
 	return tab, err
+}
+
+// splitter is a rowSource that can hand out the rest of its input as
+// independent consecutive sources, with an upper bound on the rows of each.
+// It returns nil when the input cannot be split safely.
+type splitter interface {
+	split(parts int) ([]rowSource, []int)
+}
+
+// chunk is the result of parsing one consecutive part of the data rows.
+type chunk struct {
+	src        rowSource
+	targets    []Target
+	inspectors []Inspector
+	rows       []int
+	bad        []bool
+	errs       RowErrors
+	fatal      *RowError // an unreadable row: parsing stopped there
+}
+
+// parse reads, parses and checks every row of the chunk's source.
+func (ch *chunk) parse(hm *headerMap, opt *ImportOptions) {
+	for {
+		row, cells, err := ch.src.next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			ch.fatal = &RowError{File: opt.File, Row: row, Err: err}
+			return
+		}
+		if blank(cells) {
+			continue
+		}
+		n := len(ch.errs)
+		var id string
+		emit := func(col, val string, err error) {
+			ch.errs = append(ch.errs, &RowError{File: opt.File, Row: row, ID: id, Column: col, Value: val, Err: err, cell: hm.cellOf(col)})
+		}
+		if opt.Pool == PoolTargets {
+			t := parseTargetRow(hm, cells, hm.emitter(targetCols, emit))
+			id = t.ID
+			opt.Config.checkTarget(&t, hm.emitter(targetCols, emit))
+			ch.targets = append(ch.targets, t)
+		} else {
+			in := parseInspectorRow(hm, cells, hm.emitter(inspectorCols, emit))
+			id = in.Cert
+			opt.Config.checkInspector(&in, hm.emitter(inspectorCols, emit))
+			ch.inspectors = append(ch.inspectors, in)
+		}
+		for _, e := range ch.errs[n:] {
+			e.ID = id
+		}
+		ch.rows = append(ch.rows, row)
+		ch.bad = append(ch.bad, len(ch.errs) > n)
+	}
 }
 
 // emitter translates the English field names used by the checks into the
@@ -366,6 +461,42 @@ func decodeText(data []byte) (text []byte, fresh bool, err error) {
 // the record starts.
 type csvSource struct {
 	p *strCSV
+}
+
+// csvSplitMin is the smallest remaining input worth parsing in parallel.
+const csvSplitMin = 1 << 20
+
+// split cuts the unread input into parts at line boundaries. It refuses
+// input with a '"' anywhere, since a quoted field may hold a line break.
+func (s *csvSource) split(parts int) ([]rowSource, []int) {
+	p := s.p
+	rest := p.s[p.pos:]
+	if parts < 2 || len(rest) < csvSplitMin || strings.IndexByte(rest, '"') >= 0 {
+		return nil, nil
+	}
+	var srcs []rowSource
+	var hints []int
+	start, line := p.pos, p.line
+	for k := 1; k <= parts; k++ {
+		end := len(p.s)
+		if k < parts {
+			cut := p.pos + len(rest)*k/parts
+			i := strings.IndexByte(p.s[cut:], '\n')
+			if i < 0 {
+				continue
+			}
+			end = cut + i + 1
+		}
+		if end <= start {
+			continue
+		}
+		nl := strings.Count(p.s[start:end], "\n")
+		srcs = append(srcs, &csvSource{p: &strCSV{s: p.s[:end], pos: start, line: line}})
+		hints = append(hints, nl+1)
+		start, line = end, line+nl
+	}
+	p.pos = len(p.s) // the parts now own the rest
+	return srcs, hints
 }
 
 func (s *csvSource) next() (int, []string, error) {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -363,6 +365,54 @@ func TestDecodeCSVDoesNotAlias(t *testing.T) {
 		}
 		if tab.Targets[0].Name != "华为技术有限公司" {
 			t.Fatalf("prefix %q: imported name changed with the input: %q", prefix, tab.Targets[0].Name)
+		}
+	}
+}
+
+// A large unquoted CSV is parsed in parallel chunks; the result (rows,
+// row numbers, every error, their order) equals the sequential parse, which
+// a single quoted field forces.
+func TestParallelImportMatchesSequential(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteTargetsCSV(&buf, genTargets(20_000, 5)); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	// Problems spread over the file, a blank line, a duplicate far apart.
+	lines[100] = strings.Replace(lines[100], ",active,", ",gone,", 1)
+	lines[10_000] = lines[2]
+	lines[15_000] = ""
+	lines[19_999] = strings.Replace(lines[19_999], ",440", ",44", 1)
+	parallel := strings.Join(lines, "\n") + "\n"
+	if len(parallel) < csvSplitMin {
+		t.Fatalf("test input %d bytes does not reach the split threshold", len(parallel))
+	}
+	f := strings.SplitN(lines[1], ",", 3)
+	lines[1] = f[0] + `,"` + f[1] + `",` + f[2] // same value, quoted: no split
+	sequential := strings.Join(lines, "\n") + "\n"
+	for _, partial := range []bool{false, true} {
+		pt, perr := Decode([]byte(parallel), ImportOptions{Partial: partial})
+		st, serr := Decode([]byte(sequential), ImportOptions{Partial: partial})
+		if fmt.Sprint(perr) != fmt.Sprint(serr) {
+			t.Fatalf("partial=%v: errors differ:\n%v\n---\n%v", partial, perr, serr)
+		}
+		var es RowErrors
+		if !errors.As(perr, &es) || len(es) != 3 || es[0].Row != 101 || es[1].Row != 10_001 || es[2].Row != 20_000 {
+			t.Fatalf("errors %v", perr)
+		}
+		if !partial {
+			continue
+		}
+		if len(pt.Targets) != 20_000-1-3 || !slices.Equal(pt.Rows, st.Rows) {
+			t.Fatalf("rows differ: %d %d", len(pt.Targets), len(st.Targets))
+		}
+		for i := range pt.Targets {
+			if !sameTarget(pt.Targets[i], st.Targets[i]) {
+				t.Fatalf("target %d differs", i)
+			}
+		}
+		if pt.Rows[len(pt.Rows)-1] != 20_001 {
+			t.Fatalf("last row %d", pt.Rows[len(pt.Rows)-1])
 		}
 	}
 }

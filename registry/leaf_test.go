@@ -211,3 +211,15 @@ func TestLeafHashRFC6962(t *testing.T) {
 		t.Fatalf("leaf hash differs from merkle.LeafHash: %v", err)
 	}
 }
+
+func TestParallelRoot(t *testing.T) {
+	for _, n := range []int{1 << 16, 1<<16 + 1, 100_000, 1 << 17} {
+		hs := make([]merkle.Hash, n)
+		for i := range hs {
+			hs[i][0], hs[i][1], hs[i][2] = byte(i), byte(i>>8), byte(i>>16)
+		}
+		if parallelRoot(hs) != merkle.RootFromLeafHashes(hs) {
+			t.Fatalf("n=%d: parallel root differs", n)
+		}
+	}
+}
