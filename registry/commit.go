@@ -169,27 +169,48 @@ func keysMatch[T any](units []T, sorted []keyed, label func(*T) string) bool {
 	return true
 }
 
+// commitment returns the pool's commitment. It overwrites ls.hashes (the
+// tree is reduced in place), so ls must not be used afterwards.
 func (ls leafSet) commitment() Commitment {
-	r := parallelRoot(ls.hashes)
+	r := parallelRootInPlace(ls.hashes)
 	return Commitment{Count: len(ls.hashes), Root: hex.EncodeToString(r[:])}
 }
 
-// parallelRoot is merkle.RootFromLeafHashes computed on two processors:
-// RFC 6962 defines MTH(D[n]) = SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n]))
-// with k the largest power of two below n, and the two halves are
-// independent.
-func parallelRoot(hs []merkle.Hash) merkle.Hash {
+// parallelRootInPlace returns merkle.RootFromLeafHashes(hs), using hs as
+// scratch space and two processors: RFC 6962 defines
+// MTH(D[n]) = SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n])) with k the
+// largest power of two below n, and the two halves are independent.
+func parallelRootInPlace(hs []merkle.Hash) merkle.Hash {
 	n := len(hs)
 	if n < 1<<16 || runtime.GOMAXPROCS(0) < 2 {
-		return merkle.RootFromLeafHashes(hs)
+		return rootInPlace(hs)
 	}
 	k := 1 << (bits.Len(uint(n-1)) - 1)
 	var left merkle.Hash
 	var wg sync.WaitGroup
-	wg.Go(func() { left = merkle.RootFromLeafHashes(hs[:k]) })
-	right := merkle.RootFromLeafHashes(hs[k:])
+	wg.Go(func() { left = rootInPlace(hs[:k]) })
+	right := rootInPlace(hs[k:])
 	wg.Wait()
 	return merkle.NodeHash(left, right)
+}
+
+// rootInPlace is merkle.RootFromLeafHashes without its copy of the leaves:
+// each level is written over the start of the previous one.
+func rootInPlace(level []merkle.Hash) merkle.Hash {
+	if len(level) == 0 {
+		return merkle.EmptyRoot()
+	}
+	for len(level) > 1 {
+		next := level[:0]
+		for i := 0; i+1 < len(level); i += 2 {
+			next = append(next, merkle.NodeHash(level[i], level[i+1]))
+		}
+		if len(level)%2 == 1 {
+			next = append(next, level[len(level)-1])
+		}
+		level = next
+	}
+	return level[0]
 }
 
 func targetLabel(t *Target) string       { return t.ID }

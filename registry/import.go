@@ -192,9 +192,11 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 			errs = append(errs, ch.fatal)
 			return nil, sortedErrors(errs)
 		}
-		if allT != nil {
+		switch {
+		case len(ch.rows) == 0:
+		case allT != nil && &allT[n] != &ch.targets[0]:
 			copy(allT[n:], ch.targets)
-		} else {
+		case allI != nil && &allI[n] != &ch.inspectors[0]:
 			copy(allI[n:], ch.inspectors)
 		}
 		n += len(ch.rows)
@@ -491,8 +493,12 @@ func (s *csvSource) split(parts int) ([]rowSource, []int) {
 			continue
 		}
 		nl := strings.Count(p.s[start:end], "\n")
+		hint := nl // a part ending in '\n' holds at most nl records
+		if end == len(p.s) && !strings.HasSuffix(p.s, "\n") {
+			hint++
+		}
 		srcs = append(srcs, &csvSource{p: &strCSV{s: p.s[:end], pos: start, line: line}})
-		hints = append(hints, nl+1)
+		hints = append(hints, hint)
 		start, line = end, line+nl
 	}
 	p.pos = len(p.s) // the parts now own the rest

@@ -213,12 +213,13 @@ func TestLeafHashRFC6962(t *testing.T) {
 }
 
 func TestParallelRoot(t *testing.T) {
-	for _, n := range []int{1 << 16, 1<<16 + 1, 100_000, 1 << 17} {
+	for _, n := range []int{0, 1, 2, 3, 5, 1 << 16, 1<<16 + 1, 100_000, 1 << 17} {
 		hs := make([]merkle.Hash, n)
 		for i := range hs {
 			hs[i][0], hs[i][1], hs[i][2] = byte(i), byte(i>>8), byte(i>>16)
 		}
-		if parallelRoot(hs) != merkle.RootFromLeafHashes(hs) {
+		want := merkle.RootFromLeafHashes(hs)
+		if parallelRootInPlace(hs) != want {
 			t.Fatalf("n=%d: parallel root differs", n)
 		}
 	}
