@@ -63,7 +63,7 @@ func TestRegistryValidateErrors(t *testing.T) {
 	for _, e := range res.Errors {
 		reasons = append(reasons, e.Reason)
 	}
-	if res.Valid || strings.Join(reasons, ",") != "bad_check_char,bad_jurisdiction,unknown_class,duplicate_id" {
+	if res.Valid || strings.Join(reasons, ",") != "bad_check_char,duplicate_id,bad_jurisdiction,unknown_class" {
 		t.Errorf("reasons %v", reasons)
 	}
 	if res.Errors[0].Row != 2 || res.Errors[0].Value != "914403001922038217" || res.Errors[0].Column != "统一社会信用代码" {
