@@ -419,6 +419,11 @@ func parseInspectorRow(hm *headerMap, cells []string, emit emitFunc) Inspector {
 			emit(colUnavailable, s, err)
 			continue
 		}
+		if !p.From.Before(p.To) {
+			// Reported here, with the text as typed, and left out.
+			emit(colUnavailable, s, fmt.Errorf("%w: from must be before to", ErrBadPeriod))
+			continue
+		}
 		in.Unavailable = append(in.Unavailable, p)
 	}
 	for _, s := range splitList(hm.cell(cells, iInterests)) {
