@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -88,11 +89,11 @@ func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *Ins
 		}
 	}
 	rec.Exclusions = exclusionCounts(total)
-	chosen := selectSmallest(k, scope, t, take)
+	chosen, ranks := selectSmallest(k, scope, t, take)
 	rec.Selected = make([]Selection, len(chosen))
 	for i, c := range chosen {
 		u := &scope[c.i]
-		rec.Selected[i] = Selection{Target: u.ID, Name: u.Name, Stratum: t.keys[t.class[c.i]>>2], Rank: c.r.String()}
+		rec.Selected[i] = Selection{Target: u.ID, Name: u.Name, Stratum: t.keys[t.class[c.i]>>2], Rank: ranks[i].String()}
 	}
 	rec.Batches = makeBatches(rec.Selected, m.Batches)
 	if m.Inspectors != nil {
@@ -185,19 +186,42 @@ func makeBatches(sel []Selection, n int) []Batch {
 	return out
 }
 
-// selCand is a ranked unit: its rank and its index in the scope.
+// selCand is a ranked unit: the first 8 bytes of its rank, big-endian,
+// and its index in the scope. Keeping candidates at 16 bytes keeps the
+// heaps small; the full rank is recomputed only when two prefixes are
+// equal and for the selected units.
 type selCand struct {
-	r Rank
-	i int32
+	key uint64
+	i   int32
 }
 
-// selLess orders candidates by rank, then by label bytes.
-func selLess(scope []registry.Target, a, b *selCand) bool {
-	if c := a.r.Compare(b.r); c != 0 {
-		return c < 0
-	}
-	return scope[a.i].ID < scope[b.i].ID
+// selCtx compares candidates exactly: by the 8-byte prefix, then by the
+// full rank, then by label bytes. It owns a Ranker, so one selCtx serves
+// one goroutine.
+type selCtx struct {
+	scope []registry.Target
+	rk    *Ranker
 }
+
+func (c *selCtx) cmp(a, b selCand) int {
+	if a.key != b.key {
+		if a.key < b.key {
+			return -1
+		}
+		return 1
+	}
+	if a.i == b.i {
+		return 0
+	}
+	la, lb := c.scope[a.i].ID, c.scope[b.i].ID
+	ra, rb := c.rk.RankTarget(la), c.rk.RankTarget(lb)
+	if r := ra.Compare(rb); r != 0 {
+		return r
+	}
+	return strings.Compare(la, lb)
+}
+
+func (c *selCtx) less(a, b selCand) bool { return c.cmp(a, b) < 0 }
 
 // selHeap is a bounded max-heap keeping the k smallest candidates seen.
 type selHeap struct {
@@ -205,16 +229,13 @@ type selHeap struct {
 	items []selCand
 }
 
-func (h *selHeap) offer(scope []registry.Target, c selCand) {
-	if h.k == 0 {
-		return
-	}
+func (h *selHeap) offer(c *selCtx, x selCand) {
 	it := h.items
 	if len(it) < h.k {
-		it = append(it, c)
+		it = append(it, x)
 		for j := len(it) - 1; j > 0; {
 			p := (j - 1) / 2
-			if !selLess(scope, &it[p], &it[j]) {
+			if !c.less(it[p], it[j]) {
 				break
 			}
 			it[p], it[j] = it[j], it[p]
@@ -223,16 +244,17 @@ func (h *selHeap) offer(scope []registry.Target, c selCand) {
 		h.items = it
 		return
 	}
-	if !selLess(scope, &c, &it[0]) {
+	// Fast reject: most candidates rank after the current k-th.
+	if x.key > it[0].key || !c.less(x, it[0]) {
 		return
 	}
-	it[0] = c
+	it[0] = x
 	for j := 0; ; {
 		l, big := 2*j+1, j
-		if l < len(it) && selLess(scope, &it[big], &it[l]) {
+		if l < len(it) && c.less(it[big], it[l]) {
 			big = l
 		}
-		if r := l + 1; r < len(it) && selLess(scope, &it[big], &it[r]) {
+		if r := l + 1; r < len(it) && c.less(it[big], it[r]) {
 			big = r
 		}
 		if big == j {
@@ -245,9 +267,9 @@ func (h *selHeap) offer(scope []registry.Target, c selCand) {
 
 // selectSmallest ranks the eligible units of strata with a positive take
 // and returns, over all strata, the take[s] smallest of each stratum, in
-// ascending (rank, label) order. The work is split across goroutines; the
-// result does not depend on the split.
-func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) []selCand {
+// ascending (rank, label) order, with their full ranks. The work is split
+// across goroutines; the result does not depend on the split.
+func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) ([]selCand, []Rank) {
 	workers := parallelism(len(scope))
 	heaps := make([][]selHeap, workers)
 	var wg sync.WaitGroup
@@ -260,6 +282,7 @@ func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) []se
 				hs[s].items = make([]selCand, 0, min(take[s], int64(hi-lo)))
 			}
 			rk := NewRanker(k)
+			ctx := &selCtx{scope: scope, rk: NewRanker(k)}
 			for i := lo; i < hi; i++ {
 				c := t.class[i]
 				if c&3 != rEligible {
@@ -269,12 +292,14 @@ func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) []se
 				if h.k == 0 {
 					continue
 				}
-				h.offer(scope, selCand{rk.RankTarget(scope[i].ID), int32(i)})
+				r := rk.RankTarget(scope[i].ID)
+				h.offer(ctx, selCand{binary.BigEndian.Uint64(r[:8]), int32(i)})
 			}
 			heaps[w] = hs
 		})
 	}
 	wg.Wait()
+	ctx := &selCtx{scope: scope, rk: NewRanker(k)}
 	var total int64
 	for _, k := range take {
 		total += k
@@ -289,16 +314,13 @@ func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) []se
 		for w := range workers {
 			all = append(all, heaps[w][s].items...)
 		}
-		slices.SortFunc(all, func(a, b selCand) int { return cmpCand(scope, &a, &b) })
+		slices.SortFunc(all, ctx.cmp)
 		out = append(out, all[:take[s]]...)
 	}
-	slices.SortFunc(out, func(a, b selCand) int { return cmpCand(scope, &a, &b) })
-	return out
-}
-
-func cmpCand(scope []registry.Target, a, b *selCand) int {
-	if c := a.r.Compare(b.r); c != 0 {
-		return c
+	slices.SortFunc(out, ctx.cmp)
+	ranks := make([]Rank, len(out))
+	for i, c := range out {
+		ranks[i] = ctx.rk.RankTarget(scope[c.i].ID)
 	}
-	return strings.Compare(scope[a.i].ID, scope[b.i].ID)
+	return out, ranks
 }

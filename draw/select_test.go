@@ -259,3 +259,34 @@ func TestParallelSplitChangesNothing(t *testing.T) {
 		t.Fatalf("bad label: %v", err)
 	}
 }
+
+// When two 8-byte rank prefixes are equal (astronomically rare), the heap
+// falls back to the full rank, then to the label: force it by zeroing every
+// prefix and check the heap still keeps the k smallest full ranks.
+func TestHeapFullRankFallback(t *testing.T) {
+	pool := dtPool(500, 5)
+	k := Key{7}
+	ctx := &selCtx{scope: pool, rk: NewRanker(k)}
+	h := selHeap{k: 25}
+	for i := range pool {
+		h.offer(ctx, selCand{key: 0, i: int32(i)})
+	}
+	got := slices.Clone(h.items)
+	slices.SortFunc(got, ctx.cmp)
+	rk := NewRanker(k)
+	idx := make([]int, len(pool))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return rk.RankTarget(pool[a].ID).Compare(rk.RankTarget(pool[b].ID)) })
+	for j, c := range got {
+		if int(c.i) != idx[j] {
+			t.Fatalf("position %d: unit %d, want %d", j, c.i, idx[j])
+		}
+	}
+	// Equal full ranks (the same label twice) fall back to label bytes and
+	// compare equal only for the same unit.
+	if ctx.cmp(selCand{0, 3}, selCand{0, 3}) != 0 {
+		t.Fatal("a unit does not compare equal to itself")
+	}
+}
