@@ -180,7 +180,7 @@ func parseCount(s string) (int, error) {
 	}
 	s = strings.TrimSuffix(s, ".0")
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > maxSafeInt {
+	if err != nil || n < 0 || int64(n) > maxSafeInt {
 		return 0, fmt.Errorf("%w: want a non-negative integer", ErrBadValue)
 	}
 	return n, nil

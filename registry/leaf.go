@@ -23,7 +23,7 @@ import (
 // AppendTargetLeaf appends the canonical leaf bytes of t (see TargetLeaf)
 // to dst and returns the extended slice.
 func AppendTargetLeaf(dst []byte, t *Target) ([]byte, error) {
-	if t.Complaints > maxSafeInt || t.Complaints < -maxSafeInt {
+	if c := int64(t.Complaints); c > maxSafeInt || c < -maxSafeInt {
 		return dst, fmt.Errorf("registry: target %q: complaints %d: %w", t.ID, t.Complaints, canon.ErrFloat)
 	}
 	dst = append(dst, `{"abnormal":`...)

@@ -64,7 +64,7 @@ const (
 )
 
 // maxSafeInt is 2^53, the largest integer magnitude canonical JSON carries.
-const maxSafeInt = 1 << 53
+const maxSafeInt int64 = 1 << 53
 
 // emitFunc receives one problem: the field's English column name, the
 // offending value and the reason.
@@ -179,7 +179,7 @@ func (c Config) checkTarget(t *Target, emit emitFunc) {
 	case !c.classOK(t.CreditClass):
 		emit(colCreditClass, t.CreditClass, fmt.Errorf("%w (class set %s)", ErrUnknownClass, c.classList()))
 	}
-	if t.Complaints < 0 || t.Complaints > maxSafeInt {
+	if t.Complaints < 0 || int64(t.Complaints) > maxSafeInt {
 		emit(colComplaints, strconv.Itoa(t.Complaints), fmt.Errorf("%w: complaint count must be between 0 and 2^53", ErrBadValue))
 	}
 	switch {
