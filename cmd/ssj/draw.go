@@ -30,6 +30,12 @@ verbs:
   lock    --record FILE --by NAME [--at RFC3339] [--out FILE]
           confirm a draw (R16): writes the locked record to --out and prints
           the task announcement
+  replace RECORD --inspectors FILE [--fallback FILE] --target ID --inspector CERT
+          --reason changed_post|work_conflict|health|recusal --approver NAME
+          --at RFC3339 [--note TEXT] [--out FILE]
+          replace a drawn inspector (R18) with the next-best-ranked eligible
+          one; appends the hash-chained replacement to the record (the only
+          change a locked record accepts) and prints it (or writes --out)
 
 A human summary goes to stderr when the document goes to stdout, to stdout
 otherwise; --json makes the summary JSON.`)
@@ -50,6 +56,8 @@ func runDraw(e *env, args []string) int {
 		return drawRun(e, args[1:])
 	case "lock":
 		return drawLock(e, args[1:])
+	case "replace":
+		return drawReplace(e, args[1:])
 	}
 	fmt.Fprintf(e.stderr, "ssj: draw: unknown verb %q\n\n", args[0])
 	drawUsage(e.stderr)
@@ -91,6 +99,22 @@ func (f drawFlags) parse(e *env, args []string, maxArgs int) (int, bool) {
 		return usageError(e, "%s: unexpected argument %q", f.fs.Name(), f.fs.Arg(maxArgs)), false
 	}
 	return 0, true
+}
+
+// parseAny parses args in which flags and positional arguments may come in
+// any order, and returns the positional arguments.
+func (f drawFlags) parseAny(e *env, args []string) ([]string, int, bool) {
+	var pos []string
+	for {
+		if code, ok := f.parse(e, args, 1<<30); !ok {
+			return nil, code, false
+		}
+		if f.fs.NArg() == 0 {
+			return pos, 0, true
+		}
+		pos = append(pos, f.fs.Arg(0))
+		args = f.fs.Args()[1:]
+	}
 }
 
 // readTargets imports the target registry file.
@@ -397,8 +421,7 @@ func drawLock(e *env, args []string) int {
 		return inputError(e, fmt.Errorf("draw lock: %w", err))
 	}
 	if *asJSON {
-		_ = writeJSON(e.stdout, ann)
-		return exitOK
+		return writeOrFail(e, ann)
 	}
 	fmt.Fprintf(e.stdout, "任务公示 %s %s (%s)\n", ann.TaskID, ann.TaskName, directedWord(ann.Directed))
 	fmt.Fprintf(e.stdout, "items %s; %d targets", strings.Join(ann.Items, ", "), ann.Count)

@@ -20,17 +20,9 @@ Re-runs the published draw record from its manifest, its evidence and the
 pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
 		f.fs.PrintDefaults()
 	}
-	// Flags and the RECORD argument may come in any order.
-	var pos []string
-	for {
-		if code, ok := f.parse(e, args, 1<<30); !ok {
-			return code
-		}
-		if f.fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, f.fs.Arg(0))
-		args = f.fs.Args()[1:]
+	pos, code, ok := f.parseAny(e, args)
+	if !ok {
+		return code
 	}
 	if len(pos) > 1 {
 		return usageError(e, "verify: unexpected argument %q", pos[1])
