@@ -181,6 +181,3 @@ func (hm *headerMap) cell(row []string, col int) string {
 	}
 	return trim(row[p])
 }
-
-// has reports whether the column is present in the header.
-func (hm *headerMap) has(col int) bool { return hm.pos[col] >= 0 }

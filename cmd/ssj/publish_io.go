@@ -165,23 +165,6 @@ func pubLoadKeyring(path string) (publish.Keyring, error) {
 	return k, nil
 }
 
-func pubLoadSigner(path string) (*publish.Ed25519Signer, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("key %s: %w", path, err)
-	}
-	defer f.Close()
-	k, err := publish.DecodePrivateKey(f)
-	if err != nil {
-		return nil, fmt.Errorf("key %s: %w", path, err)
-	}
-	s, err := k.Signer()
-	if err != nil {
-		return nil, fmt.Errorf("key %s: %w", path, err)
-	}
-	return s, nil
-}
-
 // trailFile is an open trail that commands append to. It is verified when
 // opened: a command refuses to extend a trail that has been tampered with.
 type trailFile struct {
