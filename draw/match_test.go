@@ -670,7 +670,7 @@ func ExampleMatch() {
 var matchUpdate = flag.Bool("match-update", false, "rewrite draw/testdata/match golden files")
 
 // TestMatchGolden pins the published JSON of a small matching and one
-// replacement (the test vector of docs/draw-spec-inspectors.md).
+// replacement (the test vector of docs/draw-spec.md, Appendix C).
 func TestMatchGolden(t *testing.T) {
 	var mh, r [32]byte
 	for i := range mh {
