@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/shuangsuiji/ssj/internal/errlist"
 )
 
 // Reasons a plan, a history file or a check input is rejected. They are
@@ -70,24 +72,10 @@ func (e *FieldError) Unwrap() error { return e.Err }
 type FieldErrors []*FieldError
 
 // Error lists every problem, one per line.
-func (es FieldErrors) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d problem(s):", len(es))
-	for _, e := range es {
-		b.WriteString("\n\t")
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
+func (es FieldErrors) Error() string { return errlist.Error(es) }
 
 // Unwrap returns the elements, for errors.Is and errors.As.
-func (es FieldErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+func (es FieldErrors) Unwrap() []error { return errlist.Unwrap(es) }
 
 // RowError is one problem with one row of a history file. Row is the CSV
 // line on which the record starts (header = 1).
@@ -123,21 +111,7 @@ func (e *RowError) Unwrap() error { return e.Err }
 type RowErrors []*RowError
 
 // Error lists every problem, one per line.
-func (es RowErrors) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d problem(s):", len(es))
-	for _, e := range es {
-		b.WriteString("\n\t")
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
+func (es RowErrors) Error() string { return errlist.Error(es) }
 
 // Unwrap returns the elements, for errors.Is and errors.As.
-func (es RowErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+func (es RowErrors) Unwrap() []error { return errlist.Unwrap(es) }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/shuangsuiji/ssj/internal/errlist"
 )
 
 // Reasons a registry row or event is rejected. They are wrapped, so test
@@ -108,25 +110,11 @@ func (e *RowError) Unwrap() error { return e.Err }
 type RowErrors []*RowError
 
 // Error lists every problem, one per line.
-func (es RowErrors) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d problem(s):", len(es))
-	for _, e := range es {
-		b.WriteString("\n\t")
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
+func (es RowErrors) Error() string { return errlist.Error(es) }
 
 // Unwrap returns the elements, so errors.Is(err, ErrBadCheckChar) reports
 // whether any row failed for that reason.
-func (es RowErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+func (es RowErrors) Unwrap() []error { return errlist.Unwrap(es) }
 
 // reasonCodes are the stable machine-readable names of the sentinels, in
 // the order they are tested (most specific first).
