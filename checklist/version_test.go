@@ -3,31 +3,11 @@ package checklist
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/shuangsuiji/ssj/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
-
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 func sampleItems(t testing.TB) []Item {
 	t.Helper()
@@ -92,18 +72,18 @@ func TestVersion_R3_PublishedForms(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, name, b)
+		golden.Check(t, name, b)
 	}
 	var buf bytes.Buffer
 	if err := v1.PublishText(&buf); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "version1.txt", buf.Bytes())
+	golden.Check(t, "version1.txt", buf.Bytes())
 	buf.Reset()
 	if err := d.PublishText(&buf); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "diff1-2.txt", buf.Bytes())
+	golden.Check(t, "diff1-2.txt", buf.Bytes())
 }
 
 func TestVersion_R3_Deterministic(t *testing.T) {

@@ -3,32 +3,13 @@ package plan
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/shuangsuiji/ssj/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 // Rule R9: every task states scope, window (inside the year), estimated
 // count and ratio; R14: a joint task names known departments; R13:
@@ -179,22 +160,22 @@ func TestPublish_R9_PlanAndAdjustment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "plan-v1.json", pj)
+	golden.Check(t, "plan-v1.json", pj)
 	dj, err := d.PublishJSON()
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "diff-v1-v2.json", dj)
+	golden.Check(t, "diff-v1-v2.json", dj)
 	var buf bytes.Buffer
 	if err := s.plan.PublishText(&buf); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "plan-v1.txt", buf.Bytes())
+	golden.Check(t, "plan-v1.txt", buf.Bytes())
 	buf.Reset()
 	if err := d.PublishText(&buf); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "diff-v1-v2.txt", buf.Bytes())
+	golden.Check(t, "diff-v1-v2.txt", buf.Bytes())
 	// Shuffled task order publishes the same bytes.
 	sh := s.plan
 	sh.Tasks = slices.Clone(sh.Tasks)
@@ -230,7 +211,7 @@ func TestReport_Text(t *testing.T) {
 	if err := r.WriteText(&buf); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.txt", buf.Bytes())
+	golden.Check(t, "report.txt", buf.Bytes())
 }
 
 // FuzzDecode checks that the plan decoder never panics and that every plan

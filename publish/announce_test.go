@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/shuangsuiji/ssj/internal/golden"
 )
 
 func docGolden(t *testing.T, name string, doc Document) {
 	t.Helper()
-	golden(t, name+".golden.txt", []byte(doc.Text))
+	golden.Check(t, name+".golden.txt", []byte(doc.Text))
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -21,7 +23,7 @@ func docGolden(t *testing.T, name string, doc Document) {
 	if err := enc.Encode(doc); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, name+".golden.json", buf.Bytes())
+	golden.Check(t, name+".golden.json", buf.Bytes())
 }
 
 func checklistNotice() ChecklistNotice {
@@ -164,8 +166,8 @@ func TestSummaryGolden(t *testing.T) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	enc.Encode(sum)
-	golden(t, "summary.golden.json", buf.Bytes())
-	golden(t, "summary.golden.md", []byte(sum.Markdown()))
+	golden.Check(t, "summary.golden.json", buf.Bytes())
+	golden.Check(t, "summary.golden.md", []byte(sum.Markdown()))
 }
 
 func TestXLSXExport(t *testing.T) {

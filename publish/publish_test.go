@@ -5,34 +5,14 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shuangsuiji/ssj/workday"
+
+	"github.com/shuangsuiji/ssj/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 func calendar(t testing.TB) *workday.Calendar {
 	t.Helper()
@@ -508,12 +488,12 @@ func TestPublicViewGolden(t *testing.T) {
 	if strings.Contains(buf.String(), "张小三") || strings.Contains(buf.String(), "33080012345") {
 		t.Fatal("inspector personal data in public view")
 	}
-	golden(t, "public_view.golden.json", buf.Bytes())
+	golden.Check(t, "public_view.golden.json", buf.Bytes())
 	var csvBuf bytes.Buffer
 	if err := WriteCSV(&csvBuf, view); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "public_view.golden.csv", csvBuf.Bytes())
+	golden.Check(t, "public_view.golden.csv", csvBuf.Bytes())
 
 	un := b.PublicView(ViewOptions{Unmasked: true})
 	if un[0].Inspectors[0].Name != "张小三" {

@@ -4,18 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shuangsuiji/ssj/workday"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+	"github.com/shuangsuiji/ssj/internal/golden"
+)
 
 // extra2027 is a HYPOTHETICAL 2027 notice used only to show loading a new
 // year at run time. Its dates are invented for the test and are not the
@@ -77,24 +74,7 @@ func TestEmbeddedGolden(t *testing.T) {
 			fmt.Fprintf(&b, "  notice %s | %s | %s | %s\n", n.Title, n.Number, n.Issued, n.URL)
 		}
 	}
-	golden(t, "embedded.golden", b.String())
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update once to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the computed summary:\n--- want\n%s\n--- got\n%s", path, want, got)
-	}
+	golden.Check(t, "embedded.golden", []byte(b.String()))
 }
 
 // An agency adds next year's notice at run time, without a new release.
