@@ -72,7 +72,7 @@ const (
 	samplePlan      = "../examples/data/plan.json"
 	sampleHistory   = "../examples/data/history.csv"
 	sampleChecklist = "../examples/data/checklist.csv"
-	sampleTargets   = "testdata/targets.csv"
+	sampleTargets   = "../examples/data/targets.csv"
 )
 
 type sample struct {

@@ -137,7 +137,7 @@ func adjusted(t *testing.T, p Plan) Plan {
 	extra.Window = Window{"2026-07-01", "2026-08-31"}
 	n.Tasks = append(n.Tasks, extra)
 	n.Targeted = append(slices.Clone(p.Targeted), Targeted{ID: "2026-ZX-02", Department: "消防", Items: []string{"XF-01"},
-		Targets: []string{"91440103MAE2100006"}, Reason: ReasonEmergency, Note: "火灾事故后排查", Date: "2026-06-20"})
+		Targets: []string{"924401038AM5Q5D834"}, Reason: ReasonEmergency, Note: "火灾事故后排查", Date: "2026-06-20"})
 	return n
 }
 

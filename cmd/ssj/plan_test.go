@@ -11,7 +11,7 @@ import (
 const (
 	samplePlanJSON   = "../../examples/data/plan.json"
 	sampleHistoryCSV = "../../examples/data/history.csv"
-	sampleTargetsCSV = "../../plan/testdata/targets.csv"
+	sampleTargetsCSV = "../../examples/data/targets.csv"
 )
 
 func TestPlanCheck_SamplePasses(t *testing.T) {
@@ -150,12 +150,12 @@ func TestPlanInputPublishDiff(t *testing.T) {
 	}
 }
 
-// Thresholds are configuration: a stricter R8 coverage makes 消防 (19.68%)
-// fail; an empty R12 table switches the credit-class check off.
+// Thresholds are configuration: a stricter R8 coverage makes 消防 (15.24% of
+// its targets in the bundled registry) fail; an empty R12 table switches the credit-class check off.
 func TestPlanCheck_Thresholds(t *testing.T) {
 	base := []string{"plan", "check", samplePlanJSON, "--targets", sampleTargetsCSV, "--json"}
 	code, out, _ := runCLI(t, "", append(base, "--min-coverage", "0.2")...)
-	if code != exitProblem || !strings.Contains(out, `"figure": "38/193 = 19.68%"`) {
+	if code != exitProblem || !strings.Contains(out, `"figure": "179/1174 = 15.24%"`) {
 		t.Fatalf("--min-coverage 0.2: code %d\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, "", append(base, "--credit-table=")...)
