@@ -230,8 +230,7 @@ func drawCommit(e *env, args []string) int {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
 	if *f.asJSON {
-		_ = writeJSON(w, map[string]any{"manifest_hash": h, "task": m.Task.ID, "scope": m.Targets.Count, "targets_root": m.Targets.Root})
-		return exitOK
+		return writeOrFail(&env{stdout: w, stderr: e.stderr}, map[string]any{"manifest_hash": h, "task": m.Task.ID, "scope": m.Targets.Count, "targets_root": m.Targets.Root})
 	}
 	fmt.Fprintf(w, "manifest_hash %s\n", h)
 	fmt.Fprintf(w, "task %s %s: %d units in scope (%s), committed root %s\n", m.Task.ID, m.Task.Name, m.Targets.Count, directedWord(m.Directed), m.Targets.Root)
@@ -320,19 +319,20 @@ func drawRun(e *env, args []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
-	summarize(w, &rec, *f.asJSON)
+	if err := summarize(w, &rec, *f.asJSON); err != nil {
+		return inputError(e, err)
+	}
 	return exitOK
 }
 
-// summarize prints what a record says, for people.
-func summarize(w io.Writer, rec *draw.Record, asJSON bool) {
+// summarize prints what a record says, for people (or as JSON).
+func summarize(w io.Writer, rec *draw.Record, asJSON bool) error {
 	if asJSON {
-		_ = writeJSON(w, map[string]any{
+		return writeJSON(w, map[string]any{
 			"task": rec.Manifest.Task.ID, "manifest_hash": rec.ManifestHash, "r": rec.R,
 			"scope": rec.Scope, "eligible": rec.Eligible, "quota": rec.Quota, "selected": len(rec.Selected),
 			"shortfall": rec.Shortfall, "manipulation_resistant": rec.ManipulationResistant, "locked": rec.Lock != nil,
 		})
-		return
 	}
 	fmt.Fprintf(w, "task %s %s, manifest_hash %s\n", rec.Manifest.Task.ID, rec.Manifest.Task.Name, rec.ManifestHash)
 	fmt.Fprintf(w, "R %s\n", rec.R)
@@ -373,6 +373,7 @@ func summarize(w io.Writer, rec *draw.Record, asJSON bool) {
 	if rec.Lock != nil {
 		fmt.Fprintf(w, "locked at %s by %s, record_hash %s\n", rec.Lock.At.Format(time.RFC3339), rec.Lock.By, rec.Lock.RecordHash)
 	}
+	return nil
 }
 
 func drawLock(e *env, args []string) int {

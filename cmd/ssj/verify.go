@@ -58,18 +58,21 @@ pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
 			if errors.As(err, &ve) {
 				out["path"], out["record"], out["recomputed"] = ve.Path, ve.Record, ve.Recomputed
 			}
-			_ = writeJSON(e.stdout, out)
+			if err := writeJSON(e.stdout, out); err != nil {
+				return inputError(e, err)
+			}
 		} else {
 			fmt.Fprintf(e.stdout, "NOT verified: %s: %v\n", recPath, err)
 		}
 		return exitProblem
 	}
 	if *f.asJSON {
-		_ = writeJSON(e.stdout, map[string]any{"verified": true, "task": rec.Manifest.Task.ID, "manifest_hash": rec.ManifestHash,
+		return writeOrFail(e, map[string]any{"verified": true, "task": rec.Manifest.Task.ID, "manifest_hash": rec.ManifestHash,
 			"selected": len(rec.Selected), "manipulation_resistant": rec.ManipulationResistant, "locked": rec.Lock != nil})
-		return exitOK
 	}
 	fmt.Fprintln(e.stdout, "verified")
-	summarize(e.stdout, &rec, false)
+	if err := summarize(e.stdout, &rec, false); err != nil {
+		return inputError(e, err)
+	}
 	return exitOK
 }
