@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shuangsuiji/ssj/workday"
-
 	"github.com/shuangsuiji/ssj/internal/golden"
+	"github.com/shuangsuiji/ssj/workday"
 )
 
 func calendar(t testing.TB) *workday.Calendar {

@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shuangsuiji/ssj/workday"
-
 	"github.com/shuangsuiji/ssj/internal/golden"
+	"github.com/shuangsuiji/ssj/workday"
 )
 
 // extra2027 is a HYPOTHETICAL 2027 notice used only to show loading a new
