@@ -48,6 +48,16 @@ const (
 	ObjectionFeedbackSent Kind = "objection.feedback_sent"  // 复核情况反馈 (R28)
 	FollowUpRecorded      Kind = "followup.recorded"        // 后续处置 (R29)
 	AnnouncementPublished Kind = "announcement.published"   // 其他公告 (R16, R25)
+
+	// Steps added with the office (issue 10): each stored state object is
+	// created by exactly one event, so these steps have kinds of their own.
+	RegistryImported   Kind = "registry.imported"             // 名录库快照导入 (R6)
+	ManifestCommitted  Kind = "manifest.committed"            // 抽取方案固定 (R15)
+	TargetsLocked      Kind = "targets.locked"                // 名单确认锁定 (R16)
+	ReplacementRefused Kind = "inspector.replacement_refused" // 更换申请被拒绝 (R18, R31)
+	CorrectionRejected Kind = "result.correction_rejected"    // 更改申请被拒绝 (R27, R31)
+	RetentionReviewed  Kind = "records.retention_reviewed"    // 档案保存期限检查 (R23)
+	SummaryReported    Kind = "summary.reported"              // 抽查工作总结报告 (R25)
 )
 
 var knownKinds = []Kind{
@@ -55,6 +65,8 @@ var knownKinds = []Kind{
 	InspectorsMatched, InspectorReplaced, TaskAssigned, ResultEntered, ResultReviewed,
 	ResultPublished, ResultWithheld, ResultCorrected, ObjectionReceived, ObjectionReviewing,
 	ObjectionDecided, ObjectionFeedbackSent, FollowUpRecorded, AnnouncementPublished,
+	RegistryImported, ManifestCommitted, TargetsLocked, ReplacementRefused, CorrectionRejected,
+	RetentionReviewed, SummaryReported,
 }
 
 // Kinds returns every step kind a trail accepts, in a fixed order.
@@ -267,31 +279,15 @@ func mustLine(v any) []byte {
 // trail file: the event line, followed by a checkpoint line when the event
 // completes an interval.
 func (l *Log) Append(en Entry) (Event, []byte, error) {
-	if !en.Kind.Valid() {
-		return Event{}, nil, fmt.Errorf("%w: kind %q is not one of the R29 steps", ErrEntry, en.Kind)
-	}
-	if strings.TrimSpace(en.Actor) == "" {
-		return Event{}, nil, fmt.Errorf("%w: kind %s: actor is empty", ErrEntry, en.Kind)
-	}
-	if en.Time.IsZero() {
-		return Event{}, nil, fmt.Errorf("%w: kind %s: time is zero", ErrEntry, en.Kind)
-	}
-	prev := ZeroHash
+	var prev *Event
 	if n := len(l.events); n > 0 {
-		prev = l.events[n-1].Hash
+		prev = &l.events[n-1]
 	}
-	e := Event{
-		Seq: int64(len(l.events)), Kind: en.Kind, Actor: en.Actor, Time: en.Time.UTC(),
-		Subject: en.Subject, Data: cloneMap(en.Data), Prev: prev,
-	}
-	if len(e.Data) == 0 {
-		e.Data = nil
-	}
-	h, err := e.ComputeHash()
+	e, err := Next(prev, en)
 	if err != nil {
 		return Event{}, nil, err
 	}
-	e.Hash = h
+	h := e.Hash
 	raw, _ := hex.DecodeString(h)
 	l.events = append(l.events, e)
 	l.leaves = append(l.leaves, merkle.LeafHash(raw))
@@ -300,6 +296,36 @@ func (l *Log) Append(en Entry) (Event, []byte, error) {
 		out = append(out, mustLine(checkpointLine{Type: "checkpoint", Checkpoint: l.Head()})...)
 	}
 	return e, out, nil
+}
+
+// Next returns the event that follows prev (nil for the first event of a
+// trail) when en is appended: the same checks and hashing as Log.Append,
+// for a caller that keeps its events elsewhere (the office keeps them in a
+// store and holds only the last one in memory).
+func Next(prev *Event, en Entry) (Event, error) {
+	if !en.Kind.Valid() {
+		return Event{}, fmt.Errorf("%w: kind %q is not one of the R29 steps", ErrEntry, en.Kind)
+	}
+	if strings.TrimSpace(en.Actor) == "" {
+		return Event{}, fmt.Errorf("%w: kind %s: actor is empty", ErrEntry, en.Kind)
+	}
+	if en.Time.IsZero() {
+		return Event{}, fmt.Errorf("%w: kind %s: time is zero", ErrEntry, en.Kind)
+	}
+	e := Event{Seq: 0, Kind: en.Kind, Actor: en.Actor, Time: en.Time.UTC(),
+		Subject: en.Subject, Data: cloneMap(en.Data), Prev: ZeroHash}
+	if prev != nil {
+		e.Seq, e.Prev = prev.Seq+1, prev.Hash
+	}
+	if len(e.Data) == 0 {
+		e.Data = nil
+	}
+	h, err := e.ComputeHash()
+	if err != nil {
+		return Event{}, err
+	}
+	e.Hash = h
+	return e, nil
 }
 
 // MarshalJSONL returns the whole trail file: header, events and checkpoints.
