@@ -58,23 +58,26 @@ type Event struct {
 
 // Snapshot describes one imported registry snapshot (名录库快照): which pool,
 // the instant it is in force from (At; AsOf queries select on it), its row
-// count and RFC 6962 root over the rows' leaves in key order, and the trail
-// event that imported it.
+// count, the registry commitment's RFC 6962 root over the rows' canonical
+// leaves in key order (registry.Commitment), the RFC 6962 root over the
+// rows' full data (Digest: it also covers the names, which leaves leave
+// out), and the trail event that imported it.
 type Snapshot struct {
 	ID        string
 	Pool      string
 	At        time.Time
 	Count     int64
 	Root      string
+	Digest    string
 	EventSeq  int64
 	EventHash string
 }
 
 // Row is one unit of a snapshot: its key (target ID or certificate number)
-// and its canonical leaf bytes (registry.TargetLeaf / InspectorLeaf).
+// and its data, the JSON of a registry.Target or registry.Inspector.
 type Row struct {
 	Key  string
-	Leaf []byte
+	Data []byte
 }
 
 // Store keeps the office's state, its trail and its registry snapshots.

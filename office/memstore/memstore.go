@@ -395,7 +395,7 @@ func (t *tx) PutRows(ctx context.Context, id string, rows []office.Row) error {
 			}
 		}
 		ks[r.Key] = true
-		t.rows[id] = append(t.rows[id], office.Row{Key: r.Key, Leaf: bytes.Clone(r.Leaf)})
+		t.rows[id] = append(t.rows[id], office.Row{Key: r.Key, Data: bytes.Clone(r.Data)})
 	}
 	return nil
 }
@@ -433,7 +433,7 @@ func (t *tx) Rows(ctx context.Context, id, afterKey string, limit int) ([]office
 	}
 	out := make([]office.Row, len(all))
 	for i, r := range all {
-		out[i] = office.Row{Key: r.Key, Leaf: bytes.Clone(r.Leaf)}
+		out[i] = office.Row{Key: r.Key, Data: bytes.Clone(r.Data)}
 	}
 	return out, nil
 }

@@ -331,7 +331,7 @@ func (t *tx) Events(ctx context.Context, from int64, limit int) ([]office.Event,
 	return t.events(ctx, "events", `SELECT seq,hash,body FROM events WHERE seq>=? ORDER BY seq LIMIT ?`, from, limit)
 }
 
-const snapCols = `id, pool, at_ns, count, root, event_seq, event_hash`
+const snapCols = `id, pool, at_ns, count, root, digest, event_seq, event_hash`
 
 func (t *tx) snapshots(ctx context.Context, what, q string, args ...any) ([]office.Snapshot, error) {
 	rows, err := t.tx.QueryContext(ctx, q, args...)
@@ -343,7 +343,7 @@ func (t *tx) snapshots(ctx context.Context, what, q string, args ...any) ([]offi
 	for rows.Next() {
 		var s office.Snapshot
 		var ns int64
-		if err := rows.Scan(&s.ID, &s.Pool, &ns, &s.Count, &s.Root, &s.EventSeq, &s.EventHash); err != nil {
+		if err := rows.Scan(&s.ID, &s.Pool, &ns, &s.Count, &s.Root, &s.Digest, &s.EventSeq, &s.EventHash); err != nil {
 			return nil, wrap(what, err)
 		}
 		s.At = time.Unix(0, ns).UTC()
@@ -360,8 +360,8 @@ func (t *tx) CreateSnapshot(ctx context.Context, s office.Snapshot) error {
 	if s.ID == "" || s.Pool == "" {
 		return fmt.Errorf("sqlitestore: create snapshot: %w: empty ID or pool", office.ErrPrecondition)
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO snapshots(`+snapCols+`) VALUES(?,?,?,?,?,?,?)`,
-		s.ID, s.Pool, s.At.UnixNano(), s.Count, s.Root, s.EventSeq, s.EventHash)
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO snapshots(`+snapCols+`) VALUES(?,?,?,?,?,?,?,?)`,
+		s.ID, s.Pool, s.At.UnixNano(), s.Count, s.Root, s.Digest, s.EventSeq, s.EventHash)
 	return wrap(what, err)
 }
 
@@ -402,11 +402,11 @@ func (t *tx) PutRows(ctx context.Context, id string, rows []office.Row) error {
 		n := min(len(rows), rowsPerInsert)
 		args = args[:0]
 		for _, r := range rows[:n] {
-			leaf := r.Leaf
-			if leaf == nil {
-				leaf = []byte{}
+			data := r.Data
+			if data == nil {
+				data = []byte{}
 			}
-			args = append(args, sid, r.Key, leaf)
+			args = append(args, sid, r.Key, data)
 		}
 		var err error
 		if n == rowsPerInsert {
@@ -429,7 +429,7 @@ func (t *tx) PutRows(ctx context.Context, id string, rows []office.Row) error {
 
 func insertRows(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO snapshot_rows(sid,key,leaf) VALUES `)
+	b.WriteString(`INSERT INTO snapshot_rows(sid,key,data) VALUES `)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
@@ -445,7 +445,7 @@ func (t *tx) Rows(ctx context.Context, id, afterKey string, limit int) ([]office
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT key, leaf FROM snapshot_rows WHERE sid=? AND key>? ORDER BY key LIMIT ?`, sid, afterKey, limit)
+	rows, err := t.tx.QueryContext(ctx, `SELECT key, data FROM snapshot_rows WHERE sid=? AND key>? ORDER BY key LIMIT ?`, sid, afterKey, limit)
 	if err != nil {
 		return nil, wrap(what, err)
 	}
@@ -453,7 +453,7 @@ func (t *tx) Rows(ctx context.Context, id, afterKey string, limit int) ([]office
 	out := make([]office.Row, 0, min(limit, 4096))
 	for rows.Next() {
 		var r office.Row
-		if err := rows.Scan(&r.Key, &r.Leaf); err != nil {
+		if err := rows.Scan(&r.Key, &r.Data); err != nil {
 			return nil, wrap(what, err)
 		}
 		out = append(out, r)

@@ -17,6 +17,8 @@ func TestConformance(t *testing.T) {
 	}
 	storetest.Run(t, func(t *testing.T) func() (office.Store, error) {
 		path := filepath.Join(t.TempDir(), "ssj.db")
-		return func() (office.Store, error) { return sqlitestore.Open(context.Background(), path, sqlitestore.Options{}) }
+		return func() (office.Store, error) {
+			return sqlitestore.Open(context.Background(), path, sqlitestore.Options{})
+		}
 	}, opt)
 }

@@ -193,7 +193,7 @@ func (s *Suite) TestFailMidway() {
 			if err := tx.CreateSnapshot(s.ctx, office.Snapshot{ID: "S1", Pool: "targets", At: time.Unix(100, 0).UTC(), Count: 1, Root: "r", EventSeq: 0, EventHash: ev(0).Hash}); err != nil {
 				return err
 			}
-			if err := tx.PutRows(s.ctx, "S1", []office.Row{{Key: "a", Leaf: []byte("A")}}); err != nil {
+			if err := tx.PutRows(s.ctx, "S1", []office.Row{{Key: "a", Data: []byte("A")}}); err != nil {
 				return err
 			}
 			if fail {
@@ -223,7 +223,7 @@ func (s *Suite) TestFailMidway() {
 	s.read(func(tx office.Tx) {
 		rows, err := tx.Rows(s.ctx, "S1", "", 10)
 		r.NoError(err)
-		r.Equal([]office.Row{{Key: "a", Leaf: []byte("A")}}, rows)
+		r.Equal([]office.Row{{Key: "a", Data: []byte("A")}}, rows)
 	})
 	// A transaction is unusable after Commit; Rollback after Commit is harmless.
 	tx, err := s.store.Begin(s.ctx, true)
@@ -400,7 +400,7 @@ func (s *Suite) TestStreamLargeSnapshot() {
 		for start := ((n - 1) / batch) * batch; start >= 0; start -= batch {
 			rows := make([]office.Row, 0, batch)
 			for i := start; i < n && i < start+batch; i++ {
-				rows = append(rows, office.Row{Key: fmt.Sprintf("K%08d", i), Leaf: []byte(fmt.Sprintf(`{"id":"K%08d"}`, i))})
+				rows = append(rows, office.Row{Key: fmt.Sprintf("K%08d", i), Data: []byte(fmt.Sprintf(`{"id":"K%08d"}`, i))})
 			}
 			if err := tx.PutRows(s.ctx, "big", rows); err != nil {
 				return err
@@ -409,7 +409,7 @@ func (s *Suite) TestStreamLargeSnapshot() {
 		return nil
 	}))
 	err := s.write(func(tx office.Tx) error {
-		return tx.PutRows(s.ctx, "big", []office.Row{{Key: "K00000000", Leaf: []byte("dup")}})
+		return tx.PutRows(s.ctx, "big", []office.Row{{Key: "K00000000", Data: []byte("dup")}})
 	})
 	r.ErrorIs(err, office.ErrConflict)
 	err = s.write(func(tx office.Tx) error {
@@ -423,8 +423,8 @@ func (s *Suite) TestStreamLargeSnapshot() {
 			r.NoError(err)
 			for _, row := range rows {
 				want := fmt.Sprintf("K%08d", seen)
-				if row.Key != want || string(row.Leaf) != fmt.Sprintf(`{"id":"%s"}`, want) {
-					r.Failf("row out of order", "row %d: got %q %q", seen, row.Key, row.Leaf)
+				if row.Key != want || string(row.Data) != fmt.Sprintf(`{"id":"%s"}`, want) {
+					r.Failf("row out of order", "row %d: got %q %q", seen, row.Key, row.Data)
 				}
 				seen++
 			}

@@ -21,6 +21,7 @@ CREATE TABLE snapshots (
 	at_ns      INTEGER NOT NULL,
 	count      INTEGER NOT NULL,
 	root       TEXT    NOT NULL,
+	digest     TEXT    NOT NULL,
 	event_seq  INTEGER NOT NULL REFERENCES events(seq) DEFERRABLE INITIALLY DEFERRED,
 	event_hash TEXT    NOT NULL
 );
@@ -28,6 +29,6 @@ CREATE INDEX snapshots_as_of ON snapshots (pool, at_ns, id);
 CREATE TABLE snapshot_rows (
 	sid  INTEGER NOT NULL REFERENCES snapshots(sid) DEFERRABLE INITIALLY DEFERRED,
 	key  TEXT    NOT NULL,
-	leaf BLOB    NOT NULL,
+	data BLOB    NOT NULL,
 	PRIMARY KEY (sid, key)
 ) WITHOUT ROWID;

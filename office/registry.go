@@ -1,0 +1,410 @@
+package office
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/internal/merkle"
+	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/trail"
+)
+
+// SnapshotImport is the step value of ImportSnapshot: one full snapshot of
+// one registry pool (两库, rule R6), in force from At.
+type SnapshotImport struct {
+	// ID names the snapshot, e.g. "targets-2026-09-01"; unique.
+	ID   string
+	Pool registry.PoolKind
+	// At is the instant the snapshot is in force from; AsOf(t) selects the
+	// latest snapshot with At <= t.
+	At time.Time
+	// Targets (Pool targets) or Inspectors (Pool inspectors), any order.
+	Targets    []registry.Target
+	Inspectors []registry.Inspector
+	// Note is a free-text reference (the source system's export ID).
+	Note string
+}
+
+// SnapshotInfo is what ImportSnapshot reports: the stored snapshot and its
+// change counts against the snapshot of the same pool in force just before
+// (the change history of rule R6).
+type SnapshotInfo struct {
+	Snapshot
+	Previous string `json:"previous,omitempty"`
+	Added    int64  `json:"added"`
+	Changed  int64  `json:"changed"`
+	Removed  int64  `json:"removed"`
+}
+
+const rowBatch = 4096
+
+// ImportSnapshot validates and stores a registry snapshot (rule R6) with a
+// registry.imported trail event that carries its count and Merkle root,
+// in one transaction. Rows are streamed to the store in batches.
+func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) (SnapshotInfo, error) {
+	const step = "import snapshot"
+	var info SnapshotInfo
+	if err := draw.CheckLabel("id", in.ID); err != nil {
+		return info, refuse(step, in.ID, "id", in.ID, err)
+	}
+	if in.At.IsZero() {
+		return info, refuse(step, in.ID, "at", "", errors.New("the snapshot's in-force time is required"))
+	}
+	var keys []string
+	// row appends unit i's canonical leaf to dst and returns it with the
+	// leaf's length; the row data is the leaf with the name spliced in.
+	var row func(dst []byte, i int) ([]byte, int, error)
+	switch in.Pool {
+	case registry.PoolTargets:
+		if err := o.reg.ValidateTargets(in.Targets); err != nil {
+			return info, refuse(step, in.ID, "targets", "", err)
+		}
+		ts := append([]registry.Target(nil), in.Targets...)
+		sort.Slice(ts, func(i, j int) bool { return ts[i].ID < ts[j].ID })
+		keys = make([]string, len(ts))
+		for i := range ts {
+			keys[i] = ts[i].ID
+		}
+		row = func(dst []byte, i int) ([]byte, int, error) {
+			return appendRow(dst, ts[i].Name, targetNameAfter, func(b []byte) ([]byte, error) { return registry.AppendTargetLeaf(b, &ts[i]) })
+		}
+	case registry.PoolInspectors:
+		if err := o.reg.ValidateInspectors(in.Inspectors); err != nil {
+			return info, refuse(step, in.ID, "inspectors", "", err)
+		}
+		is := append([]registry.Inspector(nil), in.Inspectors...)
+		sort.Slice(is, func(i, j int) bool { return is[i].Cert < is[j].Cert })
+		keys = make([]string, len(is))
+		for i := range is {
+			keys[i] = is[i].Cert
+		}
+		row = func(dst []byte, i int) ([]byte, int, error) {
+			return appendRow(dst, is[i].Name, inspectorNameAfter, func(b []byte) ([]byte, error) { return registry.AppendInspectorLeaf(b, &is[i]) })
+		}
+	default:
+		return info, refuse(step, in.ID, "pool", string(in.Pool), errors.New("pool must be targets or inspectors"))
+	}
+	// Pass 1: the commitment and the digest.
+	leaves := make([]merkle.Hash, len(keys))
+	datas := make([]merkle.Hash, len(keys))
+	var buf []byte
+	for i := range keys {
+		var err error
+		var n int
+		if buf, n, err = row(buf[:0], i); err != nil {
+			return info, refuse(step, in.ID, "row", keys[i], err)
+		}
+		leaves[i] = merkle.LeafHash(buf[:n])
+		datas[i] = merkle.LeafHash(buf[n:])
+	}
+	root := merkle.RootFromLeafHashes(leaves)
+	dig := merkle.RootFromLeafHashes(datas)
+	leaves, datas = nil, nil
+	snap := Snapshot{ID: in.ID, Pool: string(in.Pool), At: in.At.UTC(), Count: int64(len(keys)), Root: hex.EncodeToString(root[:]), Digest: hex.EncodeToString(dig[:])}
+	err := o.run(ctx, step, s, "", in.ID, func(t *txn) error {
+		if _, err := t.tx.GetSnapshot(ctx, in.ID); err == nil {
+			return refuse(step, in.ID, "id", in.ID, fmt.Errorf("%w: snapshot exists", ErrConflict))
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		data := map[string]string{"pool": snap.Pool, "at": fmtTime(snap.At), "count": strconv.FormatInt(snap.Count, 10), "root": snap.Root, "digest": snap.Digest,
+			snapshotKey(snap.ID): snapshotValue(snap)}
+		if in.Note != "" {
+			data["note"] = in.Note
+		}
+		info = SnapshotInfo{}
+		if prev, err := t.tx.SnapshotAsOf(ctx, snap.Pool, snap.At); err == nil {
+			info.Previous = prev.ID
+			if err := diffRows(ctx, t.tx, prev.ID, keys, row, &info); err != nil {
+				return err
+			}
+			data["previous"] = prev.ID
+			data["added"] = strconv.FormatInt(info.Added, 10)
+			data["changed"] = strconv.FormatInt(info.Changed, 10)
+			data["removed"] = strconv.FormatInt(info.Removed, 10)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		ev, err := t.emit(trail.RegistryImported, snap.ID, data)
+		if err != nil {
+			return err
+		}
+		snap.EventSeq, snap.EventHash = ev.Seq, ev.Hash
+		if err := t.tx.CreateSnapshot(ctx, snap); err != nil {
+			return err
+		}
+		// Pass 2: the rows, in batches.
+		rows := make([]Row, 0, rowBatch)
+		arena := make([]byte, 0, rowBatch*512)
+		var buf []byte
+		for i := range keys {
+			var err error
+			var n int
+			if buf, n, err = row(buf[:0], i); err != nil {
+				return err
+			}
+			start := len(arena)
+			arena = append(arena, buf[n:]...)
+			rows = append(rows, Row{Key: keys[i], Data: arena[start:len(arena):len(arena)]})
+			if len(rows) == rowBatch || i == len(keys)-1 {
+				if err := t.tx.PutRows(ctx, snap.ID, rows); err != nil {
+					return err
+				}
+				rows, arena = rows[:0], make([]byte, 0, rowBatch*512)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return SnapshotInfo{}, err
+	}
+	info.Snapshot = snap
+	return info, nil
+}
+
+// The member a row's "name" is spliced in before (RFC 8785 key order).
+var (
+	targetNameAfter    = []byte(`,"serious_violation":`)
+	inspectorNameAfter = []byte(`,"qualifications":[`)
+)
+
+// appendRow appends to dst the canonical leaf, then the row data: the leaf
+// with a "name" member spliced in at its sorted place, which is the RFC
+// 8785 canonical JSON of the whole unit. It returns the leaf's length.
+func appendRow(dst []byte, name string, before []byte, leaf func([]byte) ([]byte, error)) ([]byte, int, error) {
+	dst, err := leaf(dst)
+	if err != nil {
+		return dst, 0, err
+	}
+	n := len(dst)
+	at := bytes.Index(dst, before)
+	if at < 0 {
+		return dst, 0, fmt.Errorf("office: leaf without %s", before)
+	}
+	dst = append(dst, dst[:at]...)
+	dst = append(dst, `,"name":`...)
+	q, err := json.Marshal(name)
+	if err != nil {
+		return dst, 0, err
+	}
+	dst = append(dst, q...)
+	dst = append(dst, dst[at:n]...)
+	return dst, n, nil
+}
+
+// diffRows counts the changes from snapshot prev to the new rows.
+func diffRows(ctx context.Context, tx Tx, prev string, keys []string, row func([]byte, int) ([]byte, int, error), info *SnapshotInfo) error {
+	i, after := 0, ""
+	var buf []byte
+	for {
+		page, err := tx.Rows(ctx, prev, after, rowBatch)
+		if err != nil {
+			return err
+		}
+		for _, r := range page {
+			for i < len(keys) && keys[i] < r.Key {
+				info.Added++
+				i++
+			}
+			if i < len(keys) && keys[i] == r.Key {
+				var n int
+				if buf, n, err = row(buf[:0], i); err != nil {
+					return err
+				}
+				if string(buf[n:]) != string(r.Data) {
+					info.Changed++
+				}
+				i++
+			} else {
+				info.Removed++
+			}
+		}
+		if len(page) < rowBatch {
+			break
+		}
+		after = page[len(page)-1].Key
+	}
+	info.Added += int64(len(keys) - i)
+	return nil
+}
+
+// SnapshotAsOf returns the snapshot of pool in force at `at` (rule R6).
+func (o *Office) SnapshotAsOf(ctx context.Context, pool registry.PoolKind, at time.Time) (Snapshot, error) {
+	var s Snapshot
+	err := o.view(ctx, func(tx Tx) error {
+		var err error
+		s, err = tx.SnapshotAsOf(ctx, string(pool), at)
+		return err
+	})
+	return s, err
+}
+
+// checkSnapshot re-checks a snapshot's binding to its registry.imported event.
+func checkSnapshot(ctx context.Context, tx Tx, s Snapshot) error {
+	es, err := tx.Events(ctx, s.EventSeq, 1)
+	if err != nil {
+		return err
+	}
+	if len(es) == 0 || es[0].Seq != s.EventSeq {
+		return &BindingError{Table: "snapshots", ID: s.ID, Field: "event_seq", Detail: fmt.Sprintf("names event %d, which does not exist", s.EventSeq)}
+	}
+	ev, err := decodeEvent(es[0])
+	if err != nil {
+		return err
+	}
+	if ev.Hash != s.EventHash {
+		return &BindingError{Table: "snapshots", ID: s.ID, Field: "event_hash", Detail: fmt.Sprintf("is %s, event %d has hash %s", s.EventHash, ev.Seq, ev.Hash)}
+	}
+	if got, want := snapshotValue(s), ev.Data[snapshotKey(s.ID)]; got != want {
+		return &BindingError{Table: "snapshots", ID: s.ID, Field: "pool/at/count/root/digest", Detail: fmt.Sprintf("row says %q, event %d recorded %q", got, ev.Seq, want)}
+	}
+	return nil
+}
+
+// unit is one decoded snapshot row.
+type unit struct {
+	target    registry.Target
+	inspector registry.Inspector
+}
+
+// scanRows streams a snapshot's rows, decodes each, checks its key, and
+// checks the count, the commitment root (recomputed from each unit's
+// canonical leaf) and the digest (over the stored bytes) against the
+// snapshot; fn (which may be nil) sees every unit.
+func scanRows(ctx context.Context, tx Tx, s Snapshot, fn func(u *unit) error) error {
+	if err := checkSnapshot(ctx, tx, s); err != nil {
+		return err
+	}
+	leaves := make([]merkle.Hash, 0, s.Count)
+	datas := make([]merkle.Hash, 0, s.Count)
+	after, prevKey := "", ""
+	var buf []byte
+	isTargets := s.Pool == string(registry.PoolTargets)
+	for {
+		page, err := tx.Rows(ctx, s.ID, after, rowBatch)
+		if err != nil {
+			return err
+		}
+		for _, r := range page {
+			var u unit
+			var label string
+			bad := func(field, detail string) error {
+				return &BindingError{Table: "snapshot_rows", ID: s.ID + "/" + r.Key, Field: field, Detail: detail}
+			}
+			if isTargets {
+				if err := json.Unmarshal(r.Data, &u.target); err != nil {
+					return bad("data", err.Error())
+				}
+				label = u.target.ID
+				buf, err = registry.AppendTargetLeaf(buf[:0], &u.target)
+			} else {
+				if err := json.Unmarshal(r.Data, &u.inspector); err != nil {
+					return bad("data", err.Error())
+				}
+				label = u.inspector.Cert
+				buf, err = registry.AppendInspectorLeaf(buf[:0], &u.inspector)
+			}
+			if err != nil {
+				return bad("data", err.Error())
+			}
+			if label != r.Key {
+				return bad("key", fmt.Sprintf("the row's data names %q", label))
+			}
+			if len(leaves) > 0 && r.Key <= prevKey {
+				return bad("key", fmt.Sprintf("rows out of key order after %q", prevKey))
+			}
+			prevKey = r.Key
+			leaves = append(leaves, merkle.LeafHash(buf))
+			datas = append(datas, merkle.LeafHash(r.Data))
+			if fn != nil {
+				if err := fn(&u); err != nil {
+					return err
+				}
+			}
+		}
+		if len(page) < rowBatch {
+			break
+		}
+		after = page[len(page)-1].Key
+	}
+	if int64(len(leaves)) != s.Count {
+		return &BindingError{Table: "snapshot_rows", ID: s.ID, Field: "count", Detail: fmt.Sprintf("%d rows stored, the snapshot holds %d", len(leaves), s.Count)}
+	}
+	root := merkle.RootFromLeafHashes(leaves)
+	if got := hex.EncodeToString(root[:]); got != s.Root {
+		return &BindingError{Table: "snapshot_rows", ID: s.ID, Field: "data", Detail: fmt.Sprintf("the rows' commitment root %s differs from the snapshot's %s", got, s.Root)}
+	}
+	dig := merkle.RootFromLeafHashes(datas)
+	if got := hex.EncodeToString(dig[:]); got != s.Digest {
+		return &BindingError{Table: "snapshot_rows", ID: s.ID, Field: "data", Detail: fmt.Sprintf("the rows' digest %s differs from the snapshot's %s", got, s.Digest)}
+	}
+	return nil
+}
+
+// loadTargets reads a target snapshot, checked.
+func loadTargets(ctx context.Context, tx Tx, id string) ([]registry.Target, error) {
+	s, err := tx.GetSnapshot(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.Pool != string(registry.PoolTargets) {
+		return nil, fmt.Errorf("office: snapshot %s holds %s, not targets: %w", id, s.Pool, ErrPrecondition)
+	}
+	out := make([]registry.Target, 0, s.Count)
+	err = scanRows(ctx, tx, s, func(u *unit) error {
+		out = append(out, u.target)
+		return nil
+	})
+	return out, err
+}
+
+// loadInspectors reads an inspector snapshot, checked. An empty id gives nil.
+func loadInspectors(ctx context.Context, tx Tx, id string) ([]registry.Inspector, error) {
+	if id == "" {
+		return nil, nil
+	}
+	s, err := tx.GetSnapshot(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.Pool != string(registry.PoolInspectors) {
+		return nil, fmt.Errorf("office: snapshot %s holds %s, not inspectors: %w", id, s.Pool, ErrPrecondition)
+	}
+	out := make([]registry.Inspector, 0, s.Count)
+	err = scanRows(ctx, tx, s, func(u *unit) error {
+		out = append(out, u.inspector)
+		return nil
+	})
+	return out, err
+}
+
+// Targets returns the rows of a target snapshot, after re-checking its
+// count, root and binding to the trail.
+func (o *Office) Targets(ctx context.Context, snapshotID string) ([]registry.Target, error) {
+	var out []registry.Target
+	err := o.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = loadTargets(ctx, tx, snapshotID)
+		return err
+	})
+	return out, err
+}
+
+// Inspectors returns the rows of an inspector snapshot, checked.
+func (o *Office) Inspectors(ctx context.Context, snapshotID string) ([]registry.Inspector, error) {
+	var out []registry.Inspector
+	err := o.view(ctx, func(tx Tx) error {
+		var err error
+		out, err = loadInspectors(ctx, tx, snapshotID)
+		return err
+	})
+	return out, err
+}
