@@ -50,8 +50,8 @@ type Config struct {
 	// Skew bounds how far after the clock's now a step may be dated;
 	// DefaultSkew when zero.
 	Skew time.Duration
-	// Policy is the publication policy (rule R26, R23); the zero Policy
-	// means publish.NationalPolicy.
+	// Policy is the publication policy (rules R26, R23); the zero Policy
+	// means publish.SeedPolicy (2 working days, as rule R26 says).
 	Policy publish.Policy
 	// Registry holds the registry rules (credit classes) the snapshot
 	// imports and manifest commits validate against.
@@ -83,7 +83,7 @@ func New(cfg Config) (*Office, error) {
 		o.skew = DefaultSkew
 	}
 	if o.policy == (publish.Policy{}) {
-		o.policy = publish.NationalPolicy
+		o.policy = publish.SeedPolicy
 	}
 	if err := o.policy.Validate(); err != nil {
 		return nil, fmt.Errorf("office: policy: %w", err)
@@ -175,9 +175,9 @@ func refuse(step, id, field, value string, err error) error {
 // the trail does not hold (edited behind the office's back). It matches
 // ErrConflict. Audit returns it too.
 type BindingError struct {
-	Table string // "events", "objects", "snapshots", "snapshot_rows"
-	ID    string // object kind/id@rev, snapshot ID, event seq
-	Field string
+	Table  string // "events", "objects", "snapshots", "snapshot_rows"
+	ID     string // object kind/id@rev, snapshot ID, event seq
+	Field  string
 	Detail string
 }
 

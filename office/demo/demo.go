@@ -102,8 +102,76 @@ func cst(s string) time.Time {
 	return t
 }
 
+// Stage numbers the demo's stages, for RunUntil.
+type Stage int
+
+// The demo's stages.
+const (
+	StageRegistries Stage = 1 + iota // snapshots imported
+	StagePublished                   // checklist and plan published
+	StageCommitted                   // task launched, manifest committed
+	StageDispatched                  // drawn, locked, one replacement, dispatched
+	StageReleased                    // results entered, reviewed, released
+	StageCorrected                   // one signed correction
+	StageObjection                   // one objection, a follow-up
+	StageAll                         // summary report and retention review
+)
+
 // Run runs every step on o, printing a narrative to w (nil for none).
 func Run(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer) (Summary, error) {
+	return RunUntil(ctx, o, clock, w, StageAll)
+}
+
+// TaskEnd is the last day of the demo task's execution window.
+var TaskEnd = workday.MustDate(2026, 11, 30)
+
+// MakeResults builds one "no problem found" result per drawn target of a
+// dispatched task, with the current inspector groups.
+func MakeResults(ctx context.Context, o *office.Office, taskID string) ([]publish.Result, error) {
+	rec, err := o.Record(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Lock == nil {
+		return nil, fmt.Errorf("demo: task %s is not locked", taskID)
+	}
+	m, err := o.Manifest(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	if m.Inspectors != "" {
+		ins, err := o.Inspectors(ctx, m.Inspectors)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range ins {
+			names[x.Cert] = x.Name
+		}
+	}
+	groups, err := draw.CurrentGroups(rec.Groups, rec.Replacements)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]publish.Result, len(rec.Selected))
+	for i, sel := range rec.Selected {
+		r := publish.Result{ID: taskID + "/" + sel.Target, PlanNo: "JH-2026-01", PlanName: "2026年度治安领域双随机抽查计划",
+			TaskNo: taskID, TaskName: rec.Manifest.Task.Name, TaskType: "定向抽查", Agency: Agency, Department: "治安", Unit: Unit,
+			TargetID: sel.Target, TargetName: sel.Name, TaskEnd: TaskEnd, CompletionDate: workday.MustDate(2026, 11, 20),
+			Conclusions: []publish.Conclusion{publish.NoProblem},
+			Proof:       publish.DrawProof{Algorithm: rec.Manifest.Algorithm, ManifestHash: rec.ManifestHash, RecordHash: rec.Lock.RecordHash}}
+		if i < len(groups) {
+			for _, seat := range groups[i].Seats {
+				r.Inspectors = append(r.Inspectors, publish.Inspector{Name: names[seat.Cert], Cert: seat.Cert, Leader: seat.Role == draw.RoleLeader})
+			}
+		}
+		results[i] = r
+	}
+	return results, nil
+}
+
+// RunUntil runs the demo's stages up to and including upTo.
+func RunUntil(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer, upTo Stage) (Summary, error) {
 	if w == nil {
 		w = io.Discard
 	}
@@ -146,6 +214,9 @@ func Run(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer) (S
 	say("1. registries (两库) imported as snapshots in force from %s:", in.Format(time.RFC3339))
 	say("   targets     %5d  root %s", ts.Count, ts.Root)
 	say("   inspectors  %5d  root %s", is.Count, is.Root)
+	if upTo < StagePublished {
+		return sum, nil
+	}
 
 	// 2. Checklist (一单) and annual plan.
 	ccsv, err := file("checklist.csv")
@@ -172,6 +243,9 @@ func Run(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer) (S
 		return sum, err
 	}
 	say("2. checklist version %d (%d items) and the %d plan (%d tasks) published", cv.Number, len(cv.Items), p.Year, len(p.Tasks))
+	if upTo < StageCommitted {
+		return sum, nil
+	}
 
 	// 3. Task launch and manifest commit, before the randomness exists.
 	tj, err := file("task.json")
@@ -196,6 +270,9 @@ func Run(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer) (S
 	}
 	sum.ManifestHash = fmt.Sprintf("%x", mh)
 	say("3. task %s launched; manifest committed at %s, manifest_hash %s", task.ID, task.CommitTime.Format(time.RFC3339), sum.ManifestHash)
+	if upTo < StageDispatched {
+		return sum, nil
+	}
 
 	// 4. The drand beacon is revealed: draw and match, lock, replace one
 	// inspector (rule R18), dispatch.
@@ -230,42 +307,20 @@ func Run(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer) (S
 		}
 		say("   inspector %s replaced by %s at %s (rule R18, recusal)", leaving, rep.Newcomer.Cert, g.Target)
 	}
-	from, to := workday.MustDate(2026, 9, 18), workday.MustDate(2026, 11, 30)
+	from, to := workday.MustDate(2026, 9, 18), TaskEnd
 	doc, err := o.Dispatch(ctx, step("治安大队 李*", "2026-09-18 10:00:00"), office.DispatchOrder{TaskID: task.ID, Issuer: Agency, Launching: "治安", Unit: Unit, From: from, To: to, Scope: "娱乐场所（R9011）"})
 	if err != nil {
 		return sum, err
 	}
 	say("   dispatched to %s; task announcement %q published; %d inspection notices (检查通知书) issued", Unit, doc.Title, len(rec.Selected))
 
+	if upTo < StageReleased {
+		return sum, nil
+	}
 	// 5. Results: entered, reviewed (审核), released (rule R26).
-	names := map[string]string{}
-	for _, x := range it.Inspectors {
-		names[x.Cert] = x.Name
-	}
-	groups, err := draw.CurrentGroups(rec.Groups, nil)
+	results, err := MakeResults(ctx, o, task.ID)
 	if err != nil {
 		return sum, err
-	}
-	rec2, err := o.Record(ctx, task.ID)
-	if err != nil {
-		return sum, err
-	}
-	if groups, err = draw.CurrentGroups(rec2.Groups, rec2.Replacements); err != nil {
-		return sum, err
-	}
-	results := make([]publish.Result, len(rec.Selected))
-	for i, sel := range rec.Selected {
-		r := publish.Result{ID: task.ID + "/" + sel.Target, PlanNo: "JH-2026-01", PlanName: "2026年度治安领域双随机抽查计划",
-			TaskNo: task.ID, TaskName: task.Name, TaskType: "定向抽查", Agency: Agency, Department: "治安", Unit: Unit,
-			TargetID: sel.Target, TargetName: sel.Name, TaskEnd: to, CompletionDate: workday.MustDate(2026, 11, 20),
-			Conclusions: []publish.Conclusion{publish.NoProblem},
-			Proof:       publish.DrawProof{Algorithm: rec.Manifest.Algorithm, ManifestHash: rec.ManifestHash, RecordHash: rec.Lock.RecordHash}}
-		if i < len(groups) {
-			for _, seat := range groups[i].Seats {
-				r.Inspectors = append(r.Inspectors, publish.Inspector{Name: names[seat.Cert], Cert: seat.Cert, Leader: seat.Role == draw.RoleLeader})
-			}
-		}
-		results[i] = r
 	}
 	for i, r := range results {
 		if _, err := o.EnterResult(ctx, step("治安大队 录入员 孙*", fmt.Sprintf("2026-11-25 09:%02d:%02d", i/60, i%60)), r); err != nil {
@@ -289,7 +344,9 @@ func Run(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer) (S
 	}
 	sum.Results = len(results)
 	say("5. %d results entered, reviewed (审核) and released; %d on time (rule R26)", len(results), onTime)
-
+	if upTo < StageCorrected {
+		return sum, nil
+	}
 	if len(results) >= 2 {
 		// 6. One signed correction (rule R27).
 		fixed := results[0]
@@ -304,6 +361,9 @@ func Run(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer) (S
 			return sum, err
 		}
 		say("6. result %s corrected to version %d with the principal head's signature (rule R27)", fixed.ID, v.N)
+		if upTo < StageObjection {
+			return sum, nil
+		}
 
 		// 7. One objection, reviewed and answered (rule R28).
 		ob, err := o.ReceiveObjection(ctx, step("治安大队 李*", "2026-11-30 09:00:00"), office.ObjectionReceipt{ID: "YY-2026-001", ResultID: results[1].ID, Applicant: results[1].TargetName, Grounds: "对检查结论有异议"})
@@ -325,6 +385,9 @@ func Run(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer) (S
 		}
 	}
 
+	if upTo < StageAll {
+		return sum, nil
+	}
 	// 8. Summary report (R25) and retention review (R23).
 	s, err := o.SummaryReport(ctx, step("治安大队 李*", "2026-12-10 09:00:00"), "2026-H2")
 	if err != nil {
