@@ -339,7 +339,7 @@ func TestSnapshotHistoryAndAsOf(t *testing.T) {
 	ts, err := o.Targets(ctx, "targets-2026-09-01")
 	require.NoError(t, err)
 	next := append([]registry.Target(nil), ts[1:]...) // one removed
-	next[0].Complaints++                               // one changed
+	next[0].Complaints++                              // one changed
 	add := next[1]
 	add.ID = "91440101MA5A000009"
 	next = append(next, add) // one added (valid USCC needed)
