@@ -33,24 +33,24 @@ this order.
     subject's last step, or after now plus the skew, with a *TimeError
     naming both times (rules R29, R31). The steps, in the regime's order:
 
-      - ImportSnapshot: a full snapshot of one registry pool (两库, R6) in
-        force from an instant; the change counts against the previous
-        snapshot are traced; SnapshotAsOf selects by time.
-      - PublishChecklist (R3), PublishPlan and AdjustPlan (R9).
-      - LaunchTask (R14); CommitManifest validates the pools, then fixes
-        the manifest before the randomness exists (R15).
-      - RunDraw with the revealed randomness (R15, R17); Lock (R16);
-        ReplaceInspector (R18; a refused replacement is traced, R31);
-        Dispatch: the task announcement and one inspection notice
-        (检查通知书) per drawn entity, made from the lock (R16).
-      - EnterResult (R21, R22), ReviewResult (审核, by someone other than
-        the enterer), Release (R26: the deadline status comes from the
-        recorded due date and the release's own date).
-      - Correct with a signed correction (R27; a rejected correction is
-        traced, R31); DraftCorrection prepares one for signing.
-      - ReceiveObjection, StartReview, DecideObjection (optionally with a
-        correction in the same transaction), SendFeedback (R28).
-      - RecordFollowUp (R29), SummaryReport (R25), ReviewRetention (R23).
+    - ImportSnapshot: a full snapshot of one registry pool (两库, R6) in
+    force from an instant; the change counts against the previous
+    snapshot are traced; SnapshotAsOf selects by time.
+    - PublishChecklist (R3), PublishPlan and AdjustPlan (R9).
+    - LaunchTask (R14); CommitManifest validates the pools, then fixes
+    the manifest before the randomness exists (R15).
+    - RunDraw with the revealed randomness (R15, R17); Lock (R16);
+    ReplaceInspector (R18; a refused replacement is traced, R31);
+    Dispatch: the task announcement and one inspection notice
+    (检查通知书) per drawn entity, made from the lock (R16).
+    - EnterResult (R21, R22), ReviewResult (审核, by someone other than
+    the enterer), Release (R26: the deadline status comes from the
+    recorded due date and the release's own date).
+    - Correct with a signed correction (R27; a rejected correction is
+    traced, R31); DraftCorrection prepares one for signing.
+    - ReceiveObjection, StartReview, DecideObjection (optionally with a
+    correction in the same transaction), SendFeedback (R28).
+    - RecordFollowUp (R29), SummaryReport (R25), ReviewRetention (R23).
 
  4. Handle refusals. Every refusal is a *StepError (step, object ID,
     field, value) or a *TimeError, and matches one of the sentinel errors

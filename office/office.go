@@ -473,3 +473,43 @@ func sortedKeys(m map[string]string) []string {
 
 // date is the working-day calendar date of t in China Standard Time.
 func date(t time.Time) workday.Date { return workday.DateOf(t.In(workday.Shanghai())) }
+
+// LastEvent returns the trail's last event (ErrNotFound for an empty trail).
+func (o *Office) LastEvent(ctx context.Context) (trail.Event, error) {
+	var ev trail.Event
+	err := o.view(ctx, func(tx Tx) error {
+		e, err := tx.LastEvent(ctx)
+		if err != nil {
+			return err
+		}
+		ev, err = decodeEvent(e)
+		return err
+	})
+	return ev, err
+}
+
+// Trail calls fn for every trail event from seq `from` on, in order, each
+// event's hash checked.
+func (o *Office) Trail(ctx context.Context, from int64, fn func(trail.Event) error) error {
+	return o.view(ctx, func(tx Tx) error {
+		for {
+			page, err := tx.Events(ctx, from, 1000)
+			if err != nil {
+				return err
+			}
+			for _, e := range page {
+				ev, err := decodeEvent(e)
+				if err != nil {
+					return err
+				}
+				if err := fn(ev); err != nil {
+					return err
+				}
+				from = e.Seq + 1
+			}
+			if len(page) < 1000 {
+				return nil
+			}
+		}
+	})
+}

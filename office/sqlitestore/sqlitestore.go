@@ -106,6 +106,16 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
+	// Up to date already? Then no write lock is needed (another process
+	// may hold it).
+	latest := 0
+	if n := len(names); n > 0 {
+		latest, _ = strconv.Atoi(strings.SplitN(strings.TrimPrefix(names[n-1], "migrations/"), "_", 2)[0])
+	}
+	var have0 int
+	if err := s.reader.QueryRowContext(ctx, `SELECT COALESCE(MAX(version),0) FROM schema_migrations`).Scan(&have0); err == nil && have0 == latest {
+		return nil
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap("migrate "+s.path, err)
