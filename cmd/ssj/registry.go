@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
@@ -196,9 +195,7 @@ func registryVerifyProofRun(e *env, f registryFlags) int {
 		return inputError(e, err)
 	}
 	var p registry.Proof
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	if err := jsonin.Decode(data, &p, jsonin.Options{}); err != nil {
 		return inputError(e, fmt.Errorf("%s: not a proof: %w", f.pos[0], err))
 	}
 	if f.hasCnt {
