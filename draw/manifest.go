@@ -13,6 +13,8 @@ import (
 
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/registry"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
 // ErrPoolMismatch is returned (wrapped) when the pool given to Run or
@@ -418,6 +420,7 @@ func DecodeManifest(r io.Reader) (Manifest, error) {
 	if err != nil {
 		return Manifest{}, fmt.Errorf("manifest: %w", err)
 	}
+	data = jsonin.TrimBOM(data)
 	var m Manifest
 	if err := decodeStrict(bytes.NewReader(data), &m); err != nil {
 		return Manifest{}, fmt.Errorf("manifest: %w", err)

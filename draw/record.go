@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/shuangsuiji/ssj/internal/canon"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
 // RecordFormat is the value of Record.Format for records of this version.
@@ -140,6 +142,7 @@ func DecodeRecord(r io.Reader) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("record: %w", err)
 	}
+	data = jsonin.TrimBOM(data)
 	var rec Record
 	if err := decodeStrict(bytes.NewReader(data), &rec); err != nil {
 		return Record{}, fmt.Errorf("record: %w", err)

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -15,6 +13,8 @@ import (
 
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/registry"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
 // GroupsHash returns the hash of a groups state: the lower-case hex
@@ -106,14 +106,9 @@ func (req ReplacementRequest) Validate() error {
 // optionally note. Unknown members and trailing data are refused, and the
 // request is validated.
 func DecodeReplacementRequest(r io.Reader) (ReplacementRequest, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
 	var req ReplacementRequest
-	if err := dec.Decode(&req); err != nil {
-		return ReplacementRequest{}, fmt.Errorf("%w: decode: %v", ErrInvalidRequest, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return ReplacementRequest{}, fmt.Errorf("%w: trailing data after the request object", ErrInvalidRequest)
+	if err := jsonin.ReadAll(r, 0, &req, jsonin.Options{}); err != nil {
+		return ReplacementRequest{}, fmt.Errorf("%w: decode: %w", ErrInvalidRequest, err)
 	}
 	if err := req.Validate(); err != nil {
 		return ReplacementRequest{}, err

@@ -235,7 +235,7 @@ func TestSourceJSON(t *testing.T) {
 		{`[{"kind":"drand","round":1.5}]`, "round"},
 		{`[{"kind":"drand","rnd":5}]`, "unknown field"},
 		{`[{"kind":"manual"}] []`, "trailing"},
-		{`{"kind":"manual"}`, "cannot unmarshal"},
+		{`{"kind":"manual"}`, "want a JSON array, got an object"}, // the JSON path and value (issue 15)
 	} {
 		if _, err := DecodeSources(strings.NewReader(c.in)); !errors.Is(err, ErrBadSource) || !strings.Contains(err.Error(), c.msg) {
 			t.Errorf("DecodeSources(%s): err = %v, want ErrBadSource mentioning %q", c.in, err, c.msg)

@@ -1,9 +1,10 @@
 package draw
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
 // DecodeSources reads a JSON array of Source strictly: unknown fields,
@@ -37,12 +38,9 @@ func DecodeDrandBeacon(r io.Reader) (DrandBeacon, error) {
 		Randomness string  `json:"randomness"`
 		Signature  string  `json:"signature"`
 	}
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&raw); err != nil {
-		return DrandBeacon{}, fmt.Errorf("%w: drand beacon JSON: %v", ErrBadBeacon, err)
-	}
-	if err := srcNoTrailing(dec); err != nil {
-		return DrandBeacon{}, fmt.Errorf("%w: drand beacon JSON: %v", ErrBadBeacon, err)
+	// Not ssj's format: members the API adds are ignored.
+	if err := jsonin.ReadAll(r, 0, &raw, jsonin.Options{AllowUnknown: true}); err != nil {
+		return DrandBeacon{}, fmt.Errorf("%w: drand beacon JSON: %w", ErrBadBeacon, err)
 	}
 	if raw.Round == nil {
 		return DrandBeacon{}, fmt.Errorf("%w: drand beacon JSON: round is missing", ErrBadBeacon)
@@ -58,18 +56,8 @@ func (b DrandBeacon) Evidence() Evidence {
 // srcDecodeStrict decodes one JSON value into v, refusing unknown fields
 // and trailing data.
 func srcDecodeStrict(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: %v", ErrBadSource, err)
-	}
-	return srcNoTrailing(dec)
-}
-
-// srcNoTrailing refuses anything but white space after the decoded value.
-func srcNoTrailing(dec *json.Decoder) error {
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: trailing data after the JSON value at offset %d", ErrBadSource, dec.InputOffset())
+	if err := jsonin.ReadAll(r, 0, v, jsonin.Options{}); err != nil {
+		return decodeError{err: err, kind: ErrBadSource}
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package draw
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
@@ -254,14 +254,25 @@ func DecodeTask(r io.Reader) (Task, error) {
 
 // decodeStrict decodes exactly one JSON value into v, refusing unknown
 // fields and trailing data.
+// A UTF-8 BOM is accepted; duplicate keys are refused. The error names the
+// JSON path and the value (internal/jsonin) and wraps ErrInvalidTask.
 func decodeStrict(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidTask, err)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: trailing data after the JSON value at offset %d", ErrInvalidTask, dec.InputOffset())
+	if err := jsonin.Decode(data, v, jsonin.Options{}); err != nil {
+		return decodeError{err: err, kind: ErrInvalidTask}
 	}
 	return nil
 }
+
+// decodeError is a JSON decoding error that also matches a sentinel
+// (errors.Is) without repeating the sentinel's text.
+type decodeError struct {
+	err  error
+	kind error
+}
+
+func (e decodeError) Error() string   { return e.err.Error() }
+func (e decodeError) Unwrap() []error { return []error{e.err, e.kind} }

@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +10,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
 // DateLayout is the layout of every date in a plan: YYYY-MM-DD, the
@@ -206,13 +206,8 @@ func Decode(r io.Reader, file string) (Plan, error) {
 	if err != nil {
 		return p, fmt.Errorf("%s: %w: %w", file, ErrBadFile, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	if err := jsonin.Decode(data, &p, jsonin.Options{}); err != nil {
 		return Plan{}, fmt.Errorf("%s: %w: %w", file, ErrBadFile, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Plan{}, fmt.Errorf("%s: %w: trailing data after the plan", file, ErrBadFile)
 	}
 	if err := p.Validate(); err != nil {
 		var fe FieldErrors

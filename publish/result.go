@@ -2,13 +2,13 @@ package publish
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 	"github.com/shuangsuiji/ssj/workday"
 )
 
@@ -170,7 +170,7 @@ func DecodeResults(r io.Reader) ([]Result, error) {
 	if len(data) > MaxResultsBytes {
 		return nil, fmt.Errorf("%w: input larger than %d bytes", ErrResult, MaxResultsBytes)
 	}
-	data = bytes.TrimSpace(data)
+	data = bytes.TrimSpace(jsonin.TrimBOM(data))
 	if len(data) > 0 && data[0] == '{' {
 		data = append(append([]byte{'['}, data...), ']')
 	}
@@ -191,16 +191,11 @@ func DecodeResults(r io.Reader) ([]Result, error) {
 	return out, nil
 }
 
+// strictUnmarshal decodes one JSON value (internal/jsonin): a UTF-8 BOM is
+// accepted; unknown fields, duplicate keys, a top-level null and trailing
+// data are refused, naming the JSON path and value.
 func strictUnmarshal(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("trailing data after the JSON value")
-	}
-	return nil
+	return jsonin.Decode(data, v, jsonin.Options{})
 }
 
 // DefaultRetentionYears is the minimum retention of rule R23 (000 四(六)).

@@ -1,8 +1,6 @@
 package review
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +10,8 @@ import (
 
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/workday"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
 // Statutory periods of rule R28 (001 第二十一条), in working days; the
@@ -324,14 +324,9 @@ func DecodeRegister(rd io.Reader) (*Register, error) {
 	if err != nil {
 		return nil, fmt.Errorf("review: reading register: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var r Register
-	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("%w: register: %v", ErrInput, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: register: trailing data", ErrInput)
+	if err := jsonin.Decode(data, &r, jsonin.Options{}); err != nil {
+		return nil, fmt.Errorf("%w: register: %w", ErrInput, err)
 	}
 	order := map[State]int{Received: 0, UnderReview: 1, Decided: 2, FeedbackSent: 3}
 	for i, o := range r.Objections {

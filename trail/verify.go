@@ -10,6 +10,8 @@ import (
 	"io"
 
 	"github.com/shuangsuiji/ssj/internal/merkle"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
 // ProblemKind classifies the first problem Verify finds.
@@ -97,17 +99,9 @@ func decodeLine(b []byte) (parsed, error) {
 	if err := json.Unmarshal(b, &probe); err != nil {
 		return parsed{}, fmt.Errorf("not a JSON object: %v", err)
 	}
-	strict := func(v any) error {
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil {
-			return err
-		}
-		if dec.More() {
-			return errors.New("trailing data after the object")
-		}
-		return nil
-	}
+	// Strict: unknown fields and duplicate keys are refused (a repeated
+	// "actor" would otherwise let the line say two things).
+	strict := func(v any) error { return jsonin.Decode(b, v, jsonin.Options{}) }
 	p := parsed{typ: probe.Type}
 	switch probe.Type {
 	case "header":

@@ -3,12 +3,13 @@ package workday
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"time"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
 // DataFormat is the value of the "format" field every calendar data file
@@ -102,15 +103,9 @@ func Embedded() (Dataset, error) {
 // are errors wrapping ErrInvalidData that name the year, holiday, field and
 // value.
 func Load(r io.Reader) (Dataset, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
 	var ds Dataset
-	if err := dec.Decode(&ds); err != nil {
+	if err := jsonin.ReadAll(r, 0, &ds, jsonin.Options{}); err != nil {
 		return Dataset{}, fmt.Errorf("%w: %w", ErrInvalidData, err)
-	}
-	var extra json.RawMessage
-	if err := dec.Decode(&extra); err != io.EOF {
-		return Dataset{}, fmt.Errorf("%w: trailing data after the JSON document", ErrInvalidData)
 	}
 	if err := ds.Validate(); err != nil {
 		return Dataset{}, err

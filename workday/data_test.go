@@ -162,7 +162,7 @@ func TestLoadRejects(t *testing.T) {
 	for _, tc := range []struct {
 		name, in, want string
 	}{
-		{"not JSON", "{", "unexpected EOF"},
+		{"not JSON", "{", "truncated JSON"},
 		{"trailing data", extra2027 + "{}", "trailing data"},
 		{"wrong format", good(func(m map[string]any) { m["format"] = "holiday-cn" }), `format is "holiday-cn"`},
 		{"no version", good(func(m map[string]any) { m["version"] = "" }), "version is empty"},

@@ -6,24 +6,31 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/checklist"
 )
 
 func init() {
-	register("checklist", "the inspection-item list (随机抽查事项清单, 一单): validate, publish, diff", runChecklist)
+	registerNoun(noun{
+		Name:  "checklist",
+		Short: "the inspection-item list (随机抽查事项清单, 一单): validate, publish, diff",
+		Long:  checklistLong,
+		Verbs: []verb{
+			{Use: "validate FILE", Short: "report every bad row of a checklist (R1, R2, R4, R5)",
+				Example: "  ssj checklist validate examples/data/checklist.csv", Setup: checklistVerb("validate")},
+			{Use: "publish FILE", Short: "print version 1 of the checklist as published",
+				Example: "  ssj checklist publish examples/data/checklist.csv --effective 2026-01-01 --json", Setup: checklistVerb("publish")},
+			{Use: "diff OLD NEW", Short: "print the adjustment from OLD (version 1) to NEW (version 2, R3)",
+				Example: "  ssj checklist diff old.csv new.csv --effective 2026-07-01", Setup: checklistVerb("diff")},
+		},
+	})
 }
 
-const checklistUsage = `usage:
-  ssj checklist validate FILE [--cap RATIO] [--json]
-  ssj checklist publish FILE --effective DATE [--note TEXT] [--json]
-  ssj checklist diff OLD NEW --effective DATE [--json]
-
-Validates a checklist published as CSV (UTF-8 with or without BOM, or GB18030)
+const checklistLong = `Validates a checklist published as CSV (UTF-8 with or without BOM, or GB18030)
 or XLSX (first sheet), with the columns 序号, 事项编码, 抽查事项, 检查对象, 事项类别,
 检查方式, 检查主体, 检查依据, 抽查比例, 抽查频次 (and optionally 抽查内容, 检查人员资格,
 抽查措施, 抽查监管程序, 抽查结果处理) or their English names. Every bad row is reported:
@@ -34,12 +41,6 @@ publish prints version 1 of the checklist as published: Chinese text, or RFC 878
 canonical JSON with --json. diff treats OLD as version 1 and NEW as version 2 (R3)
 effective on DATE and prints the adjustment: items added, removed, changed field
 by field.
-
-flags:
-  --cap RATIO        cap on general items' ratio, a fraction (default 0.2)
-  --effective DATE   effective date of the (new) version, YYYY-MM-DD
-  --note TEXT        note published with the version
-  --json             machine-readable output
 
 Exit status: 0 valid, 1 the checklist has problems, 2 bad usage or unreadable file.`
 
@@ -52,65 +53,36 @@ type checklistRowJSON struct {
 	Reason string `json:"reason"`
 }
 
-func runChecklist(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(e.stderr, checklistUsage)
-		if len(args) == 0 {
-			return exitUsage
+func checklistVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
+	return func(e *env, fs *pflag.FlagSet) func([]string) int {
+		capFlag := fs.String("cap", "0.2", "cap on general items' ratio, a fraction `RATIO`")
+		asJSON := jsonFlag(fs)
+		var effective, note *string
+		if verb != "validate" {
+			effective = fs.String("effective", "", "effective date of the (new) version, `YYYY-MM-DD`")
+			note = fs.String("note", "", "note published with the version")
+			required(fs, "effective")
 		}
-		return exitOK
+		return func(args []string) int {
+			var eff, nt string
+			if effective != nil {
+				eff, nt = *effective, *note
+			}
+			return runChecklist(e, verb, args, *capFlag, eff, nt, *asJSON)
+		}
 	}
-	verb := args[0]
+}
+
+func runChecklist(e *env, verb string, pos []string, capText, effective, note string, asJSON bool) int {
 	want := map[string]int{"validate": 1, "publish": 1, "diff": 2}
-	if _, ok := want[verb]; !ok {
-		return usageError(e, "checklist: unknown verb %q\n\n%s", verb, checklistUsage)
-	}
 	cfg := checklist.DefaultConfig()
-	var asJSON bool
-	var pos []string
-	var effective, note string
-	rest := args[1:]
-	for i := 0; i < len(rest); i++ {
-		a := rest[i]
-		switch {
-		case a == "--json" || a == "-json":
-			asJSON = true
-		case a == "--effective" || a == "--note" || strings.HasPrefix(a, "--effective=") || strings.HasPrefix(a, "--note="):
-			name, v, ok := strings.Cut(a, "=")
-			if !ok {
-				if i+1 >= len(rest) {
-					return usageError(e, "checklist: %s needs a value", a)
-				}
-				i++
-				v = rest[i]
-			}
-			if name == "--effective" {
-				effective = v
-			} else {
-				note = v
-			}
-		case a == "--cap" || strings.HasPrefix(a, "--cap="):
-			v, ok := strings.CutPrefix(a, "--cap=")
-			if !ok {
-				if i+1 >= len(rest) {
-					return usageError(e, "checklist: --cap needs a RATIO")
-				}
-				i++
-				v = rest[i]
-			}
-			d, err := decimal.NewFromString(v)
-			if err != nil || d.IsNegative() || d.GreaterThan(decimal.NewFromInt(1)) {
-				return usageError(e, "checklist: --cap %q: want a fraction in [0, 1], e.g. 0.2", v)
-			}
-			cfg.GeneralCap = d
-		case strings.HasPrefix(a, "-") && a != "-":
-			return usageError(e, "checklist: unknown flag %q\n\n%s", a, checklistUsage)
-		default:
-			pos = append(pos, a)
-		}
+	d, err := decimal.NewFromString(capText)
+	if err != nil || d.IsNegative() || d.GreaterThan(decimal.NewFromInt(1)) {
+		return usageError(e, "checklist: --cap %q: want a fraction in [0, 1], e.g. 0.2", capText)
 	}
+	cfg.GeneralCap = d
 	if len(pos) != want[verb] {
-		return usageError(e, "checklist %s: want %d FILE argument(s), got %d: %q\n\n%s", verb, want[verb], len(pos), pos, checklistUsage)
+		return usageError(e, "checklist %s: want %d FILE argument(s), got %d: %q", verb, want[verb], len(pos), pos)
 	}
 	if verb != "validate" {
 		if effective == "" {

@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/examples"
@@ -15,7 +15,14 @@ import (
 )
 
 func init() {
-	register("demo", "run the whole draw on the bundled sample district and verify it", runDemo)
+	registerCommand(verb{
+		Use:   "demo",
+		Short: "run the whole draw on the bundled sample district and verify it",
+		Long: `Runs commit → draw → match → verify → lock on the sample district bundled in
+the binary, through the same library calls as the individual commands.`,
+		Example: "  ssj demo\n  ssj demo --out /tmp/demo && ssj verify /tmp/demo/record.json --targets /tmp/demo/targets.csv --inspectors /tmp/demo/inspectors.csv",
+		Setup:   runDemo,
+	})
 }
 
 // demoSummary is the --json output of ssj demo.
@@ -36,22 +43,13 @@ type demoSummary struct {
 // runDemo is the README's main job: every step an agency and an auditor take,
 // on the sample district embedded in the binary, through the same library
 // calls as the individual commands.
-func runDemo(e *env, args []string) int {
-	fs := flag.NewFlagSet("ssj demo", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+func runDemo(e *env, fs *pflag.FlagSet) func([]string) int {
 	asJSON := fs.Bool("json", false, "print a JSON summary instead of the narrative")
-	out := fs.String("out", "", "also write the sample inputs, manifest.json and record.json to `DIR`, so that `ssj verify` can re-check the draw from files")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: ssj demo [--json] [--out DIR]")
-		fmt.Fprintln(e.stderr, "\nRuns commit → draw → match → verify → lock on the sample district bundled in the binary.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
+	out := fs.String("out", "", "also write the sample inputs, manifest.json and record.json to `DIR`, so that ssj verify can re-check the draw from files")
+	return func([]string) int { return runDemoRun(e, fs, asJSON, out) }
+}
+
+func runDemoRun(e *env, fs *pflag.FlagSet, asJSON *bool, out *string) int {
 	if fs.NArg() != 0 {
 		return usageError(e, "demo takes no arguments, got %q", fs.Args())
 	}

@@ -2,71 +2,56 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
 func init() {
-	register("draw", "the verifiable target draw (ssj-v1): commit a task's manifest, run it, lock it", runDraw)
-}
-
-func drawUsage(w io.Writer) {
-	fmt.Fprintln(w, `usage: ssj draw <verb> [flags]
-
-verbs:
-  commit  --targets FILE --task FILE [--inspectors FILE] [--fallback FILE] [--out FILE]
-          fix the task's manifest before the randomness exists; prints the
-          manifest JSON (or writes it to --out) and its hash
-  run     --manifest FILE --randomness FILE --targets FILE [--inspectors FILE] [--fallback FILE] [--out FILE]
-          run the draw: the randomness file is the JSON list of evidence, one
-          per declared source; prints the record JSON (or writes it to --out)
-  lock    --record FILE --by NAME [--at RFC3339] [--out FILE]
-          confirm a draw (R16): writes the locked record to --out and prints
-          the task announcement
-  replace RECORD --inspectors FILE [--fallback FILE] --target ID --inspector CERT
-          --reason changed_post|work_conflict|health|recusal --approver NAME
-          --at RFC3339 [--note TEXT] [--out FILE]
-          replace a drawn inspector (R18) with the next-best-ranked eligible
-          one; appends the hash-chained replacement to the record (the only
-          change a locked record accepts) and prints it (or writes --out)
+	registerNoun(noun{
+		Name:  "draw",
+		Short: "the verifiable target draw (ssj-v1): commit a task's manifest, run it, lock it",
+		Long: `The verifiable target draw (ssj-v1, docs/draw-spec.md): commit fixes the
+task's manifest before the randomness exists; run draws from the committed
+pools with the published randomness; lock confirms the draw (R16); replace
+swaps a drawn inspector (R18).
 
 A human summary goes to stderr when the document goes to stdout, to stdout
-otherwise; --json makes the summary JSON.`)
-}
-
-func runDraw(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		drawUsage(e.stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	switch args[0] {
-	case "commit":
-		return drawCommit(e, args[1:])
-	case "run":
-		return drawRun(e, args[1:])
-	case "lock":
-		return drawLock(e, args[1:])
-	case "replace":
-		return drawReplace(e, args[1:])
-	}
-	fmt.Fprintf(e.stderr, "ssj: draw: unknown verb %q\n\n", args[0])
-	drawUsage(e.stderr)
-	return exitUsage
+otherwise; --json makes the summary JSON.`,
+		Verbs: []verb{
+			{Use: "commit", Short: "fix the task's manifest before the randomness exists; print it and its hash",
+				Long: `Fixes the task's manifest before the randomness exists: the committed
+Merkle roots of the pools, the sources of randomness and the commit time.
+Prints the manifest JSON (or writes it to --out) and its hash.`,
+				Example: "  ssj draw commit --targets examples/data/targets.csv --task examples/data/task.json --out manifest.json",
+				Setup:   drawCommit},
+			{Use: "run", Short: "run the draw with the published randomness; print the record",
+				Long: `Runs the draw: the randomness file is the JSON list of evidence, one per
+declared source; prints the record JSON (or writes it to --out).`,
+				Example: "  ssj draw run --manifest manifest.json --randomness examples/data/randomness.json \\\n      --targets examples/data/targets.csv --out record.json",
+				Setup:   drawRun},
+			{Use: "lock", Short: "confirm a draw (R16): write the locked record and print the task announcement",
+				Example: "  ssj draw lock --record record.json --by 张科长 --at 2026-03-20T09:00:00+08:00 --out locked.json",
+				Setup:   drawLock},
+			{Use: "replace RECORD", Short: "replace a drawn inspector (R18) with the next-best-ranked eligible one",
+				Long: `Replaces a drawn inspector (R18) with the next-best-ranked eligible one;
+appends the hash-chained replacement to the record (the only change a locked
+record accepts) and prints it (or writes --out).`,
+				Example: "  ssj draw replace locked.json --inspectors examples/data/inspectors.csv --target 91... --inspector 1101... \\\n      --reason recusal --approver 李副局长 --at 2026-09-20T10:00:00+08:00 --out replaced.json",
+				Setup:   drawReplace},
+		},
+	})
 }
 
 // drawFlags are the flags shared by the draw verbs.
 type drawFlags struct {
-	fs         *flag.FlagSet
 	targets    *string
 	inspectors *string
 	fallback   *string
@@ -74,46 +59,26 @@ type drawFlags struct {
 	asJSON     *bool
 }
 
-func newDrawFlags(e *env, name string) drawFlags {
-	fs := flag.NewFlagSet("ssj "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	return drawFlags{
-		fs:         fs,
-		targets:    fs.String("targets", "", "target registry, CSV or XLSX (检查对象名录库)"),
-		inspectors: fs.String("inspectors", "", "inspector registry, CSV or XLSX (执法检查人员名录库), when the task matches inspectors"),
-		fallback:   fs.String("fallback", "", "declared cross-region fallback inspector pool, CSV or XLSX"),
-		out:        fs.String("out", "", "write the document to this file instead of stdout"),
+func newDrawFlags(fs *pflag.FlagSet) drawFlags {
+	f := drawFlags{
+		targets:    fs.String("targets", "", "target registry, CSV or XLSX (检查对象名录库) `FILE`"),
+		inspectors: fs.String("inspectors", "", "inspector registry, CSV or XLSX (执法检查人员名录库) `FILE`, when the task matches inspectors"),
+		fallback:   fs.String("fallback", "", "declared cross-region fallback inspector pool, CSV or XLSX `FILE`"),
+		out:        fs.String("out", "", "write the document to this `FILE` instead of stdout"),
 		asJSON:     fs.Bool("json", false, "print the summary as JSON"),
 	}
+	return f
 }
 
-// parse parses args and refuses positional arguments beyond maxArgs.
-func (f drawFlags) parse(e *env, args []string, maxArgs int) (int, bool) {
-	if err := f.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitUsage, false
-	}
-	if f.fs.NArg() > maxArgs {
-		return usageError(e, "%s: unexpected argument %q", f.fs.Name(), f.fs.Arg(maxArgs)), false
-	}
-	return 0, true
-}
-
-// parseAny parses args in which flags and positional arguments may come in
-// any order, and returns the positional arguments.
-func (f drawFlags) parseAny(e *env, args []string) ([]string, int, bool) {
-	var pos []string
-	for {
-		if code, ok := f.parse(e, args, 1<<30); !ok {
-			return nil, code, false
-		}
-		if f.fs.NArg() == 0 {
-			return pos, 0, true
-		}
-		pos = append(pos, f.fs.Arg(0))
-		args = f.fs.Args()[1:]
+// newVerifyFlags are the draw flags without --out.
+func newVerifyFlags(fs *pflag.FlagSet) drawFlags {
+	none := ""
+	return drawFlags{
+		targets:    fs.String("targets", "", "target registry, CSV or XLSX (检查对象名录库) `FILE`"),
+		inspectors: fs.String("inspectors", "", "inspector registry, CSV or XLSX (执法检查人员名录库) `FILE`, when the task matches inspectors"),
+		fallback:   fs.String("fallback", "", "declared cross-region fallback inspector pool, CSV or XLSX `FILE`"),
+		out:        &none,
+		asJSON:     fs.Bool("json", false, "print the result as JSON"),
 	}
 }
 
@@ -187,12 +152,20 @@ func emit(e *env, out string, doc []byte) (io.Writer, error) {
 	return e.stdout, nil
 }
 
-func drawCommit(e *env, args []string) int {
-	f := newDrawFlags(e, "draw commit")
-	taskPath := f.fs.String("task", "", "task file, JSON (抽查任务)")
-	if code, ok := f.parse(e, args, 0); !ok {
-		return code
+func drawCommit(e *env, fs *pflag.FlagSet) func([]string) int {
+	f := newDrawFlags(fs)
+	taskPath := fs.String("task", "", "task file, JSON (抽查任务) `FILE`")
+	required(fs, "targets", "task")
+	return func(args []string) int {
+		if len(args) > 0 {
+			return usageError(e, "draw commit: unexpected argument %q", args[0])
+		}
+		return drawCommitRun(e, f, *taskPath)
 	}
+}
+
+func drawCommitRun(e *env, f drawFlags, taskPathV string) int {
+	taskPath := &taskPathV
 	if *f.targets == "" || *taskPath == "" {
 		return usageError(e, "draw commit: --targets FILE and --task FILE are required")
 	}
@@ -266,13 +239,20 @@ func describeSource(s draw.Source) string {
 	return string(s.Kind)
 }
 
-func drawRun(e *env, args []string) int {
-	f := newDrawFlags(e, "draw run")
-	manPath := f.fs.String("manifest", "", "manifest file, JSON (from ssj draw commit)")
-	rndPath := f.fs.String("randomness", "", "evidence file: JSON list, one entry per declared source")
-	if code, ok := f.parse(e, args, 0); !ok {
-		return code
+func drawRun(e *env, fs *pflag.FlagSet) func([]string) int {
+	f := newDrawFlags(fs)
+	manPath := fs.String("manifest", "", "manifest `FILE`, JSON (from ssj draw commit)")
+	rndPath := fs.String("randomness", "", "evidence `FILE`: JSON list, one entry per declared source")
+	required(fs, "manifest", "randomness", "targets")
+	return func(args []string) int {
+		if len(args) > 0 {
+			return usageError(e, "draw run: unexpected argument %q", args[0])
+		}
+		return drawRunRun(e, f, manPath, rndPath)
 	}
+}
+
+func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 	if *manPath == "" || *rndPath == "" || *f.targets == "" {
 		return usageError(e, "draw run: --manifest FILE, --randomness FILE and --targets FILE are required")
 	}
@@ -376,20 +356,17 @@ func summarize(w io.Writer, rec *draw.Record, asJSON bool) error {
 	return nil
 }
 
-func drawLock(e *env, args []string) int {
-	fs := flag.NewFlagSet("ssj draw lock", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	recPath := fs.String("record", "", "record file, JSON (from ssj draw run)")
-	by := fs.String("by", "", "who confirms the draw (name or role)")
-	at := fs.String("at", "", "confirmation time, RFC 3339 (default now)")
-	out := fs.String("out", "", "write the locked record to this file (required)")
+func drawLock(e *env, fs *pflag.FlagSet) func([]string) int {
+	recPath := fs.String("record", "", "record `FILE`, JSON (from ssj draw run)")
+	by := fs.String("by", "", "who confirms the draw (`NAME` or role)")
+	at := fs.String("at", "", "confirmation time, `RFC3339` (default now)")
+	out := fs.String("out", "", "write the locked record to this `FILE`")
 	asJSON := fs.Bool("json", false, "print the announcement as JSON")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
+	required(fs, "record", "by", "out")
+	return func(args []string) int { return drawLockRun(e, fs, recPath, by, at, out, asJSON) }
+}
+
+func drawLockRun(e *env, fs *pflag.FlagSet, recPath, by, at, out *string, asJSON *bool) int {
 	if *recPath == "" || *by == "" || *out == "" || fs.NArg() > 0 {
 		return usageError(e, "draw lock: --record FILE, --by NAME and --out FILE are required")
 	}

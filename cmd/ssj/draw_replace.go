@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/shuangsuiji/ssj/draw"
 )
 
@@ -17,18 +19,21 @@ var replaceReasons = map[string]draw.ReplaceReason{
 }
 
 // drawReplace appends one approved replacement (rule R18) to a record.
-func drawReplace(e *env, args []string) int {
-	f := newDrawFlags(e, "draw replace")
-	target := f.fs.String("target", "", "the target whose group changes (its ID)")
-	leaving := f.fs.String("inspector", "", "certificate number (执法证号) of the inspector leaving")
-	reason := f.fs.String("reason", "", "changed_post (岗位调整), work_conflict (工作冲突), health (身体健康) or recusal (执行回避)")
-	approver := f.fs.String("approver", "", "the deputy head in charge (分管负责人) who approved")
-	at := f.fs.String("at", "", "approval time, RFC 3339, e.g. 2026-09-20T10:00:00+08:00")
-	note := f.fs.String("note", "", "free text, e.g. the interest that came to light")
-	pos, code, ok := f.parseAny(e, args)
-	if !ok {
-		return code
+func drawReplace(e *env, fs *pflag.FlagSet) func([]string) int {
+	f := newDrawFlags(fs)
+	target := fs.String("target", "", "the target whose group changes (its `ID`)")
+	leaving := fs.String("inspector", "", "certificate number (执法证号) of the inspector leaving, `CERT`")
+	reason := fs.String("reason", "", "changed_post (岗位调整), work_conflict (工作冲突), health (身体健康) or recusal (执行回避)")
+	approver := fs.String("approver", "", "the deputy head in charge (分管负责人) who approved, `NAME`")
+	at := fs.String("at", "", "approval time, `RFC3339`, e.g. 2026-09-20T10:00:00+08:00")
+	note := fs.String("note", "", "free text, e.g. the interest that came to light")
+	required(fs, "inspectors", "target", "inspector", "reason", "approver", "at")
+	return func(pos []string) int {
+		return drawReplaceRun(e, f, pos, target, leaving, reason, approver, at, note)
 	}
+}
+
+func drawReplaceRun(e *env, f drawFlags, pos []string, target, leaving, reason, approver, at, note *string) int {
 	if len(pos) != 1 {
 		return usageError(e, "draw replace: want exactly one RECORD argument, got %d", len(pos))
 	}

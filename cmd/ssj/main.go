@@ -6,9 +6,14 @@
 // Usage:
 //
 //	ssj <noun> <verb> [flags] [args]
+//	ssj help <noun> <verb>
+//	ssj completion bash|zsh|fish|powershell
 //
 // Exit status: 0 when everything is fine, 1 when a check found a problem,
 // 2 for bad usage or unreadable input.
+//
+// The command tree is built with github.com/spf13/cobra (see cli.go for how a
+// noun or verb is added); docs/cli/ holds its generated reference pages.
 package main
 
 import (
@@ -16,7 +21,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 )
 
 // Exit codes shared by every subcommand.
@@ -26,65 +30,17 @@ const (
 	exitUsage   = 2 // bad usage or unreadable input
 )
 
-// env is what a subcommand may touch: its streams. Tests run commands
-// in-process with buffers.
+// env is what a subcommand may touch: its streams and the global flags.
+// Tests run commands in-process with buffers.
 type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
-}
-
-// command is one top-level word of the CLI ("registry", "draw", "verify", ...).
-type command struct {
-	summary string
-	run     func(e *env, args []string) int
-}
-
-// commands is filled by register calls in each noun's file.
-var commands = map[string]command{}
-
-func register(name, summary string, run func(e *env, args []string) int) {
-	if _, dup := commands[name]; dup {
-		panic("ssj: command registered twice: " + name)
-	}
-	commands[name] = command{summary: summary, run: run}
+	quiet  bool // --quiet: no progress bars
 }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
-
-// run executes one CLI invocation and returns its exit status.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(e.stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(e.stderr, "ssj: unknown command %q\n\n", args[0])
-		usage(e.stderr)
-		return exitUsage
-	}
-	return c.run(e, args[1:])
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: ssj <command> [<verb>] [flags] [args]")
-	fmt.Fprintln(w, "\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nexit status: 0 ok, 1 a check found a problem, 2 bad usage or unreadable input")
 }
 
 // usageError prints a usage problem and returns exitUsage.

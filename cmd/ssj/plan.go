@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/checklist"
 	"github.com/shuangsuiji/ssj/plan"
@@ -16,16 +16,25 @@ import (
 )
 
 func init() {
-	register("plan", "the annual plan (年度抽查计划): check rules R1–R13, draw input, publish, diff", runPlan)
+	registerNoun(noun{
+		Name:  "plan",
+		Short: "the annual plan (年度抽查计划): check rules R1–R13, draw input, publish, diff",
+		Long:  planLong,
+		Verbs: []verb{
+			{Use: "check PLAN", Short: "check the plan (JSON) against rules R1–R13 and print a table",
+				Long: planLong, Example: "  ssj plan check examples/data/plan.json --targets examples/data/targets.csv --history examples/data/history.csv",
+				Setup: planVerb("check")},
+			{Use: "input PLAN TASK", Short: "print the draw input of one task (pool, strata, quotas, R11 exclusions) as JSON",
+				Example: "  ssj plan input examples/data/plan.json 2026-LH-01 --targets examples/data/targets.csv", Setup: planVerb("input")},
+			{Use: "publish PLAN", Short: "print the plan's published form: Chinese text, or canonical JSON",
+				Example: "  ssj plan publish examples/data/plan.json", Setup: planVerb("publish")},
+			{Use: "diff OLD NEW", Short: "check that NEW is the next version of OLD and print the adjustment",
+				Example: "  ssj plan diff plan-v1.json plan-v2.json --json", Setup: planVerb("diff")},
+		},
+	})
 }
 
-const planUsage = `usage:
-  ssj plan check PLAN --targets FILE [--history FILE] [--checklist FILE] [--json]
-  ssj plan input PLAN TASK --targets FILE [--history FILE]
-  ssj plan publish PLAN [--json]
-  ssj plan diff OLD NEW [--json]
-
-check    checks the plan (JSON) against the rules and prints a table: rule, check,
+const planLong = `check    checks the plan (JSON) against the rules and prints a table: rule, check,
          subject, figure, threshold, result. R8 department coverage and joint share,
          R9 task statements, R10 joint tasks per department, R11 repeat inspections,
          R12 credit-class ratios, R13 targeted inspections apart; with --checklist
@@ -34,18 +43,8 @@ input    prints the draw input of one task (pool, strata, quotas, R11 exclusions
 publish  prints the plan's published form: Chinese text, or canonical JSON with --json.
 diff     checks that NEW is the next version of OLD and prints the adjustment.
 
-flags:
-  --targets FILE    target registry, CSV or XLSX (检查对象名录库)
-  --history FILE    past inspections, CSV: target_id,item,date,result[,task,reason]
-  --checklist FILE  checklist, CSV or XLSX
-  --json            machine-readable output
-
-thresholds (configuration; defaults are the seed documents' numbers):
-  --min-coverage RATIO      R8 share of a department's targets (default 0.05)
-  --min-joint-share RATIO   R8 share of random tasks that are joint (default 0.1)
-  --cap RATIO               R4 cap on general items (default 0.2)
-  --credit-table TABLE      R12 table, e.g. "A:0-0.05,B:0.05-0.2,C:0.21-0.6,D:0.61-1"
-                            (the default); "" disables R12
+The thresholds of check are configuration; the defaults are the seed
+documents' numbers. --credit-table "" disables R12.
 
 Exit status: 0 ok, 1 a rule is broken, 2 bad usage or unreadable input.`
 
@@ -56,99 +55,73 @@ type planFlags struct {
 	cfg                         plan.Config
 }
 
-func parsePlanFlags(e *env, args []string) (planFlags, int, bool) {
-	f := planFlags{cfg: plan.DefaultConfig()}
-	var cfgFlags [][2]string // name, value, applied after the loop
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		var dst *string
-		switch {
-		case a == "--cap" || strings.HasPrefix(a, "--cap=") || a == "--min-coverage" || strings.HasPrefix(a, "--min-coverage=") ||
-			a == "--min-joint-share" || strings.HasPrefix(a, "--min-joint-share=") || a == "--credit-table" || strings.HasPrefix(a, "--credit-table="):
-			name, v, ok := strings.Cut(a, "=")
-			if !ok {
-				if i+1 >= len(args) {
-					return f, usageError(e, "plan: %s needs a value", a), false
+func planVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
+	return func(e *env, fs *pflag.FlagSet) func([]string) int {
+		var targets, history, checklistFile *string
+		var asJSON *bool
+		cfgFlags := map[string]*string{}
+		if verb == "check" || verb == "input" {
+			targets = fs.String("targets", "", "target registry, CSV or XLSX (检查对象名录库) `FILE`")
+			history = fs.String("history", "", "past inspections, CSV: target_id,item,date,result[,task,reason] `FILE`")
+			required(fs, "targets")
+		}
+		if verb == "check" {
+			checklistFile = fs.String("checklist", "", "checklist, CSV or XLSX `FILE`")
+			cfgFlags["min-coverage"] = fs.String("min-coverage", "0.05", "R8 share of a department's targets, a fraction `RATIO`")
+			cfgFlags["min-joint-share"] = fs.String("min-joint-share", "0.1", "R8 share of random tasks that are joint, a fraction `RATIO`")
+			cfgFlags["cap"] = fs.String("cap", "0.2", "R4 cap on general items, a fraction `RATIO`")
+			cfgFlags["credit-table"] = fs.String("credit-table", "A:0-0.05,B:0.05-0.2,C:0.21-0.6,D:0.61-1", "R12 credit-class `TABLE`; \"\" disables R12")
+		}
+		if verb != "input" {
+			asJSON = jsonFlag(fs)
+		}
+		return func(args []string) int {
+			f := planFlags{cfg: plan.DefaultConfig(), pos: args}
+			if targets != nil {
+				f.targets, f.history = *targets, *history
+			}
+			if checklistFile != nil {
+				f.checklist = *checklistFile
+			}
+			if asJSON != nil {
+				f.asJSON = *asJSON
+			}
+			for _, name := range []string{"cap", "min-coverage", "min-joint-share", "credit-table"} {
+				v, ok := cfgFlags[name]
+				if !ok || !fs.Changed(name) {
+					continue
 				}
-				i++
-				v = args[i]
+				if name == "credit-table" {
+					tab, err := plan.ParseCreditTable(*v)
+					if err != nil {
+						return usageError(e, "plan: --%s: %v", name, err)
+					}
+					f.cfg.CreditTable = tab
+					continue
+				}
+				d, err := decimal.NewFromString(*v)
+				if err != nil || d.IsNegative() || d.GreaterThan(decimal.NewFromInt(1)) {
+					return usageError(e, "plan: --%s %q: want a fraction in [0, 1], e.g. 0.05", name, *v)
+				}
+				switch name {
+				case "cap":
+					f.cfg.Checklist.GeneralCap = d
+				case "min-coverage":
+					f.cfg.MinDepartmentCoverage = d
+				case "min-joint-share":
+					f.cfg.MinJointShare = d
+				}
 			}
-			cfgFlags = append(cfgFlags, [2]string{name, v})
-			continue
-		case a == "--json" || a == "-json":
-			f.asJSON = true
-			continue
-		case a == "--targets" || strings.HasPrefix(a, "--targets="):
-			dst = &f.targets
-		case a == "--history" || strings.HasPrefix(a, "--history="):
-			dst = &f.history
-		case a == "--checklist" || strings.HasPrefix(a, "--checklist="):
-			dst = &f.checklist
-		case strings.HasPrefix(a, "-") && a != "-":
-			return f, usageError(e, "plan: unknown flag %q\n\n%s", a, planUsage), false
-		default:
-			f.pos = append(f.pos, a)
-			continue
-		}
-		if name, v, ok := strings.Cut(a, "="); ok {
-			if v == "" {
-				return f, usageError(e, "plan: %s needs a FILE", name), false
-			}
-			*dst = v
-			continue
-		}
-		if i+1 >= len(args) {
-			return f, usageError(e, "plan: %s needs a FILE", a), false
-		}
-		i++
-		*dst = args[i]
-	}
-	for _, kv := range cfgFlags {
-		name, v := kv[0], kv[1]
-		if name == "--credit-table" {
-			tab, err := plan.ParseCreditTable(v)
-			if err != nil {
-				return f, usageError(e, "plan: %s: %v", name, err), false
-			}
-			f.cfg.CreditTable = tab
-			continue
-		}
-		d, err := decimal.NewFromString(v)
-		if err != nil || d.IsNegative() || d.GreaterThan(decimal.NewFromInt(1)) {
-			return f, usageError(e, "plan: %s %q: want a fraction in [0, 1], e.g. 0.05", name, v), false
-		}
-		switch name {
-		case "--cap":
-			f.cfg.Checklist.GeneralCap = d
-		case "--min-coverage":
-			f.cfg.MinDepartmentCoverage = d
-		case "--min-joint-share":
-			f.cfg.MinJointShare = d
+			return runPlan(e, verb, f)
 		}
 	}
-	return f, 0, true
 }
 
-func runPlan(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(e.stderr, planUsage)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	verb := args[0]
-	f, code, ok := parsePlanFlags(e, args[1:])
-	if !ok {
-		return code
-	}
+func runPlan(e *env, verb string, f planFlags) int {
 	want := map[string]int{"check": 1, "input": 2, "publish": 1, "diff": 2}
-	n, known := want[verb]
-	if !known {
-		return usageError(e, "plan: unknown verb %q\n\n%s", verb, planUsage)
-	}
+	n := want[verb]
 	if len(f.pos) != n {
-		return usageError(e, "plan %s: want %d argument(s), got %d: %q\n\n%s", verb, n, len(f.pos), f.pos, planUsage)
+		return usageError(e, "plan %s: want %d argument(s), got %d: %q", verb, n, len(f.pos), f.pos)
 	}
 	if (verb == "check" || verb == "input") && f.targets == "" {
 		return usageError(e, "plan %s: --targets FILE is required", verb)

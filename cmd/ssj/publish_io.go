@@ -5,13 +5,13 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/review"
 	"github.com/shuangsuiji/ssj/trail"
@@ -241,9 +241,7 @@ func pubDecodeJSONFile(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := jsonin.Decode(data, v, jsonin.Options{}); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil

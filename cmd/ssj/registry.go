@@ -1,29 +1,37 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
+	"github.com/spf13/pflag"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
 func init() {
-	register("registry", "the two registries (两库): validate, commit, prove and verify-proof", runRegistry)
+	registerNoun(noun{
+		Name:  "registry",
+		Short: "the two registries (两库): validate, commit, prove and verify-proof",
+		Long:  registryLong,
+		Verbs: []verb{
+			{Use: "validate FILE", Short: "report every bad row of a registry: row, column, value and reason",
+				Example: "  ssj registry validate examples/data/targets.csv --json", Setup: registryDecodeVerb("validate")},
+			{Use: "commit FILE", Short: "print the number of units and the RFC 6962 Merkle root of the pool",
+				Example: "  ssj registry commit examples/data/targets.csv", Setup: registryDecodeVerb("commit")},
+			{Use: "prove FILE ID", Short: "print the inclusion proof (JSON) of one target ID or certificate number",
+				Example: "  ssj registry prove examples/data/targets.csv 91110105MA0000001X > proof.json", Setup: registryDecodeVerb("prove")},
+			{Use: "verify-proof PROOF_FILE", Short: "check an inclusion proof, optionally against a published commitment",
+				Example: "  ssj registry verify-proof proof.json --root 3f2a... --count 60", Setup: registryVerifyProof},
+		},
+	})
 }
 
-const registryUsage = `usage:
-  ssj registry validate FILE [--kind targets|inspectors] [--classes A,B,C,D] [--json]
-  ssj registry commit FILE [--kind targets|inspectors] [--classes A,B,C,D] [--json]
-  ssj registry prove FILE ID [--kind targets|inspectors] [--classes A,B,C,D]
-  ssj registry verify-proof PROOF_FILE [--root HEX --count N] [--json]
-
-FILE is a target registry (检查对象名录库) or an inspector registry
+const registryLong = `FILE is a target registry (检查对象名录库) or an inspector registry
 (执法检查人员名录库) as CSV (UTF-8 with or without BOM, or GB18030/GBK as saved
 by Excel on Chinese Windows) or XLSX (first sheet); "-" reads standard input.
 The kind is detected from the header (id/统一社会信用代码 or cert/执法证号) unless
@@ -35,13 +43,6 @@ commit    prints the number of units and the RFC 6962 Merkle root of the pool.
 prove     prints the inclusion proof (JSON) of one target ID or certificate number.
 verify-proof checks a proof; with --root and --count also that it belongs to
           that published commitment.
-
-flags:
-  --kind K        targets or inspectors (default: detect from the header)
-  --classes LIST  credit-risk class set, comma-separated (default A,B,C,D)
-  --root HEX      published Merkle root to check a proof against
-  --count N       published pool size to check a proof against
-  --json          machine-readable output
 
 Exit status: 0 valid/verified, 1 the file has problems or the proof does not
 verify, 2 bad usage or unreadable file.`
@@ -57,88 +58,46 @@ type registryFlags struct {
 	pos     []string
 }
 
-func parseRegistryFlags(args []string) (registryFlags, error) {
-	var f registryFlags
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "-" || !strings.HasPrefix(a, "-") {
-			f.pos = append(f.pos, a)
-			continue
+// registryDecodeVerb is validate, commit or prove: verbs that import a
+// registry file.
+func registryDecodeVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
+	return func(e *env, fs *pflag.FlagSet) func([]string) int {
+		kind := fs.String("kind", "", "pool `KIND`: targets or inspectors (default: detect from the header)")
+		classes := fs.StringSlice("classes", nil, "credit-risk class set, comma-separated `LIST` (default A,B,C,D)")
+		var asJSON *bool
+		if verb != "prove" {
+			asJSON = jsonFlag(fs)
 		}
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if name == "json" {
-			if hasVal {
-				return f, fmt.Errorf("--json takes no value")
-			}
-			f.json = true
-			continue
-		}
-		if !hasVal {
-			if i+1 >= len(args) {
-				return f, fmt.Errorf("flag --%s needs a value", name)
-			}
-			i++
-			val = args[i]
-		}
-		switch name {
-		case "kind":
-			switch registry.PoolKind(val) {
-			case registry.PoolTargets, registry.PoolInspectors:
-				f.kind = registry.PoolKind(val)
+		want := map[string]int{"validate": 1, "commit": 1, "prove": 2}[verb]
+		return func(args []string) int {
+			var f registryFlags
+			switch registry.PoolKind(*kind) {
+			case "", registry.PoolTargets, registry.PoolInspectors:
+				f.kind = registry.PoolKind(*kind)
 			default:
-				return f, fmt.Errorf("--kind %q: want targets or inspectors", val)
+				return usageError(e, "registry %s: --kind %q: want targets or inspectors", verb, *kind)
 			}
-		case "classes":
-			for _, c := range strings.Split(val, ",") {
-				if c = strings.TrimSpace(c); c != "" {
-					f.classes = append(f.classes, c)
+			if fs.Changed("classes") {
+				for _, c := range *classes {
+					if c = strings.TrimSpace(c); c != "" {
+						f.classes = append(f.classes, c)
+					}
+				}
+				if len(f.classes) == 0 {
+					return usageError(e, "registry %s: --classes %q names no class", verb, strings.Join(*classes, ","))
 				}
 			}
-			if len(f.classes) == 0 {
-				return f, fmt.Errorf("--classes %q names no class", val)
+			f.json = asJSON != nil && *asJSON
+			f.pos = args
+			if len(f.pos) != want {
+				return usageError(e, "registry %s: want %d argument(s), got %d", verb, want, len(f.pos))
 			}
-		case "root":
-			f.root = val
-		case "count":
-			n, err := strconv.Atoi(val)
-			if err != nil || n < 0 {
-				return f, fmt.Errorf("--count %q: want a non-negative integer", val)
-			}
-			f.count, f.hasCnt = n, true
-		default:
-			return f, fmt.Errorf("unknown flag %s", a)
+			return runRegistry(e, verb, f)
 		}
 	}
-	return f, nil
 }
 
-func runRegistry(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(e.stderr, registryUsage)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	verb := args[0]
-	npos := map[string]int{"validate": 1, "commit": 1, "prove": 2, "verify-proof": 1}
-	want, ok := npos[verb]
-	if !ok {
-		return usageError(e, "registry: unknown verb %q\n\n%s", verb, registryUsage)
-	}
-	f, err := parseRegistryFlags(args[1:])
-	if err != nil {
-		return usageError(e, "registry %s: %v", verb, err)
-	}
-	if len(f.pos) != want {
-		return usageError(e, "registry %s: want %d argument(s), got %d\n\n%s", verb, want, len(f.pos), registryUsage)
-	}
-	if (f.root != "") != f.hasCnt && verb == "verify-proof" {
-		return usageError(e, "registry verify-proof: --root and --count go together")
-	}
-	if verb == "verify-proof" {
-		return registryVerifyProof(e, f)
-	}
+func runRegistry(e *env, verb string, f registryFlags) int {
 	data, err := readInput(e, f.pos[0])
 	if err != nil {
 		return inputError(e, err)
@@ -211,15 +170,32 @@ func reportRowErrors(e *env, f registryFlags, rows registry.RowErrors) int {
 	return exitProblem
 }
 
-func registryVerifyProof(e *env, f registryFlags) int {
+func registryVerifyProof(e *env, fs *pflag.FlagSet) func([]string) int {
+	root := fs.String("root", "", "published Merkle root to check a proof against, `HEX` (with --count)")
+	count := fs.Int("count", 0, "published pool size to check a proof against, `N` (with --root)")
+	asJSON := jsonFlag(fs)
+	return func(args []string) int {
+		f := registryFlags{json: *asJSON, pos: args, root: *root, count: *count, hasCnt: fs.Changed("count")}
+		if len(args) != 1 {
+			return usageError(e, "registry verify-proof: want 1 argument(s), got %d", len(args))
+		}
+		if f.hasCnt && f.count < 0 {
+			return usageError(e, "registry verify-proof: --count %d: want a non-negative integer", f.count)
+		}
+		if (f.root != "") != f.hasCnt {
+			return usageError(e, "registry verify-proof: --root and --count go together")
+		}
+		return registryVerifyProofRun(e, f)
+	}
+}
+
+func registryVerifyProofRun(e *env, f registryFlags) int {
 	data, err := readInput(e, f.pos[0])
 	if err != nil {
 		return inputError(e, err)
 	}
 	var p registry.Proof
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	if err := jsonin.Decode(data, &p, jsonin.Options{}); err != nil {
 		return inputError(e, fmt.Errorf("%s: not a proof: %w", f.pos[0], err))
 	}
 	if f.hasCnt {

@@ -154,7 +154,8 @@ func TestRegistryUsage(t *testing.T) {
 			t.Errorf("%v: code %d, want %d", args, code, exitUsage)
 		}
 	}
-	if code, _, errOut := runCLI(t, "", "registry", "--help"); code != exitOK || !strings.Contains(errOut, "verify-proof") {
+	// Help goes to stdout (issue 15).
+	if code, out, _ := runCLI(t, "", "registry", "--help"); code != exitOK || !strings.Contains(out, "verify-proof") {
 		t.Errorf("help: %d", code)
 	}
 }

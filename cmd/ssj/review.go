@@ -3,8 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/review"
@@ -13,71 +16,79 @@ import (
 )
 
 func init() {
-	register("review", "handle objections to published results (异议复核, R28)", runReview)
+	step := func(v, short, example string) verb {
+		return verb{Use: v, Short: short, Example: example, Setup: revVerb(v)}
+	}
+	receive := step("receive", "register an objection to a published result (受理)",
+		"  ssj review receive --objections objections.json --book book.json --trail trail.jsonl --by 窗口 \\\n      --id YY-1 --result R-1 --applicant 某公司 --grounds 结论有误 --at 2026-10-12T09:00:00+08:00")
+	start := step("start", "start the review (复核)",
+		"  ssj review start --objections objections.json --trail trail.jsonl --by 复核员 --id YY-1")
+	decide := step("decide [CORRECTED.json]", "record the decision: --upheld, or --corrected with a signed correction",
+		"  ssj review decide --objections objections.json --trail trail.jsonl --by 复核员 --id YY-1 --upheld --note 维持")
+	decide.Long = `Records the decision; a correction goes through the signed-correction path
+of ssj publish correct (origin objection:ID) and is refused without the
+principal head's valid signature:
+  --upheld
+  --corrected --book B --keyring RING (--key KEY.json --reason R CORRECTED.json | --signed SIGNED.json)`
+	feedback := step("feedback", "record that the applicant was told the outcome (反馈)",
+		"  ssj review feedback --objections objections.json --trail trail.jsonl --by 复核员 --id YY-1 --note 已电话告知")
+	status := verb{Use: "status", Short: "each objection's state, deadlines and standing; exit 1 if any is overdue",
+		Example: "  ssj review status --objections objections.json --today 2026-11-20", Setup: revStatus}
+	registerNoun(noun{Name: "review", Short: "handle objections to published results (异议复核, R28)", Long: reviewLong,
+		Verbs: []verb{receive, start, decide, feedback, status}})
 }
 
-const reviewUsage = `usage: ssj review <verb> [flags]
+const reviewLong = `Objections to published results (异议复核, R28).
 
 The objection register --objections REG.json holds every objection with its
 steps; each step is appended to --trail TRAIL.jsonl. Review is due 20 working
 days after receipt, feedback 15 working days after the decision (R28).
-Times: --at RFC3339 (default now); dates: --on YYYY-MM-DD.
+Times: --at RFC3339 (default now); dates: --on YYYY-MM-DD.`
 
-verbs:
-  receive  --objections R --book B --trail T --by ACTOR --id ID --result RESULT_ID
-           --applicant NAME --grounds TEXT
-           register an objection to a published result (受理).
-  start    --objections R --trail T --by ACTOR --id ID
-           start the review (复核).
-  decide   --objections R --trail T --by ACTOR --id ID --note TEXT
-           (--upheld | --corrected --book B --keyring RING
-                         (--key KEY.json --reason R CORRECTED.json | --signed SIGNED.json))
-           record the decision; a correction goes through the signed-correction
-           path of ssj publish correct (origin objection:ID) and is refused
-           without the principal head's valid signature.
-  feedback --objections R --trail T --by ACTOR --id ID --note TEXT
-           record that the applicant was told the outcome (反馈).
-  status   --objections R [--today DATE] [--json]
-           each objection's state, deadlines and standing (pending, due soon,
-           overdue, closed on time / late). Exit 1 if any is overdue.`
-
-func runReview(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(e.stderr, reviewUsage)
-		if len(args) == 0 {
-			return exitUsage
+func revVerb(use string) func(e *env, fs *pflag.FlagSet) func([]string) int {
+	verb, _, _ := strings.Cut(use, " ")
+	return func(e *env, fs *pflag.FlagSet) func([]string) int {
+		p := newPubFlags(fs)
+		p.withClock()
+		regPath := fs.String("objections", "", "objection register `FILE` (JSON)")
+		trailPath := fs.String("trail", "", "trail `FILE` (JSON lines)")
+		by := fs.String("by", "", "who takes the step")
+		id := fs.String("id", "", "objection `ID`")
+		required(fs, "objections", "trail", "by", "id")
+		none, noBool := "", false
+		note, bookPath, resultID, applicant, grounds := &none, &none, &none, &none, &none
+		upheld, corrected := &noBool, &noBool
+		ringPath, keyPath, signedPath, reason := &none, &none, &none, &none
+		switch verb {
+		case "receive":
+			bookPath = fs.String("book", "", "book `FILE` holding the disputed result")
+			resultID = fs.String("result", "", "disputed result `ID`")
+			applicant = fs.String("applicant", "", "applicant (申请人)")
+			grounds = fs.String("grounds", "", "grounds of the objection")
+			required(fs, "book", "result", "applicant", "grounds")
+		case "decide":
+			note = fs.String("note", "", "decision grounds")
+			upheld = fs.Bool("upheld", false, "the result stands (维持)")
+			corrected = fs.Bool("corrected", false, "the result was wrong and is corrected (更正)")
+			bookPath = fs.String("book", "", "book `FILE` (with --corrected)")
+			ringPath = fs.String("keyring", "", "keyring `FILE` (with --corrected)")
+			keyPath = fs.String("key", "", "principal head's key `FILE` (with --corrected, or --signed)")
+			signedPath = fs.String("signed", "", "signed correction `FILE` (with --corrected, or --key)")
+			reason = fs.String("reason", "", "correction reason (with --corrected --key)")
+			required(fs, "note")
+		case "feedback":
+			note = fs.String("note", "", "feedback content")
+			required(fs, "note")
 		}
-		return exitOK
+		return func(args []string) int {
+			return revRun(e, verb, p, regPath, trailPath, by, id, note, bookPath, resultID, applicant, grounds,
+				upheld, corrected, ringPath, keyPath, signedPath, reason)
+		}
 	}
-	verb := args[0]
-	if verb == "status" {
-		return revStatus(e, args[1:])
-	}
-	switch verb {
-	case "receive", "start", "decide", "feedback":
-	default:
-		return usageError(e, "review: unknown verb %q (run ssj review --help)", verb)
-	}
-	p := newPubFlags(e, "ssj review "+verb, reviewUsage)
-	p.withClock()
-	regPath := p.fs.String("objections", "", "objection register file")
-	trailPath := p.fs.String("trail", "", "trail file")
-	by := p.fs.String("by", "", "who takes the step")
-	id := p.fs.String("id", "", "objection ID")
-	note := p.fs.String("note", "", "decision grounds / feedback content")
-	bookPath := p.fs.String("book", "", "book file (receive, decide --corrected)")
-	resultID := p.fs.String("result", "", "disputed result ID (receive)")
-	applicant := p.fs.String("applicant", "", "applicant (receive)")
-	grounds := p.fs.String("grounds", "", "grounds of the objection (receive)")
-	upheld := p.fs.Bool("upheld", false, "decide: the result stands (维持)")
-	corrected := p.fs.Bool("corrected", false, "decide: the result was wrong and is corrected (更正)")
-	ringPath := p.fs.String("keyring", "", "keyring (decide --corrected)")
-	keyPath := p.fs.String("key", "", "principal head's key file (decide --corrected)")
-	signedPath := p.fs.String("signed", "", "signed correction file (decide --corrected)")
-	reason := p.fs.String("reason", "", "correction reason (decide --corrected --key)")
-	if c := p.parse(args[1:]); c >= 0 {
-		return c
-	}
+}
+
+func revRun(e *env, verb string, p *pubFlags, regPath, trailPath, by, id, note, bookPath, resultID, applicant, grounds *string,
+	upheld, corrected *bool, ringPath, keyPath, signedPath, reason *string) int {
 	if *regPath == "" || *trailPath == "" || *by == "" || *id == "" {
 		return usageError(e, "review %s: --objections, --trail, --by and --id are required", verb)
 	}
@@ -256,14 +267,16 @@ type revRow struct {
 	Standing    review.Standing `json:"standing"`
 }
 
-func revStatus(e *env, args []string) int {
-	p := newPubFlags(e, "ssj review status", reviewUsage)
-	regPath := p.fs.String("objections", "", "objection register file")
-	today := p.fs.String("today", "", "date to judge deadlines on (default today in China)")
+func revStatus(e *env, fs *pflag.FlagSet) func([]string) int {
+	p := newPubFlags(fs)
+	regPath := p.fs.String("objections", "", "objection register `FILE`")
+	today := p.fs.String("today", "", "date to judge deadlines on, `YYYY-MM-DD` (default today in China)")
 	asJSON := p.fs.Bool("json", false, "print JSON")
-	if c := p.parse(args); c >= 0 {
-		return c
-	}
+	required(fs, "objections")
+	return func([]string) int { return revStatusRun(e, p, regPath, today, asJSON) }
+}
+
+func revStatusRun(e *env, p *pubFlags, regPath, today *string, asJSON *bool) int {
 	if *regPath == "" || p.fs.NArg() > 0 {
 		return usageError(e, "review status: --objections is required, no arguments")
 	}

@@ -3,24 +3,36 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/shuangsuiji/ssj/draw"
 )
 
 func init() {
-	register("rfc3797", "select entries from a published pool exactly as RFC 3797 does", runRFC3797)
+	registerCommand(verb{
+		Use:   "rfc3797",
+		Short: "select entries from a published pool exactly as RFC 3797 does",
+		Long: `Selects --count entries from the pool exactly as RFC 3797 does and prints them
+in selection order, one per line. Each --source is one published random source
+(integers separated by spaces or commas); its numbers are sorted, so their
+order does not matter, but the order of the --source flags does.`,
+		Example: `  ssj rfc3797 --pool pool.txt --source "9319" --source "2 5 12 8 10" --count 3`,
+		Setup:   runRFC3797,
+	})
 }
 
 // rfcSources collects repeated --source flags.
 type rfcSources []string
 
 func (s *rfcSources) String() string { return strings.Join(*s, " / ") }
+
+// Type names the value in help text.
+func (s *rfcSources) Type() string { return "NUMBERS" }
 func (s *rfcSources) Set(v string) error {
 	*s = append(*s, v)
 	return nil
@@ -35,29 +47,17 @@ type rfcOutput struct {
 	Selections []draw.RFC3797Step `json:"selections"`
 }
 
-func runRFC3797(e *env, args []string) int {
-	fs := flag.NewFlagSet("ssj rfc3797", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	poolPath := fs.String("pool", "", "pool file: one entry per line, in published order; blank lines ignored (- for stdin)")
+func runRFC3797(e *env, fs *pflag.FlagSet) func([]string) int {
+	poolPath := fs.String("pool", "", "pool `FILE`: one entry per line, in published order; blank lines ignored (- for stdin)")
 	var sources rfcSources
-	fs.Var(&sources, "source", `one random source as published, e.g. "9319" or "2 5 12 8 10" (repeat, in the declared order)`)
-	count := fs.Int("count", 0, "number of entries to select")
+	fs.Var(&sources, "source", `one random source as published, e.g. "9319" or "2 5 12 8 10" (at least one; repeat, in the declared order)`)
+	count := fs.Int("count", 0, "number of entries to select, `N` >= 1")
 	asJSON := fs.Bool("json", false, "print the key and every step (MD5, divisor, position) as JSON")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `usage: ssj rfc3797 --pool FILE --source "N N N" [--source ...] --count N [--json]
+	required(fs, "pool", "count")
+	return func([]string) int { return runRFC3797Run(e, fs, poolPath, sources, count, asJSON) }
+}
 
-Selects --count entries from the pool exactly as RFC 3797 does and prints them
-in selection order, one per line. Each --source is one published random source
-(integers separated by spaces or commas); its numbers are sorted, so their
-order does not matter, but the order of the --source flags does.`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
+func runRFC3797Run(e *env, fs *pflag.FlagSet, poolPath *string, sources rfcSources, count *int, asJSON *bool) int {
 	if fs.NArg() > 0 {
 		return usageError(e, "rfc3797: unexpected argument %q", fs.Arg(0))
 	}

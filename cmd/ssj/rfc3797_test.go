@@ -87,14 +87,15 @@ func TestRFC3797CommandErrors(t *testing.T) {
 		{"count above pool", []string{"--pool", rfcPool, "--source", "1", "--count", "26"}, exitUsage, "count 26 is outside 1..25"},
 		{"duplicate entry", []string{"--pool", dup, "--source", "1", "--count", "1"}, exitUsage, `dup.txt:4: pool entry "a" repeats line 1`},
 		{"space", []string{"--pool", space, "--source", "1", "--count", "1"}, exitUsage, `space.txt:2: pool entry " b"`},
-		{"unknown flag", []string{"--seed", "1"}, exitUsage, "flag provided but not defined"},
+		{"unknown flag", []string{"--seed", "1"}, exitUsage, `unknown flag "--seed"`},
 	} {
 		code, out, stderr := runCLI(t, "", append([]string{"rfc3797"}, c.args...)...)
 		if code != c.code || out != "" || !strings.Contains(stderr, c.msg) {
 			t.Errorf("%s: code %d, stdout %q, stderr %q; want code %d mentioning %q", c.name, code, out, stderr, c.code, c.msg)
 		}
 	}
-	if code, _, stderr := runCLI(t, "", "rfc3797", "-h"); code != exitOK || !strings.Contains(stderr, "usage: ssj rfc3797") {
-		t.Errorf("-h: code %d, stderr %q", code, stderr)
+	// Help goes to stdout (issue 15).
+	if code, stdout, _ := runCLI(t, "", "rfc3797", "-h"); code != exitOK || !strings.Contains(stdout, "usage: ssj rfc3797") {
+		t.Errorf("-h: code %d, stdout %q", code, stdout)
 	}
 }

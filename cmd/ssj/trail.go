@@ -1,43 +1,49 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/pflag"
+
 	"github.com/shuangsuiji/ssj/trail"
 	"github.com/shuangsuiji/ssj/workday"
 )
 
 func init() {
-	register("trail", "verify the tamper-evident trail of every step (全程留痕)", runTrail)
+	registerNoun(noun{
+		Name:  "trail",
+		Short: "verify the tamper-evident trail of every step (全程留痕)",
+		Long: `The tamper-evident trail of every step (全程留痕), written by the publish and
+review commands (--trail FILE).`,
+		Verbs: []verb{
+			{Use: "verify FILE", Short: "check every event's hash and link, every checkpoint and every anchor",
+				Long: `Checks every event's hash and link, every checkpoint and every anchor;
+reports the first edited, deleted, inserted or reordered event.
+Exit 0 verified, 1 a problem was found, 2 the file cannot be read.`,
+				Example: "  ssj trail verify trail.jsonl --anchor 12:4f1c...", Setup: trailVerb("verify")},
+			{Use: "show FILE", Short: "verify, then list the events",
+				Long: `Verifies, then lists the events: seq, time (Beijing), step, actor, subject
+and details.`,
+				Example: "  ssj trail show trail.jsonl", Setup: trailVerb("show")},
+			{Use: "head FILE", Short: "print the checkpoint SIZE:ROOT over all events, to publish as an anchor",
+				Long: `Prints the checkpoint SIZE:ROOT over all events, to publish as an anchor
+(then verify --anchor SIZE:ROOT detects any later rewrite or truncation).`,
+				Example: "  ssj trail head trail.jsonl", Setup: trailVerb("head")},
+		},
+	})
 }
-
-const trailUsage = `usage: ssj trail <verb> [flags] FILE
-
-verbs:
-  verify FILE [--anchor SIZE:ROOT ...] [--json]
-        check every event's hash and link, every checkpoint and every anchor;
-        report the first edited, deleted, inserted or reordered event.
-        Exit 0 verified, 1 a problem was found, 2 the file cannot be read.
-  show FILE [--json]
-        verify, then list the events: seq, time (Beijing), step, actor,
-        subject and details.
-  head FILE [--json]
-        print the checkpoint SIZE:ROOT over all events, to publish as an
-        anchor (then verify --anchor SIZE:ROOT detects any later rewrite or
-        truncation).
-
-A trail is written by the publish and review commands (--trail FILE).`
 
 // trailAnchors collects repeated --anchor flags.
 type trailAnchors []trail.Checkpoint
 
 func (a *trailAnchors) String() string { return fmt.Sprint(*a) }
+
+// Type names the value in help text.
+func (a *trailAnchors) Type() string { return "SIZE:ROOT" }
 func (a *trailAnchors) Set(v string) error {
 	c, err := trail.ParseCheckpoint(v)
 	if err != nil {
@@ -47,35 +53,22 @@ func (a *trailAnchors) Set(v string) error {
 	return nil
 }
 
-func runTrail(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(e.stderr, trailUsage)
-		if len(args) == 0 {
-			return exitUsage
+func trailVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
+	return func(e *env, fs *pflag.FlagSet) func([]string) int {
+		asJSON := fs.Bool("json", false, "print the report as JSON")
+		var anch trailAnchors
+		if verb == "verify" {
+			fs.Var(&anch, "anchor", "an externally published checkpoint `SIZE:ROOT` the trail must match (repeatable)")
 		}
-		return exitOK
+		return func(args []string) int { return runTrail(e, verb, args, anch, *asJSON) }
 	}
-	verb := args[0]
-	fs := flag.NewFlagSet("ssj trail "+verb, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() { fmt.Fprintln(e.stderr, trailUsage); fs.PrintDefaults() }
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	var anch trailAnchors
-	if verb == "verify" {
-		fs.Var(&anch, "anchor", "an externally published checkpoint SIZE:ROOT the trail must match (repeatable)")
-	} else if verb != "head" && verb != "show" {
-		return usageError(e, "trail: unknown verb %q (want verify, show or head)", verb)
+}
+
+func runTrail(e *env, verb string, args []string, anch trailAnchors, asJSON bool) int {
+	if len(args) != 1 {
+		return usageError(e, "trail %s: want exactly one FILE, got %d arguments", verb, len(args))
 	}
-	if err := pubParseArgs(fs, args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() != 1 {
-		return usageError(e, "trail %s: want exactly one FILE, got %d arguments", verb, fs.NArg())
-	}
-	path := fs.Arg(0)
+	path := args[0]
 	f, err := os.Open(path)
 	if err != nil {
 		return inputError(e, fmt.Errorf("trail %s: %w", path, err))
@@ -98,7 +91,7 @@ func runTrail(e *env, args []string) int {
 			return inputError(e, fmt.Errorf("trail %s: %w", path, err))
 		}
 		evs := l.Events()
-		if *asJSON {
+		if asJSON {
 			writeJSON(e.stdout, evs)
 			return exitOK
 		}
@@ -130,14 +123,14 @@ func runTrail(e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "ssj: trail %s: %v\n", path, rep.Problem)
 			return exitProblem
 		}
-		if *asJSON {
+		if asJSON {
 			writeJSON(e.stdout, rep.Head)
 		} else {
 			fmt.Fprintln(e.stdout, rep.Head)
 		}
 		return exitOK
 	}
-	if *asJSON {
+	if asJSON {
 		writeJSON(e.stdout, rep)
 	} else if rep.OK {
 		fmt.Fprintf(e.stdout, "%s: verified: %d events, %d checkpoints, head %s\n", path, rep.Events, rep.Checkpoints, rep.Head)
@@ -161,21 +154,4 @@ func trailDescribe(p *trail.Problem) string {
 	}
 	fmt.Fprintf(&b, ": %s", p.Detail)
 	return b.String()
-}
-
-// pubParseArgs parses flags that may come before or after positional
-// arguments.
-func pubParseArgs(fs *flag.FlagSet, args []string) error {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	return fs.Parse(pos)
 }

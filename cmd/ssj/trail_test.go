@@ -99,7 +99,10 @@ func TestTrailCommandErrors(t *testing.T) {
 		{[]string{"trail", "verify", "/no/such/file"}, exitUsage, "/no/such/file"},
 		{[]string{"trail", "verify", "--anchor", "12", "x"}, exitUsage, "SIZE:ROOT"},
 	} {
-		code, _, errOut := runCLI(t, "", c.args...)
+		code, out, errOut := runCLI(t, "", c.args...)
+		if c.code == exitOK {
+			errOut = out // help goes to stdout (issue 15)
+		}
 		if code != c.code || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: %d %q", c.args, code, errOut)
 		}

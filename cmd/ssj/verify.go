@@ -4,26 +4,29 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/spf13/pflag"
+
 	"github.com/shuangsuiji/ssj/draw"
 )
 
 func init() {
-	register("verify", "re-run a published draw record from the pools and report the first difference", runVerify)
+	registerCommand(verb{
+		Use:   "verify RECORD",
+		Short: "re-run a published draw record from the pools and report the first difference",
+		Long: `Re-runs the published draw record from its manifest, its evidence and the
+pools, and prints "verified" (exit 0) or the first difference (exit 1).`,
+		Example: "  ssj verify record.json --targets examples/data/targets.csv --inspectors examples/data/inspectors.csv",
+		Setup:   runVerify,
+	})
 }
 
-func runVerify(e *env, args []string) int {
-	f := newDrawFlags(e, "verify")
-	f.fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `usage: ssj verify RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--json]
+func runVerify(e *env, fs *pflag.FlagSet) func([]string) int {
+	f := newVerifyFlags(fs)
+	required(fs, "targets")
+	return func(pos []string) int { return runVerifyRun(e, f, pos) }
+}
 
-Re-runs the published draw record from its manifest, its evidence and the
-pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
-		f.fs.PrintDefaults()
-	}
-	pos, code, ok := f.parseAny(e, args)
-	if !ok {
-		return code
-	}
+func runVerifyRun(e *env, f drawFlags, pos []string) int {
 	if len(pos) > 1 {
 		return usageError(e, "verify: unexpected argument %q", pos[1])
 	}

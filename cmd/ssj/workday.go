@@ -7,67 +7,54 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/shuangsuiji/ssj/workday"
 )
 
 func init() {
-	register("workday", "Chinese working days (工作日, 调休): is, add, between, years", runWorkday)
+	registerNoun(noun{
+		Name:  "workday",
+		Short: "Chinese working days (工作日, 调休): is, add, between, years",
+		Long:  workdayLong,
+		Verbs: []verb{
+			{Use: "is DATE", Short: `print "workday" or "off"`,
+				Example: "  ssj workday is 2025-10-11", Setup: workdayVerb("is")},
+			{Use: "add DATE N", Short: "print the N-th working day after DATE (DATE not counted; N may be negative)",
+				Example: "  ssj workday add 2025-09-30 2\n  ssj workday add 2025-10-09 -1", Setup: workdayVerb("add")},
+			{Use: "between A B", Short: "print the number of working days in (A, B]",
+				Example: "  ssj workday between 2024-12-31 2025-12-31", Setup: workdayVerb("between")},
+			{Use: "years", Short: "list the loaded years and their State Council notices",
+				Example: "  ssj workday years --calendar 2027.json", Setup: workdayVerb("years")},
+		},
+	})
 }
 
-const workdayUsage = `usage:
-  ssj workday is DATE          prints "workday" or "off"
-  ssj workday add DATE N       prints the N-th working day after DATE (DATE not counted; N may be negative)
-  ssj workday between A B      prints the number of working days in (A, B]
-  ssj workday years            lists the loaded years and their State Council notices
+const workdayLong = `Working days as the State Council's annual notices define them (法定节假日
+and 调休 make-up days). DATE is YYYY-MM-DD. Only years whose notice is loaded
+can be computed: --calendar FILE merges next year's notice (same JSON form as
+the embedded data).
 
-flags (anywhere after the verb):
-  --calendar FILE   merge extra calendar data (same JSON form as the embedded data, e.g. next year's notice)
-  --json            machine-readable output
+Exit status: 0 ok, 1 a year without calendar data, 2 bad usage or unreadable input.`
 
-DATE is YYYY-MM-DD. Exit status: 0 ok, 1 a year without calendar data, 2 bad usage or unreadable input.`
+// calendarFlag defines the shared --calendar flag.
+func calendarFlag(fs *pflag.FlagSet) *string {
+	return fs.String("calendar", "", "merge extra calendar data `FILE` (JSON, same form as the embedded data, e.g. next year's notice)")
+}
 
-func runWorkday(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(e.stderr, workdayUsage)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+func workdayVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
+	return func(e *env, fs *pflag.FlagSet) func([]string) int {
+		calFile := calendarFlag(fs)
+		asJSON := jsonFlag(fs)
+		return func(args []string) int { return runWorkday(e, verb, args, *calFile, *asJSON) }
 	}
-	verb := args[0]
-	var calFile string
-	var asJSON bool
-	var pos []string
-	rest := args[1:]
-	for i := 0; i < len(rest); i++ {
-		a := rest[i]
-		switch {
-		case a == "--json" || a == "-json":
-			asJSON = true
-		case a == "--calendar" || a == "-calendar":
-			if i+1 >= len(rest) {
-				return usageError(e, "workday: --calendar needs a FILE")
-			}
-			i++
-			calFile = rest[i]
-		case strings.HasPrefix(a, "--calendar="):
-			calFile = strings.TrimPrefix(a, "--calendar=")
-		case a == "--":
-			pos = append(pos, rest[i+1:]...)
-			i = len(rest)
-		case strings.HasPrefix(a, "-") && !workdayIsInteger(a):
-			return usageError(e, "workday: unknown flag %q\n\n%s", a, workdayUsage)
-		default:
-			pos = append(pos, a)
-		}
-	}
+}
+
+func runWorkday(e *env, verb string, pos []string, calFile string, asJSON bool) int {
 	want := map[string]int{"is": 1, "add": 2, "between": 2, "years": 0}
-	n, ok := want[verb]
-	if !ok {
-		return usageError(e, "workday: unknown verb %q\n\n%s", verb, workdayUsage)
-	}
+	n := want[verb]
 	if len(pos) != n {
-		return usageError(e, "workday %s: want %d argument(s), got %d: %q\n\n%s", verb, n, len(pos), pos, workdayUsage)
+		return usageError(e, "workday %s: want %d argument(s), got %d: %q", verb, n, len(pos), pos)
 	}
 	cal, code := loadWorkdayCalendar(e, calFile)
 	if cal == nil {
@@ -162,11 +149,6 @@ func runWorkday(e *env, args []string) int {
 		}
 	}
 	return exitOK
-}
-
-func workdayIsInteger(s string) bool {
-	_, err := strconv.Atoi(s)
-	return err == nil
 }
 
 // loadWorkdayCalendar returns the embedded calendar, merged with file if
