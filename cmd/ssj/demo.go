@@ -1,32 +1,42 @@
 package main
 
 import (
-	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"time"
+	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/draw"
-	"github.com/shuangsuiji/ssj/examples"
+	"github.com/shuangsuiji/ssj/office"
+	"github.com/shuangsuiji/ssj/office/demo"
+	"github.com/shuangsuiji/ssj/office/sqlitestore"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
 func init() {
 	registerCommand(verb{
 		Use:   "demo",
-		Short: "run the whole draw on the bundled sample district and verify it",
-		Long: `Runs commit → draw → match → verify → lock on the sample district bundled in
-the binary, through the same library calls as the individual commands.`,
-		Example: "  ssj demo\n  ssj demo --out /tmp/demo && ssj verify /tmp/demo/record.json --targets /tmp/demo/targets.csv --inspectors /tmp/demo/inspectors.csv",
+		Short: "run the whole flow on the bundled sample district through the office, then audit it",
+		Long: `Runs every step of the regime on the sample district bundled in the binary,
+through the office on the embedded SQLite store: registries imported, checklist
+and plan published, task launched, manifest committed, drand-based draw, match,
+lock, one inspector replacement, dispatch, results entered, reviewed and
+released, one signed correction, one objection, summary report, then an audit
+of the whole store. The steps are dated in the sample task's window by a
+simulated clock. Without --store the store is a new temporary file, kept, and
+its path is printed.`,
+		Example: "  ssj demo\n  ssj demo --store demo.db && ssj audit --store demo.db\n  ssj demo --out /tmp/demo && ssj verify /tmp/demo",
 		Setup:   runDemo,
 	})
 }
 
 // demoSummary is the --json output of ssj demo.
 type demoSummary struct {
+	Store        string              `json:"store"`
 	Targets      registry.Commitment `json:"targets"`
 	Inspectors   registry.Commitment `json:"inspectors"`
 	ManifestHash string              `json:"manifest_hash"`
@@ -36,173 +46,119 @@ type demoSummary struct {
 	Eligible     int                 `json:"eligible"`
 	Selected     int                 `json:"selected"`
 	Groups       int                 `json:"groups"`
+	Results      int                 `json:"results"`
 	Verified     bool                `json:"verified"`
+	Audit        office.AuditReport  `json:"audit"`
 	Announcement draw.Announcement   `json:"announcement"`
 }
 
-// runDemo is the README's main job: every step an agency and an auditor take,
-// on the sample district embedded in the binary, through the same library
-// calls as the individual commands.
+// runDemo is the README's main job: every step an agency takes, through
+// the office on the embedded SQLite store, then the auditor's check.
 func runDemo(e *env, fs *pflag.FlagSet) func([]string) int {
 	asJSON := fs.Bool("json", false, "print a JSON summary instead of the narrative")
-	out := fs.String("out", "", "also write the sample inputs, manifest.json and record.json to `DIR`, so that ssj verify can re-check the draw from files")
-	return func([]string) int { return runDemoRun(e, fs, asJSON, out) }
+	store := fs.String("store", "", "leave the populated store in this SQLite `PATH` (must be new or empty; default: a new temporary file)")
+	out := fs.String("out", "", "also export the task's public bundle to `DIR`, so that ssj verify DIR can re-check the draw without the store")
+	return func(args []string) int { return runDemoRun(e, args, *asJSON, *store, *out) }
 }
 
-func runDemoRun(e *env, fs *pflag.FlagSet, asJSON *bool, out *string) int {
-	if fs.NArg() != 0 {
-		return usageError(e, "demo takes no arguments, got %q", fs.Args())
+func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
+	if len(args) != 0 {
+		return usageError(e, "demo takes no arguments, got %q", args)
 	}
-	say := func(format string, a ...any) {
-		if !*asJSON {
-			fmt.Fprintf(e.stdout, format+"\n", a...)
-		}
+	w := e.stdout
+	if asJSON {
+		w = io.Discard
 	}
-	file := func(name string) ([]byte, error) { return examples.Data.ReadFile("data/" + name) }
-
-	// 1. The two registries (两库): import, validate, commit.
-	targetsCSV, err := file("targets.csv")
-	if err != nil {
-		return inputError(e, err)
-	}
-	inspectorsCSV, err := file("inspectors.csv")
-	if err != nil {
-		return inputError(e, err)
-	}
-	tt, err := registry.Decode(bytes.Clone(targetsCSV), registry.ImportOptions{File: "examples/data/targets.csv", Pool: registry.PoolTargets})
-	if err != nil {
-		return inputError(e, err)
-	}
-	it, err := registry.Decode(bytes.Clone(inspectorsCSV), registry.ImportOptions{File: "examples/data/inspectors.csv", Pool: registry.PoolInspectors})
-	if err != nil {
-		return inputError(e, err)
-	}
-	tc, err := tt.Commit()
-	if err != nil {
-		return inputError(e, err)
-	}
-	ic, err := it.Commit()
-	if err != nil {
-		return inputError(e, err)
-	}
-	say("1. registries (两库) validated and committed (RFC 6962 Merkle roots):")
-	say("   targets     %5d  %s", tc.Count, tc.Root)
-	say("   inspectors  %5d  %s", ic.Count, ic.Root)
-
-	// 2. The task's manifest, fixed before the randomness exists.
-	taskJSON, err := file("task.json")
-	if err != nil {
-		return inputError(e, err)
-	}
-	task, err := draw.DecodeTask(bytes.NewReader(taskJSON))
-	if err != nil {
-		return inputError(e, fmt.Errorf("examples/data/task.json: %w", err))
-	}
-	pools := &draw.InspectorPools{Home: it.Inspectors}
-	m, err := draw.Commit(task, tt.Targets, pools)
-	if err != nil {
-		return inputError(e, fmt.Errorf("examples/data/task.json: %w", err))
-	}
-	manifestJSON, err := draw.MarshalManifest(&m)
-	if err != nil {
-		return inputError(e, err)
-	}
-	say("2. task %s %s: manifest committed at %s", task.ID, task.Name, task.CommitTime.Format(time.RFC3339))
-	mh, err := m.Hash()
-	if err != nil {
-		return inputError(e, err)
-	}
-	say("   manifest_hash %x", mh)
-	for _, s := range task.Sources {
-		say("   declared source: %s", describeSource(s))
-	}
-
-	// 3. The randomness is revealed after the commit: verify it, draw, match.
-	randJSON, err := file("randomness.json")
-	if err != nil {
-		return inputError(e, err)
-	}
-	evidence, err := draw.DecodeEvidence(bytes.NewReader(randJSON))
-	if err != nil {
-		return inputError(e, fmt.Errorf("examples/data/randomness.json: %w", err))
-	}
-	rec, err := draw.Run(m, evidence, tt.Targets, pools)
-	if err != nil {
-		return inputError(e, err)
-	}
-	say("3. randomness verified offline (drand BLS signature against the pinned quicknet key)")
-	say("   R %s", rec.R)
-	say("   scope %d, eligible %d, selected %d of quota %d (shortfall %d)", rec.Scope, rec.Eligible, len(rec.Selected), rec.Quota, rec.Shortfall)
-	for _, s := range rec.Strata {
-		say("     stratum %-3s ratio %-5s scope %4d eligible %4d quota %3d selected %3d", s.Stratum, s.Ratio, s.Scope, s.Eligible, s.Quota, s.Selected)
-	}
-	for i := 0; i < len(rec.Selected) && i < 3; i++ {
-		s := rec.Selected[i]
-		say("     #%d %s %s (rank %s…)", i+1, s.Target, s.Name, s.Rank[:16])
-		if i < len(rec.Groups) {
-			for _, seat := range rec.Groups[i].Seats {
-				say("        %-6s %s %s", seat.Role, seat.Cert, seat.Department)
-			}
-		}
-	}
-	if len(rec.Groups) > 0 {
-		say("   inspector groups matched: %d (≥2 each, one leader, recusal applied)", len(rec.Groups))
-	}
-
-	// 4. The auditor's check: recompute everything from the pools.
-	recordJSON, err := draw.MarshalRecord(&rec)
-	if err != nil {
-		return inputError(e, err)
-	}
-	audited, err := draw.DecodeRecord(bytes.NewReader(recordJSON))
-	if err != nil {
-		return inputError(e, err)
-	}
-	if err := draw.Verify(&audited, tt.Targets, pools); err != nil {
-		fmt.Fprintf(e.stderr, "ssj demo: verification FAILED: %v\n", err)
-		return exitProblem
-	}
-	say("4. record re-decoded and verified from scratch: verified")
-
-	// 5. Confirm and lock (R16): yields the task announcement.
-	locked, ann, err := draw.Lock(rec, task.CommitTime.Add(2*time.Hour), "治安大队")
-	if err != nil {
-		return inputError(e, err)
-	}
-	say("5. draw locked; task announcement: %d targets, record_hash %s", ann.Count, ann.RecordHash)
-
-	if *out != "" {
-		lockedJSON, err := draw.MarshalRecord(&locked)
+	path := ""
+	if storeURL == "" {
+		dir, err := os.MkdirTemp("", "ssj-demo-")
 		if err != nil {
 			return inputError(e, err)
 		}
-		files := []struct {
-			name string
-			data []byte
-		}{
-			{"targets.csv", targetsCSV}, {"inspectors.csv", inspectorsCSV}, {"task.json", taskJSON},
-			{"randomness.json", randJSON}, {"manifest.json", manifestJSON}, {"record.json", lockedJSON},
+		path = filepath.Join(dir, "ssj-demo.db")
+	} else {
+		var err error
+		if path, err = storePath(storeURL); err != nil {
+			return usageError(e, "demo: %v", err)
 		}
-		if err := os.MkdirAll(*out, 0o755); err != nil {
-			return inputError(e, err)
+		if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+			return usageError(e, "demo: %s already exists; the demo needs a new (or empty) store file", path)
 		}
-		for _, f := range files {
-			if err := os.WriteFile(filepath.Join(*out, f.name), f.data, 0o644); err != nil {
-				return inputError(e, err)
-			}
-		}
-		say("   wrote %s/{targets.csv,inspectors.csv,task.json,randomness.json,manifest.json,record.json}", *out)
-		say("   re-check it yourself: ssj verify %s --targets %s --inspectors %s",
-			filepath.Join(*out, "record.json"), filepath.Join(*out, "targets.csv"), filepath.Join(*out, "inspectors.csv"))
 	}
-	if *asJSON {
+	ctx := context.Background()
+	st, err := sqlitestore.Open(ctx, path, sqlitestore.Options{})
+	if err != nil {
+		return inputError(e, fmt.Errorf("demo: %w", err))
+	}
+	defer st.Close()
+	fmt.Fprintf(w, "store: %s (SQLite; kept after the demo: explore it with ssj trail show --store %s)\n", path, path)
+	o, clock, err := demo.New(st)
+	if err != nil {
+		return inputError(e, err)
+	}
+	sum, err := demo.Run(ctx, o, clock, w)
+	if err != nil {
+		return officeError(e, "demo", err)
+	}
+	_, ring, err := demo.Keys()
+	if err != nil {
+		return inputError(e, err)
+	}
+	rep, err := office.Audit(ctx, st, office.AuditOptions{Authority: ring})
+	if err != nil {
+		return inputError(e, fmt.Errorf("demo: audit: %w", err))
+	}
+	if !rep.OK {
+		fmt.Fprintf(e.stderr, "ssj demo: audit FAILED: %v\n", rep.Problem)
+		return exitProblem
+	}
+	fmt.Fprintf(w, "9. audit of the whole store: verified: %d events (head %s), %d object revisions, %d snapshot rows, %d draw re-run, %d published versions\n",
+		rep.Events, rep.Head, rep.Objects, rep.Rows, rep.Records, rep.Versions)
+	rec, err := o.Record(ctx, sum.TaskID)
+	if err != nil {
+		return inputError(e, err)
+	}
+	ann, err := draw.AnnouncementOf(&rec)
+	if err != nil {
+		return inputError(e, err)
+	}
+	if out != "" {
+		files, err := exportTask(ctx, o, sum.TaskID, out)
+		if err != nil {
+			return inputError(e, fmt.Errorf("demo: export: %w", err))
+		}
+		fmt.Fprintf(w, "   public bundle written to %s/{%s}\n   re-check it without the store: ssj verify %s\n", out, strings.Join(files, ","), out)
+	}
+	fmt.Fprintf(w, "next: ssj audit --store %s\n", path)
+	if asJSON {
 		return writeOrFail(e, demoSummary{
-			Targets: tc, Inspectors: ic, ManifestHash: rec.ManifestHash, RecordHash: ann.RecordHash, R: rec.R,
-			Scope: rec.Scope, Eligible: rec.Eligible, Selected: len(rec.Selected), Groups: len(rec.Groups),
-			Verified: true, Announcement: ann,
+			Store:        path,
+			Targets:      registry.Commitment{Count: int(sum.Targets), Root: snapshotRoot(ctx, o, rec, true)},
+			Inspectors:   registry.Commitment{Count: int(sum.Inspectors), Root: snapshotRoot(ctx, o, rec, false)},
+			ManifestHash: rec.ManifestHash, RecordHash: ann.RecordHash, R: rec.R,
+			Scope: rec.Scope, Eligible: rec.Eligible, Selected: len(rec.Selected), Groups: len(rec.Groups), Results: sum.Results,
+			Verified: rep.OK, Audit: rep, Announcement: ann,
 		})
 	}
 	return exitOK
+}
+
+// snapshotRoot returns the commitment root of the task's target (or
+// inspector) snapshot.
+func snapshotRoot(ctx context.Context, o *office.Office, rec draw.Record, targets bool) string {
+	m, err := o.Manifest(ctx, rec.Manifest.Task.ID)
+	if err != nil {
+		return ""
+	}
+	pool, id := registry.PoolTargets, m.Targets
+	if !targets {
+		pool, id = registry.PoolInspectors, m.Inspectors
+	}
+	s, err := o.SnapshotAsOf(ctx, pool, rec.Manifest.CommitTime)
+	if err != nil || s.ID != id {
+		return ""
+	}
+	return s.Root
 }
 
 func writeOrFail(e *env, v any) int {

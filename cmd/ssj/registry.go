@@ -21,6 +21,8 @@ func init() {
 		Verbs: []verb{
 			{Use: "validate FILE", Short: "report every bad row of a registry: row, column, value and reason",
 				Example: "  ssj registry validate examples/data/targets.csv --json", Setup: registryDecodeVerb("validate")},
+			{Use: "import FILE", Short: "import a registry file into the office store as a snapshot (R6)",
+				Example: "  ssj registry import examples/data/targets.csv --store ssj.db --in-force 2026-09-01T00:00:00+08:00", Setup: registryImport},
 			{Use: "commit FILE", Short: "print the number of units and the RFC 6962 Merkle root of the pool",
 				Example: "  ssj registry commit examples/data/targets.csv", Setup: registryDecodeVerb("commit")},
 			{Use: "prove FILE ID", Short: "print the inclusion proof (JSON) of one target ID or certificate number",

@@ -25,10 +25,10 @@ review commands (--trail FILE).`,
 reports the first edited, deleted, inserted or reordered event.
 Exit 0 verified, 1 a problem was found, 2 the file cannot be read.`,
 				Example: "  ssj trail verify trail.jsonl --anchor 12:4f1c...", Setup: trailVerb("verify")},
-			{Use: "show FILE", Short: "verify, then list the events",
+			{Use: "show [FILE]", Short: "verify, then list the events (of FILE, or of the office store)",
 				Long: `Verifies, then lists the events: seq, time (Beijing), step, actor, subject
 and details.`,
-				Example: "  ssj trail show trail.jsonl", Setup: trailVerb("show")},
+				Example: "  ssj trail show trail.jsonl\n  ssj trail show --store ssj.db --json", Setup: trailVerb("show")},
 			{Use: "head FILE", Short: "print the checkpoint SIZE:ROOT over all events, to publish as an anchor",
 				Long: `Prints the checkpoint SIZE:ROOT over all events, to publish as an anchor
 (then verify --anchor SIZE:ROOT detects any later rewrite or truncation).`,
@@ -57,10 +57,19 @@ func trailVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 	return func(e *env, fs *pflag.FlagSet) func([]string) int {
 		asJSON := fs.Bool("json", false, "print the report as JSON")
 		var anch trailAnchors
+		var store *string
+		if verb == "show" {
+			store = storeFlag(fs)
+		}
 		if verb == "verify" {
 			fs.Var(&anch, "anchor", "an externally published checkpoint `SIZE:ROOT` the trail must match (repeatable)")
 		}
-		return func(args []string) int { return runTrail(e, verb, args, anch, *asJSON) }
+		return func(args []string) int {
+			if verb == "show" && len(args) == 0 { // the office store's trail
+				return trailShowStore(e, *store, *asJSON)
+			}
+			return runTrail(e, verb, args, anch, *asJSON)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -15,7 +16,7 @@ func init() {
 		Short: "re-run a published draw record from the pools and report the first difference",
 		Long: `Re-runs the published draw record from its manifest, its evidence and the
 pools, and prints "verified" (exit 0) or the first difference (exit 1).`,
-		Example: "  ssj verify record.json --targets examples/data/targets.csv --inspectors examples/data/inspectors.csv",
+		Example: "  ssj verify record.json --targets examples/data/targets.csv --inspectors examples/data/inspectors.csv\n  ssj verify bundle/   # a bundle written by ssj task export",
 		Setup:   runVerify,
 	})
 }
@@ -33,6 +34,12 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 	var recPath string
 	if len(pos) == 1 {
 		recPath = pos[0]
+	}
+	bundle := ""
+	if recPath != "" && isBundle(recPath) { // an exported bundle (ssj task export)
+		bundle = recPath
+		f = bundleFlags(f, bundle)
+		recPath = filepath.Join(bundle, "record.json")
 	}
 	if recPath == "" || *f.targets == "" {
 		return usageError(e, "verify: RECORD and --targets FILE are required")
@@ -54,7 +61,11 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}
-	if err := draw.Verify(&rec, targets, pools); err != nil {
+	err = draw.Verify(&rec, targets, pools)
+	if err == nil && bundle != "" {
+		err = checkBundleExtras(bundle, &rec)
+	}
+	if err != nil {
 		if *f.asJSON {
 			out := map[string]any{"verified": false, "error": err.Error()}
 			var ve *draw.VerifyError

@@ -296,7 +296,7 @@ func RunUntil(ctx context.Context, o *office.Office, clock *SimClock, w io.Write
 		return sum, err
 	}
 	sum.RecordHash = rec.Lock.RecordHash
-	say("   locked by %s, record_hash %s", rec.Lock.By, rec.Lock.RecordHash)
+	say("   draw locked by %s, record_hash %s", rec.Lock.By, rec.Lock.RecordHash)
 	if len(rec.Groups) > 0 {
 		g := rec.Groups[0]
 		leaving := g.Seats[len(g.Seats)-1].Cert

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/office"
+	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/trail"
+)
+
+// bundleReadme is written into every exported bundle.
+const bundleReadme = `ssj public bundle of one task (ssj task export).
+
+  manifest.json      the task's manifest, committed before the randomness
+  record.json        the draw record: evidence, R, K, selection, groups,
+                     replacements, lock
+  targets.csv        the target registry snapshot the draw ran on
+  inspectors.csv     the inspector registry snapshot (when inspectors were matched)
+  fallback.csv       the cross-region fallback pool (when declared)
+  proofs.json        RFC 6962 inclusion proofs of every drawn target in targets.csv
+  trail.jsonl        the office's whole trail (hash chain with checkpoints)
+  checkpoint.txt     the trail head SIZE:ROOT at export; compare it with a published anchor
+
+Check it without the store: ssj verify DIR
+`
+
+// exportTask writes a task's public bundle into dir.
+func exportTask(ctx context.Context, o *office.Office, taskID, dir string) ([]string, error) {
+	m, err := o.Manifest(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := o.Record(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := o.Targets(ctx, m.Targets)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{"README.txt": []byte(bundleReadme)}
+	if files["manifest.json"], err = draw.MarshalManifest(&m.Manifest); err != nil {
+		return nil, err
+	}
+	if files["record.json"], err = draw.MarshalRecord(&rec); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := registry.WriteTargetsCSV(&buf, targets); err != nil {
+		return nil, err
+	}
+	files["targets.csv"] = bytes.Clone(buf.Bytes())
+	for name, id := range map[string]string{"inspectors.csv": m.Inspectors, "fallback.csv": m.Fallback} {
+		if id == "" {
+			continue
+		}
+		ins, err := o.Inspectors(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		buf.Reset()
+		if err := registry.WriteInspectorsCSV(&buf, ins); err != nil {
+			return nil, err
+		}
+		files[name] = bytes.Clone(buf.Bytes())
+	}
+	var proofs []registry.Proof
+	for _, s := range rec.Selected {
+		p, err := registry.ProveTarget(targets, s.Target)
+		if err != nil {
+			return nil, err
+		}
+		proofs = append(proofs, p)
+	}
+	files["proofs.json"] = mustJSON(proofs)
+	log, err := trail.New(0)
+	if err != nil {
+		return nil, err
+	}
+	err = o.Trail(ctx, 0, func(ev trail.Event) error {
+		got, _, err := log.Append(trail.Entry{Kind: ev.Kind, Actor: ev.Actor, Time: ev.Time, Subject: ev.Subject, Data: ev.Data})
+		if err != nil {
+			return err
+		}
+		if got.Hash != ev.Hash {
+			return fmt.Errorf("trail event %d: stored hash %s, recomputed %s: %w", ev.Seq, ev.Hash, got.Hash, office.ErrConflict)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	files["trail.jsonl"] = log.MarshalJSONL()
+	files["checkpoint.txt"] = []byte(log.Head().String() + "\n")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, name := range []string{"README.txt", "manifest.json", "record.json", "targets.csv", "inspectors.csv", "fallback.csv", "proofs.json", "trail.jsonl", "checkpoint.txt"} {
+		data, ok := files[name]
+		if !ok {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return nil, err
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}
+
+// isBundle reports whether path is a directory holding an exported bundle.
+func isBundle(path string) bool {
+	st, err := os.Stat(path)
+	if err != nil || !st.IsDir() {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(path, "record.json"))
+	return err == nil
+}
+
+// checkBundleExtras checks what a bundle adds to the record and the pools:
+// the trail verifies, it holds the lock event with the record's hash, the
+// manifest file is the record's, and every proof verifies against the root
+// the trail recorded for the target snapshot. It returns the first problem.
+func checkBundleExtras(dir string, rec *draw.Record) error {
+	mf, err := os.Open(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return err
+	}
+	m, err := draw.DecodeManifest(mf)
+	mf.Close()
+	if err != nil {
+		return fmt.Errorf("manifest.json: %w", err)
+	}
+	mh1, err1 := m.Hash()
+	mh2, err2 := rec.Manifest.Hash()
+	if err1 != nil || err2 != nil || mh1 != mh2 {
+		return fmt.Errorf("manifest.json is not the record's manifest")
+	}
+	tf, err := os.Open(filepath.Join(dir, "trail.jsonl"))
+	if err != nil {
+		return err
+	}
+	defer tf.Close()
+	rep, err := trail.Verify(tf, trail.VerifyOptions{})
+	if err != nil {
+		return err
+	}
+	if !rep.OK {
+		return fmt.Errorf("trail.jsonl: %s", trailDescribe(rep.Problem))
+	}
+	if cp, err := os.ReadFile(filepath.Join(dir, "checkpoint.txt")); err == nil {
+		c, err := trail.ParseCheckpoint(string(bytes.TrimSpace(cp)))
+		if err != nil || c != rep.Head {
+			return fmt.Errorf("checkpoint.txt %q is not the trail's head %s", bytes.TrimSpace(cp), rep.Head)
+		}
+	}
+	if _, err := tf.Seek(0, 0); err != nil {
+		return err
+	}
+	log, err := trail.Read(tf)
+	if err != nil {
+		return err
+	}
+	taskID := rec.Manifest.Task.ID
+	var locked bool
+	var snapshot string
+	roots := map[string]string{}
+	for _, ev := range log.Events() {
+		switch {
+		case ev.Kind == trail.RegistryImported:
+			roots[ev.Subject] = ev.Data["root"]
+		case ev.Kind == trail.ManifestCommitted && ev.Subject == taskID:
+			snapshot = ev.Data["targets_snapshot"]
+			if ev.Data["manifest_hash"] != fmt.Sprintf("%x", mh2) {
+				return fmt.Errorf("trail.jsonl: event %d committed manifest %s, the record's is %x", ev.Seq, ev.Data["manifest_hash"], mh2)
+			}
+		case ev.Kind == trail.TargetsLocked && ev.Subject == taskID:
+			if rec.Lock == nil || ev.Data["record_hash"] != rec.Lock.RecordHash {
+				return fmt.Errorf("trail.jsonl: event %d locked record %s, record.json's lock differs", ev.Seq, ev.Data["record_hash"])
+			}
+			locked = true
+		}
+	}
+	if rec.Lock != nil && !locked {
+		return fmt.Errorf("trail.jsonl: no targets.locked event for task %s", taskID)
+	}
+	pf, err := os.ReadFile(filepath.Join(dir, "proofs.json"))
+	if err != nil {
+		return err
+	}
+	var proofs []registry.Proof
+	if err := json.Unmarshal(pf, &proofs); err != nil {
+		return fmt.Errorf("proofs.json: %w", err)
+	}
+	for i, p := range proofs {
+		if err := registry.VerifyProof(p); err != nil {
+			return fmt.Errorf("proofs.json[%d] (%s): %w", i, p.ID, err)
+		}
+		if want := roots[snapshot]; want == "" || p.Root != want {
+			return fmt.Errorf("proofs.json[%d] (%s): root %s is not the root %q the trail recorded for snapshot %s", i, p.ID, p.Root, want, snapshot)
+		}
+	}
+	return nil
+}
+
+// bundleFlags points the verify flags at a bundle's pool files.
+func bundleFlags(f drawFlags, dir string) drawFlags {
+	file := func(name string) *string {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err != nil {
+			p = ""
+		}
+		return &p
+	}
+	f.targets = file("targets.csv")
+	f.inspectors = file("inspectors.csv")
+	f.fallback = file("fallback.csv")
+	return f
+}
