@@ -45,7 +45,7 @@ func storePath(url string) (string, error) {
 	case strings.HasPrefix(url, "sqlite:"):
 		p := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
 		if p == "" {
-			return "", fmt.Errorf("--store %q: no path after sqlite:", url)
+			return "", fmt.Errorf("--store %q: the path after sqlite: is empty", url)
 		}
 		return p, nil
 	case strings.Contains(url, "://"):
