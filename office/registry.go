@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"runtime"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/shuangsuiji/ssj/draw"
@@ -59,51 +62,59 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 		return info, refuse(step, in.ID, "at", "", errors.New("the snapshot's in-force time is required"))
 	}
 	var keys []string
-	// row appends unit i's canonical leaf to dst and returns it with the
-	// leaf's length; the row data is the leaf with the name spliced in.
+	// row appends unit i's (in key order) canonical leaf to dst and returns
+	// it with the leaf's length; the row data is the leaf with the name
+	// spliced in.
 	var row func(dst []byte, i int) ([]byte, int, error)
 	switch in.Pool {
 	case registry.PoolTargets:
 		if err := o.reg.ValidateTargets(in.Targets); err != nil {
 			return info, refuse(step, in.ID, "targets", "", err)
 		}
-		ts := append([]registry.Target(nil), in.Targets...)
-		sort.Slice(ts, func(i, j int) bool { return ts[i].ID < ts[j].ID })
+		ts := in.Targets
+		perm := order(len(ts), func(i int) string { return ts[i].ID })
 		keys = make([]string, len(ts))
-		for i := range ts {
-			keys[i] = ts[i].ID
+		for i, j := range perm {
+			keys[i] = ts[j].ID
 		}
 		row = func(dst []byte, i int) ([]byte, int, error) {
-			return appendRow(dst, ts[i].Name, targetNameAfter, func(b []byte) ([]byte, error) { return registry.AppendTargetLeaf(b, &ts[i]) })
+			t := &ts[perm[i]]
+			return appendRow(dst, t.Name, targetNameAfter, func(b []byte) ([]byte, error) { return registry.AppendTargetLeaf(b, t) })
 		}
 	case registry.PoolInspectors:
 		if err := o.reg.ValidateInspectors(in.Inspectors); err != nil {
 			return info, refuse(step, in.ID, "inspectors", "", err)
 		}
-		is := append([]registry.Inspector(nil), in.Inspectors...)
-		sort.Slice(is, func(i, j int) bool { return is[i].Cert < is[j].Cert })
+		is := in.Inspectors
+		perm := order(len(is), func(i int) string { return is[i].Cert })
 		keys = make([]string, len(is))
-		for i := range is {
-			keys[i] = is[i].Cert
+		for i, j := range perm {
+			keys[i] = is[j].Cert
 		}
 		row = func(dst []byte, i int) ([]byte, int, error) {
-			return appendRow(dst, is[i].Name, inspectorNameAfter, func(b []byte) ([]byte, error) { return registry.AppendInspectorLeaf(b, &is[i]) })
+			x := &is[perm[i]]
+			return appendRow(dst, x.Name, inspectorNameAfter, func(b []byte) ([]byte, error) { return registry.AppendInspectorLeaf(b, x) })
 		}
 	default:
 		return info, refuse(step, in.ID, "pool", string(in.Pool), errors.New("pool must be targets or inspectors"))
 	}
-	// Pass 1: the commitment and the digest.
+	// Pass 1: the commitment and the digest, in parallel chunks.
 	leaves := make([]merkle.Hash, len(keys))
 	datas := make([]merkle.Hash, len(keys))
-	var buf []byte
-	for i := range keys {
-		var err error
-		var n int
-		if buf, n, err = row(buf[:0], i); err != nil {
-			return info, refuse(step, in.ID, "row", keys[i], err)
+	if err := parallel(len(keys), func(lo, hi int) error {
+		var buf []byte
+		for i := lo; i < hi; i++ {
+			var err error
+			var n int
+			if buf, n, err = row(buf[:0], i); err != nil {
+				return refuse(step, in.ID, "row", keys[i], err)
+			}
+			leaves[i] = merkle.LeafHash(buf[:n])
+			datas[i] = merkle.LeafHash(buf[n:])
 		}
-		leaves[i] = merkle.LeafHash(buf[:n])
-		datas[i] = merkle.LeafHash(buf[n:])
+		return nil
+	}); err != nil {
+		return info, err
 	}
 	root := merkle.RootFromLeafHashes(leaves)
 	dig := merkle.RootFromLeafHashes(datas)
@@ -141,33 +152,118 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 		if err := t.tx.CreateSnapshot(ctx, snap); err != nil {
 			return err
 		}
-		// Pass 2: the rows, in batches.
-		rows := make([]Row, 0, rowBatch)
-		arena := make([]byte, 0, rowBatch*512)
-		var buf []byte
-		for i := range keys {
-			var err error
-			var n int
-			if buf, n, err = row(buf[:0], i); err != nil {
-				return err
-			}
-			start := len(arena)
-			arena = append(arena, buf[n:]...)
-			rows = append(rows, Row{Key: keys[i], Data: arena[start:len(arena):len(arena)]})
-			if len(rows) == rowBatch || i == len(keys)-1 {
-				if err := t.tx.PutRows(ctx, snap.ID, rows); err != nil {
-					return err
-				}
-				rows, arena = rows[:0], make([]byte, 0, rowBatch*512)
-			}
-		}
-		return nil
+		// Pass 2: the rows, in batches made by a producer goroutine while
+		// the store writes the previous batch.
+		return streamRows(ctx, t.tx, snap.ID, keys, row)
 	})
 	if err != nil {
 		return SnapshotInfo{}, err
 	}
 	info.Snapshot = snap
 	return info, nil
+}
+
+// order returns the permutation that sorts n labels in byte order (the
+// identity when they are sorted already).
+func order(n int, label func(int) string) []int32 {
+	perm := make([]int32, n)
+	sorted := true
+	for i := range perm {
+		perm[i] = int32(i)
+		if i > 0 && label(i-1) > label(i) {
+			sorted = false
+		}
+	}
+	if sorted {
+		return perm
+	}
+	type kv struct {
+		k string
+		i int32
+	}
+	kvs := make([]kv, n)
+	for i := range kvs {
+		kvs[i] = kv{label(i), int32(i)}
+	}
+	slices.SortFunc(kvs, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+	for i, x := range kvs {
+		perm[i] = x.i
+	}
+	return perm
+}
+
+// parallel runs fn over [0, n) in chunks on every CPU and returns the
+// first error.
+func parallel(n int, fn func(lo, hi int) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 4096 || workers < 2 {
+		return fn(0, n)
+	}
+	chunk := (n + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min(n, (w+1)*chunk)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			errs[w] = fn(lo, hi)
+		}(w, lo, hi)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// streamRows writes the rows of a snapshot in batches; a goroutine builds
+// the next batch while the store writes the current one.
+func streamRows(ctx context.Context, tx Tx, id string, keys []string, row func([]byte, int) ([]byte, int, error)) error {
+	type batch struct {
+		rows []Row
+		err  error
+	}
+	ch := make(chan batch, 2)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(ch)
+		var buf []byte
+		for lo := 0; lo < len(keys); lo += rowBatch {
+			hi := min(len(keys), lo+rowBatch)
+			rows := make([]Row, 0, hi-lo)
+			arena := make([]byte, 0, (hi-lo)*320)
+			for i := lo; i < hi; i++ {
+				var err error
+				var n int
+				if buf, n, err = row(buf[:0], i); err != nil {
+					select {
+					case ch <- batch{err: err}:
+					case <-stop:
+					}
+					return
+				}
+				start := len(arena)
+				arena = append(arena, buf[n:]...)
+				rows = append(rows, Row{Key: keys[i], Data: arena[start:len(arena):len(arena)]})
+			}
+			select {
+			case ch <- batch{rows: rows}:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for b := range ch {
+		if b.err != nil {
+			return b.err
+		}
+		if err := tx.PutRows(ctx, id, b.rows); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // The member a row's "name" is spliced in before (RFC 8785 key order).
