@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/internal/merkle"
@@ -163,6 +164,53 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 	return info, nil
 }
 
+// appendJSONString appends s as an RFC 8785 JSON string: only '"', '\\'
+// and control characters are escaped.
+func appendJSONString(dst []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	if !utf8.ValidString(s) { // as encoding/json: each invalid byte becomes U+FFFD
+		var b strings.Builder
+		for i := 0; i < len(s); {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				b.WriteRune(utf8.RuneError)
+			} else {
+				b.WriteString(s[i : i+size])
+			}
+			i += size
+		}
+		s = b.String()
+	}
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\b':
+			dst = append(dst, '\\', 'b')
+		case '\f':
+			dst = append(dst, '\\', 'f')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
 // order returns the permutation that sorts n labels in byte order (the
 // identity when they are sorted already).
 func order(n int, label func(int) string) []int32 {
@@ -287,11 +335,7 @@ func appendRow(dst []byte, name string, before []byte, leaf func([]byte) ([]byte
 	}
 	dst = append(dst, dst[:at]...)
 	dst = append(dst, `,"name":`...)
-	q, err := json.Marshal(name)
-	if err != nil {
-		return dst, 0, err
-	}
-	dst = append(dst, q...)
+	dst = appendJSONString(dst, name)
 	dst = append(dst, dst[at:n]...)
 	return dst, n, nil
 }
