@@ -104,7 +104,7 @@ type Step struct {
 	// after the clock's now plus the skew.
 	At time.Time `json:"at"`
 	// Unit is the unit the actor acts for (e.g. the executing unit);
-	// recorded in the trail when set.
+	// recorded in the trail event's data as "actor_unit" when set.
 	Unit string `json:"unit,omitempty"`
 }
 
@@ -339,7 +339,7 @@ func (t *txn) emit(kind trail.Kind, subject string, data map[string]string, objs
 		data = map[string]string{}
 	}
 	if t.who.Unit != "" {
-		data["unit"] = t.who.Unit
+		data["actor_unit"] = t.who.Unit
 	}
 	type body struct {
 		put
