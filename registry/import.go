@@ -11,6 +11,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/shuangsuiji/ssj/internal/csvrow"
 )
 
 // ImportOptions configure ReadCSV, ReadXLSX and Read.
@@ -107,6 +109,7 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 	// Find the header row.
 	var header []string
 	headerRow := 0
+	nonBlank := 0
 	for tries := 0; tries < headerSearchRows; tries++ {
 		row, cells, err := src.next()
 		if err == io.EOF {
@@ -114,6 +117,9 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 		}
 		if err != nil {
 			return nil, fileErr(row, err)
+		}
+		if !blank(cells) {
+			nonBlank++
 		}
 		if p := detectPool(cells); p != "" {
 			if opt.Pool != "" && p != opt.Pool {
@@ -123,6 +129,10 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 			header, headerRow = cells, row
 			break
 		}
+	}
+	if headerRow == 0 && nonBlank == 0 {
+		// Both: the file is unreadable, and it has no header.
+		return nil, fileErr(1, fmt.Errorf("%w (%w): empty file: want a registry, CSV or XLSX", ErrBadFile, ErrBadHeader))
 	}
 	if headerRow == 0 {
 		return nil, fileErr(1, badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows))
@@ -292,6 +302,10 @@ func (ch *chunk) parse(hm *headerMap, opt *ImportOptions) {
 		var id string
 		emit := func(col, val string, err error) {
 			ch.errs = append(ch.errs, &RowError{File: opt.File, Row: row, ID: id, Column: col, Value: val, Err: err, cell: hm.cellOf(col)})
+		}
+		if x := csvrow.Extra(cells, hm.width); x >= 0 {
+			ch.errs = append(ch.errs, &RowError{File: opt.File, Row: row, Column: fmt.Sprintf("cell %d", x+1), Value: cells[x],
+				Err: fmt.Errorf("%w: %d cells, but the header has %d columns", ErrBadValue, len(cells), hm.width), cell: x})
 		}
 		if opt.Pool == PoolTargets {
 			t := parseTargetRow(hm, cells, hm.emitter(targetCols, emit))

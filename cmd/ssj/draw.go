@@ -93,6 +93,9 @@ func readTargets(path string) ([]registry.Target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if len(t.Targets) == 0 {
+		return nil, fmt.Errorf("%s: the target registry holds no target", path)
+	}
 	return t.Targets, nil
 }
 
@@ -113,6 +116,9 @@ func readPools(home, fallback string) (*draw.InspectorPools, error) {
 		t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolInspectors})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(t.Inspectors) == 0 {
+			return nil, fmt.Errorf("%s: the inspector registry holds no inspector", path)
 		}
 		return t.Inspectors, nil
 	}
@@ -284,12 +290,14 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 	}
 	rec, err := draw.Run(m, ev, targets, pools)
 	if err != nil {
+		// Name the inputs: the error may come from any of them.
+		where := fmt.Sprintf("(manifest %s, randomness %s, targets %s%s)", *manPath, *rndPath, *f.targets, pathsOf(", inspectors ", *f.inspectors, ", fallback ", *f.fallback))
 		if errors.Is(err, draw.ErrPoolMismatch) || errors.Is(err, draw.ErrSourceBeforeCommit) || errors.Is(err, draw.ErrBadBeacon) ||
 			errors.Is(err, draw.ErrBadReveal) || errors.Is(err, draw.ErrSeatUnfilled) {
-			fmt.Fprintf(e.stderr, "ssj: draw run: %v\n", err)
+			fmt.Fprintf(e.stderr, "ssj: draw run: %v\n  %s\n", err, where)
 			return exitProblem
 		}
-		return inputError(e, fmt.Errorf("draw run: %w", err))
+		return inputError(e, fmt.Errorf("draw run: %w\n  %s", err, where))
 	}
 	doc, err := draw.MarshalRecord(&rec)
 	if err != nil {

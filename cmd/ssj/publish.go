@@ -147,6 +147,9 @@ func pubEnter(e *env, fs *pflag.FlagSet) func([]string) int {
 		if err != nil {
 			return inputError(e, fmt.Errorf("publish enter: %s: %w", p.fs.Arg(0), err))
 		}
+		if len(results) == 0 {
+			return inputError(e, fmt.Errorf("publish enter: %s: no result in the file", p.fs.Arg(0)))
+		}
 		book, err := pubLoadBook(*bookPath, *policy)
 		if err != nil {
 			return inputError(e, fmt.Errorf("publish enter: %w", err))

@@ -42,6 +42,15 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 		if err != nil {
 			return inputError(e, fmt.Errorf("publish status: %w", err))
 		}
+		// Every input is read before anything is printed.
+		var ring *publish.Keyring
+		if *ringPath != "" {
+			r, err := pubLoadKeyring(*ringPath)
+			if err != nil {
+				return inputError(e, fmt.Errorf("publish status: %w", err))
+			}
+			ring = &r
+		}
 		cal, err := workday.Default()
 		if err != nil {
 			return inputError(e, err)
@@ -69,12 +78,8 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 			tw.Flush()
 			fmt.Fprintf(e.stdout, "%d results as of %s, %d overdue\n", len(rows), day, overdue)
 		}
-		if *ringPath != "" {
-			ring, err := pubLoadKeyring(*ringPath)
-			if err != nil {
-				return inputError(e, fmt.Errorf("publish status: %w", err))
-			}
-			if err := book.VerifyCorrections(ring); err != nil {
+		if ring != nil {
+			if err := book.VerifyCorrections(*ring); err != nil {
 				fmt.Fprintf(e.stderr, "ssj: publish status: corrections do NOT verify: %v\n", err)
 				return exitProblem
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -66,6 +67,9 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 			}
 		} else {
 			fmt.Fprintf(e.stdout, "NOT verified: %s: %v\n", recPath, err)
+			if errors.Is(err, draw.ErrPoolMismatch) || strings.Contains(err.Error(), "manifest.targets") || strings.Contains(err.Error(), "manifest.inspectors") {
+				fmt.Fprintf(e.stdout, "  (checked against --targets %s%s)\n", *f.targets, pathsOf(" --inspectors ", *f.inspectors, " --fallback ", *f.fallback))
+			}
 		}
 		return exitProblem
 	}
@@ -78,4 +82,15 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 		return inputError(e, err)
 	}
 	return exitOK
+}
+
+// pathsOf joins the non-empty values with their labels.
+func pathsOf(kv ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			b.WriteString(kv[i] + kv[i+1])
+		}
+	}
+	return b.String()
 }
