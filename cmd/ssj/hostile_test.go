@@ -37,12 +37,12 @@ const (
 	kindText
 )
 
-// hostileInput is one hostile input: its file content (nil: the path is a
-// directory; missing: no file at all) and, per format, what it is.
+// hostileInput is one hostile input: make writes it (or a directory, or
+// nothing) for a slot of format k, from the slot's valid file, and returns
+// its path. What a failure must mention is in mentions.
 type hostileInput struct {
-	name    string
-	make    func(t *testing.T, dir string, valid []byte, k hostileKind) string // returns the path
-	mention []string                                                           // besides the file name
+	name string
+	make func(t *testing.T, dir string, valid []byte, k hostileKind) string
 }
 
 func writeHostile(t *testing.T, dir, name string, data []byte) string {
