@@ -28,6 +28,7 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 	bookPath := p.fs.String("book", "", "book `FILE`")
 	today := p.fs.String("today", "", "date to judge deadlines on, `YYYY-MM-DD` (default today in China)")
 	asJSON := p.fs.Bool("json", false, "print JSON")
+	calFile := calendarFlag(fs)
 	ringPath := p.fs.String("keyring", "", "also re-verify every correction's signature against this keyring `FILE` (exit 1 if one fails)")
 	required(fs, "book")
 	return func(args []string) int {
@@ -51,7 +52,7 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 			}
 			ring = &r
 		}
-		cal, err := workday.Default()
+		cal, err := loadCalendar(*calFile)
 		if err != nil {
 			return inputError(e, err)
 		}
@@ -169,6 +170,7 @@ func pubReport(e *env, fs *pflag.FlagSet) func([]string) int {
 	regPath := p.fs.String("objections", "", "objection register `FILE` (from ssj review) to count objections")
 	today := p.fs.String("today", "", "date of the report, `YYYY-MM-DD` (default today in China)")
 	asJSON := p.fs.Bool("json", false, "print JSON instead of Markdown")
+	calFile := calendarFlag(fs)
 	var drawn pubDrawn
 	p.fs.Var(&drawn, "drawn", "targets drawn: TASK/DEPARTMENT=N (repeatable; from the draw record)")
 	required(fs, "book")
@@ -192,7 +194,7 @@ func pubReport(e *env, fs *pflag.FlagSet) func([]string) int {
 			}
 			in.ObjectionResults = reg.ResultIDs()
 		}
-		cal, err := workday.Default()
+		cal, err := loadCalendar(*calFile)
 		if err != nil {
 			return inputError(e, err)
 		}
