@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 
@@ -30,7 +31,18 @@ type ImportOptions struct {
 	Partial bool
 	// Sheet is the XLSX worksheet to read; empty means the first sheet.
 	Sheet string
+	// Progress, when set, is called with the number of data rows parsed
+	// so far and the expected total (an estimate from the file size; 0
+	// when unknown), every few thousand rows and once at the end of each
+	// parsing goroutine's part. Calls never overlap and the count never
+	// goes down. It must return quickly. A command-line tool draws a
+	// progress bar with it; the library draws nothing.
+	Progress func(done, total int)
 }
+
+// progressEvery is how many rows a parsing chunk counts before it adds
+// them to the shared counter that Progress reads.
+const progressEvery = 4096
 
 // Table is the result of an import: one pool's rows, in file order.
 type Table struct {
@@ -164,10 +176,11 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 		allI = make([]Inspector, total)
 	}
 	chunks := make([]*chunk, len(srcs))
+	prog := &progress{report: opt.Progress, total: total}
 	var wg sync.WaitGroup
 	off := 0
 	for c := range srcs {
-		ch := &chunk{src: srcs[c], rows: make([]int, 0, hints[c]), bad: make([]bool, 0, hints[c])}
+		ch := &chunk{src: srcs[c], rows: make([]int, 0, hints[c]), bad: make([]bool, 0, hints[c]), progress: prog}
 		if allT != nil {
 			ch.targets = allT[off : off : off+hints[c]]
 		} else {
@@ -282,10 +295,48 @@ type chunk struct {
 	bad        []bool
 	errs       RowErrors
 	fatal      *RowError // an unreadable row: parsing stopped there
+	progress   *progress // rows parsed by every chunk, for Progress
+	pending    int64     // rows parsed here and not yet counted in progress
+}
+
+// count adds one parsed row; flush adds the pending ones to the total.
+func (ch *chunk) count() {
+	if ch.pending++; ch.pending == progressEvery {
+		ch.flush()
+	}
+}
+
+func (ch *chunk) flush() {
+	ch.progress.add(ch.pending)
+	ch.pending = 0
+}
+
+// progress counts the rows every chunk has parsed and reports them to
+// ImportOptions.Progress: serialized, never going backwards.
+type progress struct {
+	parsed atomic.Int64
+	report func(done, total int)
+	total  int
+	mu     sync.Mutex
+	last   int64
+}
+
+func (p *progress) add(n int64) {
+	done := p.parsed.Add(n)
+	if p.report == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if done > p.last {
+		p.last = done
+		p.report(int(done), p.total)
+	}
 }
 
 // parse reads, parses and checks every row of the chunk's source.
 func (ch *chunk) parse(hm *headerMap, opt *ImportOptions) {
+	defer ch.flush()
 	for {
 		row, cells, err := ch.src.next()
 		if err == io.EOF {
@@ -298,6 +349,7 @@ func (ch *chunk) parse(hm *headerMap, opt *ImportOptions) {
 		if blank(cells) {
 			continue
 		}
+		ch.count()
 		n := len(ch.errs)
 		var id string
 		emit := func(col, val string, err error) {

@@ -83,13 +83,15 @@ func newVerifyFlags(fs *pflag.FlagSet) drawFlags {
 }
 
 // readTargets imports the target registry file.
-func readTargets(path string) ([]registry.Target, error) {
+func readTargets(e *env, path string) ([]registry.Target, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolTargets})
+	report, finish := progress(e, "importing "+path)
+	t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolTargets, Progress: report})
+	finish()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -100,7 +102,7 @@ func readTargets(path string) ([]registry.Target, error) {
 }
 
 // readPools imports the inspector pools; nil when no file is named.
-func readPools(home, fallback string) (*draw.InspectorPools, error) {
+func readPools(e *env, home, fallback string) (*draw.InspectorPools, error) {
 	if home == "" {
 		if fallback != "" {
 			return nil, fmt.Errorf("--fallback needs --inspectors")
@@ -113,7 +115,9 @@ func readPools(home, fallback string) (*draw.InspectorPools, error) {
 			return nil, err
 		}
 		defer f.Close()
-		t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolInspectors})
+		report, finish := progress(e, "importing "+path)
+		t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolInspectors, Progress: report})
+		finish()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
@@ -184,11 +188,11 @@ func drawCommitRun(e *env, f drawFlags, taskPathV string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
 	}
-	targets, err := readTargets(*f.targets)
+	targets, err := readTargets(e, *f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
-	pools, err := readPools(*f.inspectors, *f.fallback)
+	pools, err := readPools(e, *f.inspectors, *f.fallback)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
@@ -280,11 +284,11 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %s: %w", *rndPath, err))
 	}
-	targets, err := readTargets(*f.targets)
+	targets, err := readTargets(e, *f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
-	pools, err := readPools(*f.inspectors, *f.fallback)
+	pools, err := readPools(e, *f.inspectors, *f.fallback)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}

@@ -107,7 +107,10 @@ func runRegistry(e *env, verb string, f registryFlags) int {
 		return inputError(e, fmt.Errorf("%s: empty file: want a registry, CSV or XLSX", f.pos[0]))
 	}
 	opt := registry.ImportOptions{File: f.pos[0], Pool: f.kind, Config: registry.Config{Classes: f.classes}}
+	report, finish := progress(e, "importing "+f.pos[0])
+	opt.Progress = report
 	tab, err := registry.Decode(data, opt) // data is not used afterwards
+	finish()
 	if err != nil {
 		var rows registry.RowErrors
 		if !errors.As(err, &rows) {

@@ -47,11 +47,11 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %s: %w", recPath, err))
 	}
-	targets, err := readTargets(*f.targets)
+	targets, err := readTargets(e, *f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}
-	pools, err := readPools(*f.inspectors, *f.fallback)
+	pools, err := readPools(e, *f.inspectors, *f.fallback)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// progressMin is the amount of work (rows) below which no bar is drawn.
+const progressMin = 100_000
+
+// isTerminal reports whether w is a terminal; tests replace it.
+var isTerminal = func(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progress returns the callback to hand to a library call that reports
+// progress (registry.ImportOptions.Progress), and the function to call
+// when the work is over. The callback is nil, and nothing is drawn, when
+// stderr is not a terminal, with --quiet, and for less than progressMin
+// rows: pipes and logs stay clean.
+func progress(e *env, what string) (report func(done, total int), finish func()) {
+	finish = func() {}
+	if e.quiet || !isTerminal(e.stderr) {
+		return nil, finish
+	}
+	var bar *progressbar.ProgressBar
+	report = func(done, total int) {
+		if bar == nil {
+			if max(done, total) < progressMin {
+				return
+			}
+			if total < done {
+				total = -1 // unknown: a spinner with a count
+			}
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(e.stderr),
+				progressbar.OptionSetDescription(what),
+				progressbar.OptionSetItsString("rows"),
+				progressbar.OptionShowCount(),
+				progressbar.OptionShowIts(),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish(),
+				progressbar.OptionSetWidth(30),
+			)
+		}
+		if bar.GetMax() >= 0 && done > bar.GetMax() {
+			bar.ChangeMax(done)
+		}
+		_ = bar.Set(done)
+	}
+	finish = func() {
+		if bar != nil {
+			_ = bar.Finish()
+			bar = nil
+		}
+	}
+	return report, finish
+}
