@@ -15,13 +15,12 @@ import (
 func TestCalendarFlagWhereDeadlinesAreComputed(t *testing.T) {
 	dir := t.TempDir()
 	p := func(name string) string { return filepath.Join(dir, name) }
-	data := filepath.Join("..", "..", "examples", "data")
 	cal := p("2027.json")
 	require.NoError(t, os.WriteFile(cal, []byte(`{"format":"ssj-workday/1","version":"test-2027","years":[{"year":2027,
 	 "notices":[{"title":"TEST ONLY","issued":"2026-11-01"}],
 	 "holidays":[{"name":"元旦","from":"2027-01-01","to":"2027-01-03"}]}]}`), 0o644))
 	for _, s := range [][]string{
-		{"publish", "enter", "--book", p("book.json"), "--trail", p("trail.jsonl"), "--by", "录入员", "--at", "2026-09-30T09:00:00+08:00", filepath.Join(data, "results.json")},
+		{"publish", "enter", "--book", p("book.json"), "--trail", p("trail.jsonl"), "--by", "录入员", "--at", "2026-09-30T09:00:00+08:00", filepath.Join("testdata", "kecheng", "results.json")},
 		{"publish", "release", "--book", p("book.json"), "--trail", p("trail.jsonl"), "--by", "审核员", "--at", "2026-10-09T10:00:00+08:00", "--all"},
 	} {
 		code, _, errOut := runCLI(t, "", s...)

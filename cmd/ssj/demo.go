@@ -145,6 +145,9 @@ func runDemoRun(e *env, fs *pflag.FlagSet, asJSON *bool, out *string) int {
 			}
 		}
 	}
+	if n := len(rec.Selected) - 3; n > 0 {
+		say("     … %d more (all %d are in the record: ssj demo --out DIR writes it)", n, len(rec.Selected))
+	}
 	if len(rec.Groups) > 0 {
 		say("   inspector groups matched: %d (≥2 each, one leader, recusal applied)", len(rec.Groups))
 	}
