@@ -196,7 +196,9 @@ func drawCommitRun(e *env, f drawFlags, taskPathV string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
+	stop := busy(e, "committing the manifest", len(targets))
 	m, err := draw.Commit(task, targets, pools)
+	stop()
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
 	}
@@ -292,7 +294,9 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
+	stop := busy(e, "drawing", len(targets))
 	rec, err := draw.Run(m, ev, targets, pools)
+	stop()
 	if err != nil {
 		// Name the inputs: the error may come from any of them.
 		where := fmt.Sprintf("(manifest %s, randomness %s, targets %s%s)", *manPath, *rndPath, *f.targets, pathsOf(", inspectors ", *f.inspectors, ", fallback ", *f.fallback))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -60,4 +61,41 @@ func progress(e *env, what string) (report func(done, total int), finish func())
 		}
 	}
 	return report, finish
+}
+
+// busy shows a spinner with the elapsed time on stderr while work that
+// reports no progress of its own runs (committing, drawing, verifying n
+// rows), under the same conditions as progress; the returned function
+// stops it. Library calls stay free of any progress plumbing.
+func busy(e *env, what string, n int) (stop func()) {
+	if e.quiet || n < progressMin || !isTerminal(e.stderr) {
+		return func() {}
+	}
+	bar := progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(e.stderr),
+		progressbar.OptionSetDescription(fmt.Sprintf("%s (%d rows)", what, n)),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionSetRenderBlankState(true), // shown at once, not at the first tick
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+	)
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				_ = bar.Add(1)
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+		_ = bar.Finish()
+	}
 }

@@ -43,3 +43,22 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Empty(t, errOut)
 }
+
+// The spinner for work without its own progress follows the same rules.
+func TestBusyOnlyOnATerminal(t *testing.T) {
+	var buf bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &buf}
+	busy(e, "verifying", 1_000_000)()
+	assert.Empty(t, buf.String(), "not a terminal")
+
+	defer func(f func(io.Writer) bool) { isTerminal = f }(isTerminal)
+	isTerminal = func(io.Writer) bool { return true }
+	busy(e, "verifying", 10)()
+	assert.Empty(t, buf.String(), "small work")
+	e.quiet = true
+	busy(e, "verifying", 1_000_000)()
+	assert.Empty(t, buf.String(), "--quiet")
+	e.quiet = false
+	busy(e, "verifying", 1_000_000)()
+	assert.Contains(t, buf.String(), "verifying (1000000 rows)")
+}

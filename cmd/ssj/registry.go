@@ -131,7 +131,9 @@ func runRegistry(e *env, verb string, f registryFlags) int {
 		fmt.Fprintf(e.stdout, "%s: %d %s, valid\n", f.pos[0], tab.Len(), tab.Pool)
 		return exitOK
 	case "commit":
+		stop := busy(e, "committing "+f.pos[0], tab.Len())
 		c, err := tab.Commit()
+		stop()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "ssj: %s: %v\n", f.pos[0], err)
 			return exitProblem

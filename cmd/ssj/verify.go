@@ -55,7 +55,10 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}
-	if err := draw.Verify(&rec, targets, pools); err != nil {
+	stop := busy(e, "verifying "+recPath, len(targets))
+	err = draw.Verify(&rec, targets, pools)
+	stop()
+	if err != nil {
 		if *f.asJSON {
 			out := map[string]any{"verified": false, "error": err.Error()}
 			var ve *draw.VerifyError
