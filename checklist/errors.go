@@ -42,6 +42,9 @@ var (
 	ErrBadHeader = errors.New("bad header")
 	// ErrBadFile: input that is not a readable CSV or XLSX file.
 	ErrBadFile = errors.New("unreadable file")
+	// ErrExtraCells: a row with more non-blank cells than its header has
+	// columns.
+	ErrExtraCells = errors.New("more cells than header columns")
 	// ErrBadDate: an effective date that is not YYYY-MM-DD.
 	ErrBadDate = errors.New("bad date")
 	// ErrNoChange: a new version identical to the previous one (rule R3: a

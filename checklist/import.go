@@ -13,6 +13,8 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/shuangsuiji/ssj/internal/csvrow"
 )
 
 // column identifies what a header cell holds, by the Item field's JSON name
@@ -195,8 +197,14 @@ func parseRecords(recs []record, file string, cfg Config) ([]Item, error) {
 	}
 	var items []Item
 	firstRow := map[string]int{}
+	width := csvrow.Width(hdr.cells)
 	for _, rec := range recs[h+1:] {
 		if blank(rec.cells) {
+			continue
+		}
+		if x := csvrow.Extra(rec.cells, width); x >= 0 {
+			errs = append(errs, &RowError{File: file, Row: rec.row, Column: fmt.Sprintf("cell %d", x+1), Value: rec.cells[x],
+				Err: fmt.Errorf("%w: %d cells, but the header has %d columns", ErrExtraCells, len(rec.cells), width)})
 			continue
 		}
 		cell := func(c column) string {

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/shuangsuiji/ssj/internal/csvrow"
 )
 
 // Result is the conclusion of an inspection (rule R22).
@@ -73,6 +75,9 @@ func ReadHistory(r io.Reader, file string) ([]Record, error) {
 		return nil, fmt.Errorf("%s: %w: %w", file, ErrBadFile, err)
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return nil, fmt.Errorf("%s: %w: history must be CSV; this is an XLSX (ZIP) file: save it as \"CSV UTF-8\"", file, ErrBadFile)
+	}
 	if !utf8.Valid(data) {
 		if data, err = simplifiedchinese.GB18030.NewDecoder().Bytes(data); err != nil {
 			return nil, fmt.Errorf("%s: %w: neither UTF-8 nor GB18030: %w", file, ErrBadFile, err)
@@ -81,8 +86,11 @@ func ReadHistory(r io.Reader, file string) ([]Record, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	hdr, err := cr.Read()
+	if err == io.EOF {
+		return nil, RowErrors{{File: file, Row: 1, Err: fmt.Errorf("%w: empty file: want the inspection history, CSV", ErrBadFile)}}
+	}
 	if err != nil {
-		return nil, RowErrors{{File: file, Row: 1, Err: fmt.Errorf("%w: no header: %w", ErrBadHeader, err)}}
+		return nil, RowErrors{{File: file, Row: 1, Err: fmt.Errorf("%w: CSV syntax: %w", ErrBadFile, err)}}
 	}
 	idx := map[string]int{}
 	names := map[string]string{}
@@ -106,6 +114,7 @@ func ReadHistory(r io.Reader, file string) ([]Record, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	width := csvrow.Width(hdr)
 	var out []Record
 	for {
 		cells, err := cr.Read()
@@ -133,6 +142,10 @@ func ReadHistory(r io.Reader, file string) ([]Record, error) {
 		before := len(errs)
 		bad := func(c, v string, err error) {
 			errs = append(errs, &RowError{File: file, Row: row, Column: names[c], Value: v, Err: err})
+		}
+		if x := csvrow.Extra(cells, width); x >= 0 {
+			errs = append(errs, &RowError{File: file, Row: row, Column: fmt.Sprintf("cell %d", x+1), Value: cells[x],
+				Err: fmt.Errorf("%w: %d cells, but the header has %d columns", ErrBadValue, len(cells), width)})
 		}
 		rec := Record{TargetID: cell("target_id"), Item: cell("item"), Date: cell("date"), Task: cell("task"), Reason: cell("reason")}
 		if rec.TargetID == "" {

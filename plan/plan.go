@@ -239,7 +239,7 @@ func (p Plan) Validate() error {
 		errs = append(errs, &FieldError{Path: path, Value: value, Err: err})
 	}
 	if p.Year < 2000 || p.Year > 9999 {
-		emit("year", strconv.Itoa(p.Year), fmt.Errorf("%w: want a four-digit year", ErrBadValue))
+		emit("year", strconv.Itoa(p.Year), fmt.Errorf("%w: want a plan year from 2000 to 9999", ErrBadValue))
 	}
 	if p.Version < 1 {
 		emit("version", strconv.Itoa(p.Version), fmt.Errorf("%w: versions start at 1", ErrBadValue))

@@ -514,7 +514,13 @@ func checkPlanned(p Plan, pools []pooled, add func(Finding)) {
 		f := Finding{Rule: "R9", Check: "task stated", Subject: k.ID,
 			Figure:    fmt.Sprintf("pool %d, draws %d, estimate %d, %s–%s", pool, pl.draws, k.EstimatedCount, k.Window.From, k.Window.To),
 			Threshold: "scope, window, estimate and ratio stated", Status: Pass}
-		if k.EstimatedCount != pl.draws {
+		switch {
+		case pool == 0:
+			// Nothing can be drawn: an empty registry, or a scope that
+			// matches no active target, cannot carry the task (issue 15).
+			f.Status = Fail
+			f.Note = fmt.Sprintf("no active target of the registry is in the task's scope: nothing can be drawn (estimate %d)", k.EstimatedCount)
+		case k.EstimatedCount != pl.draws:
 			f.Note = fmt.Sprintf("estimate %d differs from the %d draws the registry now gives", k.EstimatedCount, pl.draws)
 		}
 		add(f)

@@ -306,10 +306,15 @@ func DecodeKeyring(r io.Reader) (Keyring, error) {
 	if err := strictUnmarshal(data, &k); err != nil {
 		return Keyring{}, fmt.Errorf("%w: keyring: %v", ErrSignature, err)
 	}
+	seen := map[string]int{}
 	for i, key := range k.Keys {
 		if key.KeyID == "" || key.Unit == "" || key.Algorithm == "" || key.Key == "" {
 			return Keyring{}, fmt.Errorf("%w: keyring key #%d: key_id, unit, algorithm and key are required", ErrSignature, i)
 		}
+		if j, dup := seen[key.KeyID]; dup {
+			return Keyring{}, fmt.Errorf("%w: keyring key #%d: key_id %q repeats key #%d", ErrSignature, i, key.KeyID, j)
+		}
+		seen[key.KeyID] = i
 	}
 	return k, nil
 }

@@ -7,10 +7,13 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/shuangsuiji/ssj/internal/csvrow"
 )
 
 // ImportOptions configure ReadCSV, ReadXLSX and Read.
@@ -28,7 +31,18 @@ type ImportOptions struct {
 	Partial bool
 	// Sheet is the XLSX worksheet to read; empty means the first sheet.
 	Sheet string
+	// Progress, when set, is called with the number of data rows parsed
+	// so far and the expected total (an estimate from the file size; 0
+	// when unknown), every few thousand rows and once at the end of each
+	// parsing goroutine's part. Calls never overlap and the count never
+	// goes down. It must return quickly. A command-line tool draws a
+	// progress bar with it; the library draws nothing.
+	Progress func(done, total int)
 }
+
+// progressEvery is how many rows a parsing chunk counts before it adds
+// them to the shared counter that Progress reads.
+const progressEvery = 4096
 
 // Table is the result of an import: one pool's rows, in file order.
 type Table struct {
@@ -107,6 +121,7 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 	// Find the header row.
 	var header []string
 	headerRow := 0
+	nonBlank := 0
 	for tries := 0; tries < headerSearchRows; tries++ {
 		row, cells, err := src.next()
 		if err == io.EOF {
@@ -114,6 +129,9 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 		}
 		if err != nil {
 			return nil, fileErr(row, err)
+		}
+		if !blank(cells) {
+			nonBlank++
 		}
 		if p := detectPool(cells); p != "" {
 			if opt.Pool != "" && p != opt.Pool {
@@ -123,6 +141,10 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 			header, headerRow = cells, row
 			break
 		}
+	}
+	if headerRow == 0 && nonBlank == 0 {
+		// Both: the file is unreadable, and it has no header.
+		return nil, fileErr(1, fmt.Errorf("%w (%w): empty file: want a registry, CSV or XLSX", ErrBadFile, ErrBadHeader))
 	}
 	if headerRow == 0 {
 		return nil, fileErr(1, badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows))
@@ -154,10 +176,11 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 		allI = make([]Inspector, total)
 	}
 	chunks := make([]*chunk, len(srcs))
+	prog := &progress{report: opt.Progress, total: total}
 	var wg sync.WaitGroup
 	off := 0
 	for c := range srcs {
-		ch := &chunk{src: srcs[c], rows: make([]int, 0, hints[c]), bad: make([]bool, 0, hints[c])}
+		ch := &chunk{src: srcs[c], rows: make([]int, 0, hints[c]), bad: make([]bool, 0, hints[c]), progress: prog}
 		if allT != nil {
 			ch.targets = allT[off : off : off+hints[c]]
 		} else {
@@ -272,10 +295,48 @@ type chunk struct {
 	bad        []bool
 	errs       RowErrors
 	fatal      *RowError // an unreadable row: parsing stopped there
+	progress   *progress // rows parsed by every chunk, for Progress
+	pending    int64     // rows parsed here and not yet counted in progress
+}
+
+// count adds one parsed row; flush adds the pending ones to the total.
+func (ch *chunk) count() {
+	if ch.pending++; ch.pending == progressEvery {
+		ch.flush()
+	}
+}
+
+func (ch *chunk) flush() {
+	ch.progress.add(ch.pending)
+	ch.pending = 0
+}
+
+// progress counts the rows every chunk has parsed and reports them to
+// ImportOptions.Progress: serialized, never going backwards.
+type progress struct {
+	parsed atomic.Int64
+	report func(done, total int)
+	total  int
+	mu     sync.Mutex
+	last   int64
+}
+
+func (p *progress) add(n int64) {
+	done := p.parsed.Add(n)
+	if p.report == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if done > p.last {
+		p.last = done
+		p.report(int(done), p.total)
+	}
 }
 
 // parse reads, parses and checks every row of the chunk's source.
 func (ch *chunk) parse(hm *headerMap, opt *ImportOptions) {
+	defer ch.flush()
 	for {
 		row, cells, err := ch.src.next()
 		if err == io.EOF {
@@ -288,10 +349,15 @@ func (ch *chunk) parse(hm *headerMap, opt *ImportOptions) {
 		if blank(cells) {
 			continue
 		}
+		ch.count()
 		n := len(ch.errs)
 		var id string
 		emit := func(col, val string, err error) {
 			ch.errs = append(ch.errs, &RowError{File: opt.File, Row: row, ID: id, Column: col, Value: val, Err: err, cell: hm.cellOf(col)})
+		}
+		if x := csvrow.Extra(cells, hm.width); x >= 0 {
+			ch.errs = append(ch.errs, &RowError{File: opt.File, Row: row, Column: fmt.Sprintf("cell %d", x+1), Value: cells[x],
+				Err: fmt.Errorf("%w: %d cells, but the header has %d columns", ErrBadValue, len(cells), hm.width), cell: x})
 		}
 		if opt.Pool == PoolTargets {
 			t := parseTargetRow(hm, cells, hm.emitter(targetCols, emit))

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"strings"
+
+	"github.com/shuangsuiji/ssj/internal/csvrow"
 )
 
 // PoolKind names one of the two registries (两库).
@@ -124,6 +126,7 @@ type headerMap struct {
 	pool  PoolKind
 	pos   []int
 	names []string
+	width int // columns the header declares (csvrow.Width)
 }
 
 // detectPool decides from a header row which pool a table holds: the one
@@ -147,7 +150,7 @@ func mapHeader(pool PoolKind, cells []string, emit emitFunc) headerMap {
 	if pool == PoolInspectors {
 		cs = inspectorCols
 	}
-	hm := headerMap{pool: pool, pos: make([]int, len(cs)), names: make([]string, len(cs))}
+	hm := headerMap{pool: pool, pos: make([]int, len(cs)), names: make([]string, len(cs)), width: csvrow.Width(cells)}
 	for i := range hm.pos {
 		hm.pos[i] = -1
 		hm.names[i] = cs[i].name

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -96,7 +95,7 @@ func decodeLine(b []byte) (parsed, error) {
 	var probe struct {
 		Type string `json:"type"`
 	}
-	if err := json.Unmarshal(b, &probe); err != nil {
+	if err := jsonin.Decode(b, &probe, jsonin.Options{AllowUnknown: true}); err != nil {
 		return parsed{}, fmt.Errorf("not a JSON object: %v", err)
 	}
 	// Strict: unknown fields and duplicate keys are refused (a repeated
@@ -170,7 +169,11 @@ func read(r io.Reader, opts VerifyOptions) (*Log, Report, error) {
 	n := 0
 	for sc.Scan() {
 		n++
-		b := bytes.TrimSpace(sc.Bytes())
+		b := sc.Bytes()
+		if n == 1 {
+			b = jsonin.TrimBOM(b) // an editor's byte order mark is not content
+		}
+		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
 			bad = &Problem{Kind: Malformed, Line: n, Index: -1, Detail: "empty line"}
 			break

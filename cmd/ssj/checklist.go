@@ -147,6 +147,9 @@ func readChecklistFile(file string, cfg checklist.Config) ([]checklist.Item, err
 	if err != nil {
 		return nil, fmt.Errorf("checklist: %w", err)
 	}
+	if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff")))) == 0 {
+		return nil, fmt.Errorf("%s: empty file: want a checklist, CSV or XLSX", file)
+	}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return checklist.ReadXLSX(bytes.NewReader(data), file, cfg)
 	}
@@ -160,7 +163,10 @@ func checklistPublish(e *env, verb string, files []string, effective, note strin
 	for i, f := range files {
 		items, err := readChecklistFile(f, cfg)
 		if err != nil {
-			return inputError(e, err)
+			return inputError(e, fmt.Errorf("%w\n(run ssj checklist validate %s to see every problem)", err, f))
+		}
+		if len(items) == 0 {
+			return inputError(e, fmt.Errorf("%s: the checklist holds no item", f))
 		}
 		lists[i] = items
 	}

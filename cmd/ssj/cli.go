@@ -108,8 +108,11 @@ draw, publication of results, objections and the tamper-evident trail.
 Commands are "ssj <noun> <verb> [flags] [args]"; flags may come anywhere.
 Human output by default, --json for machines.
 
-Exit status: 0 ok, 1 the input was read and a check found a problem,
-2 bad usage or input that cannot be read as the expected format.`
+Exit status: 0 ok, 1 the input was read and a check found a problem (a
+bad row, a rule broken, a record or trail that does not verify, a date in
+a year without calendar data: load it with --calendar FILE), 2 bad usage,
+or an input that cannot be read as the expected format, or an input the
+command needs that has problems (its noun's validate verb lists them).`
 
 // newRoot builds the command tree for one invocation with streams e.
 func newRoot(e *env) *cobra.Command {

@@ -73,3 +73,14 @@ func TestDemoJSON(t *testing.T) {
 		t.Fatalf("demo with an argument: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// The demo says how many drawn targets it did not print (issue 15).
+func TestDemoCountsWhatItDoesNotPrint(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "demo")
+	if code != exitOK {
+		t.Fatalf("demo: %d %s", code, errOut)
+	}
+	if !strings.Contains(out, "selected 49 of quota 49") || !strings.Contains(out, "     … 46 more (all 49 are in the record") {
+		t.Fatalf("demo output:\n%s", out)
+	}
+}

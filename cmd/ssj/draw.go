@@ -83,21 +83,26 @@ func newVerifyFlags(fs *pflag.FlagSet) drawFlags {
 }
 
 // readTargets imports the target registry file.
-func readTargets(path string) ([]registry.Target, error) {
+func readTargets(e *env, path string) ([]registry.Target, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolTargets})
+	report, finish := progress(e, "importing "+path)
+	t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolTargets, Progress: report})
+	finish()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(t.Targets) == 0 {
+		return nil, fmt.Errorf("%s: the target registry holds no target", path)
 	}
 	return t.Targets, nil
 }
 
 // readPools imports the inspector pools; nil when no file is named.
-func readPools(home, fallback string) (*draw.InspectorPools, error) {
+func readPools(e *env, home, fallback string) (*draw.InspectorPools, error) {
 	if home == "" {
 		if fallback != "" {
 			return nil, fmt.Errorf("--fallback needs --inspectors")
@@ -110,9 +115,14 @@ func readPools(home, fallback string) (*draw.InspectorPools, error) {
 			return nil, err
 		}
 		defer f.Close()
-		t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolInspectors})
+		report, finish := progress(e, "importing "+path)
+		t, err := registry.Read(f, registry.ImportOptions{File: path, Pool: registry.PoolInspectors, Progress: report})
+		finish()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(t.Inspectors) == 0 {
+			return nil, fmt.Errorf("%s: the inspector registry holds no inspector", path)
 		}
 		return t.Inspectors, nil
 	}
@@ -178,15 +188,17 @@ func drawCommitRun(e *env, f drawFlags, taskPathV string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
 	}
-	targets, err := readTargets(*f.targets)
+	targets, err := readTargets(e, *f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
-	pools, err := readPools(*f.inspectors, *f.fallback)
+	pools, err := readPools(e, *f.inspectors, *f.fallback)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
+	stop := busy(e, "committing the manifest", len(targets))
 	m, err := draw.Commit(task, targets, pools)
+	stop()
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
 	}
@@ -274,22 +286,26 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %s: %w", *rndPath, err))
 	}
-	targets, err := readTargets(*f.targets)
+	targets, err := readTargets(e, *f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
-	pools, err := readPools(*f.inspectors, *f.fallback)
+	pools, err := readPools(e, *f.inspectors, *f.fallback)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
+	stop := busy(e, "drawing", len(targets))
 	rec, err := draw.Run(m, ev, targets, pools)
+	stop()
 	if err != nil {
+		// Name the inputs: the error may come from any of them.
+		where := fmt.Sprintf("(manifest %s, randomness %s, targets %s%s)", *manPath, *rndPath, *f.targets, pathsOf(", inspectors ", *f.inspectors, ", fallback ", *f.fallback))
 		if errors.Is(err, draw.ErrPoolMismatch) || errors.Is(err, draw.ErrSourceBeforeCommit) || errors.Is(err, draw.ErrBadBeacon) ||
 			errors.Is(err, draw.ErrBadReveal) || errors.Is(err, draw.ErrSeatUnfilled) {
-			fmt.Fprintf(e.stderr, "ssj: draw run: %v\n", err)
+			fmt.Fprintf(e.stderr, "ssj: draw run: %v\n  %s\n", err, where)
 			return exitProblem
 		}
-		return inputError(e, fmt.Errorf("draw run: %w", err))
+		return inputError(e, fmt.Errorf("draw run: %w\n  %s", err, where))
 	}
 	doc, err := draw.MarshalRecord(&rec)
 	if err != nil {

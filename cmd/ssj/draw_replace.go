@@ -61,7 +61,7 @@ func drawReplaceRun(e *env, f drawFlags, pos []string, target, leaving, reason, 
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw replace: %s: %w", pos[0], err))
 	}
-	pools, err := readPools(*f.inspectors, *f.fallback)
+	pools, err := readPools(e, *f.inspectors, *f.fallback)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw replace: %w", err))
 	}

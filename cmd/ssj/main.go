@@ -18,9 +18,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/shuangsuiji/ssj/workday"
 )
 
 // Exit codes shared by every subcommand.
@@ -51,8 +54,13 @@ func usageError(e *env, format string, a ...any) int {
 
 // inputError reports input that could not be read or parsed and returns
 // exitUsage. The error should already name the file, row, field and value.
+// A computation that reached a year without calendar data fails closed
+// with exitProblem, as ssj workday does, and says how to load the year.
 func inputError(e *env, err error) int {
-	fmt.Fprintf(e.stderr, "ssj: %v\n", err)
+	fmt.Fprintf(e.stderr, "ssj: %v\n", calendarHint(err))
+	if errors.Is(err, workday.ErrNoData) {
+		return exitProblem
+	}
 	return exitUsage
 }
 

@@ -25,20 +25,29 @@ import (
 	"github.com/shuangsuiji/ssj/workday"
 )
 
-const storeHelp = "the office store: a SQLite file `PATH` or sqlite:PATH (default $SSJ_STORE, else ssj.db)"
+const storeHelp = "the office store: a SQLite file `PATH` or sqlite:PATH (default: $SSJ_STORE, else ssj.db in the working directory)"
 
-// storeFlag defines --store: a bare path or sqlite:PATH; the default is
-// $SSJ_STORE, else ssj.db in the working directory.
+// storeFlag defines --store: a bare path or sqlite:PATH. The value is
+// resolved when the command runs (storeURL): the flag, else $SSJ_STORE,
+// else ssj.db; the help text stays the same on every machine.
 func storeFlag(fs *pflag.FlagSet) *string {
-	def := os.Getenv("SSJ_STORE")
-	if def == "" {
-		def = "ssj.db"
+	return fs.String("store", "", storeHelp)
+}
+
+// storeURL resolves the --store value.
+func storeURL(flag string) string {
+	if flag != "" {
+		return flag
 	}
-	return fs.String("store", def, storeHelp)
+	if env := os.Getenv("SSJ_STORE"); env != "" {
+		return env
+	}
+	return "ssj.db"
 }
 
 // storePath turns a --store URL into a SQLite file path.
 func storePath(url string) (string, error) {
+	url = storeURL(url)
 	switch {
 	case url == "":
 		return "", errors.New("--store is empty")
@@ -82,12 +91,8 @@ func newOffice(st office.Store) (*office.Office, error) {
 type stepFlags struct{ who, at, unit *string }
 
 func stepFlagsOn(fs *pflag.FlagSet) stepFlags {
-	who := ""
-	if u, err := user.Current(); err == nil {
-		who = u.Username
-	}
 	return stepFlags{
-		who:  fs.String("as", who, "who takes the step (the trail's actor) `NAME`"),
+		who:  fs.String("as", "", "who takes the step (the trail's actor) `NAME` (default: the login name)"),
 		at:   fs.String("at", "", "when the step is taken, RFC 3339 `TIME` (default now; never before the trail's last event)"),
 		unit: fs.String("unit", "", "the `UNIT` the actor acts for"),
 	}
@@ -95,6 +100,11 @@ func stepFlagsOn(fs *pflag.FlagSet) stepFlags {
 
 func (s stepFlags) step() (office.Step, error) {
 	st := office.Step{Who: *s.who, Unit: *s.unit}
+	if st.Who == "" {
+		if u, err := user.Current(); err == nil {
+			st.Who = u.Username
+		}
+	}
 	if *s.at != "" {
 		t, err := time.Parse(time.RFC3339, *s.at)
 		if err != nil {

@@ -151,13 +151,15 @@ func readPlanFile(file string) (plan.Plan, error) {
 }
 
 // loadPlanInputs reads the registry, history and checklist named by f.
-func loadPlanInputs(p plan.Plan, f planFlags) (plan.Input, error) {
+func loadPlanInputs(e *env, p plan.Plan, f planFlags) (plan.Input, error) {
 	var in plan.Input
 	data, err := os.ReadFile(f.targets)
 	if err != nil {
 		return in, fmt.Errorf("targets: %w", err)
 	}
-	tab, err := registry.Read(bytes.NewReader(data), registry.ImportOptions{File: f.targets, Pool: registry.PoolTargets})
+	report, finish := progress(e, "importing "+f.targets)
+	tab, err := registry.Read(bytes.NewReader(data), registry.ImportOptions{File: f.targets, Pool: registry.PoolTargets, Progress: report})
+	finish()
 	if err != nil {
 		return in, err
 	}
@@ -188,7 +190,7 @@ func loadPlanInputs(p plan.Plan, f planFlags) (plan.Input, error) {
 }
 
 func planCheck(e *env, p plan.Plan, f planFlags) int {
-	in, err := loadPlanInputs(p, f)
+	in, err := loadPlanInputs(e, p, f)
 	if err != nil {
 		return inputError(e, err)
 	}
@@ -214,7 +216,7 @@ func planCheck(e *env, p plan.Plan, f planFlags) int {
 }
 
 func planInput(e *env, p plan.Plan, f planFlags) int {
-	in, err := loadPlanInputs(p, f)
+	in, err := loadPlanInputs(e, p, f)
 	if err != nil {
 		return inputError(e, err)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/trail"
-	"github.com/shuangsuiji/ssj/workday"
 )
 
 func init() {
@@ -130,6 +129,7 @@ func pubEnter(e *env, fs *pflag.FlagSet) func([]string) int {
 	by := p.fs.String("by", "", "who enters the results (录入人)")
 	required(fs, "book", "trail", "by")
 	policy := p.fs.String("policy", "seed", "deadline policy of a new book: seed (2 working days) or national (20)")
+	calFile := calendarFlag(fs)
 	return func(args []string) int {
 		if *bookPath == "" || *trailPath == "" || *by == "" || p.fs.NArg() != 1 {
 			return usageError(e, "publish enter: --book, --trail, --by and one RESULTS.json are required")
@@ -147,6 +147,9 @@ func pubEnter(e *env, fs *pflag.FlagSet) func([]string) int {
 		if err != nil {
 			return inputError(e, fmt.Errorf("publish enter: %s: %w", p.fs.Arg(0), err))
 		}
+		if len(results) == 0 {
+			return inputError(e, fmt.Errorf("publish enter: %s: no result in the file", p.fs.Arg(0)))
+		}
 		book, err := pubLoadBook(*bookPath, *policy)
 		if err != nil {
 			return inputError(e, fmt.Errorf("publish enter: %w", err))
@@ -155,9 +158,9 @@ func pubEnter(e *env, fs *pflag.FlagSet) func([]string) int {
 		if err != nil {
 			return trailOpenError(e, err)
 		}
-		cal, err := workday.Default()
+		cal, err := loadCalendar(*calFile)
 		if err != nil {
-			return inputError(e, err)
+			return inputError(e, fmt.Errorf("publish enter: %w", err))
 		}
 		for i, r := range results {
 			en, err := book.Enter(r, cal, at, *by)

@@ -162,6 +162,9 @@ func pubLoadKeyring(path string) (publish.Keyring, error) {
 	if err != nil {
 		return publish.Keyring{}, fmt.Errorf("keyring %s: %w", path, err)
 	}
+	if len(k.Keys) == 0 {
+		return publish.Keyring{}, fmt.Errorf("keyring %s: holds no key", path)
+	}
 	return k, nil
 }
 

@@ -54,7 +54,6 @@ func TestPublishCycle(t *testing.T) {
 func TestPublishCorrectRefused(t *testing.T) {
 	dir := cycleDir(t)
 	p := func(name string) string { return filepath.Join(dir, name) }
-	data := filepath.Join("..", "..", "examples", "data")
 	before, _ := os.ReadFile(p("book.json"))
 	trailBefore, _ := os.ReadFile(p("trail.jsonl"))
 
@@ -63,12 +62,12 @@ func TestPublishCorrectRefused(t *testing.T) {
 	}
 	code, _, errOut := runCLI(t, "", "publish", "correct", "--book", p("book.json"), "--trail", p("trail.jsonl"),
 		"--keyring", p("head.pub.json"), "--by", "x", "--key", p("other.key.json"), "--reason", "r",
-		filepath.Join(data, "results-corrected.json"))
+		filepath.Join("testdata", "kecheng", "results-corrected.json"))
 	if code != exitProblem || !strings.Contains(errOut, "REFUSED") || !strings.Contains(errOut, "not in the keyring") {
 		t.Fatalf("other unit's key: %d %q", code, errOut)
 	}
 	// A genuine signature, then the signed file is edited.
-	fixed, _ := os.ReadFile(filepath.Join(data, "results-corrected.json"))
+	fixed, _ := os.ReadFile(filepath.Join("testdata", "kecheng", "results-corrected.json"))
 	os.WriteFile(p("fixed.json"), []byte(strings.Replace(string(fixed), "经复核，", "经复核并更正备注，", 1)), 0o644)
 	code, _, errOut = runCLI(t, "", "publish", "correct", "--book", p("book.json"), "--key", p("head.key.json"),
 		"--reason", "备注有误", "--sign-only", p("signed.json"), p("fixed.json"))
@@ -110,7 +109,7 @@ func TestPublishCommandErrors(t *testing.T) {
 		{[]string{"publish", "enter", "--book", filepath.Join(dir, "b.json")}, exitUsage, "--trail, --by"},
 		{[]string{"publish", "enter", "--book", filepath.Join(dir, "b.json"), "--trail", filepath.Join(dir, "t"), "--by", "x", bad}, exitUsage, `unknown field "colour"`},
 		{[]string{"publish", "enter", "--book", filepath.Join(dir, "b.json"), "--trail", filepath.Join(dir, "t"), "--by", "x", "--policy", "weekly",
-			filepath.Join("..", "..", "examples", "data", "results.json")}, exitUsage, `--policy "weekly"`},
+			filepath.Join("testdata", "kecheng", "results.json")}, exitUsage, `--policy "weekly"`},
 		{[]string{"publish", "release", "--book", filepath.Join(dir, "none.json"), "--trail", "t", "--by", "x", "--all"}, exitUsage, "none.json"},
 		{[]string{"publish", "view", "--book", "b", "--format", "xlsx"}, exitUsage, "needs --out"},
 		{[]string{"publish", "report", "--book", "b", "--drawn", "nonsense"}, exitUsage, "TASK/DEPARTMENT=N"},

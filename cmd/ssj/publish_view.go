@@ -28,6 +28,7 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 	bookPath := p.fs.String("book", "", "book `FILE`")
 	today := p.fs.String("today", "", "date to judge deadlines on, `YYYY-MM-DD` (default today in China)")
 	asJSON := p.fs.Bool("json", false, "print JSON")
+	calFile := calendarFlag(fs)
 	ringPath := p.fs.String("keyring", "", "also re-verify every correction's signature against this keyring `FILE` (exit 1 if one fails)")
 	required(fs, "book")
 	return func(args []string) int {
@@ -42,7 +43,16 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 		if err != nil {
 			return inputError(e, fmt.Errorf("publish status: %w", err))
 		}
-		cal, err := workday.Default()
+		// Every input is read before anything is printed.
+		var ring *publish.Keyring
+		if *ringPath != "" {
+			r, err := pubLoadKeyring(*ringPath)
+			if err != nil {
+				return inputError(e, fmt.Errorf("publish status: %w", err))
+			}
+			ring = &r
+		}
+		cal, err := loadCalendar(*calFile)
 		if err != nil {
 			return inputError(e, err)
 		}
@@ -69,12 +79,8 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 			tw.Flush()
 			fmt.Fprintf(e.stdout, "%d results as of %s, %d overdue\n", len(rows), day, overdue)
 		}
-		if *ringPath != "" {
-			ring, err := pubLoadKeyring(*ringPath)
-			if err != nil {
-				return inputError(e, fmt.Errorf("publish status: %w", err))
-			}
-			if err := book.VerifyCorrections(ring); err != nil {
+		if ring != nil {
+			if err := book.VerifyCorrections(*ring); err != nil {
 				fmt.Fprintf(e.stderr, "ssj: publish status: corrections do NOT verify: %v\n", err)
 				return exitProblem
 			}
@@ -164,6 +170,7 @@ func pubReport(e *env, fs *pflag.FlagSet) func([]string) int {
 	regPath := p.fs.String("objections", "", "objection register `FILE` (from ssj review) to count objections")
 	today := p.fs.String("today", "", "date of the report, `YYYY-MM-DD` (default today in China)")
 	asJSON := p.fs.Bool("json", false, "print JSON instead of Markdown")
+	calFile := calendarFlag(fs)
 	var drawn pubDrawn
 	p.fs.Var(&drawn, "drawn", "targets drawn: TASK/DEPARTMENT=N (repeatable; from the draw record)")
 	required(fs, "book")
@@ -187,7 +194,7 @@ func pubReport(e *env, fs *pflag.FlagSet) func([]string) int {
 			}
 			in.ObjectionResults = reg.ResultIDs()
 		}
-		cal, err := workday.Default()
+		cal, err := loadCalendar(*calFile)
 		if err != nil {
 			return inputError(e, err)
 		}

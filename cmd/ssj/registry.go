@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -104,12 +105,23 @@ func runRegistry(e *env, verb string, f registryFlags) int {
 	if err != nil {
 		return inputError(e, err)
 	}
+	if len(bytes.TrimSpace(jsonin.TrimBOM(data))) == 0 {
+		return inputError(e, fmt.Errorf("%s: empty file: want a registry, CSV or XLSX", f.pos[0]))
+	}
 	opt := registry.ImportOptions{File: f.pos[0], Pool: f.kind, Config: registry.Config{Classes: f.classes}}
+	report, finish := progress(e, "importing "+f.pos[0])
+	opt.Progress = report
 	tab, err := registry.Decode(data, opt) // data is not used afterwards
+	finish()
 	if err != nil {
 		var rows registry.RowErrors
 		if !errors.As(err, &rows) {
 			return inputError(e, err)
+		}
+		// A file that is not CSV or XLSX at all is unreadable input, not a
+		// registry with problems.
+		if len(rows) == 1 && errors.Is(rows[0], registry.ErrBadFile) {
+			return inputError(e, rows[0])
 		}
 		return reportRowErrors(e, f, rows)
 	}
@@ -121,7 +133,9 @@ func runRegistry(e *env, verb string, f registryFlags) int {
 		fmt.Fprintf(e.stdout, "%s: %d %s, valid\n", f.pos[0], tab.Len(), tab.Pool)
 		return exitOK
 	case "commit":
+		stop := busy(e, "committing "+f.pos[0], tab.Len())
 		c, err := tab.Commit()
+		stop()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "ssj: %s: %v\n", f.pos[0], err)
 			return exitProblem
@@ -200,6 +214,9 @@ func registryVerifyProofRun(e *env, f registryFlags) int {
 	if err := jsonin.Decode(data, &p, jsonin.Options{}); err != nil {
 		return inputError(e, fmt.Errorf("%s: not a proof: %w", f.pos[0], err))
 	}
+	if p.Pool == "" || p.ID == "" || p.LeafHash == "" || p.Root == "" || p.Size == 0 {
+		return inputError(e, fmt.Errorf("%s: not a proof: pool, id, leaf_hash, size and root are required", f.pos[0]))
+	}
 	if f.hasCnt {
 		err = registry.VerifyProofAgainst(p, registry.Commitment{Count: f.count, Root: f.root})
 	} else {
@@ -216,7 +233,7 @@ func registryVerifyProofRun(e *env, f registryFlags) int {
 	} else if err == nil {
 		fmt.Fprintf(e.stdout, "verified: %s %s is leaf %d of %d under root %s\n", p.Pool, p.ID, p.Index, p.Size, p.Root)
 	} else {
-		fmt.Fprintf(e.stdout, "NOT verified: %v\n", err)
+		fmt.Fprintf(e.stdout, "NOT verified: %s: %v\n", f.pos[0], err)
 	}
 	if err != nil {
 		return exitProblem

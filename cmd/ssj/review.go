@@ -59,14 +59,17 @@ func revVerb(use string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 		note, bookPath, resultID, applicant, grounds := &none, &none, &none, &none, &none
 		upheld, corrected := &noBool, &noBool
 		ringPath, keyPath, signedPath, reason := &none, &none, &none, &none
+		calFile := &none
 		switch verb {
 		case "receive":
+			calFile = calendarFlag(fs)
 			bookPath = fs.String("book", "", "book `FILE` holding the disputed result")
 			resultID = fs.String("result", "", "disputed result `ID`")
 			applicant = fs.String("applicant", "", "applicant (申请人)")
 			grounds = fs.String("grounds", "", "grounds of the objection")
 			required(fs, "book", "result", "applicant", "grounds")
 		case "decide":
+			calFile = calendarFlag(fs)
 			note = fs.String("note", "", "decision grounds")
 			upheld = fs.Bool("upheld", false, "the result stands (维持)")
 			corrected = fs.Bool("corrected", false, "the result was wrong and is corrected (更正)")
@@ -82,13 +85,13 @@ func revVerb(use string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 		}
 		return func(args []string) int {
 			return revRun(e, verb, p, regPath, trailPath, by, id, note, bookPath, resultID, applicant, grounds,
-				upheld, corrected, ringPath, keyPath, signedPath, reason)
+				upheld, corrected, ringPath, keyPath, signedPath, reason, *calFile)
 		}
 	}
 }
 
 func revRun(e *env, verb string, p *pubFlags, regPath, trailPath, by, id, note, bookPath, resultID, applicant, grounds *string,
-	upheld, corrected *bool, ringPath, keyPath, signedPath, reason *string) int {
+	upheld, corrected *bool, ringPath, keyPath, signedPath, reason *string, calFile string) int {
 	if *regPath == "" || *trailPath == "" || *by == "" || *id == "" {
 		return usageError(e, "review %s: --objections, --trail, --by and --id are required", verb)
 	}
@@ -106,9 +109,9 @@ func revRun(e *env, verb string, p *pubFlags, regPath, trailPath, by, id, note, 
 	if err != nil {
 		return inputError(e, fmt.Errorf("review %s: %w", verb, err))
 	}
-	cal, err := workday.Default()
+	cal, err := loadCalendar(calFile)
 	if err != nil {
-		return inputError(e, err)
+		return inputError(e, fmt.Errorf("review %s: %w", verb, err))
 	}
 	tr, err := trailOpen(*trailPath)
 	if err != nil {
@@ -217,7 +220,7 @@ func revRun(e *env, verb string, p *pubFlags, regPath, trailPath, by, id, note, 
 	}
 	en, err := step()
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ssj: review %s: %v\n", verb, err)
+		fmt.Fprintf(e.stderr, "ssj: review %s: %v\n", verb, calendarHint(err))
 		return exitProblem
 	}
 	if err := tr.add(en); err != nil {
@@ -272,11 +275,12 @@ func revStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 	regPath := p.fs.String("objections", "", "objection register `FILE`")
 	today := p.fs.String("today", "", "date to judge deadlines on, `YYYY-MM-DD` (default today in China)")
 	asJSON := p.fs.Bool("json", false, "print JSON")
+	calFile := calendarFlag(fs)
 	required(fs, "objections")
-	return func([]string) int { return revStatusRun(e, p, regPath, today, asJSON) }
+	return func([]string) int { return revStatusRun(e, p, regPath, today, asJSON, *calFile) }
 }
 
-func revStatusRun(e *env, p *pubFlags, regPath, today *string, asJSON *bool) int {
+func revStatusRun(e *env, p *pubFlags, regPath, today *string, asJSON *bool, calFile string) int {
 	if *regPath == "" || p.fs.NArg() > 0 {
 		return usageError(e, "review status: --objections is required, no arguments")
 	}
@@ -288,9 +292,9 @@ func revStatusRun(e *env, p *pubFlags, regPath, today *string, asJSON *bool) int
 	if err != nil {
 		return inputError(e, fmt.Errorf("review status: %w", err))
 	}
-	cal, err := workday.Default()
+	cal, err := loadCalendar(calFile)
 	if err != nil {
-		return inputError(e, err)
+		return inputError(e, fmt.Errorf("review status: %w", err))
 	}
 	var rows []revRow
 	overdue := 0

@@ -13,11 +13,10 @@ func cycleDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	p := func(name string) string { return filepath.Join(dir, name) }
-	data := filepath.Join("..", "..", "examples", "data")
 	steps := [][]string{
 		{"publish", "keygen", "--unit", "荷花派出所", "--holder", "王所长", "--out", p("head")},
 		{"publish", "enter", "--book", p("book.json"), "--trail", p("trail.jsonl"), "--by", "录入员",
-			"--at", "2026-09-30T09:00:00+08:00", filepath.Join(data, "results.json")},
+			"--at", "2026-09-30T09:00:00+08:00", filepath.Join("testdata", "kecheng", "results.json")},
 		{"publish", "release", "--book", p("book.json"), "--trail", p("trail.jsonl"), "--by", "审核员",
 			"--at", "2026-10-09T10:00:00+08:00", "--all"},
 		{"review", "receive", "--objections", p("obj.json"), "--book", p("book.json"), "--trail", p("trail.jsonl"),
@@ -28,7 +27,7 @@ func cycleDir(t *testing.T) string {
 		{"review", "decide", "--objections", p("obj.json"), "--trail", p("trail.jsonl"), "--by", "复核人",
 			"--id", "YY-2026-001", "--corrected", "--note", "经复核确有错误", "--book", p("book.json"),
 			"--keyring", p("head.pub.json"), "--key", p("head.key.json"), "--reason", "企业已按规定公示",
-			"--at", "2026-10-20T09:00:00+08:00", filepath.Join(data, "results-corrected.json")},
+			"--at", "2026-10-20T09:00:00+08:00", filepath.Join("testdata", "kecheng", "results-corrected.json")},
 		{"review", "feedback", "--objections", p("obj.json"), "--trail", p("trail.jsonl"), "--by", "法制员",
 			"--id", "YY-2026-001", "--note", "已书面告知", "--at", "2026-10-21T09:00:00+08:00"},
 	}

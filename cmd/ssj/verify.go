@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -53,15 +54,17 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %s: %w", recPath, err))
 	}
-	targets, err := readTargets(*f.targets)
+	targets, err := readTargets(e, *f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}
-	pools, err := readPools(*f.inspectors, *f.fallback)
+	pools, err := readPools(e, *f.inspectors, *f.fallback)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}
+	stop := busy(e, "verifying "+recPath, len(targets))
 	err = draw.Verify(&rec, targets, pools)
+	stop()
 	if err == nil && bundle != "" {
 		err = checkBundleExtras(bundle, &rec)
 	}
@@ -77,6 +80,9 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 			}
 		} else {
 			fmt.Fprintf(e.stdout, "NOT verified: %s: %v\n", recPath, err)
+			if errors.Is(err, draw.ErrPoolMismatch) || strings.Contains(err.Error(), "manifest.targets") || strings.Contains(err.Error(), "manifest.inspectors") {
+				fmt.Fprintf(e.stdout, "  (checked against --targets %s%s)\n", *f.targets, pathsOf(" --inspectors ", *f.inspectors, " --fallback ", *f.fallback))
+			}
 		}
 		return exitProblem
 	}
@@ -89,4 +95,15 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 		return inputError(e, err)
 	}
 	return exitOK
+}
+
+// pathsOf joins the non-empty values with their labels.
+func pathsOf(kv ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			b.WriteString(kv[i] + kv[i+1])
+		}
+	}
+	return b.String()
 }

@@ -155,37 +155,57 @@ func runWorkday(e *env, verb string, pos []string, calFile string, asJSON bool) 
 // one is given. On failure it has reported the problem and returns the
 // exit code.
 func loadWorkdayCalendar(e *env, file string) (*workday.Calendar, int) {
+	cal, err := loadCalendar(file)
+	if err != nil {
+		return nil, inputError(e, fmt.Errorf("workday %w", err))
+	}
+	return cal, exitOK
+}
+
+// loadCalendar returns the embedded working-day calendar, merged with the
+// calendar data in file when one is given (--calendar: next year's State
+// Council notice, before a release of ssj embeds it).
+func loadCalendar(file string) (*workday.Calendar, error) {
 	ds, err := workday.Embedded()
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ssj: %v\n", err)
-		return nil, exitUsage
+		return nil, err
 	}
 	if file != "" {
 		f, err := os.Open(file)
 		if err != nil {
-			return nil, inputError(e, fmt.Errorf("workday --calendar: %w", err))
+			return nil, fmt.Errorf("--calendar: %w", err)
 		}
 		extra, err := workday.Load(f)
 		f.Close()
 		if err != nil {
-			return nil, inputError(e, fmt.Errorf("workday --calendar %s: %w", file, err))
+			return nil, fmt.Errorf("--calendar %s: %w", file, err)
 		}
 		ds, err = ds.Merge(extra)
 		if err != nil {
-			return nil, inputError(e, fmt.Errorf("workday --calendar %s: %w", file, err))
+			return nil, fmt.Errorf("--calendar %s: %w", file, err)
 		}
 	}
 	cal, err := workday.New(ds)
 	if err != nil {
-		return nil, inputError(e, fmt.Errorf("workday: %w", err))
+		return nil, fmt.Errorf("calendar: %w", err)
 	}
-	return cal, exitOK
+	return cal, nil
+}
+
+// calendarHint tells how to load the missing year when err says a year
+// has no calendar data (the computation fails closed).
+func calendarHint(err error) error {
+	var nd *workday.NoDataError
+	if !errors.As(err, &nd) {
+		return err
+	}
+	return fmt.Errorf("%w\n  load the %d calendar with --calendar FILE (the notice as JSON in the form of the embedded data; see ssj workday --help)", err, nd.Year)
 }
 
 // workdayError maps a computation error to an exit code: a year without
 // data is a finding (1), anything else is bad input (2).
 func workdayError(e *env, err error) int {
-	fmt.Fprintf(e.stderr, "ssj: %v\n", err)
+	fmt.Fprintf(e.stderr, "ssj: %v\n", calendarHint(err))
 	if errors.Is(err, workday.ErrNoData) {
 		return exitProblem
 	}

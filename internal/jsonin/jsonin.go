@@ -99,7 +99,7 @@ func Decode(data []byte, v any, opt Options) error {
 		return &Error{Problem: "empty document: want " + want(rv.Type().Elem())}
 	}
 	if !utf8.Valid(data) {
-		return &Error{Problem: "not UTF-8 text (binary data, or a legacy encoding such as GBK?)"}
+		return notUTF8(data)
 	}
 	w := &walker{data: data, dec: json.NewDecoder(bytes.NewReader(data)), opt: opt}
 	w.dec.UseNumber()
@@ -496,6 +496,9 @@ func want(t reflect.Type) string {
 	if t == timeType {
 		return "an RFC 3339 time string"
 	}
+	if pt := reflect.PointerTo(t); pt.Implements(textUnmarshalerType) && !pt.Implements(unmarshalerType) {
+		return "a string"
+	}
 	switch t.Kind() {
 	case reflect.Struct, reflect.Map:
 		return "a JSON object"
@@ -561,4 +564,22 @@ func short(s string) string {
 	}
 	r := []rune(s)
 	return string(r[:max]) + "…"
+}
+
+// notUTF8 explains invalid UTF-8: a character cut off at the end is a
+// truncated document; anything else is located by line and column.
+func notUTF8(data []byte) *Error {
+	i := 0
+	for i < len(data) {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		i += n
+	}
+	line, col := lineCol(data, int64(i))
+	if len(data)-i < utf8.UTFMax && !utf8.FullRune(data[i:]) {
+		return &Error{Line: line, Column: col, Problem: "truncated JSON: the document ends inside a character"}
+	}
+	return &Error{Line: line, Column: col, Problem: "not UTF-8 text (binary data, or a legacy encoding such as GBK?)"}
 }

@@ -54,7 +54,8 @@ func TestDecodeNamesPathAndValue(t *testing.T) {
 		{"wrong top type", `[1]`, "top level: want a JSON object, got an array", Options{}},
 		{"null for string", `{"format":null}`, "format: want a string, got null", Options{}},
 		{"bool for string", `{"names":[true]}`, "names[0]: want a string, got boolean true", Options{}},
-		{"binary", "\xff\xfe\x00garbage", "top level: not UTF-8 text (binary data, or a legacy encoding such as GBK?)", Options{}},
+		{"binary", "\xff\xfe\x00garbage", "line 1, column 1: not UTF-8 text (binary data, or a legacy encoding such as GBK?)", Options{}},
+		{"cut character", "{\"id\": \"长\xe9\xa5", "line 1, column 10: truncated JSON: the document ends inside a character", Options{}},
 		{"pointer to struct", `{"opt":{"count":-1.0}}`, "opt.count: want an integer, got number -1.0", Options{}},
 		{"decimal", `{"manifest":{"Ratio":"5%"}}`, `manifest.Ratio: error decoding string '"5%"': can't convert 5% to decimal (got string "5%")`, Options{}},
 	} {

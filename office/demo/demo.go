@@ -290,7 +290,22 @@ func RunUntil(ctx context.Context, o *office.Office, clock *SimClock, w io.Write
 	}
 	sum.Selected, sum.Groups, sum.R = len(rec.Selected), len(rec.Groups), rec.R
 	say("4. drand quicknet beacon verified; R %s", rec.R)
-	say("   scope %d, eligible %d, selected %d, inspector groups %d", rec.Scope, rec.Eligible, len(rec.Selected), len(rec.Groups))
+	say("   scope %d, eligible %d, selected %d of quota %d (shortfall %d)", rec.Scope, rec.Eligible, len(rec.Selected), rec.Quota, rec.Shortfall)
+	for i := 0; i < len(rec.Selected) && i < 3; i++ {
+		s := rec.Selected[i]
+		say("     #%d %s %s (rank %s…)", i+1, s.Target, s.Name, s.Rank[:16])
+		if i < len(rec.Groups) {
+			for _, seat := range rec.Groups[i].Seats {
+				say("        %-6s %s %s", seat.Role, seat.Cert, seat.Department)
+			}
+		}
+	}
+	if n := len(rec.Selected) - 3; n > 0 {
+		say("     … %d more (all %d are in the record: ssj demo --out DIR writes it)", n, len(rec.Selected))
+	}
+	if len(rec.Groups) > 0 {
+		say("   inspector groups matched: %d (≥2 each, one leader, recusal applied)", len(rec.Groups))
+	}
 	rec, err = o.Lock(ctx, step("治安大队 大队长 王*", "2026-09-18 09:30:00"), task.ID)
 	if err != nil {
 		return sum, err
