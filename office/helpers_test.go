@@ -21,3 +21,11 @@ func mustEvidence(t *testing.T) []draw.Evidence {
 	require.NoError(t, err)
 	return ev
 }
+
+func examplesTask() (draw.Task, error) {
+	b, err := examples.Data.ReadFile("data/task.json")
+	if err != nil {
+		return draw.Task{}, err
+	}
+	return draw.DecodeTask(bytes.NewReader(b))
+}

@@ -271,3 +271,24 @@ func (o *Office) ReviewRetention(ctx context.Context, s Step) (Retention, error)
 	})
 	return r, err
 }
+
+// ObjectionStanding reports an objection's standing against its rule R28
+// deadlines, as of the office clock's today (never a client-supplied date).
+func (o *Office) ObjectionStanding(ctx context.Context, id string) (review.Standing, error) {
+	ob, err := o.Objection(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return ob.Standing(o.cal, date(o.clock.Now()), review.DefaultSoonWorkdays)
+}
+
+// ResultStatus reports a result's standing against its rule R26 deadline:
+// for a published result from its recorded dates, otherwise as of the
+// office clock's today.
+func (o *Office) ResultStatus(ctx context.Context, id string) (publish.DeadlineStatus, error) {
+	sr, err := o.Result(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return o.book(sr.Entry).Status(sr.Entry, o.cal, date(o.clock.Now()))
+}

@@ -367,3 +367,36 @@ func TestSnapshotHistoryAndAsOf(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "targets-2026-10-01", s.ID)
 }
+
+// Rule R1: once a checklist is published, a task for an item not on it is
+// refused.
+func TestLaunchTaskChecksTheChecklist(t *testing.T) {
+	o, clock, st := flow(t, demo.StagePublished)
+	b, err := examplesTask()
+	require.NoError(t, err)
+	b.ID, b.Items = "2026-XX-01", []string{"NOPE-99"}
+	at := cst("2026-09-17 22:00:00")
+	clock.Set(at)
+	n := eventCount(t, st)
+	err = o.LaunchTask(ctx, office.Step{Who: "李*", At: at}, b)
+	var se *office.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "items", se.Field)
+	assert.Equal(t, "NOPE-99", se.Value)
+	assert.Equal(t, n, eventCount(t, st))
+}
+
+// Rules R26, R28: standings come from recorded dates and the office's own
+// clock.
+func TestStandingsFromTheOfficeClock(t *testing.T) {
+	o, clock, _ := flow(t, demo.StageAll)
+	st, err := o.ObjectionStanding(ctx, "YY-2026-001")
+	require.NoError(t, err)
+	assert.NotEmpty(t, st)
+	results, err := demo.MakeResults(ctx, o, "2026-ZA-03B")
+	require.NoError(t, err)
+	clock.Set(cst("2027-06-01 09:00:00")) // long after: a published result stays on time
+	rs, err := o.ResultStatus(ctx, results[3].ID)
+	require.NoError(t, err)
+	assert.Equal(t, publish.OnTime, rs)
+}

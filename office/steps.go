@@ -125,6 +125,8 @@ func (o *Office) AdjustPlan(ctx context.Context, s Step, next plan.Plan) (plan.D
 // ---- the draw ----
 
 // LaunchTask records a task (rule R14) before its manifest is committed.
+// Once a checklist has been published, every item of the task must be on
+// the version in effect on the task's commit date (rule R1).
 func (o *Office) LaunchTask(ctx context.Context, s Step, task draw.Task) error {
 	const step = "launch task"
 	if err := draw.CheckLabel("id", task.ID); err != nil {
@@ -139,7 +141,33 @@ func (o *Office) LaunchTask(ctx context.Context, s Step, task draw.Task) error {
 		if task.CommitTime.Before(t.at) {
 			return refuse(step, task.ID, "commit_time", fmtTime(task.CommitTime), fmt.Errorf("the manifest's commit time is before the launch at %s", fmtTime(t.at)))
 		}
-		_, err := t.emit(trail.TaskLaunched, task.ID, map[string]string{"name": task.Name, "items": strings.Join(task.Items, ","), "commit_time": fmtTime(task.CommitTime)}, put{KindTask, task.ID, task})
+		// Rule R1: once a checklist is published, only its current items
+		// may be drawn for.
+		versions, err := listAll(ctx, t.tx, KindChecklist)
+		if err != nil {
+			return err
+		}
+		if len(versions) > 0 {
+			var vs []checklist.Version
+			for _, obj := range versions {
+				var v checklist.Version
+				if _, err := load(ctx, t.tx, KindChecklist, obj.ID, &v); err != nil {
+					return err
+				}
+				vs = append(vs, v)
+			}
+			on := date(task.CommitTime).String()
+			cur, ok := checklist.Current(vs, on)
+			if !ok {
+				return refuse(step, task.ID, "commit_time", on, errors.New("no checklist version is in effect on that date (rule R1)"))
+			}
+			for _, code := range task.Items {
+				if _, ok := cur.Item(code); !ok {
+					return refuse(step, task.ID, "items", code, fmt.Errorf("not an item of checklist version %d in effect on %s (rule R1)", cur.Number, on))
+				}
+			}
+		}
+		_, err = t.emit(trail.TaskLaunched, task.ID, map[string]string{"name": task.Name, "items": strings.Join(task.Items, ","), "commit_time": fmtTime(task.CommitTime)}, put{KindTask, task.ID, task})
 		return err
 	})
 }
