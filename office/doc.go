@@ -27,30 +27,12 @@ this order.
     default publish.SeedPolicy), the registry Config, and for corrections
     an Authority (the principal heads' keyring) and optionally a Signer.
 
- 3. Take the steps, each with a context and a Step value (Who, At, Unit).
-    At is the time the step is taken; zero means the clock's now. The
-    office refuses a step dated before the trail's last event or the
-    subject's last step, or after now plus the skew, with a *TimeError
-    naming both times (rules R29, R31). The steps, in the regime's order:
-
-    - ImportSnapshot: a full snapshot of one registry pool (两库, R6) in
-    force from an instant; the change counts against the previous
-    snapshot are traced; SnapshotAsOf selects by time.
-    - PublishChecklist (R3), PublishPlan and AdjustPlan (R9).
-    - LaunchTask (R14); CommitManifest validates the pools, then fixes
-    the manifest before the randomness exists (R15).
-    - RunDraw with the revealed randomness (R15, R17); Lock (R16);
-    ReplaceInspector (R18; a refused replacement is traced, R31);
-    Dispatch: the task announcement and one inspection notice
-    (检查通知书) per drawn entity, made from the lock (R16).
-    - EnterResult (R21, R22), ReviewResult (审核, by someone other than
-    the enterer), Release (R26: the deadline status comes from the
-    recorded due date and the release's own date).
-    - Correct with a signed correction (R27; a rejected correction is
-    traced, R31); DraftCorrection prepares one for signing.
-    - ReceiveObjection, StartReview, DecideObjection (optionally with a
-    correction in the same transaction), SendFeedback (R28).
-    - RecordFollowUp (R29), SummaryReport (R25), ReviewRetention (R23).
+ 3. Take the steps (listed under "The steps" below, in the regime's
+    order), each with a context and a Step value (Who, At, Unit). At is the
+    time the step is taken; zero means the clock's now. The office refuses a
+    step dated before the trail's last event or the subject's last step, or
+    after now plus the skew, with a *TimeError naming both times (rules R29,
+    R31).
 
  4. Handle refusals. Every refusal is a *StepError (step, object ID,
     field, value) or a *TimeError, and matches one of the sentinel errors
@@ -67,6 +49,30 @@ this order.
 
  6. Audit. Audit re-verifies a whole store; run it after a restore, on
     a schedule, and before handing a store to an auditor.
+
+# The steps
+
+In the regime's order:
+
+  - ImportSnapshot: a full snapshot of one registry pool (两库, R6) in force
+    from an instant; the change counts against the previous snapshot are
+    traced; SnapshotAsOf selects by time.
+  - PublishChecklist (R3), PublishPlan and AdjustPlan (R9).
+  - LaunchTask (R14; once a checklist is published, only its items, R1);
+    CommitManifest validates the pools, then fixes the manifest before the
+    randomness exists (R15).
+  - RunDraw with the revealed randomness (R15, R17); Lock (R16);
+    ReplaceInspector (R18; a refused replacement is traced, R31); Dispatch:
+    the task announcement and one inspection notice (检查通知书) per drawn
+    entity, made from the lock (R16).
+  - EnterResult (R21, R22), ReviewResult (审核, by someone other than the
+    enterer), Release (R26: the deadline status comes from the recorded due
+    date and the release's own date).
+  - Correct with a signed correction (R27; a rejected correction is traced,
+    R31); DraftCorrection prepares one for signing.
+  - ReceiveObjection, StartReview, DecideObjection (optionally with a
+    correction in the same transaction), SendFeedback (R28).
+  - RecordFollowUp (R29), SummaryReport (R25), ReviewRetention (R23).
 
 # Bindings
 
