@@ -137,6 +137,19 @@ func Commit(task Task, targets []registry.Target, pools *InspectorPools) (Manife
 		if len(spec.Items) == 0 {
 			spec.Items = slices.Clone(task.Items) // rule R20: one visit, all items
 		}
+		// Rule R20 in a joint task: item_departments in items order (an
+		// item not in items sorts last, for Validate to name).
+		spec.ItemDepartments = slices.Clone(spec.ItemDepartments)
+		slices.SortStableFunc(spec.ItemDepartments, func(a, b ItemDepartment) int {
+			ia, ib := slices.Index(spec.Items, a.Item), slices.Index(spec.Items, b.Item)
+			if ia < 0 {
+				ia = len(spec.Items)
+			}
+			if ib < 0 {
+				ib = len(spec.Items)
+			}
+			return ia - ib
+		})
 		spec.WindowFrom, spec.WindowTo = spec.WindowFrom.UTC(), spec.WindowTo.UTC()
 		m.Inspectors = &InspectorManifest{Spec: spec}
 	}

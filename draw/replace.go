@@ -432,7 +432,7 @@ func diffSeat(p string, w, g Seat) error {
 			return &MatchDiffError{p + "." + f.name, f.w, f.g}
 		}
 	}
-	return nil
+	return diffStrings(p+".items", w.Items, g.Items)
 }
 
 func diffReplacement(p string, w, g Replacement) error {
