@@ -46,6 +46,8 @@ type Manifest struct {
 	Strata []string `json:"strata,omitempty"`
 	// Quota is the quota rule, with Rounding and Base filled in.
 	Quota QuotaRule `json:"quota"`
+	// Uplift is the declared class uplift (rule R12), or nil.
+	Uplift *Uplift `json:"uplift,omitempty"`
 	// Exclusions are the units excluded by hand, sorted by target.
 	Exclusions []Exclusion `json:"exclusions,omitempty"`
 	// Compliant is the rule R11 history, sorted by target, item, date.
@@ -116,6 +118,11 @@ func Commit(task Task, targets []registry.Target, pools *InspectorPools) (Manife
 		Sources:          slices.Clone(task.Sources),
 		CommitTime:       task.CommitTime.UTC(),
 		Batches:          task.Batches,
+	}
+	if task.Uplift != nil {
+		u := *task.Uplift
+		u.Classes = slices.Clone(u.Classes)
+		m.Uplift = &u
 	}
 	if m.Quota.Rounding == "" {
 		m.Quota.Rounding = RoundCeiling
@@ -292,6 +299,14 @@ func (m *Manifest) Validate() error {
 	}
 	if err := m.Quota.validate(); err != nil {
 		return err
+	}
+	if m.Uplift != nil {
+		if err := m.Uplift.Validate(); err != nil {
+			return err
+		}
+		if !slices.Contains(m.Strata, StratumCreditClass) {
+			return bad("uplift needs %q among the strata: it changes only the credit class a unit is stratified under (rule R12)", StratumCreditClass)
+		}
 	}
 	for i, e := range m.Exclusions {
 		if err := CheckLabel(fmt.Sprintf("exclusions[%d].target", i), e.Target); err != nil {

@@ -273,8 +273,8 @@ type matcher struct {
 	// deptItems maps a department to its items under
 	// spec.ItemDepartments (rule R20); nil when the spec has none.
 	deptItems map[string][]string
-	stamp  uint32
-	rk     *matchRanker
+	stamp     uint32
+	rk        *matchRanker
 }
 
 func newMatcher(k Key, home, fallback []registry.Inspector, spec MatchSpec) (*matcher, error) {
