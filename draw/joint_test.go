@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shuangsuiji/ssj/checklist"
 	"github.com/shuangsuiji/ssj/examples"
 	"github.com/shuangsuiji/ssj/registry"
 )
@@ -238,6 +239,17 @@ func TestJointExampleTask(t *testing.T) {
 	require.NoError(t, err)
 	ev, err := DecodeEvidence(bytes.NewReader(read("randomness.json")))
 	require.NoError(t, err)
+
+	// The item → department mapping is the checklist's inspecting
+	// department (检查主体) of each item.
+	items, err := checklist.ReadCSV(bytes.NewReader(read("checklist.csv")), "checklist.csv", checklist.DefaultConfig())
+	require.NoError(t, err)
+	require.Len(t, task.Inspectors.ItemDepartments, 3)
+	for _, e := range task.Inspectors.ItemDepartments {
+		i := slices.IndexFunc(items, func(it checklist.Item) bool { return it.Code == e.Item })
+		require.GreaterOrEqual(t, i, 0, "item %s is not on the checklist", e.Item)
+		assert.Equal(t, items[i].Department, e.Department, "item %s", e.Item)
+	}
 
 	pools := &InspectorPools{Home: it.Inspectors}
 	m, err := Commit(task, tt.Targets, pools)

@@ -270,11 +270,12 @@ type matcher struct {
 	spec   MatchSpec
 	pools  [2]*mpool // home, fallback
 	blocks map[string][]mblock
+	stamp  uint32
+	rk     *matchRanker
+
 	// deptItems maps a department to its items under
 	// spec.ItemDepartments (rule R20); nil when the spec has none.
 	deptItems map[string][]string
-	stamp     uint32
-	rk        *matchRanker
 }
 
 func newMatcher(k Key, home, fallback []registry.Inspector, spec MatchSpec) (*matcher, error) {
