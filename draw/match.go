@@ -26,15 +26,17 @@ import (
 //
 // Targets are processed in order. For each target every inspector gets the
 // rank rank("inspector", target, cert); an inspector is eligible when
-// active, available in the execution window, qualified for every item, in
-// an allowed region, free of conflicts with the target (declared interest,
+// active, available in the execution window, qualified for every item (in
+// a joint task with spec.ItemDepartments: of a department of the task and
+// qualified for that department's items, rule R20), in an allowed region, free of conflicts with the target (declared interest,
 // manifest conflict, rotation) and seated at fewer than spec.Cap earlier
 // targets. Seats are filled in order: the leader (best-ranked eligible
 // leader-eligible inspector of the launching department), one seat per
 // participating department (best-ranked eligible of that department), then
 // open seats (best-ranked eligible overall). Ties in rank fall back to
 // certificate bytes. A seat the home pool cannot fill is filled from the
-// fallback pool and marked; a seat neither can fill is a *SeatError.
+// fallback pool and marked; a seat neither can fill is a *SeatError. With
+// spec.ItemDepartments every seat records the items it covers.
 func Match(k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec) ([]Group, error) {
 	m, err := newMatcher(k, home, fallback, spec)
 	if err != nil {
