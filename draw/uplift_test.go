@@ -2,6 +2,7 @@ package draw
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -207,4 +208,29 @@ func TestUpliftUnknownClassRefused(t *testing.T) {
 	_, err := Commit(task, pool, nil)
 	require.ErrorIs(t, err, ErrInvalidTask)
 	assert.Contains(t, err.Error(), `credit class "D" is not one of uplift.classes`)
+}
+
+// An uplift declared in a task (rule R12): on the abnormal-operations list
+// or with a serious violation → class D; three complaints or more → one
+// class up.
+func ExampleUplift_Class() {
+	u := Uplift{Classes: []string{"A", "B", "C", "D"}, Abnormal: "D", SeriousViolation: "D", ComplaintsAtLeast: 3}
+	for _, t := range []registry.Target{
+		{ID: "91440101MA0000001A", CreditClass: "A"},
+		{ID: "91440101MA0000002B", CreditClass: "A", Abnormal: true},
+		{ID: "91440101MA0000003C", CreditClass: "B", Complaints: 4},
+		{ID: "91440101MA0000004D", CreditClass: "C", SeriousViolation: true},
+	} {
+		c, raised, err := u.Class(&t)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(t.ID, t.CreditClass, "→", c, raised)
+	}
+	// Output:
+	// 91440101MA0000001A A → A false
+	// 91440101MA0000002B A → D true
+	// 91440101MA0000003C B → C true
+	// 91440101MA0000004D C → D true
 }
