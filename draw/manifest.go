@@ -48,6 +48,8 @@ type Manifest struct {
 	Strata []string `json:"strata,omitempty"`
 	// Quota is the quota rule, with Rounding and Base filled in.
 	Quota QuotaRule `json:"quota"`
+	// Uplift is the declared class uplift (rule R12), or nil.
+	Uplift *Uplift `json:"uplift,omitempty"`
 	// Exclusions are the units excluded by hand, sorted by target.
 	Exclusions []Exclusion `json:"exclusions,omitempty"`
 	// Compliant is the rule R11 history, sorted by target, item, date.
@@ -119,6 +121,11 @@ func Commit(task Task, targets []registry.Target, pools *InspectorPools) (Manife
 		CommitTime:       task.CommitTime.UTC(),
 		Batches:          task.Batches,
 	}
+	if task.Uplift != nil {
+		u := *task.Uplift
+		u.Classes = slices.Clone(u.Classes)
+		m.Uplift = &u
+	}
 	if m.Quota.Rounding == "" {
 		m.Quota.Rounding = RoundCeiling
 	}
@@ -139,6 +146,19 @@ func Commit(task Task, targets []registry.Target, pools *InspectorPools) (Manife
 		if len(spec.Items) == 0 {
 			spec.Items = slices.Clone(task.Items) // rule R20: one visit, all items
 		}
+		// Rule R20 in a joint task: item_departments in items order (an
+		// item not in items sorts last, for Validate to name).
+		spec.ItemDepartments = slices.Clone(spec.ItemDepartments)
+		slices.SortStableFunc(spec.ItemDepartments, func(a, b ItemDepartment) int {
+			ia, ib := slices.Index(spec.Items, a.Item), slices.Index(spec.Items, b.Item)
+			if ia < 0 {
+				ia = len(spec.Items)
+			}
+			if ib < 0 {
+				ib = len(spec.Items)
+			}
+			return ia - ib
+		})
 		spec.WindowFrom, spec.WindowTo = spec.WindowFrom.UTC(), spec.WindowTo.UTC()
 		m.Inspectors = &InspectorManifest{Spec: spec}
 	}
@@ -281,6 +301,14 @@ func (m *Manifest) Validate() error {
 	}
 	if err := m.Quota.validate(); err != nil {
 		return err
+	}
+	if m.Uplift != nil {
+		if err := m.Uplift.Validate(); err != nil {
+			return err
+		}
+		if !slices.Contains(m.Strata, StratumCreditClass) {
+			return bad("uplift needs %q among the strata: it changes only the credit class a unit is stratified under (rule R12)", StratumCreditClass)
+		}
 	}
 	for i, e := range m.Exclusions {
 		if err := CheckLabel(fmt.Sprintf("exclusions[%d].target", i), e.Target); err != nil {

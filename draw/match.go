@@ -26,15 +26,17 @@ import (
 //
 // Targets are processed in order. For each target every inspector gets the
 // rank rank("inspector", target, cert); an inspector is eligible when
-// active, available in the execution window, qualified for every item, in
-// an allowed region, free of conflicts with the target (declared interest,
+// active, available in the execution window, qualified for every item (in
+// a joint task with spec.ItemDepartments: of a department of the task and
+// qualified for that department's items, rule R20), in an allowed region, free of conflicts with the target (declared interest,
 // manifest conflict, rotation) and seated at fewer than spec.Cap earlier
 // targets. Seats are filled in order: the leader (best-ranked eligible
 // leader-eligible inspector of the launching department), one seat per
 // participating department (best-ranked eligible of that department), then
 // open seats (best-ranked eligible overall). Ties in rank fall back to
 // certificate bytes. A seat the home pool cannot fill is filled from the
-// fallback pool and marked; a seat neither can fill is a *SeatError.
+// fallback pool and marked; a seat neither can fill is a *SeatError. With
+// spec.ItemDepartments every seat records the items it covers.
 func Match(k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec) ([]Group, error) {
 	m, err := newMatcher(k, home, fallback, spec)
 	if err != nil {
@@ -80,6 +82,9 @@ func ValidateMatchSpec(spec MatchSpec) error {
 	if err := matchCheckSet("items", spec.Items); err != nil {
 		return bad("%v", err)
 	}
+	if err := checkItemDepartments(spec); err != nil {
+		return bad("%v", err)
+	}
 	if spec.WindowFrom.IsZero() || spec.WindowTo.IsZero() || !spec.WindowFrom.Before(spec.WindowTo) {
 		return bad("execution window [%s, %s) is empty or unset",
 			spec.WindowFrom.Format(time.RFC3339), spec.WindowTo.Format(time.RFC3339))
@@ -121,6 +126,54 @@ func ValidateMatchSpec(spec MatchSpec) error {
 		}
 	}
 	return nil
+}
+
+// checkItemDepartments checks MatchSpec.ItemDepartments (rule R20): one
+// entry per item in Items order, each naming a department of the task, and
+// every department of the task owning at least one item.
+func checkItemDepartments(spec MatchSpec) error {
+	ids := spec.ItemDepartments
+	if len(ids) == 0 {
+		return nil
+	}
+	if len(ids) != len(spec.Items) {
+		return fmt.Errorf("item_departments has %d entries for %d items: every item needs exactly one department", len(ids), len(spec.Items))
+	}
+	depts := append([]string{spec.LaunchingDepartment}, spec.ParticipatingDepartments...)
+	owns := make([]bool, len(depts))
+	for i, e := range ids {
+		f := "item_departments[" + strconv.Itoa(i) + "]"
+		if e.Item != spec.Items[i] {
+			return fmt.Errorf("%s.item %q: want %q (one entry per item, in items order)", f, e.Item, spec.Items[i])
+		}
+		if err := matchCheckLabel(f+".department", e.Department); err != nil {
+			return err
+		}
+		d := slices.Index(depts, e.Department)
+		if d < 0 {
+			return fmt.Errorf("%s: item %q belongs to department %q, which is neither the launching nor a participating department", f, e.Item, e.Department)
+		}
+		owns[d] = true
+	}
+	for d, ok := range owns {
+		if !ok {
+			return fmt.Errorf("item_departments: department %q owns no item of the task", depts[d])
+		}
+	}
+	return nil
+}
+
+// departmentItems returns, per department, the items ItemDepartments
+// assigns to it, in Items order; nil when the spec has no ItemDepartments.
+func departmentItems(spec MatchSpec) map[string][]string {
+	if len(spec.ItemDepartments) == 0 {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, e := range spec.ItemDepartments {
+		out[e.Department] = append(out[e.Department], e.Item)
+	}
+	return out
 }
 
 // matchCheckLabel applies the DRAW.md label rules: non-empty UTF-8, no
@@ -221,6 +274,10 @@ type matcher struct {
 	blocks map[string][]mblock
 	stamp  uint32
 	rk     *matchRanker
+
+	// deptItems maps a department to its items under
+	// spec.ItemDepartments (rule R20); nil when the spec has none.
+	deptItems map[string][]string
 }
 
 func newMatcher(k Key, home, fallback []registry.Inspector, spec MatchSpec) (*matcher, error) {
@@ -230,7 +287,7 @@ func newMatcher(k Key, home, fallback []registry.Inspector, spec MatchSpec) (*ma
 	if !spec.Fallback && len(fallback) > 0 {
 		return nil, fmt.Errorf("%w: a fallback pool of %d inspectors was given but the spec declares none", ErrInvalidMatch, len(fallback))
 	}
-	m := &matcher{key: k, spec: spec, blocks: map[string][]mblock{}, rk: newMatchRanker(k)}
+	m := &matcher{key: k, spec: spec, blocks: map[string][]mblock{}, rk: newMatchRanker(k), deptItems: departmentItems(spec)}
 	certs := map[string]int8{}
 	for pi, src := range [2][]registry.Inspector{home, fallback} {
 		name := "home"
@@ -262,7 +319,7 @@ func newMatcher(k Key, home, fallback []registry.Inspector, spec MatchSpec) (*ma
 				return nil, fmt.Errorf("%w: inspector %q appears %s", ErrInvalidMatch, in.Cert, where)
 			}
 			certs[in.Cert] = int8(pi)
-			r := staticReason(in, spec, regions)
+			r := staticReason(in, spec, regions, m.deptItems)
 			p.static[i] = r
 			if r == "" {
 				p.elig = append(p.elig, int32(i))
@@ -277,7 +334,10 @@ func newMatcher(k Key, home, fallback []registry.Inspector, spec MatchSpec) (*ma
 }
 
 // staticReason returns the first target-independent reason in is excluded.
-func staticReason(in *registry.Inspector, spec MatchSpec, regions []string) MatchReason {
+// deptItems, when not nil, holds the items of each department of a joint
+// task (rule R20): an inspector then needs only their own department's
+// items, and one whose department owns no item is unqualified.
+func staticReason(in *registry.Inspector, spec MatchSpec, regions []string, deptItems map[string][]string) MatchReason {
 	if !in.Active {
 		return ExclInactive
 	}
@@ -286,7 +346,14 @@ func staticReason(in *registry.Inspector, spec MatchSpec, regions []string) Matc
 			return ExclUnavailable
 		}
 	}
-	for _, item := range spec.Items {
+	items := spec.Items
+	if deptItems != nil {
+		items = deptItems[in.Department]
+		if len(items) == 0 {
+			return ExclUnqualified
+		}
+	}
+	for _, item := range items {
 		if !slices.Contains(in.Qualifications, item) {
 			return ExclUnqualified
 		}
@@ -449,24 +516,27 @@ func (m *matcher) candidates(dst []mcand, p *mpool, target string, ranks []Rank,
 	return dst
 }
 
-// seatReq is what one seat requires.
+// seatReq is what one seat requires. The items a seat needs are implied by
+// its department through the static eligibility test; items is kept for
+// the seat error.
 type seatReq struct {
 	kind   SeatKind
 	dept   string // required department, "" for none
 	leader bool   // must be leader-eligible
 	name   string // "leader", "department X", "member n"
+	items  []string
 }
 
 // seatReqs lists the seats of a group in fill order.
 func (m *matcher) seatReqs() []seatReq {
 	s := m.spec
 	out := make([]seatReq, 0, s.TeamSize)
-	out = append(out, seatReq{SeatLeader, s.LaunchingDepartment, true, "leader"})
+	out = append(out, seatReq{SeatLeader, s.LaunchingDepartment, true, "leader", m.deptItems[s.LaunchingDepartment]})
 	for _, d := range s.ParticipatingDepartments {
-		out = append(out, seatReq{SeatDepartment, d, false, "department " + d})
+		out = append(out, seatReq{SeatDepartment, d, false, "department " + d, m.deptItems[d]})
 	}
 	for len(out) < s.TeamSize {
-		out = append(out, seatReq{SeatOpen, "", false, "member " + strconv.Itoa(len(out)+1)})
+		out = append(out, seatReq{SeatOpen, "", false, "member " + strconv.Itoa(len(out)+1), nil})
 	}
 	return out
 }
@@ -475,11 +545,11 @@ func (m *matcher) seatReqs() []seatReq {
 func (m *matcher) reqFor(s Seat, pos int) seatReq {
 	switch s.Kind {
 	case SeatLeader:
-		return seatReq{SeatLeader, m.spec.LaunchingDepartment, true, "leader"}
+		return seatReq{SeatLeader, m.spec.LaunchingDepartment, true, "leader", m.deptItems[m.spec.LaunchingDepartment]}
 	case SeatDepartment:
-		return seatReq{SeatDepartment, s.SeatDepartment, false, "department " + s.SeatDepartment}
+		return seatReq{SeatDepartment, s.SeatDepartment, false, "department " + s.SeatDepartment, m.deptItems[s.SeatDepartment]}
 	}
-	return seatReq{SeatOpen, "", false, "member " + strconv.Itoa(pos+1)}
+	return seatReq{SeatOpen, "", false, "member " + strconv.Itoa(pos+1), nil}
 }
 
 // best returns the position in cands of the best-ranked candidate that can
@@ -553,7 +623,7 @@ func (m *matcher) fill(ts *tstate, q seatReq) (Seat, error) {
 			return m.take(fb, ts.cands[1][b], q), nil
 		}
 	}
-	e := &SeatError{Target: ts.target, Seat: q.name, HomePool: len(home.ins)}
+	e := &SeatError{Target: ts.target, Seat: q.name, Items: slices.Clone(q.items), HomePool: len(home.ins)}
 	hc := addCounts(home.stat, ts.excl[0])
 	seatCounts(home, ts.cands[0], q, m.stamp, &hc)
 	e.Home = hc.list()
@@ -585,6 +655,9 @@ func (m *matcher) take(p *mpool, c mcand, q seatReq) Seat {
 		Rank: c.rank.String(), FromFallback: p.fallback}
 	if q.kind != SeatOpen {
 		s.SeatDepartment = q.dept
+	}
+	if m.deptItems != nil {
+		s.Items = slices.Clone(m.deptItems[in.Department])
 	}
 	return s
 }

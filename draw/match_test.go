@@ -92,7 +92,19 @@ func matchRef(k Key, targets []string, home, fb []registry.Inspector, spec Match
 				return ExclUnavailable
 			}
 		}
-		for _, it := range spec.Items {
+		need := spec.Items
+		if len(spec.ItemDepartments) > 0 { // R20: only the items of the inspector's department
+			need = nil
+			for _, e := range spec.ItemDepartments {
+				if e.Department == in.Department {
+					need = append(need, e.Item)
+				}
+			}
+			if need == nil {
+				return ExclUnqualified
+			}
+		}
+		for _, it := range need {
 			if !slices.Contains(in.Qualifications, it) {
 				return ExclUnqualified
 			}
@@ -192,8 +204,14 @@ func matchRef(k Key, targets []string, home, fb []registry.Inspector, spec Match
 			if q.kind == SeatLeader {
 				role = RoleLeader
 			}
+			var items []string
+			for _, e := range spec.ItemDepartments {
+				if e.Department == pick.in.Department {
+					items = append(items, e.Item)
+				}
+			}
 			g.Seats = append(g.Seats, Seat{Cert: pick.in.Cert, Department: pick.in.Department, Role: role, Kind: q.kind,
-				SeatDepartment: q.dept, Rank: pick.rank.String(), FromFallback: pick.fb})
+				SeatDepartment: q.dept, Rank: pick.rank.String(), FromFallback: pick.fb, Items: items})
 		}
 		g.Eligible = len(pools[0])
 		list := func(m map[MatchReason]int) []ReasonCount {
@@ -266,6 +284,19 @@ func matchRandomScenario(seed uint64) matchScenario {
 				Target: targets[rng.IntN(len(targets))], Date: matchFrom.AddDate(0, -rng.IntN(24), -rng.IntN(28))})
 		}
 	}
+	// Rule R20: a joint task may assign each item to a department (drawn
+	// from its own stream so that the scenarios above stay as they were).
+	if jr := rand.New(rand.NewPCG(seed, 20)); len(spec.ParticipatingDepartments) > 0 && jr.IntN(2) == 0 {
+		depts := append([]string{spec.LaunchingDepartment}, spec.ParticipatingDepartments...)
+		spec.Items = []string{"I1", "I2", "I3"}[:len(depts)+jr.IntN(4-len(depts))]
+		for i, it := range spec.Items {
+			d := depts[min(i, len(depts)-1)]
+			if i >= len(depts) {
+				d = depts[jr.IntN(len(depts))]
+			}
+			spec.ItemDepartments = append(spec.ItemDepartments, ItemDepartment{Item: it, Department: d})
+		}
+	}
 	return matchScenario{targets, home, fb, spec}
 }
 
@@ -291,9 +322,10 @@ func TestMatchRankerAgreesWithRanker(t *testing.T) {
 // TestMatchProperties runs Match on random pools and checks it against the
 // naive reference and the rules: R17 (size, one leader, launching
 // department), R14 (every participating department), R19 (no conflict),
-// the cap, and independence from pool order.
+// the cap, R20 (per-department items in a joint task, every item covered)
+// and independence from pool order.
 func TestMatchProperties(t *testing.T) {
-	feasible := 0
+	feasible, perDept := 0, 0
 	for seed := range uint64(60) {
 		sc := matchRandomScenario(seed)
 		k := matchKey(byte(seed))
@@ -310,6 +342,9 @@ func TestMatchProperties(t *testing.T) {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
 		feasible++
+		if len(sc.spec.ItemDepartments) > 0 {
+			perDept++
+		}
 		if !reflect.DeepEqual(got, want) {
 			for i := range got {
 				if !reflect.DeepEqual(got[i], want[i]) {
@@ -332,6 +367,10 @@ func TestMatchProperties(t *testing.T) {
 	if feasible < 30 {
 		t.Fatalf("only %d of 60 random scenarios were feasible; the generator no longer exercises matching", feasible)
 	}
+	if perDept < 5 {
+		t.Fatalf("only %d feasible scenarios with item_departments (R20); the generator no longer exercises them", perDept)
+	}
+	t.Logf("%d feasible scenarios, %d with item_departments", feasible, perDept)
 }
 
 // matchCheckInvariants checks the rule-level properties of a set of groups.
@@ -382,12 +421,56 @@ func matchCheckInvariants(t *testing.T, where string, sc matchScenario, groups [
 				t.Fatalf("%s: target %s has no member from %s (R14)", where, g.Target, d)
 			}
 		}
+		matchCheckCoverage(t, where, sc.spec, g, byCert)
 	}
 	if sc.spec.Cap > 0 {
 		for c, n := range held {
 			if n > sc.spec.Cap {
 				t.Fatalf("%s: %s seated %d times, cap %d", where, c, n, sc.spec.Cap)
 			}
+		}
+	}
+}
+
+// matchCheckCoverage checks rule R20 for one group: without
+// item_departments every seat holds every item and records none; with
+// them every seat records exactly its department's items, its inspector
+// holds them, the leader seat covers the launching department's items,
+// and the group as a whole covers every item.
+func matchCheckCoverage(t *testing.T, where string, spec MatchSpec, g Group, byCert map[string]registry.Inspector) {
+	t.Helper()
+	if !slices.Equal(g.Items, spec.Items) {
+		t.Fatalf("%s: target %s items %v, want %v (R20)", where, g.Target, g.Items, spec.Items)
+	}
+	deptItems := map[string][]string{}
+	for _, e := range spec.ItemDepartments {
+		deptItems[e.Department] = append(deptItems[e.Department], e.Item)
+	}
+	covered := map[string]bool{}
+	for _, s := range g.Seats {
+		in := byCert[s.Cert]
+		want := spec.Items
+		if len(spec.ItemDepartments) > 0 {
+			want = deptItems[in.Department]
+			if !slices.Equal(s.Items, want) {
+				t.Fatalf("%s: target %s seat %s records items %v, want %v (R20)", where, g.Target, s.Cert, s.Items, want)
+			}
+			if s.Kind != SeatOpen && in.Department != s.SeatDepartment {
+				t.Fatalf("%s: target %s seat for %s filled by %s of %s", where, g.Target, s.SeatDepartment, s.Cert, in.Department)
+			}
+		} else if s.Items != nil {
+			t.Fatalf("%s: target %s seat %s records items %v without item_departments", where, g.Target, s.Cert, s.Items)
+		}
+		for _, it := range want {
+			if !slices.Contains(in.Qualifications, it) {
+				t.Fatalf("%s: target %s seat %s lacks item %s (R20)", where, g.Target, s.Cert, it)
+			}
+			covered[it] = true
+		}
+	}
+	for _, it := range spec.Items {
+		if !covered[it] {
+			t.Fatalf("%s: target %s: no seat covers item %s (R20)", where, g.Target, it)
 		}
 	}
 }

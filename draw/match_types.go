@@ -23,9 +23,22 @@ type MatchSpec struct {
 	// for a single-department task.
 	ParticipatingDepartments []string `json:"participating_departments,omitempty"`
 	// Items are the inspection item codes of the task. Every group checks
-	// all of them in one visit (rule R20), so an inspector is qualified only
-	// when their Qualifications contain every item.
+	// all of them in one visit (rule R20). Without ItemDepartments an
+	// inspector is qualified only when their Qualifications contain every
+	// item.
 	Items []string `json:"items"`
+	// ItemDepartments, when present, assigns every item to the department
+	// that checks it (the checklist's inspecting department, 检查主体): one
+	// entry per item, in Items order, each naming the launching or a
+	// participating department, and every department of the task owning at
+	// least one item. An inspector is then qualified when they belong to a
+	// department of the task and hold the qualifications of that
+	// department's items; the leader's seat therefore needs the launching
+	// department's items, a department seat that department's items, and the
+	// group as a whole covers every item (rule R20 in a joint task). Each
+	// seat records the items it covers (Seat.Items). Empty: every seat needs
+	// every item, as in a single-department task.
+	ItemDepartments []ItemDepartment `json:"item_departments,omitempty"`
 	// WindowFrom and WindowTo bound the half-open execution window
 	// [WindowFrom, WindowTo). An inspector with an unavailable period that
 	// overlaps it is not eligible.
@@ -63,6 +76,13 @@ type InspectorConflict struct {
 	Target string `json:"target"`
 	Cert   string `json:"cert"`
 	Reason string `json:"reason"`
+}
+
+// ItemDepartment assigns one item of a joint task to the department whose
+// inspectors check it (rule R20).
+type ItemDepartment struct {
+	Item       string `json:"item"`
+	Department string `json:"department"`
 }
 
 // RotationEntry records that inspector Cert inspected Target on Date; only
@@ -111,6 +131,11 @@ type Seat struct {
 	// FromFallback is true when the seat was filled from the cross-region
 	// fallback pool because the home pool could not fill it (rule R7).
 	FromFallback bool `json:"from_fallback"`
+	// Items are the items this seat covers: the items the spec's
+	// ItemDepartments assign to the inspector's department, in spec order
+	// (rule R20). Empty (omitted) when the spec has no ItemDepartments: then
+	// every seat covers every item of the group.
+	Items []string `json:"items,omitempty"`
 }
 
 // Group is the inspection group matched to one target.
@@ -145,7 +170,7 @@ type MatchReason string
 const (
 	ExclInactive    MatchReason = "inactive"    // deactivated in the registry
 	ExclUnavailable MatchReason = "unavailable" // unavailable period overlaps the window
-	ExclUnqualified MatchReason = "unqualified" // lacks one of the task's items
+	ExclUnqualified MatchReason = "unqualified" // lacks one of the task's items (of their department's items, R20)
 	ExclRegion      MatchReason = "region"      // jurisdiction not allowed for the pool
 	ExclInterest    MatchReason = "interest"    // declared interest in the target (R19)
 	ExclConflict    MatchReason = "conflict"    // on the manifest's conflict list (R19)
@@ -191,6 +216,11 @@ type SeatError struct {
 	// Seat names the seat: "leader", "department <name>" or "member <n>"
 	// (n counts seats from 1).
 	Seat string
+	// Items are the items the seat needs (the seat department's items
+	// under MatchSpec.ItemDepartments); nil when the seat needs every item
+	// of the task or, for an open seat of a joint task, the items of
+	// whichever department fills it.
+	Items []string
 	// Home and Fallback count, per reason, the inspectors of each pool that
 	// could not take the seat (eligibility reasons first, then seat reasons).
 	// Fallback is nil when no fallback pool is declared.
@@ -203,7 +233,11 @@ type SeatError struct {
 // Error names the target, the seat and the per-reason counts of each pool.
 func (e *SeatError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "draw: target %q: seat %s cannot be filled: home pool %d inspectors", e.Target, e.Seat, e.HomePool)
+	fmt.Fprintf(&b, "draw: target %q: seat %s", e.Target, e.Seat)
+	if len(e.Items) > 0 {
+		fmt.Fprintf(&b, " (items %s)", strings.Join(e.Items, ", "))
+	}
+	fmt.Fprintf(&b, " cannot be filled: home pool %d inspectors", e.HomePool)
 	writeCounts(&b, e.Home)
 	if e.Fallback != nil || e.FallbackPool > 0 {
 		fmt.Fprintf(&b, "; fallback pool %d inspectors", e.FallbackPool)

@@ -79,6 +79,10 @@ type StratumResult struct {
 	// Exclusions counts the stratum's units in scope not eligible, per
 	// reason; reasons with no unit are left out.
 	Exclusions []ExclusionCount `json:"exclusions"`
+	// Uplifted is how many of the stratum's units in scope the manifest's
+	// uplift (rule R12) raised into it from a lower registered class;
+	// omitted when zero.
+	Uplifted int `json:"uplifted,omitempty"`
 	// Base is the count the ratio or total share applied to.
 	Base int `json:"base"`
 	// Quota is the stratum's quota before the eligible limit.

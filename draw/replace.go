@@ -128,7 +128,8 @@ func DecodeReplacementRequest(r io.Reader) (ReplacementRequest, error) {
 // group, and has not left this target's group before (the leaving inspector
 // included); a leader seat needs a leader-eligible inspector of the
 // launching department and a department seat an inspector of that
-// department. The home pool is tried first, then the fallback pool.
+// department (with spec.ItemDepartments, holding that department's items,
+// rule R20). The home pool is tried first, then the fallback pool.
 func ApplyReplacement(k Key, home, fallback []registry.Inspector, spec MatchSpec, groups []Group, prior []Replacement, req ReplacementRequest) (Replacement, []Group, error) {
 	if err := req.Validate(); err != nil {
 		return Replacement{}, nil, err
@@ -427,7 +428,7 @@ func diffSeat(p string, w, g Seat) error {
 			return &MatchDiffError{p + "." + f.name, f.w, f.g}
 		}
 	}
-	return nil
+	return diffStrings(p+".items", w.Items, g.Items)
 }
 
 func diffReplacement(p string, w, g Replacement) error {

@@ -77,6 +77,7 @@ func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *Ins
 			Stratum: key, Ratio: ratio[s],
 			Scope: int(t.scope[s]), Eligible: int(t.elig[s]),
 			Exclusions: exclusionCounts(t.excl[s]),
+			Uplifted:   int(t.uplifted[s]),
 			Base:       int(base[s]), Quota: int(quota[s]),
 			Selected: int(take[s]), Shortfall: int(quota[s] - take[s]),
 		}

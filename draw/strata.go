@@ -100,6 +100,9 @@ type tally struct {
 	scope []int64  // per stratum
 	elig  []int64
 	excl  [][4]int64 // per stratum, per reason
+	// uplifted counts, per stratum, the units the manifest's uplift raised
+	// into it (rule R12); all zero without an uplift.
+	uplifted []int64
 }
 
 // tallyScope checks every label, puts every unit of scope in its stratum
@@ -136,6 +139,7 @@ func tallyScope(m *Manifest, scope []registry.Target) (*tally, error) {
 	t.scope = make([]int64, len(keys))
 	t.elig = make([]int64, len(keys))
 	t.excl = make([][4]int64, len(keys))
+	t.uplifted = make([]int64, len(keys))
 	counts := make([][][4]int64, workers)
 	for w := range workers {
 		lo, hi := len(scope)*w/workers, len(scope)*(w+1)/workers
@@ -143,6 +147,9 @@ func tallyScope(m *Manifest, scope []registry.Target) (*tally, error) {
 		for i, k := range parts[w].keys {
 			g, _ := slices.BinarySearch(keys, k)
 			remap[i] = int32(g)
+			if parts[w].uplifted != nil {
+				t.uplifted[g] += parts[w].uplifted[i]
+			}
 		}
 		wg.Go(func() {
 			c := make([][4]int64, len(keys))
@@ -227,8 +234,9 @@ func parallelism(n int) int {
 // tallyPart is one chunk's tally: its strata keys (local numbering) and the
 // first error in the chunk.
 type tallyPart struct {
-	keys []string
-	err  error
+	keys     []string
+	uplifted []int64 // per local stratum, with an uplift (rule R12)
+	err      error
 }
 
 // tallyChunk classifies scope[lo:hi], writing class[i] = local stratum
@@ -246,15 +254,24 @@ func tallyChunk(m *Manifest, p *plan, scope []registry.Target, class []int32, lo
 			}
 		}
 		var (
-			key string
-			s   int32
-			ok  bool
+			key    string
+			s      int32
+			ok     bool
+			up     string // the uplifted credit class (rule R12), "" without uplift
+			raised bool
 		)
+		if m.Uplift != nil {
+			var err error
+			if up, raised, err = m.Uplift.Class(u); err != nil {
+				pt.err = fmt.Errorf("draw: targets (unit %d): %w", i+1, err)
+				return pt
+			}
+		}
 		switch len(m.Strata) {
 		case 0:
 			s, ok = index[key]
 		case 1:
-			key = stratumValue(u, m.Strata[0])
+			key = unitStratumValue(u, m.Strata[0], up)
 			s, ok = index[key]
 		default:
 			buf = buf[:0]
@@ -262,7 +279,7 @@ func tallyChunk(m *Manifest, p *plan, scope []registry.Target, class []int32, lo
 				if j > 0 {
 					buf = append(buf, '/')
 				}
-				buf = append(buf, stratumValue(u, k)...)
+				buf = append(buf, unitStratumValue(u, k, up)...)
 			}
 			s, ok = index[string(buf)] // no allocation for the lookup
 			if !ok {
@@ -271,7 +288,7 @@ func tallyChunk(m *Manifest, p *plan, scope []registry.Target, class []int32, lo
 		}
 		if !ok {
 			for _, k := range m.Strata {
-				v := stratumValue(u, k)
+				v := unitStratumValue(u, k, up)
 				if err := CheckLabel("stratum value "+k, v); err != nil {
 					pt.err = fmt.Errorf("draw: target %q: %w", u.ID, err)
 					return pt
@@ -284,6 +301,12 @@ func tallyChunk(m *Manifest, p *plan, scope []registry.Target, class []int32, lo
 			s = int32(len(pt.keys))
 			index[key] = s
 			pt.keys = append(pt.keys, key)
+			if m.Uplift != nil {
+				pt.uplifted = append(pt.uplifted, 0)
+			}
+		}
+		if raised {
+			pt.uplifted[s]++
 		}
 		r := int32(rEligible)
 		switch {
@@ -297,6 +320,15 @@ func tallyChunk(m *Manifest, p *plan, scope []registry.Target, class []int32, lo
 		class[i] = s<<2 | r
 	}
 	return pt
+}
+
+// unitStratumValue is stratumValue with the credit class replaced by up,
+// the class the manifest's uplift assigns (rule R12), when up is not "".
+func unitStratumValue(u *registry.Target, k, up string) string {
+	if up != "" && k == StratumCreditClass {
+		return up
+	}
+	return stratumValue(u, k)
 }
 
 // fastLabelOK reports true for the common label that is plainly valid:

@@ -45,6 +45,10 @@ type Task struct {
 	Strata []string `json:"strata,omitempty"`
 	// Quota says how many units each stratum contributes.
 	Quota QuotaRule `json:"quota"`
+	// Uplift, when present, raises the credit class a unit is stratified
+	// under for complaints, the abnormal-operations list and serious
+	// violations (rule R12). It needs credit_class among Strata.
+	Uplift *Uplift `json:"uplift,omitempty"`
 	// Exclusions are units of the scope excluded by hand, each with its
 	// reason (counted under reason code "excluded").
 	Exclusions []Exclusion `json:"exclusions,omitempty"`

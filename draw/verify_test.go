@@ -3,6 +3,7 @@ package draw
 import (
 	"bytes"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -199,6 +200,7 @@ func FuzzDecodeRecord(f *testing.F) {
 	b, _ := MarshalRecord(&rec)
 	f.Add(b)
 	f.Add([]byte(`{"format":"ssj-v1-record"}`))
+	fuzzAddFiles(f, "testdata/joint/record.json", "testdata/uplift/record.json") // R20 seat items, R12 uplift
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := DecodeRecord(bytes.NewReader(data))
 		if err != nil {
@@ -223,6 +225,7 @@ func FuzzDecodeManifest(f *testing.F) {
 	b, _ := MarshalManifest(&m)
 	f.Add(b)
 	f.Add([]byte(`{"algorithm":"ssj-v1"}`))
+	fuzzAddFiles(f, "testdata/joint/manifest.json", "testdata/uplift/manifest.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := DecodeManifest(bytes.NewReader(data))
 		if err != nil {
@@ -244,8 +247,20 @@ func FuzzDecodeManifest(f *testing.F) {
 	})
 }
 
+// fuzzAddFiles adds the named files as seeds.
+func fuzzAddFiles(f *testing.F, names ...string) {
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
 func FuzzDecodeTask(f *testing.F) {
 	f.Add([]byte(`{"id":"T","name":"n","items":["i"],"scope":{},"quota":{"default_ratio":"0.1","rounding":"","base":""},"sources":[],"commit_time":"2026-01-01T00:00:00Z"}`))
+	fuzzAddFiles(f, "testdata/joint/task.json", "testdata/uplift/task.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		task, err := DecodeTask(bytes.NewReader(data))
 		if err != nil {

@@ -53,11 +53,14 @@
 //     one of the same item at the same target in the same year fails unless
 //     the record gives a reason or belongs to a task with one or to a
 //     targeted inspection.
-//   - R12 each task's ratio for each credit class in its scope lies in the
-//     class's band of the credit table. The seed sets no numbers; the
+//   - R12 each task's ratio for each credit class present in its pool lies
+//     in the class's band of the credit table. The seed sets no numbers; the
 //     default table is A ≤5%, B 5–20%, C 21–60%, D 61–100%. The R4 cap
 //     bounds a task's headline ratio; per-class ratios for poor credit
-//     classes are governed by R12, which asks for more intense sampling.
+//     classes are governed by R12, which asks for more intense sampling. A
+//     task may declare an Uplift (abnormal list, serious violation,
+//     complaints raise the class a target is counted under, exactly as the
+//     draw does); the finding counts the targets it raised, per class.
 //   - R13 targeted inspections enter no figure above.
 //
 // All arithmetic is exact: integers and shopspring/decimal values;

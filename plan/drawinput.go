@@ -22,6 +22,9 @@ type Stratum struct {
 	Pool     int             `json:"pool"`
 	Eligible int             `json:"eligible"`
 	Quota    int             `json:"quota"`
+	// Uplifted is how many of Pool the task's uplift raised into this
+	// class (rule R12); omitted when zero.
+	Uplifted int `json:"uplifted,omitempty"`
 }
 
 // DrawInput is what a plan task hands to the draw (rules R14, R15), as
@@ -65,6 +68,9 @@ type DrawInput struct {
 	ComplianceExempt string `json:"compliance_exempt"`
 	// RepeatReason is the task's R11 exception, when it has one.
 	RepeatReason string `json:"repeat_reason"`
+	// Uplift is the task's credit-class uplift (rule R12), which the strata
+	// above already apply; the draw's manifest takes it as its uplift.
+	Uplift *Uplift `json:"uplift,omitempty"`
 }
 
 // DrawInput returns the draw input of the task with the given ID, its pool
@@ -86,6 +92,11 @@ func (p Plan) DrawInput(taskID string, targets []registry.Target, history []Reco
 		Exclude: clone(pl.excluded), RepeatReason: k.RepeatReason,
 		ScopeDepartments: k.Departments(), Compliant: []Record{}, ComplianceExempt: k.Exemption(),
 	}
+	if k.Uplift != nil {
+		u := *k.Uplift
+		u.Classes = slices.Clone(u.Classes)
+		in.Uplift = &u
+	}
 	prefix := strconv.Itoa(p.Year) + "-"
 	for _, r := range history {
 		if r.Result == ResultCompliant && slices.Contains(k.Items, r.Item) && strings.HasPrefix(r.Date, prefix) && r.Date <= k.Window.To {
@@ -96,7 +107,7 @@ func (p Plan) DrawInput(taskID string, targets []registry.Target, history []Reco
 		return cmp.Or(strings.Compare(a.TargetID, b.TargetID), strings.Compare(a.Item, b.Item), strings.Compare(a.Date, b.Date))
 	})
 	for _, s := range pl.strata {
-		in.Strata = append(in.Strata, Stratum{Class: s.class, Ratio: s.ratio, Pool: len(s.members), Eligible: s.eligible, Quota: s.quota})
+		in.Strata = append(in.Strata, Stratum{Class: s.class, Ratio: s.ratio, Pool: len(s.members), Eligible: s.eligible, Quota: s.quota, Uplifted: s.uplifted})
 		for _, m := range s.members {
 			in.Pool = append(in.Pool, active[m].ID)
 		}

@@ -78,6 +78,9 @@ type Task struct {
 	// ClassRatios override Ratio per credit class (R12); classes not listed
 	// use Ratio.
 	ClassRatios []ClassRatio `json:"class_ratios"`
+	// Uplift, when set, raises the class a target is counted under for
+	// complaints, the abnormal list and serious violations (rule R12).
+	Uplift *Uplift `json:"uplift,omitempty"`
 	// RepeatReason, when set, declares the key area or special case that
 	// allows this task to inspect again, in the same year, an item already
 	// found compliant at a target (rule R11's exception). When empty, such
@@ -348,6 +351,20 @@ func (p Plan) Validate() error {
 			emit(pre+".repeat_kind", t.RepeatKind, fmt.Errorf("%w: want %q or %q", ErrBadValue, RepeatKeyArea, RepeatSpecialCase))
 		case t.RepeatKind != "" && strings.TrimSpace(t.RepeatReason) == "":
 			emit(pre+".repeat_reason", t.RepeatReason, fmt.Errorf("%w: repeat_kind %q needs a reason", ErrMissingField, t.RepeatKind))
+		}
+		if u := t.Uplift; u != nil {
+			checkList(pre+".uplift.classes", u.Classes, true)
+			for _, f := range []struct{ name, class string }{{"abnormal", u.Abnormal}, {"serious_violation", u.SeriousViolation}} {
+				if f.class != "" && !slices.Contains(u.Classes, f.class) {
+					emit(pre+".uplift."+f.name, f.class, fmt.Errorf("%w: not one of uplift.classes", ErrBadValue))
+				}
+			}
+			switch {
+			case u.ComplaintsAtLeast < 0:
+				emit(pre+".uplift.complaints_at_least", strconv.Itoa(u.ComplaintsAtLeast), fmt.Errorf("%w: negative", ErrBadValue))
+			case u.Abnormal == "" && u.SeriousViolation == "" && u.ComplaintsAtLeast == 0:
+				emit(pre+".uplift", "", fmt.Errorf("%w: declares no rule (abnormal, serious_violation or complaints_at_least)", ErrMissingField))
+			}
 		}
 		classes := map[string]bool{}
 		for j, cr := range t.ClassRatios {

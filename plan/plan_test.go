@@ -224,6 +224,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add(data)
 	f.Add([]byte(`{"year":2026,"tasks":[{"ratio":"1e400"}]}`))
 	f.Add([]byte(`{"targeted":[{"reason":"lead"}]}`))
+	// Rule R12: a task with an uplift.
+	f.Add(bytes.Replace(data, []byte(`"repeat_reason": ""`), []byte(`"repeat_reason": "", "uplift": {"classes": ["A","B","C","D"], "abnormal": "D", "complaints_at_least": 3}`), 1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Decode(bytes.NewReader(data), "fuzz.json")
 		if err != nil {

@@ -156,6 +156,7 @@ type stratum struct {
 	members  []int // indexes into the active targets
 	eligible int   // members less R11 exclusions
 	quota    int
+	uplifted int // members the task's uplift raised into this class (R12)
 }
 
 // pooled is a random task with its pool computed from the registry.
@@ -164,6 +165,9 @@ type pooled struct {
 	strata   []stratum
 	excluded []string // R11 exclusions, sorted
 	draws    int
+	// outside are the targets whose registered class the task's uplift
+	// does not list (R12); the draw would refuse them.
+	outside []string
 }
 
 func contains(xs []string, x string) bool { return slices.Contains(xs, x) }
@@ -217,16 +221,26 @@ func pool(k Task, year int, active []registry.Target, history []Record) pooled {
 	}
 	byClass := map[string]*stratum{}
 	var classes []string
-	var excluded []string
+	var excluded, outside []string
 	for i, t := range active {
 		if !matches(k, t) {
 			continue
 		}
-		s, ok := byClass[t.CreditClass]
+		class, raised := t.CreditClass, false
+		if k.Uplift != nil { // rule R12
+			var ok bool
+			if class, raised, ok = k.Uplift.Class(t); !ok {
+				outside = append(outside, t.ID)
+			}
+		}
+		s, ok := byClass[class]
 		if !ok {
-			s = &stratum{class: t.CreditClass, ratio: k.ClassRatio(t.CreditClass)}
-			byClass[t.CreditClass] = s
-			classes = append(classes, t.CreditClass)
+			s = &stratum{class: class, ratio: k.ClassRatio(class)}
+			byClass[class] = s
+			classes = append(classes, class)
+		}
+		if raised {
+			s.uplifted++
 		}
 		s.members = append(s.members, i)
 		if excl[t.ID] {
@@ -237,7 +251,7 @@ func pool(k Task, year int, active []registry.Target, history []Record) pooled {
 	}
 	slices.Sort(classes)
 	slices.Sort(excluded)
-	p := pooled{task: k, excluded: excluded}
+	p := pooled{task: k, excluded: excluded, outside: outside}
 	for _, c := range classes {
 		s := *byClass[c]
 		s.quota = min(ceilCount(len(s.members), s.ratio), s.eligible)
@@ -313,7 +327,7 @@ func Check(p Plan, in Input, cfg Config) (Report, error) {
 	checkPlanned(p, pools, add)
 	checkJointPerDepartment(p, cfg, add)
 	checkRepeats(p, pools, in.History, add)
-	checkCreditTable(p, cfg, add)
+	checkCreditTable(pools, len(in.Targets) > 0, cfg, add)
 	checkTargeted(p, add)
 	return rep, nil
 }
@@ -611,8 +625,11 @@ func checkRepeats(p Plan, pools []pooled, history []Record, add func(Finding)) {
 }
 
 // checkCreditTable: R12, each task's ratio per credit class lies in the
-// class's band.
-func checkCreditTable(p Plan, cfg Config, add func(Finding)) {
+// class's band. With a registry, the classes checked are those present in
+// the task's pool (after the task's uplift, which the figure counts);
+// without one, the scope's credit classes or, unrestricted, every class of
+// the table.
+func checkCreditTable(pools []pooled, haveTargets bool, cfg Config, add func(Finding)) {
 	if len(cfg.CreditTable) == 0 {
 		add(Finding{Rule: "R12", Check: "credit-class ratios", Subject: "all tasks", Figure: "no credit table configured",
 			Threshold: "-", Status: NotApplicable})
@@ -623,9 +640,17 @@ func checkCreditTable(p Plan, cfg Config, add func(Finding)) {
 		bands = append(bands, fmt.Sprintf("%s %s–%s", b.Class, pct(b.Min), pct(b.Max)))
 	}
 	threshold := strings.Join(bands, ", ")
-	for _, k := range p.Tasks {
-		classes := k.Scope.CreditClasses
-		if len(classes) == 0 {
+	for _, pl := range pools {
+		k := pl.task
+		var classes []string
+		switch {
+		case haveTargets:
+			for _, s := range pl.strata {
+				classes = append(classes, s.class)
+			}
+		case len(k.Scope.CreditClasses) > 0:
+			classes = k.Scope.CreditClasses
+		default:
 			for _, b := range cfg.CreditTable {
 				classes = append(classes, b.Class)
 			}
@@ -647,10 +672,34 @@ func checkCreditTable(p Plan, cfg Config, add func(Finding)) {
 				bad = append(bad, cr.Class+" not in the credit table")
 			}
 		}
-		f := Finding{Rule: "R12", Check: "credit-class ratios", Subject: k.ID, Figure: strings.Join(figs, ", "),
+		fig := strings.Join(figs, ", ")
+		if haveTargets && len(classes) == 0 {
+			fig = "no active target in scope"
+		}
+		if k.Uplift != nil {
+			raised := 0
+			var into []string
+			for _, s := range pl.strata {
+				if s.uplifted > 0 {
+					raised += s.uplifted
+					into = append(into, fmt.Sprintf("%s +%d", s.class, s.uplifted))
+				}
+			}
+			fig += fmt.Sprintf("; uplift raised %d target(s)", raised)
+			if len(into) > 0 {
+				fig += " (" + strings.Join(into, ", ") + ")"
+			}
+			if n := len(pl.outside); n > 0 {
+				bad = append(bad, fmt.Sprintf("%d target(s) in scope have a credit class outside uplift.classes, e.g. %s (the draw refuses them)", n, pl.outside[0]))
+			}
+		}
+		f := Finding{Rule: "R12", Check: "credit-class ratios", Subject: k.ID, Figure: fig,
 			Threshold: threshold, Status: Pass}
-		if len(bad) > 0 {
+		switch {
+		case len(bad) > 0:
 			f.Status, f.Note = Fail, strings.Join(bad, "; ")
+		case haveTargets && len(classes) == 0:
+			f.Status = NotApplicable
 		}
 		add(f)
 	}

@@ -276,9 +276,12 @@ func TestPlan_R11_ExclusionsInDrawInput(t *testing.T) {
 	}
 }
 
-// Rule R12: each task's ratio per credit class lies in the class's band.
+// Rule R12: each task's ratio per credit class lies in the class's band,
+// for the classes present in the task's pool.
 func TestPlan_R12_CreditTable(t *testing.T) {
-	ts := targets("Z", 100, "B", "440104", "治安")
+	ts := slices.Concat(targets("ZA", 20, "A", "440104", "治安"), targets("Z", 100, "B", "440104", "治安"),
+		targets("ZC", 20, "C", "440104", "治安"), targets("ZD", 10, "D", "440104", "治安"))
+	onlyBTargets := targets("Z", 100, "B", "440104", "治安")
 	ok := simpleTask("T", "治安", "0.1")
 	ok.ClassRatios = []ClassRatio{{"A", dec("0.05")}, {"C", dec("0.21")}, {"D", dec("0.61")}}
 	bad := ok
@@ -289,19 +292,28 @@ func TestPlan_R12_CreditTable(t *testing.T) {
 	onlyB := uniform
 	onlyB.Scope = Scope{Mode: Directed, CreditClasses: []string{"B"}}
 	for name, tc := range map[string]struct {
-		task Task
-		want Status
+		task    Task
+		targets []registry.Target
+		want    Status
+		figure  string
 	}{
-		"bands at their edges": {ok, Pass},
-		"A above 5%":           {bad, Fail},
-		"class not in table":   {unknown, Fail},
-		"uniform ratio":        {uniform, Fail},
-		"scope B only":         {onlyB, Pass},
+		"bands at their edges":     {ok, ts, Pass, "A 5%, B 10%, C 21%, D 61%"},
+		"A above 5%":               {bad, ts, Fail, "A 6%, B 10%, C 30%, D 70%"},
+		"class not in table":       {unknown, ts, Fail, "A 5%, B 10%, C 21%, D 61%"},
+		"uniform ratio":            {uniform, ts, Fail, "A 10%, B 10%, C 10%, D 10%"},
+		"scope B only":             {onlyB, ts, Pass, "B 10%"},
+		"pool of class B only":     {uniform, onlyBTargets, Pass, "B 10%"},
+		"no active target in pool": {uniform, targets("X", 10, "A", "440104", "消防"), NotApplicable, "no active target in scope"},
 	} {
-		r := mustCheck(t, basePlan([]string{"治安"}, tc.task), Input{Targets: ts}, DefaultConfig())
-		if f := find(t, r, "R12", "T"); f.Status != tc.want {
-			t.Errorf("%s: %+v, want %s", name, f, tc.want)
+		r := mustCheck(t, basePlan([]string{"治安"}, tc.task), Input{Targets: tc.targets}, DefaultConfig())
+		if f := find(t, r, "R12", "T"); f.Status != tc.want || f.Figure != tc.figure {
+			t.Errorf("%s: %+v, want %s %q", name, f, tc.want, tc.figure)
 		}
+	}
+	// Without a registry the classes are those of the table.
+	r0 := mustCheck(t, basePlan([]string{"治安"}, uniform), Input{}, DefaultConfig())
+	if f := find(t, r0, "R12", "T"); f.Status != Fail || f.Figure != "A 10%, B 10%, C 10%, D 10%" {
+		t.Errorf("no registry: %+v", f)
 	}
 	// The table is configuration.
 	cfg := DefaultConfig()
