@@ -131,6 +131,7 @@ var basis = []string{
 	"draws of a task: per credit class, ceil(pool × class ratio) (DRAW.md default rounding, base = whole scope), clamped to the pool less R11 exclusions.",
 	"R8 coverage: a department's targets are the active targets whose Departments name it; the figure is the number of them the plan draws for certain: per task and class, draws less pool members outside the department; where tasks' pools share a department target only the largest counts, disjoint pools add up.",
 	"R8 joint share: counted in tasks — joint random tasks / all random tasks.",
+	"R2 over-frequency: per item with an upper frequency bound, the most inspections one target may get in the plan year: the random tasks for the item whose pool holds it (less R11 exclusions), plus its random inspections for the item in the history not made by those tasks; targeted inspections (R13) and past records that state a key area or special case (R11's exception, column reason) are not counted.",
 	"R11: a target found compliant this year, on or before a task's window end, for any of the task's items is excluded from that task's draw unless the task declares a repeat reason; in the history, an inspection after a compliant one (same target, item, year) needs a reason or a task with one.",
 	"arithmetic: exact (integers and decimals); percentages shown truncated to two places.",
 }
@@ -286,7 +287,8 @@ func (c Config) validate() error {
 	return nil
 }
 
-// Check validates p and checks it against rules R1, R2, R4, R8, R9, R10,
+// Check validates p and checks it against rules R1, R2 (lower and upper
+// frequency bounds), R4, R8, R9, R10,
 // R11, R12 and R13, returning one finding per rule and subject. It returns
 // an error only when p or cfg is malformed; broken rules are findings
 // (Report.OK is false), not errors.
@@ -307,7 +309,9 @@ func Check(p Plan, in Input, cfg Config) (Report, error) {
 		pools[i] = pool(k, p.Year, active, in.History)
 	}
 
-	checkItems(p, in.Checklist, cfg, add)
+	checkItems(p, in.Checklist, cfg, add, func() {
+		checkOverFrequency(p, in.Checklist, active, pools, in.History, add)
+	})
 	checkCoverage(p, active, pools, cfg, add)
 	checkJointShare(p, cfg, add)
 	checkPlanned(p, pools, add)
@@ -318,9 +322,12 @@ func Check(p Plan, in Input, cfg Config) (Report, error) {
 	return rep, nil
 }
 
-// checkItems: R1 (items on the checklist), R2 (frequency, lower bound) and
+// checkItems: R1 (items on the checklist), R2 (frequency, lower bound; the
+// upper bound is checkOverFrequency) and
 // R4 (cap of general items, none for key items).
-func checkItems(p Plan, cl *checklist.Version, cfg Config, add func(Finding)) {
+// overFrequency runs between the R2 rows and the R4 rows, so findings stay
+// in rule order.
+func checkItems(p Plan, cl *checklist.Version, cfg Config, add func(Finding), overFrequency func()) {
 	if cl == nil {
 		add(Finding{Rule: "R1", Check: "items on the checklist", Subject: "all tasks", Figure: "no checklist given",
 			Threshold: "every item on the checklist in force", Status: NotApplicable, Note: "pass a checklist to check R1, R2 and R4"})
@@ -369,6 +376,7 @@ func checkItems(p Plan, cl *checklist.Version, cfg Config, add func(Finding)) {
 		}
 		add(f)
 	}
+	overFrequency()
 	for _, k := range p.Tasks {
 		for _, c := range k.Items {
 			it, ok := cl.Item(c)
@@ -391,6 +399,110 @@ func checkItems(p Plan, cl *checklist.Version, cfg Config, add func(Finding)) {
 			}
 			add(f)
 		}
+	}
+}
+
+// checkOverFrequency: R2, no target is inspected for an item more often in
+// the plan year than the item's declared frequency allows (its upper bound,
+// Frequency.MaxPerYear). One finding per bounded item on the plan; items
+// without an upper bound ("每年至少1次", "根据监管需要确定") are not listed.
+// The figure is the worst target: how many inspections it may get, from
+// which tasks and past records (see the basis statement).
+func checkOverFrequency(p Plan, cl *checklist.Version, active []registry.Target, pools []pooled, history []Record, add func(Finding)) {
+	if cl == nil {
+		return
+	}
+	index := make(map[string]int, len(active))
+	for i, t := range active {
+		index[t.ID] = i
+	}
+	planTask := map[string]bool{}
+	for _, k := range p.Tasks {
+		planTask[k.ID] = true
+	}
+	targeted := map[string]bool{}
+	for _, g := range p.Targeted {
+		targeted[g.ID] = true
+	}
+	prefix := strconv.Itoa(p.Year) + "-"
+	var codes []string
+	seen := map[string]bool{}
+	for _, k := range p.Tasks {
+		for _, c := range k.Items {
+			if !seen[c] {
+				seen[c] = true
+				codes = append(codes, c)
+			}
+		}
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		it, ok := cl.Item(c)
+		if !ok || !it.Frequency.Bounded() {
+			continue
+		}
+		limit := it.Frequency.MaxPerYear
+		// sources[i] lists what may inspect active target i for item c:
+		// task IDs, then past records outside those tasks ("DATE").
+		sources := map[int][]string{}
+		for _, pl := range pools {
+			if !contains(pl.task.Items, c) {
+				continue
+			}
+			excl := map[string]bool{}
+			for _, id := range pl.excluded {
+				excl[id] = true
+			}
+			for _, s := range pl.strata {
+				for _, m := range s.members {
+					if !excl[active[m].ID] {
+						sources[m] = append(sources[m], pl.task.ID)
+					}
+				}
+			}
+		}
+		for _, r := range history {
+			if r.Item != c || !strings.HasPrefix(r.Date, prefix) || targeted[r.Task] || r.Reason != "" {
+				continue
+			}
+			m, ok := index[r.TargetID]
+			if !ok {
+				continue
+			}
+			if r.Task != "" && planTask[r.Task] {
+				if !contains(sources[m], r.Task) {
+					sources[m] = append(sources[m], r.Task)
+				}
+				continue
+			}
+			src := r.Date
+			if r.Task != "" {
+				src += " " + r.Task
+			}
+			sources[m] = append(sources[m], src)
+		}
+		worst, over := -1, 0
+		for m := range active { // in ID order, so the first worst target is the smallest ID
+			n := len(sources[m])
+			if n > limit {
+				over++
+			}
+			if n > 0 && (worst < 0 || n > len(sources[worst])) {
+				worst = m
+			}
+		}
+		f := Finding{Rule: "R2", Check: "over-frequency", Subject: c, Status: Pass,
+			Threshold: fmt.Sprintf("≤ %d per target (%s)", limit, it.Frequency.Text)}
+		if worst < 0 {
+			f.Figure = "no target in any task's pool"
+		} else {
+			f.Figure = fmt.Sprintf("at most %d per target", len(sources[worst]))
+		}
+		if over > 0 {
+			f.Status = Fail
+			f.Note = fmt.Sprintf("%d target(s) may be inspected more often, e.g. %s by %s", over, active[worst].ID, strings.Join(sources[worst], ", "))
+		}
+		add(f)
 	}
 }
 
