@@ -18,7 +18,7 @@ func init() {
 }
 
 const registryUsage = `usage:
-  ssj registry validate FILE [--kind targets|inspectors] [--classes A,B,C,D] [--json]
+  ssj registry validate FILE [--kind targets|inspectors] [--classes A,B,C,D] [--targets TARGETS] [--json]
   ssj registry commit FILE [--kind targets|inspectors] [--classes A,B,C,D] [--json]
   ssj registry prove FILE ID [--kind targets|inspectors] [--classes A,B,C,D]
   ssj registry verify-proof PROOF_FILE [--root HEX --count N] [--json]
@@ -30,7 +30,10 @@ The kind is detected from the header (id/统一社会信用代码 or cert/执法
 --kind is given. Headers may be English or Chinese; see the registry package
 documentation (DecodeCSV) for the columns and cell formats.
 
-validate  reports every bad row: row number, column, value and reason.
+validate  reports every bad row: row number, column, value and reason. For an
+          inspector registry, --targets also warns of every declared interest
+          (利害关系) naming a target not in that target registry (rule R19);
+          warnings do not change the exit status.
 commit    prints the number of units and the RFC 6962 Merkle root of the pool.
 prove     prints the inclusion proof (JSON) of one target ID or certificate number.
 verify-proof checks a proof; with --root and --count also that it belongs to
@@ -39,6 +42,7 @@ verify-proof checks a proof; with --root and --count also that it belongs to
 flags:
   --kind K        targets or inspectors (default: detect from the header)
   --classes LIST  credit-risk class set, comma-separated (default A,B,C,D)
+  --targets FILE  target registry to check inspectors' interests against (validate)
   --root HEX      published Merkle root to check a proof against
   --count N       published pool size to check a proof against
   --json          machine-readable output
@@ -52,6 +56,7 @@ type registryFlags struct {
 	classes []string
 	json    bool
 	root    string
+	targets string
 	count   int
 	hasCnt  bool
 	pos     []string
@@ -99,6 +104,8 @@ func parseRegistryFlags(args []string) (registryFlags, error) {
 			}
 		case "root":
 			f.root = val
+		case "targets":
+			f.targets = val
 		case "count":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 0 {
@@ -136,6 +143,9 @@ func runRegistry(e *env, args []string) int {
 	if (f.root != "") != f.hasCnt && verb == "verify-proof" {
 		return usageError(e, "registry verify-proof: --root and --count go together")
 	}
+	if f.targets != "" && verb != "validate" {
+		return usageError(e, "registry %s: --targets goes with validate only", verb)
+	}
 	if verb == "verify-proof" {
 		return registryVerifyProof(e, f)
 	}
@@ -154,10 +164,27 @@ func runRegistry(e *env, args []string) int {
 	}
 	switch verb {
 	case "validate":
-		if f.json {
-			return writeOut(e, map[string]any{"file": f.pos[0], "pool": tab.Pool, "count": tab.Len(), "valid": true, "errors": []any{}})
+		var warnings []registry.Warning
+		if f.targets != "" {
+			if warnings, err = registryInterestWarnings(e, f, tab); err != nil {
+				return inputError(e, err)
+			}
 		}
-		fmt.Fprintf(e.stdout, "%s: %d %s, valid\n", f.pos[0], tab.Len(), tab.Pool)
+		if f.json {
+			out := map[string]any{"file": f.pos[0], "pool": tab.Pool, "count": tab.Len(), "valid": true, "errors": []any{}}
+			if f.targets != "" {
+				out["warnings"] = append([]registry.Warning{}, warnings...)
+			}
+			return writeOut(e, out)
+		}
+		for _, w := range warnings {
+			fmt.Fprintln(e.stdout, "warning: "+w.Error())
+		}
+		fmt.Fprintf(e.stdout, "%s: %d %s, valid", f.pos[0], tab.Len(), tab.Pool)
+		if len(warnings) > 0 {
+			fmt.Fprintf(e.stdout, ", %d warning(s)", len(warnings))
+		}
+		fmt.Fprintln(e.stdout)
 		return exitOK
 	case "commit":
 		c, err := tab.Commit()
@@ -178,6 +205,23 @@ func runRegistry(e *env, args []string) int {
 		}
 		return writeOut(e, p)
 	}
+}
+
+// registryInterestWarnings reads the target registry named by --targets
+// and returns the interest warnings of the inspector table tab (rule R19).
+func registryInterestWarnings(e *env, f registryFlags, tab *registry.Table) ([]registry.Warning, error) {
+	if tab.Pool != registry.PoolInspectors {
+		return nil, fmt.Errorf("%s: --targets checks an inspector registry's interests, and this is a %s registry", f.pos[0], tab.Pool)
+	}
+	data, err := readInput(e, f.targets)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := registry.Decode(data, registry.ImportOptions{File: f.targets, Pool: registry.PoolTargets, Config: registry.Config{Classes: f.classes}})
+	if err != nil {
+		return nil, fmt.Errorf("--targets %s: %w", f.targets, err)
+	}
+	return tab.InterestWarnings(f.pos[0], targets.Targets), nil
 }
 
 // readInput reads a named file, or standard input for "-".
