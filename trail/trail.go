@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/evidence"
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/internal/merkle"
 )
@@ -37,6 +38,7 @@ const (
 	InspectorsMatched     Kind = "inspectors.matched"       // 检查人员匹配 (R17)
 	InspectorReplaced     Kind = "inspector.replaced"       // 检查人员调整更换 (R18)
 	TaskAssigned          Kind = "task.assigned"            // 具体检查任务下达 (R29)
+	EvidenceRecorded      Kind = "evidence.recorded"        // 执法全过程记录: documents, audio/video of a key step (R24)
 	ResultEntered         Kind = "result.entered"           // 检查结果录入 (R26)
 	ResultReviewed        Kind = "result.reviewed"          // 检查结果审核 (R29)
 	ResultPublished       Kind = "result.published"         // 检查结果公示 (R26)
@@ -52,7 +54,7 @@ const (
 
 var knownKinds = []Kind{
 	ChecklistAnnounced, PlanPublished, TaskLaunched, TargetsDrawn, TargetsDispatched,
-	InspectorsMatched, InspectorReplaced, TaskAssigned, ResultEntered, ResultReviewed,
+	InspectorsMatched, InspectorReplaced, TaskAssigned, EvidenceRecorded, ResultEntered, ResultReviewed,
 	ResultPublished, ResultWithheld, ResultCorrected, ObjectionReceived, ObjectionReviewing,
 	ObjectionDecided, ObjectionFeedbackSent, FollowUpRecorded, AnnouncementPublished,
 }
@@ -75,14 +77,17 @@ func (k Kind) Valid() bool {
 var ErrEntry = errors.New("trail: invalid entry")
 
 // Entry is what a caller appends: one step, its actor, its time, its subject
-// and optional details. Time is a value supplied by the caller; the trail
-// never reads the clock.
+// and optional details and evidence. Time is a value supplied by the
+// caller; the trail never reads the clock.
 type Entry struct {
 	Kind    Kind              `json:"kind"`
 	Actor   string            `json:"actor"`
 	Time    time.Time         `json:"time"`
 	Subject string            `json:"subject"`
 	Data    map[string]string `json:"data,omitempty"`
+	// Evidence lists the files recording the step (rule R24: documents,
+	// audio/video of key steps), by digest; the files go to storage.
+	Evidence []evidence.Attachment `json:"evidence,omitempty"`
 }
 
 // Event is one recorded step: the Entry plus its position and hashes.
@@ -93,6 +98,9 @@ type Event struct {
 	Time    time.Time         `json:"time"`
 	Subject string            `json:"subject"`
 	Data    map[string]string `json:"data,omitempty"`
+	// Evidence lists the files recording the step (rule R24), by digest.
+	// Absent when empty; when present it is hashed with the event.
+	Evidence []evidence.Attachment `json:"evidence,omitempty"`
 	// Prev is the hex SHA-256 hash of the previous event (ZeroHash for the first).
 	Prev string `json:"prev"`
 	// Hash is the hex SHA-256 hash of this event; see the package doc.
@@ -107,7 +115,10 @@ type hashed struct {
 	Time    string            `json:"time"`
 	Subject string            `json:"subject"`
 	Data    map[string]string `json:"data"`
-	Prev    string            `json:"prev"`
+	// Evidence is omitted when empty, so events without evidence hash
+	// exactly as in trails written before evidence existed.
+	Evidence []evidence.Attachment `json:"evidence,omitempty"`
+	Prev     string                `json:"prev"`
 }
 
 // ComputeHash returns the hash the event should carry: SHA-256 over the
@@ -120,7 +131,7 @@ func (e Event) ComputeHash() (string, error) {
 	b, err := canon.Marshal(hashed{
 		Seq: e.Seq, Kind: e.Kind, Actor: e.Actor,
 		Time:    e.Time.UTC().Format(time.RFC3339Nano),
-		Subject: e.Subject, Data: data, Prev: e.Prev,
+		Subject: e.Subject, Data: data, Evidence: e.Evidence, Prev: e.Prev,
 	})
 	if err != nil {
 		return "", fmt.Errorf("trail: event seq %d: %w", e.Seq, err)
@@ -206,6 +217,7 @@ func (l *Log) Events() []Event {
 	for i, e := range l.events {
 		out[i] = e
 		out[i].Data = cloneMap(e.Data)
+		out[i].Evidence = cloneEvidence(e.Evidence)
 	}
 	return out
 }
@@ -219,6 +231,19 @@ func (l *Log) Head() Checkpoint {
 func checkpointOver(leaves []merkle.Hash) Checkpoint {
 	r := merkle.RootFromLeafHashes(leaves)
 	return Checkpoint{Size: int64(len(leaves)), Root: hex.EncodeToString(r[:])}
+}
+
+// cloneEvidence copies as, with times in UTC; nil when empty.
+func cloneEvidence(as []evidence.Attachment) []evidence.Attachment {
+	if len(as) == 0 {
+		return nil
+	}
+	out := make([]evidence.Attachment, len(as))
+	for i, a := range as {
+		a.At = a.At.UTC()
+		out[i] = a
+	}
+	return out
 }
 
 func cloneMap(m map[string]string) map[string]string {
@@ -257,7 +282,8 @@ func mustLine(v any) []byte {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		// Only strings, integers, maps of strings and times are encoded.
+		// Only strings, integers, maps of strings, times and evidence
+		// attachments (the same) are encoded.
 		panic("trail: encoding a line: " + err.Error())
 	}
 	return buf.Bytes()
@@ -276,13 +302,16 @@ func (l *Log) Append(en Entry) (Event, []byte, error) {
 	if en.Time.IsZero() {
 		return Event{}, nil, fmt.Errorf("%w: kind %s: time is zero", ErrEntry, en.Kind)
 	}
+	if err := evidence.ValidateList(en.Evidence); err != nil { // Rule R24.
+		return Event{}, nil, fmt.Errorf("%w: kind %s subject %q: %w", ErrEntry, en.Kind, en.Subject, err)
+	}
 	prev := ZeroHash
 	if n := len(l.events); n > 0 {
 		prev = l.events[n-1].Hash
 	}
 	e := Event{
 		Seq: int64(len(l.events)), Kind: en.Kind, Actor: en.Actor, Time: en.Time.UTC(),
-		Subject: en.Subject, Data: cloneMap(en.Data), Prev: prev,
+		Subject: en.Subject, Data: cloneMap(en.Data), Evidence: cloneEvidence(en.Evidence), Prev: prev,
 	}
 	if len(e.Data) == 0 {
 		e.Data = nil
