@@ -15,6 +15,8 @@
 // detected as long as the attachment was published or chained in the
 // trail (rules R29, R31) before the file could be altered.
 //
+// Not to be confused with draw.Evidence, the revealed randomness of a draw.
+//
 // The package is pure: it reads files only through the io.Reader or bytes
 // a caller hands it, and takes the recording time as a value.
 package evidence
