@@ -81,6 +81,10 @@ func TestPlan_R2_OverFrequency(t *testing.T) {
 			[]Record{{TargetID: "Z-0003", Item: "O-01", Date: "2026-02-01", Result: ResultRectify, Reason: "重大活动安保"}}, "O-01", Pass, "at most 1 per target"},
 		{"targeted inspections (R13) do not count", []Task{simpleTask("A", "治安", "0.1", "O-01")},
 			[]Record{{TargetID: "Z-0003", Item: "O-01", Date: "2026-02-01", Result: ResultRectify, Task: "G"}}, "O-01", Pass, "at most 1 per target"},
+		{"a plan task's inspection of a target outside its pool counts",
+			[]Task{simpleTask("A", "治安", "0.1", "O-01")},
+			[]Record{{TargetID: "Z-0003", Item: "O-01", Date: "2026-02-01", Result: ResultCompliant},
+				{TargetID: "Z-0003", Item: "O-01", Date: "2026-03-05", Result: ResultRectify, Task: "A"}}, "O-01", Fail, "at most 2 per target"},
 		{"a compliant target excluded by R11 is not exposed again", []Task{simpleTask("A", "治安", "0.1", "O-01")},
 			[]Record{{TargetID: "Z-0003", Item: "O-01", Date: "2026-02-01", Result: ResultCompliant}}, "O-01", Pass, "at most 1 per target"},
 	}

@@ -436,33 +436,50 @@ func checkOverFrequency(p Plan, cl *checklist.Version, active []registry.Target,
 		}
 	}
 	slices.Sort(codes)
+	count := make([]int32, len(active)) // per active target, reset per item
 	for _, c := range codes {
 		it, ok := cl.Item(c)
 		if !ok || !it.Frequency.Bounded() {
 			continue
 		}
 		limit := it.Frequency.MaxPerYear
-		// sources[i] lists what may inspect active target i for item c:
-		// task IDs, then past records outside those tasks ("DATE").
-		sources := map[int][]string{}
+		clear(count)
+		// What may inspect active target m for item c: each task for c
+		// whose pool holds m (less R11 exclusions), then each counted past
+		// record of m not made by one of the plan's tasks.
+		inPool := func(pl pooled, m int) bool {
+			if _, excl := slices.BinarySearch(pl.excluded, active[m].ID); excl {
+				return false
+			}
+			for _, s := range pl.strata {
+				if _, ok := slices.BinarySearch(s.members, m); ok {
+					return true
+				}
+			}
+			return false
+		}
+		var forItem []pooled
 		for _, pl := range pools {
 			if !contains(pl.task.Items, c) {
 				continue
 			}
-			excl := map[string]bool{}
-			for _, id := range pl.excluded {
-				excl[id] = true
-			}
+			forItem = append(forItem, pl)
 			for _, s := range pl.strata {
 				for _, m := range s.members {
-					if !excl[active[m].ID] {
-						sources[m] = append(sources[m], pl.task.ID)
-					}
+					count[m]++
+				}
+			}
+			for _, id := range pl.excluded {
+				if m, ok := index[id]; ok {
+					count[m]--
 				}
 			}
 		}
+		counted := func(r Record) bool {
+			return r.Item == c && strings.HasPrefix(r.Date, prefix) && !targeted[r.Task] && r.Reason == ""
+		}
 		for _, r := range history {
-			if r.Item != c || !strings.HasPrefix(r.Date, prefix) || targeted[r.Task] || r.Reason != "" {
+			if !counted(r) {
 				continue
 			}
 			m, ok := index[r.TargetID]
@@ -470,24 +487,20 @@ func checkOverFrequency(p Plan, cl *checklist.Version, active []registry.Target,
 				continue
 			}
 			if r.Task != "" && planTask[r.Task] {
-				if !contains(sources[m], r.Task) {
-					sources[m] = append(sources[m], r.Task)
+				// A plan task's own inspection is counted once, with the
+				// task, whether or not the pool still holds the target.
+				if k := slices.IndexFunc(forItem, func(pl pooled) bool { return pl.task.ID == r.Task }); k >= 0 && inPool(forItem[k], m) {
+					continue
 				}
-				continue
 			}
-			src := r.Date
-			if r.Task != "" {
-				src += " " + r.Task
-			}
-			sources[m] = append(sources[m], src)
+			count[m]++
 		}
 		worst, over := -1, 0
-		for m := range active { // in ID order, so the first worst target is the smallest ID
-			n := len(sources[m])
-			if n > limit {
+		for m, n := range count { // in ID order, so the first worst target is the smallest ID
+			if int(n) > limit {
 				over++
 			}
-			if n > 0 && (worst < 0 || n > len(sources[worst])) {
+			if n > 0 && (worst < 0 || n > count[worst]) {
 				worst = m
 			}
 		}
@@ -496,11 +509,33 @@ func checkOverFrequency(p Plan, cl *checklist.Version, active []registry.Target,
 		if worst < 0 {
 			f.Figure = "no target in any task's pool"
 		} else {
-			f.Figure = fmt.Sprintf("at most %d per target", len(sources[worst]))
+			f.Figure = fmt.Sprintf("at most %d per target", count[worst])
 		}
 		if over > 0 {
+			// Name what may inspect the worst target.
+			var sources []string
+			for _, pl := range forItem {
+				if inPool(pl, worst) {
+					sources = append(sources, pl.task.ID)
+				}
+			}
+			for _, r := range history {
+				if !counted(r) || r.TargetID != active[worst].ID {
+					continue
+				}
+				if r.Task != "" && planTask[r.Task] {
+					if k := slices.IndexFunc(forItem, func(pl pooled) bool { return pl.task.ID == r.Task }); k >= 0 && inPool(forItem[k], worst) {
+						continue // listed with its task above
+					}
+				}
+				src := r.Date
+				if r.Task != "" {
+					src += " " + r.Task
+				}
+				sources = append(sources, src)
+			}
 			f.Status = Fail
-			f.Note = fmt.Sprintf("%d target(s) may be inspected more often, e.g. %s by %s", over, active[worst].ID, strings.Join(sources[worst], ", "))
+			f.Note = fmt.Sprintf("%d target(s) may be inspected more often, e.g. %s by %s", over, active[worst].ID, strings.Join(sources, ", "))
 		}
 		add(f)
 	}
