@@ -71,3 +71,38 @@ func TestCompare_R3_FrequencyBoundChange(t *testing.T) {
 	require.Len(t, d.Changed[0].Fields, 1)
 	assert.Equal(t, FieldChange{Field: "frequency", Label: "抽查频次", Old: "每年1次", New: "每年1次（每年至少1次）"}, d.Changed[0].Fields[0])
 }
+
+// FuzzParseFrequency: whatever parses has consistent bounds (rule R2), a
+// wording that reparses to the same bounds, and passes item validation.
+func FuzzParseFrequency(f *testing.F) {
+	for _, s := range []string{"每年1次", "每年至少一次", "每年最多2次", "每年1-2次", "每半年1至2次", "2次/季度", "根据监管需要确定", "每年2-1次", "不定期", "每月十次", "每月100次"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fr, err := ParseFrequency(s)
+		if err != nil {
+			if !errors.Is(err, ErrBadFrequency) && !errors.Is(err, ErrMissingField) {
+				t.Fatalf("%q: error %v wraps neither ErrBadFrequency nor ErrMissingField", s, err)
+			}
+			return
+		}
+		if fr.PerYear < 0 || fr.MaxPerYear < 0 || (fr.Bounded() && fr.MaxPerYear < fr.PerYear) {
+			t.Fatalf("%q: inconsistent bounds %+v", s, fr)
+		}
+		again, err := ParseFrequency(fr.Text)
+		if err != nil || again != fr {
+			t.Fatalf("%q: text %q reparses to %+v, %v; want %+v", s, fr.Text, again, err, fr)
+		}
+		if !fr.AsNeeded() && max(fr.PerYear, fr.MaxPerYear) <= 1000 { // counts above 1000 are not parsed
+			b, err := ParseFrequency(fr.Bounds())
+			if err != nil || b.PerYear != fr.PerYear || b.MaxPerYear != fr.MaxPerYear {
+				t.Fatalf("%q: Bounds() %q reparses to %+v, %v", s, fr.Bounds(), b, err)
+			}
+		}
+		it := validItem()
+		it.Frequency = fr
+		if err := DefaultConfig().ValidateItem(it); err != nil {
+			t.Fatalf("%q: parsed frequency %+v fails validation: %v", s, fr, err)
+		}
+	})
+}
