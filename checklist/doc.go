@@ -25,8 +25,9 @@
 // Ratios are fractions held as shopspring/decimal values, never floats:
 // "5%" is 0.05. ParseRatio reads the wordings agencies use ("不低于5%",
 // "3%-10%", "不超过10%", "不设上限"); ParseFrequency reads "每年1次",
-// "1次/年", "每半年1次" and "根据监管需要确定" (frequency left to the bureau,
-// rule R8).
+// "1次/年", "每半年1次" (exactly that many rounds), "每年至少1次" (a lower
+// bound), "每年最多2次" (an upper bound, rule R2 over-frequency), "每年1-2次"
+// and "根据监管需要确定" (frequency left to the bureau, rule R8).
 //
 // # Import
 //

@@ -70,13 +70,42 @@ func (m Method) Chinese() string {
 	return string(m)
 }
 
-// Frequency is how often an item is sampled (抽查频次). PerYear is the
-// number of rounds per year; 0 means "as the bureau decides" (根据监管需要
-// 确定, rule R8: frequency is set by the bureau). Text is the wording as
-// published.
+// Frequency is how often an item is sampled (抽查频次, rule R2). PerYear is
+// the least number of rounds per year; MaxPerYear the most, 0 meaning no
+// upper bound. Both 0 means "as the bureau decides" (根据监管需要确定, rule
+// R8: frequency is set by the bureau). Text is the wording as published.
+//
+// ParseFrequency reads the bounds from the wording: "每年1次" is exactly one
+// round (PerYear 1, MaxPerYear 1), "每年至少1次" at least one (MaxPerYear
+// 0), "每年最多2次" at most two (PerYear 0), "每年1-2次" one to two.
 type Frequency struct {
-	PerYear int    `json:"per_year"`
-	Text    string `json:"text"`
+	PerYear    int    `json:"per_year"`
+	MaxPerYear int    `json:"max_per_year,omitempty"`
+	Text       string `json:"text"`
+}
+
+// Bounded reports whether f sets an upper bound (rule R2 over-frequency).
+func (f Frequency) Bounded() bool { return f.MaxPerYear > 0 }
+
+// AsNeeded reports whether f leaves the frequency to the bureau (no bound
+// either way).
+func (f Frequency) AsNeeded() bool { return f.PerYear == 0 && f.MaxPerYear == 0 }
+
+// Bounds renders f's bounds in the published style: "每年1次", "每年至少1次",
+// "每年至多2次", "每年1-2次", or "根据监管需要确定".
+func (f Frequency) Bounds() string {
+	n, m := strconv.Itoa(f.PerYear), strconv.Itoa(f.MaxPerYear)
+	switch {
+	case f.AsNeeded():
+		return "根据监管需要确定"
+	case !f.Bounded():
+		return "每年至少" + n + "次"
+	case f.PerYear == 0:
+		return "每年至多" + m + "次"
+	case f.PerYear == f.MaxPerYear:
+		return "每年" + n + "次"
+	}
+	return "每年" + n + "-" + m + "次"
 }
 
 // Item is one inspection item (抽查事项) of the checklist, with every
@@ -213,6 +242,9 @@ func (c Config) check(it *Item, emit emitFunc) {
 	}
 	if it.Frequency.PerYear < 0 {
 		emit("frequency", strconv.Itoa(it.Frequency.PerYear), ErrBadFrequency)
+	}
+	if mx := it.Frequency.MaxPerYear; mx < 0 || (mx > 0 && mx < it.Frequency.PerYear) {
+		emit("frequency", strconv.Itoa(mx), fmt.Errorf("%w: upper bound %d below lower bound %d", ErrBadFrequency, mx, it.Frequency.PerYear))
 	}
 	if strings.TrimSpace(it.Frequency.Text) == "" {
 		emit("frequency", "", ErrMissingField)
@@ -398,7 +430,8 @@ func parseFraction(s string, pct bool) (decimal.Decimal, error) {
 }
 
 var (
-	freqRe   = regexp.MustCompile(`^(每年|全年|年度|一年|每半年|半年|每季度|每季|每月)(至少|不少于)?([0-9]+|[一二两三四五六七八九十])次$`)
+	freqRe = regexp.MustCompile(`^(每年|全年|年度|一年|每半年|半年|每季度|每季|每月)(至少|不少于|不低于|最多|至多|不超过|不多于|不高于)?` +
+		`([0-9]+|[一二两三四五六七八九十])(?:(?:-|~|～|－|至)([0-9]+|[一二两三四五六七八九十]))?次$`)
 	freqPer  = regexp.MustCompile(`^([0-9]+|[一二两三四五六七八九十])次/(年|半年|季度|季|月)$`)
 	asNeeded = regexp.MustCompile(`^(根据|按照|视).*(需要|需求|情况|确定|安排)|^按需|^不定期`)
 )
@@ -428,22 +461,38 @@ func count(s string) int {
 	return n
 }
 
-// ParseFrequency parses a 抽查频次 cell: "每年1次", "每年至少一次", "1次/年",
-// "每半年1次", "每季度1次", "每月1次", or wording leaving it to the bureau
-// ("根据监管需要确定", "按需", "不定期"), which yields PerYear 0.
+// ParseFrequency parses a 抽查频次 cell (rule R2): "每年1次", "1次/年",
+// "每半年1次", "每季度1次", "每月1次" (exactly that many rounds a year: both
+// bounds), "每年至少一次" / "每年不少于1次" (lower bound only), "每年最多2次"
+// / "每年不超过2次" (upper bound only), "每年1-2次" (both), or wording leaving
+// it to the bureau ("根据监管需要确定", "按需", "不定期"), which yields no
+// bound. Counts are per period and multiplied out to a year.
 func ParseFrequency(s string) (Frequency, error) {
 	t := strings.Join(strings.Fields(s), "")
 	if t == "" {
 		return Frequency{}, fmt.Errorf("%w: empty", ErrMissingField)
 	}
 	if m := freqRe.FindStringSubmatch(t); m != nil {
-		if n := count(m[3]); n > 0 {
-			return Frequency{PerYear: n * periodsPerYear(m[1]), Text: t}, nil
+		per := periodsPerYear(m[1])
+		n := count(m[3])
+		hi := n
+		if m[4] != "" {
+			hi = count(m[4])
+		}
+		if n > 0 && hi >= n && (m[4] == "" || m[2] == "") {
+			f := Frequency{PerYear: n * per, MaxPerYear: hi * per, Text: t}
+			switch m[2] {
+			case "至少", "不少于", "不低于":
+				f.MaxPerYear = 0
+			case "最多", "至多", "不超过", "不多于", "不高于":
+				f.PerYear = 0
+			}
+			return f, nil
 		}
 	}
 	if m := freqPer.FindStringSubmatch(t); m != nil {
 		if n := count(m[1]); n > 0 {
-			return Frequency{PerYear: n * periodsPerYear(m[2]), Text: t}, nil
+			return Frequency{PerYear: n * periodsPerYear(m[2]), MaxPerYear: n * periodsPerYear(m[2]), Text: t}, nil
 		}
 	}
 	if asNeeded.MatchString(t) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -158,11 +157,11 @@ func fields(it Item) []field {
 	for i, m := range it.Methods {
 		methods[i] = m.Chinese()
 	}
-	// The published wording, plus the number of rounds when the wording
-	// does not say it by itself (so a diff never hides a PerYear change).
+	// The published wording, plus the bounds when the wording does not say
+	// them by itself (so a diff never hides a PerYear or MaxPerYear change).
 	freq := it.Frequency.Text
-	if parsed, err := ParseFrequency(freq); err != nil || parsed.PerYear != it.Frequency.PerYear {
-		freq += "（每年" + strconv.Itoa(it.Frequency.PerYear) + "次）"
+	if parsed, err := ParseFrequency(freq); err != nil || parsed.PerYear != it.Frequency.PerYear || parsed.MaxPerYear != it.Frequency.MaxPerYear {
+		freq += "（" + it.Frequency.Bounds() + "）"
 	}
 	return []field{
 		{"name", "抽查事项", it.Name},

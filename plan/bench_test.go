@@ -4,11 +4,44 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/shuangsuiji/ssj/checklist"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
 // BenchmarkCheck checks a 40-task plan over 20,000 targets in 6 departments.
 func BenchmarkCheck(b *testing.B) {
+	p, in, cfg := benchInput(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Check(p, in, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckChecklist is BenchmarkCheck with a checklist whose item
+// K-01 (every task's item) is 每年1次, so the R1, R2 (including
+// over-frequency) and R4 checks run too.
+func BenchmarkCheckChecklist(b *testing.B) {
+	p, in, cfg := benchInput(b)
+	it := checklist.Item{Code: "K-01", Name: "重点", TargetType: "x", Category: checklist.CategoryKey,
+		Methods: []checklist.Method{checklist.MethodOnSite}, Department: "治安", LegalBasis: []string{"《法》"},
+		RatioMin: dec("0.05"), Frequency: checklist.Frequency{PerYear: 1, MaxPerYear: 1, Text: "每年1次"}}
+	v, err := checklist.FirstVersion([]checklist.Item{it}, "2026-01-01", "", checklist.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	in.Checklist = &v
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Check(p, in, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchInput(b *testing.B) (Plan, Input, Config) {
+	b.Helper()
 	depts := []string{"治安", "出入境", "网警", "禁毒", "交警", "消防"}
 	classes := []string{"A", "B", "C", "D"}
 	jurs := []string{"440103", "440104", "440105", "440106"}
@@ -31,12 +64,5 @@ func BenchmarkCheck(b *testing.B) {
 	for i := range 2000 {
 		h = append(h, Record{TargetID: fmt.Sprintf("T%06d", i*7), Item: "K-01", Date: "2026-02-01", Result: ResultCompliant})
 	}
-	in := Input{Targets: ts, History: h}
-	cfg := noCredit()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := Check(p, in, cfg); err != nil {
-			b.Fatal(err)
-		}
-	}
+	return p, Input{Targets: ts, History: h}, noCredit()
 }

@@ -44,8 +44,12 @@
 //   - R10 each department launches or joins at least one joint task a year.
 //   - R4 a general item's task ratio is within its cap (the smaller of the
 //     item's upper bound and checklist.Config.GeneralCap); key items are
-//     uncapped. R2: not below the item's lower bound, and at least as many
-//     tasks per item as its frequency (抽查频次). R1: every item is on the
+//     uncapped. R2: not below the item's lower bound, at least as many
+//     tasks per item as its frequency (抽查频次), and, for a frequency with
+//     an upper bound ("每年1次", "每年最多2次"), no target that may be
+//     inspected for the item more often in the year: the plan's tasks whose
+//     pools hold it plus its past random inspections (over-frequency).
+//     R1: every item is on the
 //     checklist. These need Input.Checklist and are n/a without it.
 //   - R11 targets found compliant this year for one of a task's items are
 //     excluded from its draw unless the task declares a RepeatReason (key

@@ -131,6 +131,7 @@ var basis = []string{
 	"draws of a task: per credit class, ceil(pool × class ratio) (DRAW.md default rounding, base = whole scope), clamped to the pool less R11 exclusions.",
 	"R8 coverage: a department's targets are the active targets whose Departments name it; the figure is the number of them the plan draws for certain: per task and class, draws less pool members outside the department; where tasks' pools share a department target only the largest counts, disjoint pools add up.",
 	"R8 joint share: counted in tasks — joint random tasks / all random tasks.",
+	"R2 over-frequency: per item with an upper frequency bound, the most inspections one target may get in the plan year: the random tasks for the item whose pool holds it (less R11 exclusions), plus its random inspections for the item in the history not made by those tasks; targeted inspections (R13) and past records that state a key area or special case (R11's exception, column reason) are not counted.",
 	"R11: a target found compliant this year, on or before a task's window end, for any of the task's items is excluded from that task's draw unless the task declares a repeat reason; in the history, an inspection after a compliant one (same target, item, year) needs a reason or a task with one.",
 	"arithmetic: exact (integers and decimals); percentages shown truncated to two places.",
 }
@@ -300,7 +301,8 @@ func (c Config) validate() error {
 	return nil
 }
 
-// Check validates p and checks it against rules R1, R2, R4, R8, R9, R10,
+// Check validates p and checks it against rules R1, R2 (lower and upper
+// frequency bounds), R4, R8, R9, R10,
 // R11, R12 and R13, returning one finding per rule and subject. It returns
 // an error only when p or cfg is malformed; broken rules are findings
 // (Report.OK is false), not errors.
@@ -321,7 +323,9 @@ func Check(p Plan, in Input, cfg Config) (Report, error) {
 		pools[i] = pool(k, p.Year, active, in.History)
 	}
 
-	checkItems(p, in.Checklist, cfg, add)
+	checkItems(p, in.Checklist, cfg, add, func() {
+		checkOverFrequency(p, in.Checklist, active, pools, in.History, add)
+	})
 	checkCoverage(p, active, pools, cfg, add)
 	checkJointShare(p, cfg, add)
 	checkPlanned(p, pools, add)
@@ -332,9 +336,12 @@ func Check(p Plan, in Input, cfg Config) (Report, error) {
 	return rep, nil
 }
 
-// checkItems: R1 (items on the checklist), R2 (frequency, lower bound) and
+// checkItems: R1 (items on the checklist), R2 (frequency, lower bound; the
+// upper bound is checkOverFrequency) and
 // R4 (cap of general items, none for key items).
-func checkItems(p Plan, cl *checklist.Version, cfg Config, add func(Finding)) {
+// overFrequency runs between the R2 rows and the R4 rows, so findings stay
+// in rule order.
+func checkItems(p Plan, cl *checklist.Version, cfg Config, add func(Finding), overFrequency func()) {
 	if cl == nil {
 		add(Finding{Rule: "R1", Check: "items on the checklist", Subject: "all tasks", Figure: "no checklist given",
 			Threshold: "every item on the checklist in force", Status: NotApplicable, Note: "pass a checklist to check R1, R2 and R4"})
@@ -383,6 +390,7 @@ func checkItems(p Plan, cl *checklist.Version, cfg Config, add func(Finding)) {
 		}
 		add(f)
 	}
+	overFrequency()
 	for _, k := range p.Tasks {
 		for _, c := range k.Items {
 			it, ok := cl.Item(c)
@@ -405,6 +413,145 @@ func checkItems(p Plan, cl *checklist.Version, cfg Config, add func(Finding)) {
 			}
 			add(f)
 		}
+	}
+}
+
+// checkOverFrequency: R2, no target is inspected for an item more often in
+// the plan year than the item's declared frequency allows (its upper bound,
+// Frequency.MaxPerYear). One finding per bounded item on the plan; items
+// without an upper bound ("每年至少1次", "根据监管需要确定") are not listed.
+// The figure is the worst target: how many inspections it may get, from
+// which tasks and past records (see the basis statement).
+func checkOverFrequency(p Plan, cl *checklist.Version, active []registry.Target, pools []pooled, history []Record, add func(Finding)) {
+	if cl == nil {
+		return
+	}
+	index := make(map[string]int, len(active))
+	for i, t := range active {
+		index[t.ID] = i
+	}
+	planTask := map[string]bool{}
+	for _, k := range p.Tasks {
+		planTask[k.ID] = true
+	}
+	targeted := map[string]bool{}
+	for _, g := range p.Targeted {
+		targeted[g.ID] = true
+	}
+	prefix := strconv.Itoa(p.Year) + "-"
+	var codes []string
+	seen := map[string]bool{}
+	for _, k := range p.Tasks {
+		for _, c := range k.Items {
+			if !seen[c] {
+				seen[c] = true
+				codes = append(codes, c)
+			}
+		}
+	}
+	slices.Sort(codes)
+	count := make([]int32, len(active)) // per active target, reset per item
+	for _, c := range codes {
+		it, ok := cl.Item(c)
+		if !ok || !it.Frequency.Bounded() {
+			continue
+		}
+		limit := it.Frequency.MaxPerYear
+		clear(count)
+		// What may inspect active target m for item c: each task for c
+		// whose pool holds m (less R11 exclusions), then each counted past
+		// record of m not made by one of the plan's tasks.
+		inPool := func(pl pooled, m int) bool {
+			if _, excl := slices.BinarySearch(pl.excluded, active[m].ID); excl {
+				return false
+			}
+			for _, s := range pl.strata {
+				if _, ok := slices.BinarySearch(s.members, m); ok {
+					return true
+				}
+			}
+			return false
+		}
+		var forItem []pooled
+		for _, pl := range pools {
+			if !contains(pl.task.Items, c) {
+				continue
+			}
+			forItem = append(forItem, pl)
+			for _, s := range pl.strata {
+				for _, m := range s.members {
+					count[m]++
+				}
+			}
+			for _, id := range pl.excluded {
+				if m, ok := index[id]; ok {
+					count[m]--
+				}
+			}
+		}
+		counted := func(r Record) bool {
+			return r.Item == c && strings.HasPrefix(r.Date, prefix) && !targeted[r.Task] && r.Reason == ""
+		}
+		for _, r := range history {
+			if !counted(r) {
+				continue
+			}
+			m, ok := index[r.TargetID]
+			if !ok {
+				continue
+			}
+			if r.Task != "" && planTask[r.Task] {
+				// A plan task's own inspection is counted once, with the
+				// task, whether or not the pool still holds the target.
+				if k := slices.IndexFunc(forItem, func(pl pooled) bool { return pl.task.ID == r.Task }); k >= 0 && inPool(forItem[k], m) {
+					continue
+				}
+			}
+			count[m]++
+		}
+		worst, over := -1, 0
+		for m, n := range count { // in ID order, so the first worst target is the smallest ID
+			if int(n) > limit {
+				over++
+			}
+			if n > 0 && (worst < 0 || n > count[worst]) {
+				worst = m
+			}
+		}
+		f := Finding{Rule: "R2", Check: "over-frequency", Subject: c, Status: Pass,
+			Threshold: fmt.Sprintf("≤ %d per target (%s)", limit, it.Frequency.Text)}
+		if worst < 0 {
+			f.Figure = "no target in any task's pool"
+		} else {
+			f.Figure = fmt.Sprintf("at most %d per target", count[worst])
+		}
+		if over > 0 {
+			// Name what may inspect the worst target.
+			var sources []string
+			for _, pl := range forItem {
+				if inPool(pl, worst) {
+					sources = append(sources, pl.task.ID)
+				}
+			}
+			for _, r := range history {
+				if !counted(r) || r.TargetID != active[worst].ID {
+					continue
+				}
+				if r.Task != "" && planTask[r.Task] {
+					if k := slices.IndexFunc(forItem, func(pl pooled) bool { return pl.task.ID == r.Task }); k >= 0 && inPool(forItem[k], worst) {
+						continue // listed with its task above
+					}
+				}
+				src := r.Date
+				if r.Task != "" {
+					src += " " + r.Task
+				}
+				sources = append(sources, src)
+			}
+			f.Status = Fail
+			f.Note = fmt.Sprintf("%d target(s) may be inspected more often, e.g. %s by %s", over, active[worst].ID, strings.Join(sources, ", "))
+		}
+		add(f)
 	}
 }
 

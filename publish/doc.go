@@ -32,9 +32,12 @@
 //
 // (SeedOutcomeOf, FromSeedOutcome). A result also records per-item
 // findings, the measures taken (现场笔录, 证据, 责令停止, 责令整改, 立案, 移送其他
-// 机关, 移送司法机关 — R21), follow-up (后续处置), the draw's proof fields, and,
-// when the law forbids disclosure, a Withholding with the legal basis: such a
-// result is recorded but never published.
+// 机关, 移送司法机关 — R21), follow-up (后续处置), the draw's proof fields, the
+// whole-process record (全过程记录, R24: documents and audio/video of key
+// steps as evidence.Attachment values, by SHA-256 digest, covered by
+// HashResult and never shown in the public view), and, when the law forbids
+// disclosure, a Withholding with the legal basis: such a result is recorded
+// but never published.
 //
 // # Deadline
 //

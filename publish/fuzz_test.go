@@ -3,7 +3,11 @@ package publish
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/shuangsuiji/ssj/evidence"
 )
 
 func FuzzDecodeResults(f *testing.F) {
@@ -11,6 +15,11 @@ func FuzzDecodeResults(f *testing.F) {
 	f.Add(good)
 	one, _ := json.Marshal(sample())
 	f.Add(one)
+	withEvidence := sample()
+	withEvidence.Evidence = []evidence.Attachment{{SHA256: strings.Repeat("ab", 32), MediaType: "video/mp4", Size: 1024,
+		Step: evidence.StepOnSite, By: "33080012345", At: time.Date(2026, 3, 18, 1, 0, 0, 0, time.UTC)}}
+	ev, _ := json.Marshal(withEvidence)
+	f.Add(ev) // Rule R24.
 	f.Add([]byte(`[{"id":"x","conclusions":["未发现问题"]}]`))
 	f.Add([]byte(`{"id":"x","task_end":"2026-02-30"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

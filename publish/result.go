@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/evidence"
 	"github.com/shuangsuiji/ssj/internal/jsonin"
 	"github.com/shuangsuiji/ssj/workday"
 )
@@ -97,10 +98,17 @@ type Result struct {
 	Remark         string       `json:"remark,omitempty"`
 	Withheld       *Withholding `json:"withheld,omitempty"`
 	Proof          DrawProof    `json:"proof"`
+	// Evidence lists the whole-process record of the inspection (rule
+	// R24): documents and the audio/video of key steps, each by its
+	// SHA-256 digest and size; the files themselves are stored elsewhere
+	// and checked with evidence.Attachment.Verify. Never shown in a public
+	// view. Absent when empty.
+	Evidence []evidence.Attachment `json:"evidence,omitempty"`
 }
 
 // Validate checks required fields, the inspector group (at least two, one
-// leader, rule R17), dates and the conclusion rules (CheckConclusions).
+// leader, rule R17), dates, the evidence attachments (rule R24) and the
+// conclusion rules (CheckConclusions).
 func (r Result) Validate() error {
 	req := []struct{ name, v string }{
 		{"id", r.ID}, {"task_no", r.TaskNo}, {"task_name", r.TaskName}, {"agency", r.Agency},
@@ -152,6 +160,9 @@ func (r Result) Validate() error {
 	}
 	if r.Withheld != nil && (strings.TrimSpace(r.Withheld.LegalBasis) == "" || strings.TrimSpace(r.Withheld.Reason) == "") {
 		return fmt.Errorf("%w: result %s: withheld needs legal_basis and reason", ErrResult, r.ID)
+	}
+	if err := evidence.ValidateList(r.Evidence); err != nil { // Rule R24.
+		return fmt.Errorf("%w: result %s: %w", ErrResult, r.ID, err)
 	}
 	return CheckConclusions(r)
 }

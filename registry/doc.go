@@ -1,7 +1,7 @@
 // Package registry holds the two registries (两库) of the 双随机、一公开 regime:
 // the target registry (检查对象名录库) of supervised market entities and other
 // inspection targets, and the inspector registry (执法检查人员名录库) of staff
-// holding a law-enforcement certificate (rules R6, R7 in DOMAIN.md). A draw
+// holding a law-enforcement certificate (rules R6, R7 in docs/rules.md). A draw
 // picks targets from the first and inspectors from the second; this package
 // makes both loadable from an agency's spreadsheets, checkable row by row,
 // traceable over time and committable so that a draw can prove which pool

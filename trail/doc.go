@@ -13,9 +13,13 @@
 // Every event carries the hash of the event before it (Prev; the first event
 // links to 64 zeros) and its own hash:
 //
-//	Hash = SHA-256( RFC 8785 canonical JSON of {seq, kind, actor, time, subject, data, prev} )
+//	Hash = SHA-256( RFC 8785 canonical JSON of {seq, kind, actor, time, subject, data, evidence, prev} )
 //
-// where time is written in UTC as RFC 3339 with nanoseconds trimmed. Changing
+// where time is written in UTC as RFC 3339 with nanoseconds trimmed, and
+// evidence (the step's recorded files, rule R24: package evidence's
+// attachments, each by SHA-256 digest, media type, size, step, recorder and
+// UTC time) is left out when the event has none, so such events hash as
+// they always did. Changing
 // any field of any event changes its hash, which no longer matches the hash
 // stored in the event or the Prev of the next event.
 //

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/evidence"
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/internal/merkle"
 )
@@ -37,6 +38,7 @@ const (
 	InspectorsMatched     Kind = "inspectors.matched"       // 检查人员匹配 (R17)
 	InspectorReplaced     Kind = "inspector.replaced"       // 检查人员调整更换 (R18)
 	TaskAssigned          Kind = "task.assigned"            // 具体检查任务下达 (R29)
+	EvidenceRecorded      Kind = "evidence.recorded"        // 执法全过程记录: documents, audio/video of a key step (R24)
 	ResultEntered         Kind = "result.entered"           // 检查结果录入 (R26)
 	ResultReviewed        Kind = "result.reviewed"          // 检查结果审核 (R29)
 	ResultPublished       Kind = "result.published"         // 检查结果公示 (R26)
@@ -62,7 +64,7 @@ const (
 
 var knownKinds = []Kind{
 	ChecklistAnnounced, PlanPublished, TaskLaunched, TargetsDrawn, TargetsDispatched,
-	InspectorsMatched, InspectorReplaced, TaskAssigned, ResultEntered, ResultReviewed,
+	InspectorsMatched, InspectorReplaced, TaskAssigned, EvidenceRecorded, ResultEntered, ResultReviewed,
 	ResultPublished, ResultWithheld, ResultCorrected, ObjectionReceived, ObjectionReviewing,
 	ObjectionDecided, ObjectionFeedbackSent, FollowUpRecorded, AnnouncementPublished,
 	RegistryImported, ManifestCommitted, TargetsLocked, ReplacementRefused, CorrectionRejected,
@@ -87,14 +89,17 @@ func (k Kind) Valid() bool {
 var ErrEntry = errors.New("trail: invalid entry")
 
 // Entry is what a caller appends: one step, its actor, its time, its subject
-// and optional details. Time is a value supplied by the caller; the trail
-// never reads the clock.
+// and optional details and evidence. Time is a value supplied by the
+// caller; the trail never reads the clock.
 type Entry struct {
 	Kind    Kind              `json:"kind"`
 	Actor   string            `json:"actor"`
 	Time    time.Time         `json:"time"`
 	Subject string            `json:"subject"`
 	Data    map[string]string `json:"data,omitempty"`
+	// Evidence lists the files recording the step (rule R24: documents,
+	// audio/video of key steps), by digest; the files go to storage.
+	Evidence []evidence.Attachment `json:"evidence,omitempty"`
 }
 
 // Event is one recorded step: the Entry plus its position and hashes.
@@ -105,6 +110,9 @@ type Event struct {
 	Time    time.Time         `json:"time"`
 	Subject string            `json:"subject"`
 	Data    map[string]string `json:"data,omitempty"`
+	// Evidence lists the files recording the step (rule R24), by digest.
+	// Absent when empty; when present it is hashed with the event.
+	Evidence []evidence.Attachment `json:"evidence,omitempty"`
 	// Prev is the hex SHA-256 hash of the previous event (ZeroHash for the first).
 	Prev string `json:"prev"`
 	// Hash is the hex SHA-256 hash of this event; see the package doc.
@@ -119,7 +127,10 @@ type hashed struct {
 	Time    string            `json:"time"`
 	Subject string            `json:"subject"`
 	Data    map[string]string `json:"data"`
-	Prev    string            `json:"prev"`
+	// Evidence is omitted when empty, so events without evidence hash
+	// exactly as in trails written before evidence existed.
+	Evidence []evidence.Attachment `json:"evidence,omitempty"`
+	Prev     string                `json:"prev"`
 }
 
 // ComputeHash returns the hash the event should carry: SHA-256 over the
@@ -132,7 +143,7 @@ func (e Event) ComputeHash() (string, error) {
 	b, err := canon.Marshal(hashed{
 		Seq: e.Seq, Kind: e.Kind, Actor: e.Actor,
 		Time:    e.Time.UTC().Format(time.RFC3339Nano),
-		Subject: e.Subject, Data: data, Prev: e.Prev,
+		Subject: e.Subject, Data: data, Evidence: e.Evidence, Prev: e.Prev,
 	})
 	if err != nil {
 		return "", fmt.Errorf("trail: event seq %d: %w", e.Seq, err)
@@ -218,6 +229,7 @@ func (l *Log) Events() []Event {
 	for i, e := range l.events {
 		out[i] = e
 		out[i].Data = cloneMap(e.Data)
+		out[i].Evidence = cloneEvidence(e.Evidence)
 	}
 	return out
 }
@@ -231,6 +243,19 @@ func (l *Log) Head() Checkpoint {
 func checkpointOver(leaves []merkle.Hash) Checkpoint {
 	r := merkle.RootFromLeafHashes(leaves)
 	return Checkpoint{Size: int64(len(leaves)), Root: hex.EncodeToString(r[:])}
+}
+
+// cloneEvidence copies as, with times in UTC; nil when empty.
+func cloneEvidence(as []evidence.Attachment) []evidence.Attachment {
+	if len(as) == 0 {
+		return nil
+	}
+	out := make([]evidence.Attachment, len(as))
+	for i, a := range as {
+		a.At = a.At.UTC()
+		out[i] = a
+	}
+	return out
 }
 
 func cloneMap(m map[string]string) map[string]string {
@@ -269,7 +294,8 @@ func mustLine(v any) []byte {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		// Only strings, integers, maps of strings and times are encoded.
+		// Only strings, integers, maps of strings, times and evidence
+		// attachments (the same) are encoded.
 		panic("trail: encoding a line: " + err.Error())
 	}
 	return buf.Bytes()
@@ -312,8 +338,11 @@ func Next(prev *Event, en Entry) (Event, error) {
 	if en.Time.IsZero() {
 		return Event{}, fmt.Errorf("%w: kind %s: time is zero", ErrEntry, en.Kind)
 	}
+	if err := evidence.ValidateList(en.Evidence); err != nil { // Rule R24.
+		return Event{}, fmt.Errorf("%w: kind %s subject %q: %w", ErrEntry, en.Kind, en.Subject, err)
+	}
 	e := Event{Seq: 0, Kind: en.Kind, Actor: en.Actor, Time: en.Time.UTC(),
-		Subject: en.Subject, Data: cloneMap(en.Data), Prev: ZeroHash}
+		Subject: en.Subject, Data: cloneMap(en.Data), Evidence: cloneEvidence(en.Evidence), Prev: ZeroHash}
 	if prev != nil {
 		e.Seq, e.Prev = prev.Seq+1, prev.Hash
 	}

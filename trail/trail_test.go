@@ -358,6 +358,8 @@ func FuzzVerify(f *testing.F) {
 	_, lines := fixture(f)
 	f.Add(strings.Join(lines, "\n") + "\n")
 	f.Add(strings.Join(lines[:3], "\n"))
+	_, evLines, _ := evidenceTrail(f) // Rule R24: an event with evidence.
+	f.Add(strings.Join(evLines, "\n") + "\n")
 	f.Add(`{"type":"header","format":"ssj-trail/1","checkpoint_every":1}` + "\n" + `{"type":"checkpoint","size":0,"root":"` + strings.Repeat("0", 64) + `"}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		rep, err := Verify(strings.NewReader(in), VerifyOptions{})

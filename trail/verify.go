@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/shuangsuiji/ssj/evidence"
 	"github.com/shuangsuiji/ssj/internal/merkle"
 
 	"github.com/shuangsuiji/ssj/internal/jsonin"
@@ -119,6 +120,14 @@ func decodeLine(b []byte) (parsed, error) {
 		}
 		if !isHash(e.Prev) || !isHash(e.Hash) {
 			return p, fmt.Errorf("event seq %d: prev %q / hash %q: want 64 lower-case hex digits", e.Seq, e.Prev, e.Hash)
+		}
+		// Rule R24. An empty list would hash like an absent one: refuse it,
+		// so one event has one written form.
+		if e.Evidence != nil && len(e.Evidence) == 0 {
+			return p, fmt.Errorf("event seq %d: evidence is an empty list: leave the member out", e.Seq)
+		}
+		if err := evidence.ValidateList(e.Evidence); err != nil {
+			return p, fmt.Errorf("event seq %d: %v", e.Seq, err)
 		}
 		p.ev = e.Event
 	case "checkpoint":

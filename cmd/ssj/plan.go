@@ -38,7 +38,8 @@ const planLong = `check    checks the plan (JSON) against the rules and prints a
          subject, figure, threshold, result. R8 department coverage and joint share,
          R9 task statements, R10 joint tasks per department, R11 repeat inspections,
          R12 credit-class ratios, R13 targeted inspections apart; with --checklist
-         also R1 items on the checklist, R2 frequency and lower bound, R4 caps.
+         also R1 items on the checklist, R2 frequency (at least, and no target
+         over the item's upper bound) and lower ratio bound, R4 caps.
 input    prints the draw input of one task (pool, strata, quotas, R11 exclusions) as JSON.
 publish  prints the plan's published form: Chinese text, or canonical JSON with --json.
 diff     checks that NEW is the next version of OLD and prints the adjustment.

@@ -41,7 +41,10 @@ The kind is detected from the header (id/统一社会信用代码 or cert/执法
 --kind is given. Headers may be English or Chinese; see the registry package
 documentation (DecodeCSV) for the columns and cell formats.
 
-validate  reports every bad row: row number, column, value and reason.
+validate  reports every bad row: row number, column, value and reason. For an
+          inspector registry, --targets also warns of every declared interest
+          (利害关系) naming a target not in that target registry (rule R19);
+          warnings do not change the exit status.
 commit    prints the number of units and the RFC 6962 Merkle root of the pool.
 prove     prints the inclusion proof (JSON) of one target ID or certificate number.
 verify-proof checks a proof; with --root and --count also that it belongs to
@@ -56,6 +59,7 @@ type registryFlags struct {
 	classes []string
 	json    bool
 	root    string
+	targets string
 	count   int
 	hasCnt  bool
 	pos     []string
@@ -67,6 +71,10 @@ func registryDecodeVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]stri
 	return func(e *env, fs *pflag.FlagSet) func([]string) int {
 		kind := fs.String("kind", "", "pool `KIND`: targets or inspectors (default: detect from the header)")
 		classes := fs.StringSlice("classes", nil, "credit-risk class set, comma-separated `LIST` (default A,B,C,D)")
+		var targets *string
+		if verb == "validate" {
+			targets = fs.String("targets", "", "target registry `FILE` to check an inspector registry's interests against (rule R19)")
+		}
 		var asJSON *bool
 		if verb != "prove" {
 			asJSON = jsonFlag(fs)
@@ -91,6 +99,9 @@ func registryDecodeVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]stri
 				}
 			}
 			f.json = asJSON != nil && *asJSON
+			if targets != nil {
+				f.targets = *targets
+			}
 			f.pos = args
 			if len(f.pos) != want {
 				return usageError(e, "registry %s: want %d argument(s), got %d", verb, want, len(f.pos))
@@ -127,10 +138,27 @@ func runRegistry(e *env, verb string, f registryFlags) int {
 	}
 	switch verb {
 	case "validate":
-		if f.json {
-			return writeOut(e, map[string]any{"file": f.pos[0], "pool": tab.Pool, "count": tab.Len(), "valid": true, "errors": []any{}})
+		var warnings []registry.Warning
+		if f.targets != "" {
+			if warnings, err = registryInterestWarnings(e, f, tab); err != nil {
+				return inputError(e, err)
+			}
 		}
-		fmt.Fprintf(e.stdout, "%s: %d %s, valid\n", f.pos[0], tab.Len(), tab.Pool)
+		if f.json {
+			out := map[string]any{"file": f.pos[0], "pool": tab.Pool, "count": tab.Len(), "valid": true, "errors": []any{}}
+			if f.targets != "" {
+				out["warnings"] = append([]registry.Warning{}, warnings...)
+			}
+			return writeOut(e, out)
+		}
+		for _, w := range warnings {
+			fmt.Fprintln(e.stdout, "warning: "+w.Error())
+		}
+		fmt.Fprintf(e.stdout, "%s: %d %s, valid", f.pos[0], tab.Len(), tab.Pool)
+		if len(warnings) > 0 {
+			fmt.Fprintf(e.stdout, ", %d warning(s)", len(warnings))
+		}
+		fmt.Fprintln(e.stdout)
 		return exitOK
 	case "commit":
 		stop := busy(e, "committing "+f.pos[0], tab.Len())
@@ -153,6 +181,23 @@ func runRegistry(e *env, verb string, f registryFlags) int {
 		}
 		return writeOut(e, p)
 	}
+}
+
+// registryInterestWarnings reads the target registry named by --targets
+// and returns the interest warnings of the inspector table tab (rule R19).
+func registryInterestWarnings(e *env, f registryFlags, tab *registry.Table) ([]registry.Warning, error) {
+	if tab.Pool != registry.PoolInspectors {
+		return nil, fmt.Errorf("%s: --targets checks an inspector registry's interests, and this is a %s registry", f.pos[0], tab.Pool)
+	}
+	data, err := readInput(e, f.targets)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := registry.Decode(data, registry.ImportOptions{File: f.targets, Pool: registry.PoolTargets, Config: registry.Config{Classes: f.classes}})
+	if err != nil {
+		return nil, fmt.Errorf("--targets %s: %w", f.targets, err)
+	}
+	return tab.InterestWarnings(f.pos[0], targets.Targets), nil
 }
 
 // readInput reads a named file, or standard input for "-".
