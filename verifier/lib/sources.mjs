@@ -44,6 +44,10 @@ export async function checkChain(hasher, ch) {
   if (h !== ch.chainHash) throw new SourceError('bad_beacon', `pinned ${ch.name} values hash to ${h}, not the chain hash ${ch.chainHash}`);
 }
 
+// verified remembers beacons whose pairing check passed (chain, round,
+// signature), so a process verifying many draws checks each beacon once.
+const verified = new Set();
+
 /**
  * verifyBeacon checks a beacon {round, randomness, signature} (Appendix B §3)
  * and returns its 32 randomness bytes.
@@ -57,6 +61,8 @@ export async function verifyBeacon(hasher, ch, { round, randomness, signature })
   if (!sig || sig.length !== 48) throw bad('signature is not 96 lower-case hex digits');
   if (!rnd || rnd.length !== 32) throw bad('randomness is not 64 lower-case hex digits');
   if (hex(await hasher.sha256(sig)) !== randomness) throw bad('randomness is not SHA-256 of the signature');
+  const memo = `${ch.chainHash}/${round}/${signature}`;
+  if (verified.has(memo)) return rnd;
   const bls = bls12_381.shortSignatures;
   let point;
   try {
@@ -76,6 +82,7 @@ export async function verifyBeacon(hasher, ch, { round, randomness, signature })
     throw bad(`pairing check failed (${e.message})`);
   }
   if (!ok) throw bad('signature does not verify under the pinned public key');
+  verified.add(memo);
   return rnd;
 }
 
