@@ -80,3 +80,28 @@ export function cmpStr(a, b) {
 export function isWellFormed(s) {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 }
+
+/**
+ * rankOrder returns the indices of ranks (32 bytes each, concatenated)
+ * in ascending rank order, equal ranks by label byte order (§7).
+ */
+export function rankOrder(ranks, labels) {
+  const n = labels.length;
+  const key = new Float64Array(n); // the first 6 bytes, exact in a double
+  for (let j = 0; j < n; j++) {
+    const o = 32 * j;
+    key[j] = ((((ranks[o] * 256 + ranks[o + 1]) * 256 + ranks[o + 2]) * 256 + ranks[o + 3]) * 256 + ranks[o + 4]) * 256 + ranks[o + 5];
+  }
+  const idx = Array.from({ length: n }, (_, j) => j);
+  idx.sort((a, b) => {
+    const d = key[a] - key[b];
+    if (d !== 0) return d;
+    for (let i = 6; i < 32; i++) {
+      const e = ranks[32 * a + i] - ranks[32 * b + i];
+      if (e !== 0) return e;
+    }
+    return cmpStr(labels[a], labels[b]);
+  });
+  return idx;
+}
+

@@ -2,9 +2,9 @@
 // pools (docs/draw-spec.md §3–§10), and the comparison with the record.
 
 import { canonical } from './canon.mjs';
-import { cmpStr, concat, hex, lp, unhex, utf8 } from './bytes.mjs';
+import { cmpStr, concat, hex, lp, rankOrder, unhex, utf8 } from './bytes.mjs';
 import { parseTime, isUTC, yearInChina } from './time.mjs';
-import { commitment, inspectorLeaf, labelProblem, targetLeaf } from './pools.mjs';
+import { commitment, inspectorLeaf, labelProblem, sortByLabel, targetLeaf, writeTargetLeaf } from './pools.mjs';
 import { formatUTC } from './time.mjs';
 import { deriveRandomness, SourceError } from './sources.mjs';
 import { Matcher, MatchError, replay } from './match.mjs';
@@ -342,9 +342,10 @@ export function totalQuotas(T, keys, bases) {
  * replacements and lock. It throws a Difference naming where it failed.
  */
 export async function recompute(hasher, m, evidence, targets, pools, progress = () => {}) {
-  const scope = targets.filter((u) => inScope(m.scope, u));
+  // In label order: the commitment's leaf order (units.sorted comes from readPool).
+  const scope = (targets.sorted || sortByLabel(targets, (u) => u.id)).filter((u) => inScope(m.scope, u));
   progress('pools');
-  const tc = await commitment(hasher, scope, (u) => u.id, targetLeaf);
+  const tc = await commitment(hasher, scope, (u) => u.id, targetLeaf, { sorted: true, writeLeaf: writeTargetLeaf });
   if (tc.count !== m.targets.count || tc.root !== m.targets.root) {
     throw new Difference('manifest.targets', `count ${m.targets.count} root ${m.targets.root}`, `count ${tc.count} root ${tc.root}`);
   }
@@ -379,7 +380,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
     throw e;
   }
   const mh = await hasher.sha256(utf8(canonical(m)));
-  const k = (await hasher.hmacMany(mh, [rnd.r]))[0];
+  const k = await hasher.hmac(mh, rnd.r);
 
   progress('strata');
   const year = String(yearInChina(commitNs)).padStart(4, '0');
@@ -445,10 +446,12 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
     const s = strata.get(skeys[i]);
     const take = Math.min(quotas[i], s.eligible);
     if (take > 0) {
-      const ranks = await hasher.hmacMany(k, s.units.map((u) => concat([prefix, lp(u.id)])));
-      const cand = s.units.map((u, j) => ({ u, rank: hex(ranks[j]), stratum: skeys[i] }));
-      cand.sort(byRank);
-      for (let j = 0; j < take; j++) chosen.push(cand[j]);
+      const ranks = await hasher.ranks(k, prefix, s.units.map((u) => u.id));
+      const order = rankOrder(ranks, s.units.map((u) => u.id));
+      for (let j = 0; j < take; j++) {
+        const x = order[j];
+        chosen.push({ u: s.units[x], rank: hex(ranks.subarray(32 * x, 32 * x + 32)), stratum: skeys[i] });
+      }
     }
     const sr = { stratum: skeys[i] };
     if (ratios[i] !== undefined) sr.ratio = ratios[i];

@@ -1,7 +1,7 @@
 // Inspector matching and replacement (docs/draw-spec.md Appendix C).
 
 import { canonical } from './canon.mjs';
-import { cmpStr, concat, hex, lp, utf8 } from './bytes.mjs';
+import { cmpStr, concat, hex, lp, rankOrder, utf8 } from './bytes.mjs';
 import { parseTime, utcDate, daysInMonth } from './time.mjs';
 import { labelProblem } from './pools.mjs';
 
@@ -138,9 +138,9 @@ export class Matcher {
       else list.push(p.ins[idx]);
     }
     const tp = concat([this.prefix, lp(t)]);
-    const ranks = await this.hasher.hmacMany(this.k, list.map((i) => concat([tp, lp(i.cert)])));
-    const cands = list.map((ins, j) => ({ ins, rank: hex(ranks[j]) }));
-    cands.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : cmpStr(a.ins.cert, b.ins.cert)));
+    const certs = list.map((i) => i.cert);
+    const ranks = await this.hasher.ranks(this.k, tp, certs);
+    const cands = rankOrder(ranks, certs).map((j) => ({ ins: list[j], ranks, j }));
     return { cands, counts: c };
   }
 
@@ -190,7 +190,7 @@ export class Matcher {
     this.held.set(x.ins.cert, (this.held.get(x.ins.cert) || 0) + 1);
     const s = { cert: x.ins.cert, department: x.ins.department, role: q.kind === 'leader' ? 'leader' : 'member', kind: q.kind };
     if (q.kind !== 'open') s.seat_department = q.dept;
-    s.rank = x.rank;
+    s.rank = hex(x.ranks.subarray(32 * x.j, 32 * x.j + 32));
     s.from_fallback = fromFallback;
     return s;
   }

@@ -2,7 +2,7 @@
 // leaves → RFC 6962 commitment.
 
 import { canonical } from './canon.mjs';
-import { cmpStr, concat, hex, isWellFormed } from './bytes.mjs';
+import { cmpStr, hex, isWellFormed } from './bytes.mjs';
 import { parseRFC3339, daysFromCivil } from './time.mjs';
 
 /** PoolError is a pool file that cannot be read; it names file, row, column and value. */
@@ -43,76 +43,88 @@ export function decodeText(bytes, file = '') {
  * a closing quote, is an error), "\r\n" read as "\n", empty lines skipped;
  * line is the 1-based line on which the record starts.
  */
-export function parseCSV(text, file = '') {
+export function parseCSV(text, file = '', onRecord = null) {
+  // A "\r" that ends a line is not part of it (Go's encoding/csv).
+  if (text.includes('\r')) {
+    text = text.replace(/\r\n/g, '\n');
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+  }
   const out = [];
-  let pos = 0;
-  let line = 0;
   const n = text.length;
-  const readLine = () => {
-    if (pos >= n) return null;
-    let i = text.indexOf('\n', pos);
-    let l;
-    if (i < 0) {
-      l = text.slice(pos);
-      pos = n;
-    } else {
-      l = text.slice(pos, i);
-      pos = i + 1;
+  let pos = 0;
+  let line = 1; // line of text[pos]
+  let quote = text.indexOf('"'); // next '"' at or after pos, or -1
+  const syntax = (row, msg) => new PoolError(file, row, '', undefined, `CSV syntax: ${msg}`);
+  while (pos < n) {
+    if (text.charCodeAt(pos) === 10) {
+      pos++; // empty line
+      line++;
+      continue;
     }
-    if (l.endsWith('\r')) l = l.slice(0, -1);
-    line++;
-    return l;
-  };
-  for (;;) {
-    let l;
-    do {
-      l = readLine();
-    } while (l === '');
-    if (l === null) return out;
     const start = line;
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    if (quote < 0 || quote > nl) {
+      // No quote on this line: the common case, split natively.
+      const f = text.slice(pos, nl).split(',');
+      if (onRecord) onRecord(start, f);
+      else out.push([start, f]);
+      pos = nl + 1;
+      line++;
+      continue;
+    }
     const fields = [];
     for (;;) {
-      if (l === '' || l[0] !== '"') {
-        const i = l.indexOf(',');
-        const f = i < 0 ? l : l.slice(0, i);
-        if (f.includes('"')) throw new PoolError(file, start, '', undefined, 'CSV syntax: bare " in non-quoted field');
-        fields.push(f);
-        if (i < 0) break;
-        l = l.slice(i + 1);
-        continue;
-      }
-      l = l.slice(1);
-      let buf = '';
-      for (;;) {
-        const i = l.indexOf('"');
-        if (i < 0) {
-          buf += l;
-          const next = readLine();
-          if (next === null) throw new PoolError(file, start, '', undefined, 'CSV syntax: extraneous or missing " in quoted field');
-          buf += '\n';
-          l = next;
+      if (text.charCodeAt(pos) !== 34) {
+        let end = pos;
+        for (; end < n; end++) {
+          const c = text.charCodeAt(end);
+          if (c === 44 || c === 10) break;
+        }
+        if (quote >= 0 && quote < end) throw syntax(start, 'bare " in non-quoted field');
+        fields.push(text.slice(pos, end));
+        if (end < n && text.charCodeAt(end) === 44) {
+          pos = end + 1;
           continue;
         }
-        if (l[i + 1] === '"') {
-          buf += l.slice(0, i + 1);
-          l = l.slice(i + 2);
-          continue;
-        }
-        buf += l.slice(0, i);
-        l = l.slice(i + 1);
+        pos = end + 1;
+        line++;
         break;
       }
-      fields.push(buf);
-      if (l === '') break;
-      if (l[0] !== ',') throw new PoolError(file, start, '', undefined, 'CSV syntax: extraneous or missing " in quoted field');
-      l = l.slice(1);
-      if (l === '') {
+      // A quoted field: "" is a quote; line breaks are kept as "\n".
+      let val = '';
+      let i = pos + 1;
+      for (;;) {
+        const j = text.indexOf('"', i);
+        if (j < 0) throw syntax(start, 'extraneous or missing " in quoted field');
+        for (let k = text.indexOf('\n', i); k >= 0 && k < j; k = text.indexOf('\n', k + 1)) line++;
+        if (text.charCodeAt(j + 1) === 34) {
+          val += text.slice(i, j + 1);
+          i = j + 2;
+          continue;
+        }
+        val += text.slice(i, j);
+        pos = j + 1;
+        break;
+      }
+      quote = text.indexOf('"', pos);
+      fields.push(val);
+      if (pos >= n || text.charCodeAt(pos) === 10) {
+        pos++;
+        line++;
+        break;
+      }
+      if (text.charCodeAt(pos) !== 44) throw syntax(start, 'extraneous or missing " in quoted field');
+      pos++;
+      if (pos >= n) {
         fields.push('');
         break;
       }
     }
-    out.push([start, fields]);
+    if (onRecord) onRecord(start, fields);
+    else out.push([start, fields]);
   }
+  return out;
 }
 
 // ---- cells (Appendix D §3) ----
@@ -121,7 +133,14 @@ export function parseCSV(text, file = '') {
 const WS = '\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
 const TRIM = new RegExp(`^[${WS}]+|[${WS}]+$`, 'g');
 /** trim removes white space at both ends (Go's strings.TrimSpace). */
-export const trim = (s) => s.replace(TRIM, '');
+export const trim = (s) => {
+  if (s === '') return s;
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(s.length - 1);
+  // Fast path: neither end is ASCII space/control or a non-ASCII character that may be white space.
+  if (a > 0x20 && a < 0x7f && b > 0x20 && b < 0x7f) return s;
+  return s.replace(TRIM, '');
+};
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** checkLabel returns the problem of a label (spec §1), or ''. */
@@ -177,7 +196,7 @@ const STATUSES = {
   closed: 'closed', 关闭: 'closed', 停业: 'closed', 歇业: 'closed', 关闭停业: 'closed',
 };
 const RELATIONS = { kin: 'kin', 近亲属: 'kin', 亲属: 'kin', former_employer: 'former_employer', 曾任职: 'former_employer', 原单位: 'former_employer', 前雇主: 'former_employer', shareholding: 'shareholding', 持股: 'shareholding', 股东: 'shareholding', other: 'other', 其他: 'other' };
-const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+const has = (o, k) => Object.hasOwn(o, k);
 
 /** splitList splits a list cell at ';' or '；', trims the elements and drops empty ones. */
 export function splitList(s) {
@@ -233,68 +252,62 @@ function listProblem(xs, required) {
  * naming file, row, column and value.
  */
 export function readPool(text, kind, file = '') {
-  const recs = parseCSV(text, file);
-  let h = -1;
-  let pool = '';
-  for (let r = 0; r < Math.min(10, recs.length); r++) {
-    for (const c of recs[r][1]) {
-      if (matchColumn(TARGET_COLS.slice(0, 1), c) === 0) pool = 'targets';
-      else if (matchColumn(INSPECTOR_COLS.slice(0, 1), c) === 0) pool = 'inspectors';
-      if (pool) break;
-    }
-    if (pool) {
-      h = r;
-      break;
-    }
-  }
-  if (h < 0) throw new PoolError(file, 1, '', undefined, 'no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first 10 rows');
-  if (pool !== kind) throw new PoolError(file, recs[h][0], '', undefined, `header is that of ${pool}, want ${kind}`);
-  const cols = kind === 'targets' ? TARGET_COLS : INSPECTOR_COLS;
-  const pos = cols.map(() => -1);
-  const names = cols.map(([n]) => n);
-  recs[h][1].forEach((cell, j) => {
-    const i = matchColumn(cols, cell);
-    if (i < 0) return;
-    if (pos[i] >= 0) throw new PoolError(file, recs[h][0], trim(cell), cell, `column repeats column ${pos[i] + 1} (${cols[i][0]})`);
-    pos[i] = j;
-    names[i] = trim(cell.replace(/^\uFEFF/, ''));
-  });
-  cols.forEach(([name, aliases, req], i) => {
-    if (req && pos[i] < 0) throw new PoolError(file, recs[h][0], name, undefined, `required column ${name} (${aliases[0]}) is absent`);
-  });
+  let cols = null;
+  let pos = null;
+  let names = null;
+  let P = null;
+  const setup = (hrow, hcells) => {
+    cols = kind === 'targets' ? TARGET_COLS : INSPECTOR_COLS;
+    pos = cols.map(() => -1);
+    names = cols.map(([n]) => n);
+    hcells.forEach((cell, j) => {
+      const i = matchColumn(cols, cell);
+      if (i < 0) return;
+      if (pos[i] >= 0) throw new PoolError(file, hrow, trim(cell), cell, `column repeats column ${pos[i] + 1} (${cols[i][0]})`);
+      pos[i] = j;
+      names[i] = trim(cell.replace(/^\uFEFF/, ''));
+    });
+    cols.forEach(([name, aliases, req], i) => {
+      if (req && pos[i] < 0) throw new PoolError(file, hrow, name, undefined, `required column ${name} (${aliases[0]}) is absent`);
+    });
+    P = Object.fromEntries(cols.map(([n], i) => [n, pos[i]]));
+  };
   const units = [];
-  for (let r = h + 1; r < recs.length; r++) {
-    const [row, cells] = recs[r];
-    if (cells.every((c) => trim(c) === '')) continue;
-    const cell = (name) => {
-      const i = cols.findIndex(([n]) => n === name);
-      const p = pos[i];
-      return p < 0 || p >= cells.length ? '' : trim(cells[p]);
-    };
-    const fail = (name, value, msg) => {
-      throw new PoolError(file, row, names[cols.findIndex(([n]) => n === name)], value, msg);
-    };
-    const flag = (name) => {
-      const s = cell(name);
-      if (s === '') return false;
-      const k = s.toLowerCase();
-      if (!has(BOOL, k)) fail(name, s, 'want true/false or 是/否');
-      return BOOL[k];
-    };
-    const required = (name) => {
-      const s = cell(name);
-      if (s === '') fail(name, s, 'is required');
-      return s;
-    };
-    const label = (name, s) => {
-      const p = labelProblem(s);
-      if (p) fail(name, s, `label ${p}`);
-    };
-    const jurisdiction = () => {
-      const s = required('jurisdiction');
-      if (!/^[0-9]{6}$/.test(s)) fail('jurisdiction', s, 'want a 6-digit division code');
-      return s;
-    };
+  let row = 0;
+  let cells = null;
+  // The helpers below read the current row and cells.
+  const cell = (name) => {
+    const p = P[name];
+    return p < 0 || p >= cells.length ? '' : trim(cells[p]);
+  };
+  const fail = (name, value, msg) => {
+    throw new PoolError(file, row, names[cols.findIndex(([n]) => n === name)], value, msg);
+  };
+  const flag = (name) => {
+    const s = cell(name);
+    if (s === '') return false;
+    const k = s.toLowerCase();
+    if (!has(BOOL, k)) fail(name, s, 'want true/false or 是/否');
+    return BOOL[k];
+  };
+  const required = (name) => {
+    const s = cell(name);
+    if (s === '') fail(name, s, 'is required');
+    return s;
+  };
+  const label = (name, s) => {
+    const p = labelProblem(s);
+    if (p) fail(name, s, `label ${p}`);
+  };
+  const jurisdiction = () => {
+    const s = required('jurisdiction');
+    if (!/^[0-9]{6}$/.test(s)) fail('jurisdiction', s, 'want a 6-digit division code');
+    return s;
+  };
+  const onRow = (start, fields) => {
+    row = start;
+    cells = fields;
+    if (cells.every((c) => trim(c) === '')) return;
     if (kind === 'targets') {
       const ks = cell('kind');
       const k = ks === '' ? 'entity' : KINDS[ks.toLowerCase()];
@@ -378,27 +391,51 @@ export function readPool(text, kind, file = '') {
       }
       units.push({ row, cert, name, department, unit, jurisdiction: jur, qualifications, leader_eligible: leader, unavailable, interests, active });
     }
-  }
+  };
+  // The header is the first of the first 10 records naming an ID column.
+  let seen = 0;
+  let ready = false;
+  parseCSV(text, file, (start, fields) => {
+    if (ready) return onRow(start, fields);
+    let pool = '';
+    for (const c of fields) {
+      if (matchColumn(TARGET_COLS.slice(0, 1), c) === 0) pool = 'targets';
+      else if (matchColumn(INSPECTOR_COLS.slice(0, 1), c) === 0) pool = 'inspectors';
+      if (pool) break;
+    }
+    if (pool) {
+      if (pool !== kind) throw new PoolError(file, start, '', undefined, `header is that of ${pool}, want ${kind}`);
+      setup(start, fields);
+      ready = true;
+    } else if (++seen >= 10) {
+      throw new PoolError(file, 1, '', undefined, 'no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first 10 rows');
+    }
+  });
+  if (!ready) throw new PoolError(file, 1, '', undefined, 'no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first 10 rows');
   const labelOf = kind === 'targets' ? (u) => u.id : (u) => u.cert;
-  const sorted = units.slice().sort((a, b) => cmpStr(labelOf(a), labelOf(b)) || a.row - b.row);
+  const sorted = sortByLabel(units, labelOf); // equal labels keep file order
   for (let i = 1; i < sorted.length; i++) {
     if (labelOf(sorted[i]) === labelOf(sorted[i - 1])) {
       const u = sorted[i];
       throw new PoolError(file, u.row, names[0], labelOf(u), `duplicate ID: first at row ${sorted[i - 1].row}`);
     }
   }
+  units.sorted = sorted; // label order, reused for the commitment
   return units;
 }
 
 // ---- leaves and commitment (Appendix D §4, spec §3 step 6) ----
 
-/** targetLeaf returns the canonical leaf text of a target: every field but name. */
+const q = JSON.stringify; // RFC 8785 string form (ECMAScript JSON.stringify)
+const list = (xs) => '[' + xs.map(q).join(',') + ']';
+
+/**
+ * targetLeaf returns the canonical leaf text of a target: RFC 8785 JSON of
+ * every field but name (members in code-unit order, written out here for
+ * speed; test/pools.test.mjs checks it equals canonical()).
+ */
 export function targetLeaf(t) {
-  return canonical({
-    abnormal: t.abnormal, complaints: t.complaints, credit_class: t.credit_class, departments: t.departments,
-    id: t.id, industry: t.industry, jurisdiction: t.jurisdiction, kind: t.kind,
-    serious_violation: t.serious_violation, status: t.status,
-  });
+  return `{"abnormal":${t.abnormal},"complaints":${t.complaints},"credit_class":${q(t.credit_class)},"departments":${list(t.departments)},"id":${q(t.id)},"industry":${q(t.industry)},"jurisdiction":${q(t.jurisdiction)},"kind":${q(t.kind)},"serious_violation":${t.serious_violation},"status":${q(t.status)}}`;
 }
 
 /** inspectorLeaf returns the canonical leaf text of an inspector: every field but name; times in UTC. */
@@ -412,28 +449,161 @@ export function inspectorLeaf(i, formatUTC) {
   });
 }
 
+const te = new TextEncoder();
+
+/**
+ * LeafWriter builds leaf bytes in one reusable buffer, so that hashing a
+ * large pool makes no string or array per leaf. Repeated values (classes,
+ * codes, department lists) are encoded once.
+ */
+export class LeafWriter {
+  constructor() {
+    this.buf = new Uint8Array(1024);
+    this.n = 0;
+    this.memo = new Map();
+  }
+
+  reset() {
+    this.n = 0;
+    return this;
+  }
+
+  ensure(k) {
+    if (this.n + k > this.buf.length) {
+      const b = new Uint8Array(2 * (this.n + k));
+      b.set(this.buf.subarray(0, this.n));
+      this.buf = b;
+    }
+  }
+
+  /** raw appends bytes. */
+  raw(b) {
+    this.ensure(b.length);
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+
+  /** text appends the UTF-8 bytes of s. */
+  text(s) {
+    this.ensure(3 * s.length);
+    this.n += te.encodeInto(s, this.buf.subarray(this.n)).written;
+  }
+
+  /** json appends s as an RFC 8785 string; memo for values that repeat. */
+  json(s, memo) {
+    if (memo) {
+      let b = this.memo.get(s);
+      if (b === undefined) {
+        b = te.encode(q(s));
+        if (this.memo.size < 65536) this.memo.set(s, b);
+      }
+      this.raw(b);
+      return;
+    }
+    this.ensure(s.length + 2);
+    const buf = this.buf;
+    let n = this.n;
+    buf[n++] = 0x22;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+        this.text(q(s));
+        return;
+      }
+      buf[n++] = c;
+    }
+    buf[n++] = 0x22;
+    this.n = n;
+  }
+}
+
+const L = (s) => te.encode(s);
+const T_ABN = L('{"abnormal":');
+const T_CMP = L(',"complaints":');
+const T_CC = L(',"credit_class":');
+const T_DEP = L(',"departments":');
+const T_ID = L(',"id":');
+const T_IND = L(',"industry":');
+const T_JUR = L(',"jurisdiction":');
+const T_KIND = L(',"kind":');
+const T_SV = L(',"serious_violation":');
+const T_ST = L(',"status":');
+const T_END = L('}');
+const TRUE = L('true');
+const FALSE = L('false');
+
+/** writeTargetLeaf appends the bytes of targetLeaf(t) to w. */
+export function writeTargetLeaf(t, w) {
+  w.raw(T_ABN);
+  w.raw(t.abnormal ? TRUE : FALSE);
+  w.raw(T_CMP);
+  w.text(String(t.complaints));
+  w.raw(T_CC);
+  w.json(t.credit_class, true);
+  w.raw(T_DEP);
+  const dk = t.departments.join('\u0000');
+  let d = w.memo.get(dk);
+  if (d === undefined) {
+    d = te.encode(list(t.departments));
+    w.memo.set(dk, d);
+  }
+  w.raw(d);
+  w.raw(T_ID);
+  w.json(t.id, false);
+  w.raw(T_IND);
+  w.json(t.industry, true);
+  w.raw(T_JUR);
+  w.json(t.jurisdiction, true);
+  w.raw(T_KIND);
+  w.json(t.kind, true);
+  w.raw(T_SV);
+  w.raw(t.serious_violation ? TRUE : FALSE);
+  w.raw(T_ST);
+  w.json(t.status, true);
+  w.raw(T_END);
+  return w;
+}
+
+/**
+ * sortByLabel returns units sorted by label in UTF-8 byte order. Plain `<`
+ * (UTF-16 code units) gives the same order unless a label holds a
+ * character at or above U+D800, so cmpStr is used only then.
+ */
+export function sortByLabel(units, labelOf) {
+  const labels = units.map(labelOf);
+  const slow = labels.some((l) => /[\uD800-\uFFFF]/.test(l));
+  if (slow) {
+    const keyed = units.map((u, i) => [labels[i], u]);
+    keyed.sort((a, b) => cmpStr(a[0], b[0]));
+    return keyed.map((x) => x[1]);
+  }
+  // Without a comparator, sort() compares strings by UTF-16 code units,
+  // natively. Equal labels keep file order (the sort is stable).
+  const byLabel = new Map();
+  for (let i = units.length - 1; i >= 0; i--) {
+    const l = labels[i];
+    const prev = byLabel.get(l);
+    byLabel.set(l, prev === undefined ? units[i] : [units[i]].concat(prev));
+  }
+  labels.sort();
+  const out = new Array(units.length);
+  for (let i = 0; i < labels.length; ) {
+    const u = byLabel.get(labels[i]);
+    if (Array.isArray(u)) {
+      for (const x of u) out[i++] = x;
+    } else out[i++] = u;
+  }
+  return out;
+}
+
 /**
  * commitment returns {count, root}: the RFC 6962 Merkle tree hash over the
  * leaves in label byte order (leaf hash SHA-256(0x00 || leaf), node hash
  * SHA-256(0x01 || left || right); empty tree SHA-256("")).
  */
-export async function commitment(hasher, units, labelOf, leafOf) {
-  const enc = new TextEncoder();
-  const sorted = units.slice().sort((a, b) => cmpStr(labelOf(a), labelOf(b)));
-  const leaves = sorted.map((u) => {
-    const l = enc.encode(leafOf(u));
-    const b = new Uint8Array(l.length + 1);
-    b.set(l, 1);
-    return b;
-  });
-  if (leaves.length === 0) return { count: 0, root: hex(await hasher.sha256(new Uint8Array(0))) };
-  let level = await hasher.sha256Many(leaves);
-  while (level.length > 1) {
-    const msgs = [];
-    for (let i = 0; i + 1 < level.length; i += 2) msgs.push(concat([Uint8Array.of(1), level[i], level[i + 1]]));
-    const up = await hasher.sha256Many(msgs);
-    if (level.length % 2 === 1) up.push(level[level.length - 1]);
-    level = up;
-  }
-  return { count: units.length, root: hex(level[0]) };
+export async function commitment(hasher, units, labelOf, leafOf, { sorted: isSorted = false, writeLeaf } = {}) {
+  const sorted = isSorted ? units : sortByLabel(units, labelOf);
+  const write = writeLeaf ? (i, w) => writeLeaf(sorted[i], w) : (i, w) => w.text(leafOf(sorted[i]));
+  const root = await hasher.merkleRoot(sorted.length, write, new LeafWriter());
+  return { count: units.length, root: hex(root) };
 }
