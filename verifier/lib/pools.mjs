@@ -1,5 +1,9 @@
-// Pool files (docs/draw-spec.md Appendix D): CSV text → units → canonical
-// leaves → RFC 6962 commitment.
+// Pool files: CSV text → units → canonical leaves → RFC 6962 commitment.
+// The spec on main says only "the leaf bytes are the canonical JSON of the
+// unit's fields that can affect a draw; see 01-pool.json"; the rules below
+// are the ones spec ssj-v1.1 (branch i14a) writes down as Appendix D (leaf
+// bytes) and Appendix E (registry files), plus the CSV details listed in
+// verifier/README.md ("Where the spec is silent").
 
 import { canonical } from './canon.mjs';
 import { cmpStr, hex, isWellFormed } from './bytes.mjs';
@@ -14,7 +18,7 @@ export class PoolError extends Error {
   }
 }
 
-// ---- text decoding (Appendix D §1) ----
+// ---- text decoding (Appendix E §1) ----
 
 /** decodeText returns the file's text: UTF-8 (a leading BOM removed) when valid, else GB18030. */
 export function decodeText(bytes, file = '') {
@@ -35,7 +39,7 @@ export function decodeText(bytes, file = '') {
   }
 }
 
-// ---- CSV (RFC 4180, Appendix D §2) ----
+// ---- CSV (RFC 4180 as Go's encoding/csv reads it; Appendix E §1) ----
 
 /**
  * parseCSV returns the records of text as [line, fields]: comma-separated,
@@ -127,7 +131,7 @@ export function parseCSV(text, file = '', onRecord = null) {
   return out;
 }
 
-// ---- cells (Appendix D §3) ----
+// ---- cells (Appendix E §2–§4) ----
 
 // The white space trimmed from cells: Unicode White_Space as Go's unicode.IsSpace reads it.
 const WS = '\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000';
@@ -328,8 +332,9 @@ export function readPool(text, kind, file = '') {
       const cs = cell('complaints');
       if (cs !== '') {
         const t = cs.endsWith('.0') ? cs.slice(0, -2) : cs;
-        if (!/^[+]?[0-9]+$/.test(t) || Number(t) > 2 ** 53) fail('complaints', cs, 'want a non-negative integer');
-        complaints = Number(t);
+        // As Go's strconv.Atoi: an optional sign, decimal digits; "-0" is 0.
+        if (!/^[+-]?[0-9]+$/.test(t) || Number(t) < 0 || Number(t) > 2 ** 53 || (t[0] === '-' && Number(t) !== 0)) fail('complaints', cs, 'want a non-negative integer');
+        complaints = Number(t) + 0;
       }
       const ss = required('status');
       const status = STATUSES[ss.toLowerCase()];
@@ -424,7 +429,7 @@ export function readPool(text, kind, file = '') {
   return units;
 }
 
-// ---- leaves and commitment (Appendix D §4, spec §3 step 6) ----
+// ---- leaves and commitment (spec §3 step 6; Appendix D) ----
 
 const q = JSON.stringify; // RFC 8785 string form (ECMAScript JSON.stringify)
 const list = (xs) => '[' + xs.map(q).join(',') + ']';
