@@ -78,21 +78,34 @@ export function cmpStr(a, b) {
 
 /** isWellFormed reports whether s has no lone surrogates (i.e. is valid UTF-8 once encoded). */
 export function isWellFormed(s) {
+  if (typeof s.isWellFormed === 'function') return s.isWellFormed();
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 }
 
 /**
- * rankOrder returns the indices of ranks (32 bytes each, concatenated)
- * in ascending rank order, equal ranks by label byte order (§7).
+ * rankOrder returns the indices of ranks (32 bytes each, concatenated) in
+ * ascending rank order, equal ranks by label byte order (§7); with limit,
+ * only the first `limit` of that order.
  */
-export function rankOrder(ranks, labels) {
+export function rankOrder(ranks, labels, limit = labels.length) {
   const n = labels.length;
   const key = new Float64Array(n); // the first 6 bytes, exact in a double
   for (let j = 0; j < n; j++) {
     const o = 32 * j;
     key[j] = ((((ranks[o] * 256 + ranks[o + 1]) * 256 + ranks[o + 2]) * 256 + ranks[o + 3]) * 256 + ranks[o + 4]) * 256 + ranks[o + 5];
   }
-  const idx = Array.from({ length: n }, (_, j) => j);
+  let idx;
+  if (limit <= 0) return [];
+  if (limit < n) {
+    // Keep the candidates whose key is at most the limit-th smallest key
+    // (a native numeric sort finds it), then order only those.
+    const sorted = key.slice().sort();
+    const cut = sorted[limit - 1];
+    idx = [];
+    for (let j = 0; j < n; j++) if (key[j] <= cut) idx.push(j);
+  } else {
+    idx = Array.from({ length: n }, (_, j) => j);
+  }
   idx.sort((a, b) => {
     const d = key[a] - key[b];
     if (d !== 0) return d;
@@ -102,6 +115,5 @@ export function rankOrder(ranks, labels) {
     }
     return cmpStr(labels[a], labels[b]);
   });
-  return idx;
+  return idx.length > limit ? idx.slice(0, limit) : idx;
 }
-

@@ -447,7 +447,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
     const take = Math.min(quotas[i], s.eligible);
     if (take > 0) {
       const ranks = await hasher.ranks(k, prefix, s.units.map((u) => u.id));
-      const order = rankOrder(ranks, s.units.map((u) => u.id));
+      const order = rankOrder(ranks, s.units.map((u) => u.id), take);
       for (let j = 0; j < take; j++) {
         const x = order[j];
         chosen.push({ u: s.units[x], rank: hex(ranks.subarray(32 * x, 32 * x + 32)), stratum: skeys[i] });

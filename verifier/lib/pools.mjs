@@ -201,6 +201,8 @@ const STATUSES = {
 };
 const RELATIONS = { kin: 'kin', 近亲属: 'kin', 亲属: 'kin', former_employer: 'former_employer', 曾任职: 'former_employer', 原单位: 'former_employer', 前雇主: 'former_employer', shareholding: 'shareholding', 持股: 'shareholding', 股东: 'shareholding', other: 'other', 其他: 'other' };
 const has = (o, k) => Object.hasOwn(o, k);
+// spelled looks a cell up in a table of spellings, exact first, then lower-cased (ASCII and all).
+const spelled = (table, s) => (has(table, s) ? table[s] : has(table, s.toLowerCase()) ? table[s.toLowerCase()] : undefined);
 
 /** splitList splits a list cell at ';' or '；', trims the elements and drops empty ones. */
 export function splitList(s) {
@@ -208,6 +210,8 @@ export function splitList(s) {
 }
 
 const USCC = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_VAL = new Int8Array(128).fill(-1);
+for (let i = 0; i < USCC.length; i++) USCC_VAL[USCC.charCodeAt(i)] = i;
 const USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 /** usccProblem checks a 统一社会信用代码 (GB 32100-2015) and returns the problem or ''. */
 export function usccProblem(code) {
@@ -215,12 +219,12 @@ export function usccProblem(code) {
   if (!/^\d{6}$/.test(code.slice(2, 8))) return 'positions 3-8 must be digits';
   let sum = 0;
   for (let i = 0; i < 17; i++) {
-    const v = USCC.indexOf(code[i]);
+    const v = USCC_VAL[code.charCodeAt(i)];
     if (v < 0) return `character ${code[i]} at position ${i + 1} is not in the GB 32100-2015 code set`;
     sum += v * USCC_W[i];
   }
   const want = USCC[(31 - (sum % 31)) % 31];
-  if (USCC.indexOf(code[17]) < 0) return `character ${code[17]} at position 18 is not in the code set`;
+  if (USCC_VAL[code.charCodeAt(17)] < 0) return `character ${code[17]} at position 18 is not in the code set`;
   if (code[17] !== want) return `check character is ${code[17]}, want ${want}`;
   return '';
 }
@@ -277,6 +281,7 @@ export function readPool(text, kind, file = '') {
     P = Object.fromEntries(cols.map(([n], i) => [n, pos[i]]));
   };
   const units = [];
+  const deptLists = new Map();
   let row = 0;
   let cells = null;
   // The helpers below read the current row and cells.
@@ -290,9 +295,9 @@ export function readPool(text, kind, file = '') {
   const flag = (name) => {
     const s = cell(name);
     if (s === '') return false;
-    const k = s.toLowerCase();
-    if (!has(BOOL, k)) fail(name, s, 'want true/false or 是/否');
-    return BOOL[k];
+    const b = spelled(BOOL, s);
+    if (b === undefined) fail(name, s, 'want true/false or 是/否');
+    return b;
   };
   const required = (name) => {
     const s = cell(name);
@@ -314,8 +319,8 @@ export function readPool(text, kind, file = '') {
     if (cells.every((c) => trim(c) === '')) return;
     if (kind === 'targets') {
       const ks = cell('kind');
-      const k = ks === '' ? 'entity' : KINDS[ks.toLowerCase()];
-      if (!k || !has(KINDS, ks.toLowerCase())) fail('kind', ks, 'unknown kind');
+      const k = ks === '' ? 'entity' : spelled(KINDS, ks);
+      if (k === undefined) fail('kind', ks, 'unknown kind');
       let id = cell('id');
       if (k === 'entity' || k === 'individual') id = id.toUpperCase();
       label('id', id);
@@ -337,11 +342,17 @@ export function readPool(text, kind, file = '') {
         complaints = Number(t) + 0;
       }
       const ss = required('status');
-      const status = STATUSES[ss.toLowerCase()];
-      if (!status || !has(STATUSES, ss.toLowerCase())) fail('status', ss, 'unknown status');
-      const departments = splitList(cell('departments'));
-      const lp = listProblem(departments, true);
-      if (lp) fail('departments', lp[0], lp[1]);
+      const status = spelled(STATUSES, ss);
+      if (status === undefined) fail('status', ss, 'unknown status');
+      // Equal cells share one list (and one encoded leaf fragment).
+      const dc = cell('departments');
+      let departments = deptLists.get(dc);
+      if (departments === undefined) {
+        departments = splitList(dc);
+        const lp = listProblem(departments, true);
+        if (lp) fail('departments', lp[0], lp[1]);
+        deptLists.set(dc, departments);
+      }
       units.push({
         row, id, name, kind: k, jurisdiction: jur, industry, credit_class: cc,
         abnormal: flag('abnormal'), serious_violation: flag('serious_violation'),
@@ -466,6 +477,7 @@ export class LeafWriter {
     this.buf = new Uint8Array(1024);
     this.n = 0;
     this.memo = new Map();
+    this.lists = new Map();
   }
 
   reset() {
@@ -534,6 +546,7 @@ const T_KIND = L(',"kind":');
 const T_SV = L(',"serious_violation":');
 const T_ST = L(',"status":');
 const T_END = L('}');
+const SMALL = Array.from({ length: 100 }, (_, i) => L(String(i)));
 const TRUE = L('true');
 const FALSE = L('false');
 
@@ -542,15 +555,15 @@ export function writeTargetLeaf(t, w) {
   w.raw(T_ABN);
   w.raw(t.abnormal ? TRUE : FALSE);
   w.raw(T_CMP);
-  w.text(String(t.complaints));
+  if (t.complaints < SMALL.length) w.raw(SMALL[t.complaints]);
+  else w.text(String(t.complaints));
   w.raw(T_CC);
   w.json(t.credit_class, true);
   w.raw(T_DEP);
-  const dk = t.departments.join('\u0000');
-  let d = w.memo.get(dk);
+  let d = w.lists.get(t.departments); // readPool shares equal lists
   if (d === undefined) {
     d = te.encode(list(t.departments));
-    w.memo.set(dk, d);
+    if (w.lists.size < 65536) w.lists.set(t.departments, d);
   }
   w.raw(d);
   w.raw(T_ID);

@@ -88,3 +88,21 @@ test('inspectors: periods, interests, on-duty spellings; leaf times in UTC', () 
   ]);
   assert.equal(leaf.name, undefined);
 });
+
+test('rankOrder: the limited order is the head of the full order, ties by label', async () => {
+  const { rankOrder } = await import('../lib/bytes.mjs');
+  const n = 500;
+  const ranks = new Uint8Array(32 * n);
+  for (let i = 0; i < ranks.length; i++) ranks[i] = (i * 7919 + (i >> 5) * 31) % 251;
+  for (let j = 0; j < 40; j++) ranks.copyWithin(32 * (2 * j + 1), 32 * 2 * j, 32 * 2 * j + 32); // equal ranks
+  const labels = Array.from({ length: n }, (_, j) => `L${(n - j).toString().padStart(4, '0')}`);
+  const full = rankOrder(ranks, labels);
+  for (const k of [0, 1, 2, 7, 80, 499, 500]) assert.deepEqual(rankOrder(ranks, labels, k), full.slice(0, k), `limit ${k}`);
+  for (let i = 1; i < n; i++) {
+    const a = full[i - 1];
+    const b = full[i];
+    const ha = Buffer.from(ranks.subarray(32 * a, 32 * a + 32)).toString('hex');
+    const hb = Buffer.from(ranks.subarray(32 * b, 32 * b + 32)).toString('hex');
+    assert.ok(ha < hb || (ha === hb && labels[a] < labels[b]), `order at ${i}`);
+  }
+});
