@@ -56,6 +56,19 @@ func needNode(t *testing.T) string {
 		}
 		t.Skipf("JavaScript verifier differential test skipped: %s", missing)
 	}
+	// Read the JavaScript sources so that go test's cache, which tracks the
+	// files a test opens, reruns this test when the verifier changes.
+	for _, pat := range []string{"../*.mjs", "../lib/*.mjs", "*.mjs", "../package-lock.json"} {
+		files, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if _, err := os.ReadFile(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	return node
 }
 
