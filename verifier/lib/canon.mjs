@@ -32,7 +32,10 @@ export function parseStrict(text) {
       while (j < n && /[-+0-9.eE]/.test(text[j])) j++;
       const tok = text.slice(i, j);
       if (/[.eE]/.test(tok)) throw new JSONError(`floating-point number ${tok} at offset ${i}`);
-      if (Math.abs(Number(tok)) > MAX) throw new JSONError(`integer ${tok} at offset ${i} is beyond 2^53`);
+      // Compared exactly: Number() would round 2^53 + 1 down to 2^53.
+      if (tok.length > 15 && /^-?[0-9]+$/.test(tok) && (BigInt(tok) > 2n ** 53n || BigInt(tok) < -(2n ** 53n))) {
+        throw new JSONError(`integer ${tok} at offset ${i} is beyond 2^53`);
+      }
       i = j - 1;
     }
   }
