@@ -252,7 +252,10 @@ func genTargets(r *rand.Rand, n int) []registry.Target {
 		case k < 9:
 			t.Kind, t.ID = registry.KindIndividual, uscc("92", t.Jurisdiction, i+1)
 		default:
-			t.Kind, t.ID = pick(r, []registry.Kind{registry.KindProduct, registry.KindProject, registry.KindBehaviour}), fmt.Sprintf("LOCAL-%05d", i)
+			// Registry-local IDs, some non-ASCII: UTF-8 byte order puts U+FF71 before
+			// U+20000, UTF-16 code-unit order after (spec §1, label byte order).
+			pre := pick(r, []string{"LOCAL-", "产品-", "\U00020000-", "\uFF71-", "Ａ"})
+			t.Kind, t.ID = pick(r, []registry.Kind{registry.KindProduct, registry.KindProject, registry.KindBehaviour}), fmt.Sprintf("%s%05d", pre, i)
 		}
 		if r.IntN(8) == 0 {
 			t.Status = pick(r, []registry.Status{registry.StatusDeregistered, registry.StatusRevoked, registry.StatusMovedOut, registry.StatusClosed})
