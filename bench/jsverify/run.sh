@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmark of the JavaScript verifier (issue 12): verify one 100k-target
+# draw with `ssj verify` and with `node verifier/ssj-verify.mjs` on the same
+# files, RUNS times each, alternating, and print the medians and the ratio.
+# Two draws: targets only, and the same with inspector matching (team of 3,
+# 300 inspectors). Usage: bench/jsverify/run.sh [RUNS] (default 5).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS="${1:-5}"
+W=$(mktemp -d /tmp/ssj-jsbench.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+go build -o "$W/ssj" ./cmd/ssj
+go run ./examples/gendata -targets 100000 -inspectors 300 -out "$W" >/dev/null
+cp examples/data/randomness.json "$W/randomness.json"
+for kind in targets matching; do
+  insp=""
+  match=""
+  if [ "$kind" = matching ]; then
+    insp="--inspectors $W/inspectors.csv"
+    match=', "inspectors": {"team_size": 3, "launching_department": "治安", "window_from": "2026-09-18T00:00:00+08:00", "window_to": "2026-12-01T00:00:00+08:00", "cap": 40}'
+  fi
+  cat > "$W/task-$kind.json" <<JSON
+{"id": "BENCH-100K", "name": "100k 基准抽查", "items": ["ZA-01"], "scope": {}, "strata": ["credit_class"],
+ "quota": {"default_ratio": "0.01", "rounding": "ceiling"},
+ "sources": [{"kind": "drand", "network": "quicknet", "round": 32285086}],
+ "commit_time": "2026-09-17T23:13:42+08:00"$match}
+JSON
+  "$W/ssj" draw commit --task "$W/task-$kind.json" --targets "$W/targets.csv" $insp --out "$W/manifest-$kind.json" 2>/dev/null
+  "$W/ssj" draw run --manifest "$W/manifest-$kind.json" --randomness "$W/randomness.json" --targets "$W/targets.csv" $insp --out "$W/record-$kind.json" 2>/dev/null
+  go_t=(); js_t=()
+  for i in $(seq "$RUNS"); do
+    s=$(date +%s.%N); "$W/ssj" verify "$W/record-$kind.json" --targets "$W/targets.csv" $insp >/dev/null; e=$(date +%s.%N)
+    go_t+=("$(echo "$e - $s" | bc)")
+    s=$(date +%s.%N); node verifier/ssj-verify.mjs "$W/record-$kind.json" --targets "$W/targets.csv" $insp >/dev/null; e=$(date +%s.%N)
+    js_t+=("$(echo "$e - $s" | bc)")
+  done
+  med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  g=$(med "${go_t[@]}"); j=$(med "${js_t[@]}")
+  sel=$(grep -c '"rank"' "$W/record-$kind.json" || true)
+  printf '%-9s 100000 targets, %s ranks in record: ssj verify median %.3f s, node ssj-verify median %.3f s, ratio %.2fx (runs: go %s; js %s)\n' \
+    "$kind" "$sel" "$g" "$j" "$(echo "$j / $g" | bc -l)" "${go_t[*]}" "${js_t[*]}"
+done

@@ -1,0 +1,86 @@
+// The command line: exit codes 0/1/2, --json, pool files as CSV.
+// testdata/demo-record.json is the record `ssj demo --out DIR` writes for the
+// sample district in examples/data (regenerate it with that command when the
+// record format changes).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = fileURLToPath(new URL('../ssj-verify.mjs', import.meta.url));
+const record = fileURLToPath(new URL('testdata/demo-record.json', import.meta.url));
+const targets = root + 'examples/data/targets.csv';
+const inspectors = root + 'examples/data/inspectors.csv';
+const run = (...args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+const tmp = mkdtempSync(join(tmpdir(), 'ssj-verify-'));
+
+test('verified: exit 0, flags and RECORD in any order', () => {
+  let r = run(record, '--targets', targets, '--inspectors', inspectors);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /^verified: task 2026-ZA-03B/);
+  r = run('--json', `--inspectors=${inspectors}`, '--targets', targets, record);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.verified, true);
+  assert.equal(s.locked, true);
+  assert.ok(s.groups > 0);
+});
+
+test('a changed record: exit 1 naming the path and both values', () => {
+  const rec = JSON.parse(readFileSync(record, 'utf8'));
+  rec.groups[2].seats[1].cert = rec.groups[3].seats[1].cert === rec.groups[2].seats[1].cert ? 'X' : rec.groups[3].seats[1].cert;
+  const p = join(tmp, 'changed.json');
+  writeFileSync(p, JSON.stringify(rec, null, 2));
+  const r = run(p, '--targets', targets, '--inspectors', inspectors, '--json');
+  assert.equal(r.status, 1, r.stderr);
+  const o = JSON.parse(r.stdout);
+  assert.equal(o.verified, false);
+  assert.equal(o.path, 'groups[2].seats[1].cert');
+  assert.ok(o.record && o.recomputed);
+  const h = run(p, '--targets', targets, '--inspectors', inspectors);
+  assert.equal(h.status, 1);
+  assert.match(h.stdout, /NOT verified: .*groups\[2\]\.seats\[1\]\.cert: record has ".*", recomputed ".*"/);
+});
+
+test('a changed pool: exit 1 at the commitment', () => {
+  const id = JSON.parse(readFileSync(record, 'utf8')).selected[0].target;
+  const lines = readFileSync(targets, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.startsWith(id + ','));
+  lines[i] = lines[i].replace(',active,', ',closed,');
+  const p = join(tmp, 'targets.csv');
+  writeFileSync(p, lines.join('\n'));
+  const r = run(record, '--targets', p, '--inspectors', inspectors, '--json');
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(JSON.parse(r.stdout).path, 'manifest.targets');
+});
+
+test('bad usage and unreadable input: exit 2', () => {
+  assert.equal(run().status, 2);
+  assert.equal(run(record).status, 2); // --targets missing
+  assert.equal(run(record, '--targets').status, 2);
+  assert.equal(run(record, '--targets', targets, '--bogus').status, 2);
+  assert.equal(run(record, record, '--targets', targets).status, 2);
+  const r = run(join(tmp, 'missing.json'), '--targets', targets);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /missing\.json: no such file/);
+  const xlsx = join(tmp, 'pool.xlsx');
+  writeFileSync(xlsx, Buffer.from('PK\x03\x04rest-of-zip'));
+  const x = run(record, '--targets', xlsx, '--inspectors', inspectors);
+  assert.equal(x.status, 2);
+  assert.match(x.stderr, /XLSX files are not supported/);
+  const notjson = join(tmp, 'float.json');
+  writeFileSync(notjson, '{"format": "ssj-v1-record", "scope": 1.0}');
+  const f = run(notjson, '--targets', targets);
+  assert.equal(f.status, 2);
+  assert.match(f.stderr, /floating-point number 1\.0/);
+  const dup = join(tmp, 'dup.csv');
+  const t = readFileSync(targets, 'utf8').split('\n');
+  writeFileSync(dup, [...t.slice(0, 3), t[1]].join('\n'));
+  const d = run(record, '--targets', dup, '--inspectors', inspectors);
+  assert.equal(d.status, 2);
+  assert.match(d.stderr, /row 4: column id: duplicate ID: first at row 2/);
+});
