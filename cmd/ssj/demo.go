@@ -171,7 +171,7 @@ func runDemo(e *env, args []string) int {
 	if err != nil {
 		return inputError(e, err)
 	}
-	say("5. draw locked; task announcement: %d targets, record_hash %s", ann.Count, ann.RecordHash)
+	say("5. draw locked; task announcement: %d targets, record_hash %s, anchor %s", ann.Count, ann.RecordHash, ann.Anchor)
 
 	if *out != "" {
 		lockedJSON, err := draw.MarshalRecord(&locked)
@@ -194,8 +194,8 @@ func runDemo(e *env, args []string) int {
 			}
 		}
 		say("   wrote %s/{targets.csv,inspectors.csv,task.json,randomness.json,manifest.json,record.json}", *out)
-		say("   re-check it yourself: ssj verify %s --targets %s --inspectors %s",
-			filepath.Join(*out, "record.json"), filepath.Join(*out, "targets.csv"), filepath.Join(*out, "inspectors.csv"))
+		say("   re-check it yourself: ssj verify %s --targets %s --inspectors %s --anchor %s",
+			filepath.Join(*out, "record.json"), filepath.Join(*out, "targets.csv"), filepath.Join(*out, "inspectors.csv"), ann.Anchor)
 	}
 	if *asJSON {
 		return writeOrFail(e, demoSummary{

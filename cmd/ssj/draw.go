@@ -434,5 +434,6 @@ func drawLock(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "  %3d  %s  %s\n", i+1, t.ID, t.Name)
 	}
 	fmt.Fprintf(e.stdout, "manifest_hash %s\nrecord_hash %s\nlocked at %s by %s\n", ann.ManifestHash, ann.RecordHash, ann.LockedAt.Format(time.RFC3339), ann.LockedBy)
+	fmt.Fprintf(e.stdout, "lock_hash %s\nanchor %s\n", ann.LockHash, ann.Anchor)
 	return exitOK
 }
