@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shuangsuiji/ssj/internal/canon"
@@ -214,6 +215,16 @@ type Anchor struct {
 	// Hash is the lower-case hex SHA-256 of the canonical JSON of the four
 	// members above (record_hash, lock_hash, replacements, head).
 	Hash string `json:"hash"`
+}
+
+// TrailData is the anchor as the data of an audit-trail event (package
+// trail, Entry.Data): the trail's targets.dispatched event (at the lock) and
+// each inspector.replaced event carry it, keys anchor, record_hash,
+// lock_hash, replacements (decimal) and head, so that the trail anchors the
+// record's replacement chain.
+func (a Anchor) TrailData() map[string]string {
+	return map[string]string{"anchor": a.Hash, "record_hash": a.RecordHash, "lock_hash": a.LockHash,
+		"replacements": strconv.Itoa(a.Replacements), "head": a.Head}
 }
 
 // anchorBody is the hashed part of an Anchor.

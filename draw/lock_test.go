@@ -144,6 +144,12 @@ func TestAnchorReplacements(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, locked.Lock.Hash, ann.LockHash)
 	assert.Equal(t, anchorHash(t, &locked), ann.Anchor)
+
+	// The trail event data carries the anchor and its parts.
+	a, err := AnchorOf(&rec)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"anchor": anchor, "record_hash": rec.Lock.RecordHash, "lock_hash": rec.Lock.Hash,
+		"replacements": "2", "head": rec.Replacements[1].Hash}, a.TrailData())
 }
 
 // testKeys verifies Ed25519 lock signatures against the test key, held by
