@@ -198,7 +198,8 @@ func FuzzDecodeRecord(f *testing.F) {
 	rec := dtRun(f, dtTask(), dtPool(30, 1))
 	b, _ := MarshalRecord(&rec)
 	f.Add(b)
-	f.Add([]byte(`{"format":"ssj-v1-record"}`))
+	f.Add([]byte(`{"format":"ssj-v1.1-record"}`))
+	f.Add([]byte(`not json`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := DecodeRecord(bytes.NewReader(data))
 		if err != nil {

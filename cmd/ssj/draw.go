@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
@@ -384,6 +385,7 @@ func drawLock(e *env, args []string) int {
 	at := fs.String("at", "", "confirmation time, RFC 3339 (default now)")
 	out := fs.String("out", "", "write the locked record to this file (required)")
 	asJSON := fs.Bool("json", false, "print the announcement as JSON")
+	keyPath := fs.String("key", "", "sign the lock with this key file (ssj publish keygen); its holder must be --by")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -410,7 +412,27 @@ func drawLock(e *env, args []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw lock: %s: %w", *recPath, err))
 	}
-	locked, ann, err := draw.Lock(rec, when, *by)
+	var signer draw.Signer
+	if *keyPath != "" {
+		kf, err := openDoc(*keyPath)
+		if err != nil {
+			return inputError(e, fmt.Errorf("draw lock: %w", err))
+		}
+		key, err := publish.DecodePrivateKey(kf)
+		kf.Close()
+		if err != nil {
+			return inputError(e, fmt.Errorf("draw lock: %s: %w", *keyPath, err))
+		}
+		if key.Holder != *by {
+			return usageError(e, "draw lock: key %s is held by %q, not by --by %q", key.KeyID, key.Holder, *by)
+		}
+		s, err := key.Signer()
+		if err != nil {
+			return inputError(e, fmt.Errorf("draw lock: %s: %w", *keyPath, err))
+		}
+		signer = s
+	}
+	locked, ann, err := draw.LockSigned(rec, when, *by, signer)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw lock: %s: %w", *recPath, err))
 	}

@@ -82,3 +82,57 @@ func TestVerifyExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// Rule R16: a lock signed with the confirming officer's key (ssj draw lock
+// --key) verifies against the keyring; a lock whose name was edited and
+// whose hash was recomputed does not.
+func TestVerifySignedLock(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCLI(t, "", "demo", "--out", dir)
+	require.Equal(t, exitOK, code, "demo: %s\n%s", out, errs)
+	// The demo's record is locked (unsigned): take its lock off and lock it
+	// again, signed.
+	data := filepath.Join(dir, "record.json")
+	raw, err := os.ReadFile(data)
+	require.NoError(t, err)
+	rec, err := draw.DecodeRecord(bytes.NewReader(raw))
+	require.NoError(t, err)
+	rec.Lock = nil
+	b, err := draw.MarshalRecord(&rec)
+	require.NoError(t, err)
+	unlocked := filepath.Join(dir, "unlocked.json")
+	require.NoError(t, os.WriteFile(unlocked, b, 0o644))
+
+	prefix := filepath.Join(dir, "head")
+	code, out, errs = runCLI(t, "", "publish", "keygen", "--unit", "治安大队", "--holder", "李队长", "--out", prefix)
+	require.Equal(t, exitOK, code, "keygen: %s\n%s", out, errs)
+	locked := filepath.Join(dir, "locked.json")
+	code, _, errs = runCLI(t, "", "draw", "lock", "--record", unlocked, "--by", "别人", "--key", prefix+".key.json", "--out", locked)
+	assert.Equal(t, exitUsage, code, "a key held by someone else: %s", errs)
+	code, out, errs = runCLI(t, "", "draw", "lock", "--record", unlocked, "--by", "李队长", "--key", prefix+".key.json",
+		"--at", "2026-12-01T09:00:00+08:00", "--out", locked)
+	require.Equal(t, exitOK, code, "lock: %s\n%s", out, errs)
+
+	pools := []string{"--targets", filepath.Join(dir, "targets.csv"), "--inspectors", filepath.Join(dir, "inspectors.csv")}
+	verify := func(path string) (int, string) {
+		code, out, errs := runCLI(t, "", append([]string{"verify", path, "--keyring", prefix + ".pub.json"}, pools...)...)
+		return code, out + errs
+	}
+	code, out = verify(locked)
+	require.Equal(t, exitOK, code, out)
+
+	raw, err = os.ReadFile(locked)
+	require.NoError(t, err)
+	rec, err = draw.DecodeRecord(bytes.NewReader(raw))
+	require.NoError(t, err)
+	rec.Lock.By = "别人"
+	rec.Lock.Hash, err = draw.LockHash(rec.Lock)
+	require.NoError(t, err)
+	b, err = draw.MarshalRecord(&rec)
+	require.NoError(t, err)
+	forged := filepath.Join(dir, "forged.json")
+	require.NoError(t, os.WriteFile(forged, b, 0o644))
+	code, out = verify(forged)
+	assert.Equal(t, exitProblem, code, out)
+	assert.Contains(t, out, "lock.signature")
+}
