@@ -28,7 +28,8 @@ with --keyring) and its replacement chain (against the anchor with
 Exit status: 0 the record verifies; 1 it does not, whatever the reason (a
 recomputed value differs, a member is missing or unknown, the manifest in
 it is invalid, the format is not ssj-v1.1-record, the lock or the anchor
-does not match); 2 bad usage, or a file that cannot be read or is not JSON.`)
+does not match); 2 bad usage, a file that cannot be read, a record that is
+not JSON, or a registry file that does not import.`)
 		f.fs.PrintDefaults()
 	}
 	pos, code, ok := f.parseAny(e, args)
