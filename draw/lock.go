@@ -217,6 +217,63 @@ type Anchor struct {
 	Hash string `json:"hash"`
 }
 
+// ReplacementAnnouncement is the successor of the task announcement after
+// a replacement (rule R18): what changed, who approved it, and the anchor
+// before and after, so that the announcements themselves form a chain
+// from the lock's anchor to the record's current one.
+type ReplacementAnnouncement struct {
+	TaskID     string `json:"task_id"`
+	RecordHash string `json:"record_hash"`
+	LockHash   string `json:"lock_hash"`
+	// Seq, Target, Leaving, Newcomer (the newcomer's certificate number),
+	// SeatIndex, Reason, Approver and At describe the replacement.
+	Seq       int           `json:"seq"`
+	Target    string        `json:"target"`
+	Leaving   string        `json:"leaving"`
+	Newcomer  string        `json:"newcomer"`
+	SeatIndex int           `json:"seat_index"`
+	Reason    ReplaceReason `json:"reason"`
+	Approver  string        `json:"approver"`
+	At        time.Time     `json:"at"`
+	// ReplacementHash is the replacement's Hash.
+	ReplacementHash string `json:"replacement_hash"`
+	// PreviousAnchor is the anchor before this replacement (the lock's
+	// announcement's, or the previous replacement announcement's); Anchor
+	// is the record's anchor after it.
+	PreviousAnchor string `json:"previous_anchor"`
+	Anchor         string `json:"anchor"`
+}
+
+// ReplacementAnnouncementOf returns the announcement of the last
+// replacement of a locked record. A replacement appended before the lock is
+// covered by the lock's announcement instead, and is refused here.
+func ReplacementAnnouncementOf(rec *Record) (ReplacementAnnouncement, error) {
+	if rec.Lock == nil {
+		return ReplacementAnnouncement{}, fmt.Errorf("%w: the record is not locked, so there is nothing to announce", ErrInvalidTask)
+	}
+	n := len(rec.Replacements)
+	if n == 0 {
+		return ReplacementAnnouncement{}, fmt.Errorf("%w: the record has no replacement to announce", ErrInvalidRequest)
+	}
+	r := rec.Replacements[n-1]
+	if r.At.Before(rec.Lock.At) {
+		return ReplacementAnnouncement{}, fmt.Errorf("%w: replacement %d was approved at %s, before the lock at %s: the lock's announcement covers it",
+			ErrInvalidRequest, r.Seq, r.At.Format(time.RFC3339), rec.Lock.At.Format(time.RFC3339))
+	}
+	prev, err := anchorAt(rec, n-1)
+	if err != nil {
+		return ReplacementAnnouncement{}, err
+	}
+	cur, err := anchorAt(rec, n)
+	if err != nil {
+		return ReplacementAnnouncement{}, err
+	}
+	return ReplacementAnnouncement{TaskID: rec.Manifest.Task.ID, RecordHash: rec.Lock.RecordHash, LockHash: rec.Lock.Hash,
+		Seq: r.Seq, Target: r.Target, Leaving: r.Leaving, Newcomer: r.Newcomer.Cert, SeatIndex: r.SeatIndex,
+		Reason: r.Reason, Approver: r.Approver, At: r.At, ReplacementHash: r.Hash,
+		PreviousAnchor: prev.Hash, Anchor: cur.Hash}, nil
+}
+
 // TrailData is the anchor as the data of an audit-trail event (package
 // trail, Entry.Data): the trail's targets.dispatched event (at the lock) and
 // each inspector.replaced event carry it, keys anchor, record_hash,

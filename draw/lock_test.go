@@ -145,6 +145,21 @@ func TestAnchorReplacements(t *testing.T) {
 	assert.Equal(t, locked.Lock.Hash, ann.LockHash)
 	assert.Equal(t, anchorHash(t, &locked), ann.Anchor)
 
+	// Each replacement's announcement chains the anchors: from the lock's
+	// announcement to the record's current anchor (rule R18).
+	ra, err := ReplacementAnnouncementOf(&rec)
+	require.NoError(t, err)
+	one1, _ := lockFixture(t, 1, nil)
+	ra1, err := ReplacementAnnouncementOf(&one1)
+	require.NoError(t, err)
+	assert.Equal(t, ann.Anchor, ra1.PreviousAnchor)
+	assert.Equal(t, ra1.Anchor, ra.PreviousAnchor)
+	assert.Equal(t, anchor, ra.Anchor)
+	assert.Equal(t, 2, ra.Seq)
+	assert.Equal(t, rec.Replacements[1].Newcomer.Cert, ra.Newcomer)
+	_, err = ReplacementAnnouncementOf(&locked)
+	assert.ErrorIs(t, err, ErrInvalidRequest, "no replacement to announce")
+
 	// The trail event data carries the anchor and its parts.
 	a, err := AnchorOf(&rec)
 	require.NoError(t, err)
