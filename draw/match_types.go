@@ -154,9 +154,12 @@ type Group struct {
 	// reason in ExclusionReasons order. Reasons with a zero count are left
 	// out.
 	Exclusions []ReasonCount `json:"exclusions"`
-	// FallbackExclusions is the same count over the fallback pool, present
-	// only when the fallback pool was consulted for this target.
-	FallbackExclusions []ReasonCount `json:"fallback_exclusions,omitempty"`
+	// FallbackExclusions is the same count over the fallback pool. It is
+	// present (non-nil) exactly when the fallback pool was consulted for
+	// this target, and then written even when empty ("[]"); it is nil and
+	// left out of the JSON when the home pool filled every seat. Since
+	// ssj-v1.1; earlier records omitted an empty list.
+	FallbackExclusions []ReasonCount `json:"fallback_exclusions,omitzero"`
 }
 
 // MatchReason is an exclusion reason code.

@@ -5,26 +5,38 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shuangsuiji/ssj/internal/canon"
 
 	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
-// RecordFormat is the value of Record.Format for records of this version.
-const RecordFormat = "ssj-v1-record"
+// SpecVersion names the version of docs/draw-spec.md this package
+// implements. The draw algorithm inside it (the manifest's "algorithm" and
+// the rank domain string) is still Algorithm, "ssj-v1": the version counts
+// changes to the record format, not to the ranks.
+const SpecVersion = "ssj-v1.1"
+
+// RecordFormat is the value of Record.Format for records of this version
+// (docs/draw-spec.md, change log). Records of an earlier format are
+// refused: their lock and fallback counts are encoded differently.
+const RecordFormat = "ssj-v1.1-record"
 
 // Record is the published result of a random draw (DRAW.md §7): the
 // manifest, the randomness evidence, R and K, every stratum's counts and
 // quota, the selected targets with their ranks, the inspection batches,
 // the inspector groups and replacements, and the lock. Everything in it
-// except Lock.At/By and the replacement requests is recomputed by Verify
-// from the manifest, the evidence and the pools.
+// except Lock.At/By/Signature and the replacement requests is recomputed by
+// Verify from the manifest, the evidence and the pools, and Verify compares
+// the canonical bytes of the recomputation with the record's.
 type Record struct {
-	// Format is "ssj-v1-record".
+	// Format is RecordFormat, "ssj-v1.1-record".
 	Format string `json:"format"`
 	// Manifest is the draw's manifest, as committed.
 	Manifest Manifest `json:"manifest"`
@@ -112,13 +124,36 @@ type Batch struct {
 	Targets []string `json:"targets"`
 }
 
-// LockInfo records the confirmation of a draw (rule R16).
+// LockInfo records the confirmation of a draw (rule R16): who confirmed it,
+// when, and the hash of the record it confirms, hashed together (Hash) and
+// optionally signed with the confirming officer's key (Signature). Editing
+// At or By breaks Hash; recomputing Hash as well breaks the signature and
+// the anchor (Anchor) published with the announcement.
 type LockInfo struct {
+	// At is the confirmation time, UTC, not before the commit time.
 	At time.Time `json:"at"`
-	By string    `json:"by"`
+	// By names the confirming officer or role (rules R16, R29).
+	By string `json:"by"`
 	// RecordHash is RecordHash of the record without its lock and
 	// replacements: the content that can no longer change.
 	RecordHash string `json:"record_hash"`
+	// Hash is LockHash: SHA-256 of the canonical JSON of {at, by,
+	// record_hash}, hex.
+	Hash string `json:"hash"`
+	// Signature, when present, is the confirming officer's signature over
+	// LockSigningBytes.
+	Signature *LockSignature `json:"signature,omitempty"`
+}
+
+// LockSignature is a signature over a lock's LockSigningBytes.
+type LockSignature struct {
+	// Algorithm names the scheme, e.g. "ed25519" (or "sm2").
+	Algorithm string `json:"algorithm"`
+	// KeyID identifies the public key, e.g. publish.KeyIDOf's
+	// "ed25519:0123456789abcdef".
+	KeyID string `json:"key_id"`
+	// Value is the signature, base64 (standard encoding, padded).
+	Value string `json:"value"`
 }
 
 // RecordHash returns SHA-256 of the canonical JSON of r without its Lock
@@ -136,29 +171,45 @@ func RecordHash(r *Record) (string, error) {
 	return hex.EncodeToString(h[:]), nil
 }
 
-// DecodeRecord reads a record from JSON strictly: unknown fields, floats
-// and trailing data are refused, and so is a document that is not in
-// canonical form (ErrNotCanonical) or whose manifest does not validate. It
-// does not verify the record; call
-// Verify with the pools.
+// ErrUnreadable is returned (wrapped) by DecodeRecord when the input cannot
+// be read or is not one well-formed JSON document in UTF-8: there is no
+// record to verify. Every other refusal of DecodeRecord, and every error of
+// Verify, is a *VerifyError matching ErrMismatch: the input is a JSON
+// document that is not a record that verifies. The CLI exits 2 for the
+// first and 1 for the second.
+var ErrUnreadable = errors.New("draw: record cannot be read")
+
+// DecodeRecord reads a record from JSON strictly. It returns an error
+// wrapping ErrUnreadable when the input cannot be read or is not JSON, and a
+// *VerifyError (errors.Is ErrMismatch: the record does not verify) when the
+// JSON is not a record of this format: unknown members, floats, wrong types,
+// another format string, a document not in canonical form
+// (ErrNotCanonical) or a manifest that does not validate. It does not
+// verify the record; call Verify with the pools.
 func DecodeRecord(r io.Reader) (Record, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return Record{}, fmt.Errorf("record: %w", err)
+		return Record{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
+	}
+	if !utf8.Valid(data) {
+		return Record{}, fmt.Errorf("%w: not UTF-8 text", ErrUnreadable)
+	}
+	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
+		return Record{}, fmt.Errorf("%w: not a JSON document: %w", ErrUnreadable, err)
 	}
 	data = jsonin.TrimBOM(data)
 	var rec Record
 	if err := decodeStrict(bytes.NewReader(data), &rec); err != nil {
-		return Record{}, fmt.Errorf("record: %w", err)
+		return Record{}, &VerifyError{Path: "record", Err: err}
 	}
 	if rec.Format != RecordFormat {
-		return Record{}, fmt.Errorf("record: %w: format %q (want %q)", ErrInvalidTask, rec.Format, RecordFormat)
+		return Record{}, &VerifyError{Path: "format", Record: strconv.Quote(rec.Format), Recomputed: strconv.Quote(RecordFormat)}
 	}
 	if err := sameCanonical(data, &rec); err != nil {
-		return Record{}, fmt.Errorf("record: %w", err)
+		return Record{}, &VerifyError{Path: "record", Err: err}
 	}
 	if err := rec.Manifest.Validate(); err != nil {
-		return Record{}, fmt.Errorf("record: manifest: %w", err)
+		return Record{}, &VerifyError{Path: "manifest", Err: err}
 	}
 	return rec, nil
 }

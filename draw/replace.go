@@ -138,7 +138,7 @@ func ApplyReplacement(k Key, home, fallback []registry.Inspector, spec MatchSpec
 	if err != nil {
 		return Replacement{}, nil, err
 	}
-	if err := rp.replay(prior); err != nil {
+	if _, err := rp.replay(prior); err != nil {
 		return Replacement{}, nil, err
 	}
 	rep, err := rp.apply(req)
@@ -154,16 +154,23 @@ func ApplyReplacement(k Key, home, fallback []registry.Inspector, spec MatchSpec
 // matches, a *MatchDiffError naming the first difference, or the error
 // that made recomputation impossible.
 func VerifyMatching(k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec, groups []Group, replacements []Replacement) error {
+	_, err := verifyMatching(k, targets, home, fallback, spec, groups, replacements)
+	return err
+}
+
+// verifyMatching is VerifyMatching; it also returns the recomputed
+// replacements.
+func verifyMatching(k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec, groups []Group, replacements []Replacement) ([]Replacement, error) {
 	want, err := Match(k, targets, home, fallback, spec)
 	if err != nil {
-		return fmt.Errorf("draw: verify matching: recompute groups: %w", err)
+		return nil, fmt.Errorf("draw: verify matching: recompute groups: %w", err)
 	}
 	if err := diffGroups("groups", want, groups); err != nil {
-		return err
+		return nil, err
 	}
 	rp, err := newReplayer(k, home, fallback, spec, want)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	return rp.replay(replacements)
 }
@@ -281,19 +288,22 @@ func (m *matcher) find(cert string) (pool, idx int, ok bool) {
 
 // replay applies published replacements in order, comparing each with its
 // recomputation.
-func (rp *replayer) replay(reps []Replacement) error {
+// It returns the recomputed replacements.
+func (rp *replayer) replay(reps []Replacement) ([]Replacement, error) {
+	out := make([]Replacement, 0, len(reps))
 	for i, p := range reps {
 		path := "replacements[" + strconv.Itoa(i) + "]"
 		got, err := rp.apply(ReplacementRequest{Target: p.Target, Inspector: p.Leaving, Reason: p.Reason,
 			Approver: p.Approver, At: p.At, Note: p.Note})
 		if err != nil {
-			return fmt.Errorf("draw: verify matching: %s: %w", path, err)
+			return nil, fmt.Errorf("draw: verify matching: %s: %w", path, err)
 		}
 		if err := diffReplacement(path, got, p); err != nil {
-			return err
+			return nil, err
 		}
+		out = append(out, got)
 	}
-	return nil
+	return out, nil
 }
 
 // apply draws the newcomer for req against the current state.
@@ -399,6 +409,9 @@ func diffStrings(path string, want, got []string) error {
 }
 
 func diffCounts(path string, want, got []ReasonCount) error {
+	if (want == nil) != (got == nil) {
+		return &MatchDiffError{path, presentCounts(want), presentCounts(got)}
+	}
 	if len(want) != len(got) {
 		return &MatchDiffError{path + " (count)", strconv.Itoa(len(want)), strconv.Itoa(len(got))}
 	}
@@ -451,4 +464,16 @@ func diffReplacement(p string, w, g Replacement) error {
 		}
 	}
 	return nil
+}
+
+// presentCounts names a count list's presence for a MatchDiffError: an
+// absent fallback_exclusions and an empty one are different records.
+func presentCounts(c []ReasonCount) string {
+	if c == nil {
+		return "absent"
+	}
+	if len(c) == 0 {
+		return "[]"
+	}
+	return "present"
 }

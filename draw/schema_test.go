@@ -157,6 +157,23 @@ func TestRecordSchema(t *testing.T) {
 	if err := schemaCheck(schema, schema, dtDecodeNumber(t, vb), "vector"); err != nil {
 		t.Fatal(err)
 	}
+	// So does vector 07 (groups, an empty fallback_exclusions, lock with
+	// hash, a replacement), and a signed lock.
+	vb, err = os.ReadFile("testdata/vectors/07-record.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schemaCheck(schema, schema, dtDecodeNumber(t, vb), "vector 07"); err != nil {
+		t.Fatal(err)
+	}
+	signed, _ := lockFixture(t, 0, testSigner{})
+	sb, err := MarshalRecord(&signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schemaCheck(schema, schema, dtDecodeNumber(t, sb), "signed"); err != nil {
+		t.Fatal(err)
+	}
 	// And a member the schema does not know is caught.
 	bad := strings.Replace(string(b), `"format"`, `"colour": "red", "format"`, 1)
 	if err := schemaCheck(schema, schema, dtDecodeNumber(t, []byte(bad)), "record"); err == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -234,7 +235,118 @@ func vecFiles(t testing.TB) map[string][]byte {
 		Ratio            []ratioCase `json:"ratio_quota"`
 		LargestRemainder []lrCase    `json:"largest_remainder"`
 	}{rc, lr})
+
+	vecMatched(t, files, put)
 	return files
+}
+
+// vecInspectorPools is the tiny inspector pool of vector 07: one home
+// inspector who can lead, one away on training, one deactivated; so every
+// group's second seat comes from the declared fallback pool, which
+// excludes nobody (fallback_exclusions present and empty, ssj-v1.1).
+func vecInspectorPools() *InspectorPools {
+	in := func(cert, name, jur string, leader, active bool) registry.Inspector {
+		return registry.Inspector{Cert: cert, Name: name, Department: "市场监管", Unit: "西湖区市场监管局", Jurisdiction: jur,
+			Qualifications: []string{"SC-01"}, LeaderEligible: leader, Active: active}
+	}
+	home := []registry.Inspector{
+		in("ZJ3301060001", "张一", "330106", true, true),
+		in("ZJ3301060002", "李二", "330106", false, true),
+		in("ZJ3301060003", "王三", "330106", false, false),
+	}
+	home[1].Unavailable = []registry.Period{{From: time.Date(2026, 9, 20, 0, 0, 0, 0, time.UTC),
+		To: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Reason: "培训"}}
+	fallback := []registry.Inspector{
+		in("ZJ3301050001", "赵四", "330105", false, true),
+		in("ZJ3301050002", "钱五", "330105", false, true),
+	}
+	fallback[1].Interests = []registry.Interest{{TargetID: "91330105MA2CCCCC04", Relation: registry.RelationKin}}
+	return &InspectorPools{Home: home, Fallback: fallback}
+}
+
+// vecMatched adds vector 07: the vector task with inspector matching, its
+// pools' leaves and commitments, the locked record after one replacement,
+// and the anchor.
+func vecMatched(t testing.TB, files map[string][]byte, put func(string, any)) {
+	pool := vecPool()
+	pools := vecInspectorPools()
+	task, ev := vecTask(t)
+	task.ID, task.Name = "VEC-002", "测试向量：检查人员匹配"
+	task.Inspectors = &MatchSpec{TeamSize: 2, LaunchingDepartment: "市场监管",
+		WindowFrom: time.Date(2026, 9, 21, 0, 0, 0, 0, time.UTC), WindowTo: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC),
+		HomeRegions: []string{"330106"}, Fallback: true, FallbackRegions: []string{"330105"}}
+	m, err := Commit(task, pool, pools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type leaf struct {
+		Cert     string `json:"cert"`
+		Leaf     string `json:"leaf"`
+		LeafHash string `json:"leaf_hash"`
+	}
+	leaves := func(ins []registry.Inspector) []leaf {
+		var out []leaf
+		for _, in := range ins {
+			b, err := registry.InspectorLeaf(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := merkle.LeafHash(b)
+			out = append(out, leaf{in.Cert, string(b), hex.EncodeToString(h[:])})
+		}
+		slices.SortFunc(out, func(a, b leaf) int { return strings.Compare(a.Cert, b.Cert) })
+		return out
+	}
+	put("07-inspectors.json", struct {
+		Home               []registry.Inspector `json:"home"`
+		HomeLeaves         []leaf               `json:"home_leaves"`
+		HomeCommitment     registry.Commitment  `json:"home_commitment"`
+		Fallback           []registry.Inspector `json:"fallback"`
+		FallbackLeaves     []leaf               `json:"fallback_leaves"`
+		FallbackCommitment registry.Commitment  `json:"fallback_commitment"`
+		Task               Task                 `json:"task"`
+	}{pools.Home, leaves(pools.Home), m.Inspectors.Pool, pools.Fallback, leaves(pools.Fallback), *m.Inspectors.Fallback, task})
+	rec, err := Run(m, ev, pool, pools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err = Lock(rec, m.CommitTime.Add(2*time.Hour), "西湖区市场监管局 分管负责人")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := rec.Groups[0]
+	rec, err = AddReplacement(rec, pools, ReplacementRequest{Target: g.Target, Inspector: g.Seats[1].Cert,
+		Reason: ReplaceHealth, Approver: "西湖区市场监管局 分管负责人", At: m.CommitTime.Add(26 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rj, err := MarshalRecord(&rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["07-record.json"] = rj
+	anc, err := AnchorOf(&rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := LockSigningBytes(rec.Lock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put("07-anchor.json", struct {
+		LockHashed   string `json:"lock_hashed_bytes"`
+		LockHash     string `json:"lock_hash"`
+		Anchor       Anchor `json:"anchor"`
+		AnchorHashed string `json:"anchor_hashed_bytes"`
+	}{strings.TrimPrefix(string(lb), LockSigningContext), rec.Lock.Hash, anc, vecAnchorBytes(t, anc)})
+}
+
+func vecAnchorBytes(t testing.TB, a Anchor) string {
+	b, err := canon.Marshal(anchorBody{a.RecordHash, a.LockHash, a.Replacements, a.Head})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // The published test vectors are written by the code (go test ./draw -run
@@ -277,5 +389,35 @@ func TestVectors(t *testing.T) {
 	}
 	if got := strings.TrimSpace(string(files["02-manifest-hash.txt"])); got != rec.ManifestHash {
 		t.Fatalf("hash file %s, record %s", got, rec.ManifestHash)
+	}
+	// Vector 07 verifies with its anchor, and covers a fallback pool
+	// consulted with nobody excluded: fallback_exclusions is written as []
+	// (ssj-v1.1), and a record that omits it does not verify.
+	rec, err = DecodeRecord(bytes.NewReader(files["07-record.json"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var anc struct {
+		Anchor Anchor `json:"anchor"`
+	}
+	if err := json.Unmarshal(files["07-anchor.json"], &anc); err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyWith(&rec, vecPool(), vecInspectorPools(), VerifyOptions{Anchor: anc.Anchor.Hash}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(files["07-record.json"], []byte(`"fallback_exclusions": []`)) {
+		t.Fatal("vector 07 has no group with an empty fallback_exclusions")
+	}
+	omitted := bytes.ReplaceAll(files["07-record.json"], []byte(`,
+      "fallback_exclusions": []`), nil)
+	bad, err := DecodeRecord(bytes.NewReader(omitted))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Verify(&bad, vecPool(), vecInspectorPools())
+	var ve *VerifyError
+	if !errors.As(err, &ve) || ve.Path != "groups[0].fallback_exclusions" {
+		t.Fatalf("record without fallback_exclusions: Verify = %v, want a difference at groups[0].fallback_exclusions", err)
 	}
 }

@@ -1,18 +1,27 @@
 package draw
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
-// ErrMismatch is matched (errors.Is) by every *VerifyError: the record
-// differs from its recomputation.
+// ErrMismatch is matched (errors.Is) by every *VerifyError: the record does
+// not verify. DecodeRecord and Verify return a *VerifyError for every
+// reason a JSON document is not a verifying record (unknown members, an
+// invalid manifest, a recomputed value that differs, a broken lock or
+// anchor...); only input that cannot be read as JSON at all is reported
+// differently, with ErrUnreadable.
 var ErrMismatch = errors.New("draw: record differs from its recomputation")
 
 // VerifyError is the first difference Verify found. Path locates the value
@@ -43,16 +52,39 @@ func (e *VerifyError) Unwrap() []error {
 	return []error{ErrMismatch}
 }
 
-// Verify recomputes rec from its manifest, its evidence and the pools
-// (targets: the registry or only the units in scope, in any order; pools:
-// the inspector pools, nil when the manifest matches no inspectors) and
-// returns nil when everything agrees. Otherwise it returns the first
-// difference as a *VerifyError, in this order: the manifest hash, the
-// manifest's validity, the pool commitments, the randomness, then every
-// field of the record in its JSON order (R, K, counts, strata, selected,
-// batches, groups), the replacements replayed in order (rule R18) and the
-// lock's record hash (rule R16).
+// VerifyOptions are the optional checks of VerifyWith.
+type VerifyOptions struct {
+	// Anchor, when not empty, is a chain anchor (Anchor.Hash) the auditor
+	// holds from the announcement or the trail: the record must be locked
+	// and its anchor, recomputed from its lock and replacements, must equal
+	// it.
+	Anchor string
+	// Signatures, when not nil, checks the lock's signature; with
+	// RequireSignature a locked record without one does not verify. When
+	// nil, a lock signature is not checked.
+	Signatures       SignatureVerifier
+	RequireSignature bool
+}
+
+// Verify is VerifyWith without options: it recomputes rec from its
+// manifest, its evidence and the pools (targets: the registry or only the
+// units in scope, in any order; pools: the inspector pools, nil when the
+// manifest matches no inspectors) and returns nil when everything agrees.
+// Otherwise it returns the first difference as a *VerifyError, in this
+// order: the manifest hash, the manifest's validity, the pool commitments,
+// the randomness, then every field of the record in its JSON order (R, K,
+// counts, strata, selected, batches, groups), the replacements replayed in
+// order (rule R18), the lock (rule R16: record hash, lock hash, time and
+// name), and finally the canonical bytes of the whole record against those
+// of the recomputation, so that no difference of presence (a member
+// omitted instead of empty) can pass.
 func Verify(rec *Record, targets []registry.Target, pools *InspectorPools) error {
+	return VerifyWith(rec, targets, pools, VerifyOptions{})
+}
+
+// VerifyWith is Verify with the optional checks of opt: the lock signature
+// and the chain anchor, checked last.
+func VerifyWith(rec *Record, targets []registry.Target, pools *InspectorPools, opt VerifyOptions) error {
 	if rec.Format != RecordFormat {
 		return &VerifyError{Path: "format", Record: strconv.Quote(rec.Format), Recomputed: strconv.Quote(RecordFormat)}
 	}
@@ -101,27 +133,228 @@ func Verify(rec *Record, targets []registry.Target, pools *InspectorPools) error
 		for i, s := range rec.Selected {
 			labels[i] = s.Target
 		}
-		if err := VerifyMatching(k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec, rec.Groups, rec.Replacements); err != nil {
+		reps, err := verifyMatching(k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec, rec.Groups, rec.Replacements)
+		if err != nil {
 			var md *MatchDiffError
 			if errors.As(err, &md) {
 				return &VerifyError{Path: md.Path, Record: md.Got, Recomputed: md.Want, Err: err}
 			}
 			return &VerifyError{Path: "replacements", Err: err}
 		}
+		got.Replacements = reps
 	}
 	if rec.Lock != nil {
-		h, err := RecordHash(rec)
+		l, err := verifyLock(rec, &got, opt)
 		if err != nil {
-			return &VerifyError{Path: "lock.record_hash", Err: err}
+			return err
 		}
-		if h != rec.Lock.RecordHash {
-			return &VerifyError{Path: "lock.record_hash", Record: rec.Lock.RecordHash, Recomputed: h}
-		}
-		if err := CheckLabel("lock.by", rec.Lock.By); err != nil {
-			return &VerifyError{Path: "lock.by", Err: err}
-		}
+		got.Lock = l
+	}
+	if err := sameRecordBytes(rec, &got); err != nil {
+		return err
+	}
+	if opt.Anchor != "" {
+		return checkAnchor(rec, opt.Anchor)
 	}
 	return nil
+}
+
+// verifyLock recomputes the lock of rec from its time and name and the
+// recomputed record got: the record hash, the lock hash, and the signature
+// when opt asks for it.
+func verifyLock(rec, got *Record, opt VerifyOptions) (*LockInfo, error) {
+	l := rec.Lock
+	h, err := RecordHash(got)
+	if err != nil {
+		return nil, &VerifyError{Path: "lock.record_hash", Err: err}
+	}
+	if h != l.RecordHash {
+		return nil, &VerifyError{Path: "lock.record_hash", Record: l.RecordHash, Recomputed: h}
+	}
+	if err := CheckLabel("lock.by", l.By); err != nil {
+		return nil, &VerifyError{Path: "lock.by", Err: err}
+	}
+	if l.At.IsZero() || l.At.Before(rec.Manifest.CommitTime) {
+		return nil, &VerifyError{Path: "lock.at", Err: fmt.Errorf("%w: lock time %s is before the commit time %s", ErrInvalidTask,
+			l.At.Format(time.RFC3339Nano), rec.Manifest.CommitTime.Format(time.RFC3339Nano))}
+	}
+	want := &LockInfo{At: l.At, By: l.By, RecordHash: h, Signature: l.Signature}
+	if want.Hash, err = LockHash(want); err != nil {
+		return nil, &VerifyError{Path: "lock.hash", Err: err}
+	}
+	if want.Hash != l.Hash {
+		return nil, &VerifyError{Path: "lock.hash", Record: strconv.Quote(l.Hash), Recomputed: strconv.Quote(want.Hash)}
+	}
+	if opt.Signatures == nil {
+		return want, nil
+	}
+	if l.Signature == nil {
+		if opt.RequireSignature {
+			return nil, &VerifyError{Path: "lock.signature", Err: fmt.Errorf("%w: the lock is not signed and a signature is required", ErrLockSignature)}
+		}
+		return want, nil
+	}
+	sig, err := base64.StdEncoding.Strict().DecodeString(l.Signature.Value)
+	if err != nil {
+		return nil, &VerifyError{Path: "lock.signature.value", Err: fmt.Errorf("%w: not base64: %v", ErrLockSignature, err)}
+	}
+	msg, err := LockSigningBytes(l)
+	if err != nil {
+		return nil, &VerifyError{Path: "lock.signature", Err: err}
+	}
+	if err := opt.Signatures.VerifySignature(l.By, l.Signature.Algorithm, l.Signature.KeyID, msg, sig); err != nil {
+		return nil, &VerifyError{Path: "lock.signature", Err: fmt.Errorf("%w: %w", ErrLockSignature, err)}
+	}
+	return want, nil
+}
+
+// checkAnchor compares the anchor of rec with the one supplied; when they
+// differ it says whether the supplied anchor is that of an earlier state of
+// the record (fewer replacements).
+func checkAnchor(rec *Record, want string) error {
+	if rec.Lock == nil {
+		return &VerifyError{Path: "lock", Err: fmt.Errorf("%w: an anchor was supplied and the record is not locked", ErrAnchor)}
+	}
+	a, err := AnchorOf(rec)
+	if err != nil {
+		return &VerifyError{Path: "anchor", Err: err}
+	}
+	if a.Hash == want {
+		return nil
+	}
+	detail := "no state of the record's replacement chain has it"
+	for n := len(rec.Replacements) - 1; n >= 0; n-- {
+		if p, err := anchorAt(rec, n); err == nil && p.Hash == want {
+			detail = fmt.Sprintf("it is the anchor of the record with its first %d of %d replacements", n, len(rec.Replacements))
+			break
+		}
+	}
+	return &VerifyError{Path: "anchor", Err: fmt.Errorf("%w: the supplied anchor %s is not the record's (%s, %d replacements): %s", ErrAnchor, want, a.Hash, len(rec.Replacements), detail)}
+}
+
+// sameRecordBytes compares the canonical JSON of the record and of its
+// recomputation; a difference firstDiff cannot see (a member present in one
+// and absent in the other) is reported with its path. Both are first
+// encoded with encoding/json: equal encodings have equal canonical forms
+// (the canonical form is a function of the text), and this spares the
+// canonicalisation of a large record in the common case. Only when the
+// encodings differ are the canonical forms computed and compared.
+func sameRecordBytes(rec, got *Record) error {
+	ja, err := json.Marshal(rec)
+	if err != nil {
+		return &VerifyError{Path: "record", Err: err}
+	}
+	jb, err := json.Marshal(got)
+	if err != nil {
+		return &VerifyError{Path: "record", Err: err}
+	}
+	if bytes.Equal(ja, jb) {
+		return nil
+	}
+	a, err := canon.Transform(ja)
+	if err != nil {
+		return &VerifyError{Path: "record", Err: err}
+	}
+	b, err := canon.Transform(jb)
+	if err != nil {
+		return &VerifyError{Path: "record", Err: err}
+	}
+	if bytes.Equal(a, b) {
+		return nil
+	}
+	var va, vb any
+	if err := decodeNumbers(a, &va); err != nil {
+		return &VerifyError{Path: "record", Err: err}
+	}
+	if err := decodeNumbers(b, &vb); err != nil {
+		return &VerifyError{Path: "record", Err: err}
+	}
+	if d := jsonDiff("", va, vb); d != nil {
+		return d
+	}
+	return &VerifyError{Path: "record", Record: "canonical bytes " + shortJSON(a), Recomputed: shortJSON(b)}
+}
+
+func decodeNumbers(b []byte, v *any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// jsonDiff returns the first difference between two decoded JSON values,
+// members in name order.
+func jsonDiff(path string, a, b any) *VerifyError {
+	join := func(name string) string {
+		if path == "" {
+			return name
+		}
+		return path + "." + name
+	}
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok {
+			break
+		}
+		names := make([]string, 0, len(x)+len(y))
+		for n := range x {
+			names = append(names, n)
+		}
+		for n := range y {
+			if _, dup := x[n]; !dup {
+				names = append(names, n)
+			}
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			va, inA := x[n]
+			vb, inB := y[n]
+			switch {
+			case !inA:
+				return &VerifyError{Path: join(n), Record: "nothing (member absent)", Recomputed: shortValue(vb)}
+			case !inB:
+				return &VerifyError{Path: join(n), Record: shortValue(va), Recomputed: "nothing (member absent)"}
+			}
+			if d := jsonDiff(join(n), va, vb); d != nil {
+				return d
+			}
+		}
+		return nil
+	case []any:
+		y, ok := b.([]any)
+		if !ok {
+			break
+		}
+		for i := range min(len(x), len(y)) {
+			if d := jsonDiff(fmt.Sprintf("%s[%d]", path, i), x[i], y[i]); d != nil {
+				return d
+			}
+		}
+		if len(x) != len(y) {
+			return &VerifyError{Path: path + ".length", Record: strconv.Itoa(len(x)), Recomputed: strconv.Itoa(len(y))}
+		}
+		return nil
+	}
+	if reflect.DeepEqual(a, b) {
+		return nil
+	}
+	return &VerifyError{Path: path, Record: shortValue(a), Recomputed: shortValue(b)}
+}
+
+func shortValue(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return shortJSON(b)
+}
+
+func shortJSON(b []byte) string {
+	const max = 120
+	if len(b) > max {
+		return string(b[:max]) + "…"
+	}
+	return string(b)
 }
 
 // parseKey decodes K from hex.

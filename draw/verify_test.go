@@ -199,7 +199,8 @@ func FuzzDecodeRecord(f *testing.F) {
 	rec := dtRun(f, dtTask(), dtPool(30, 1))
 	b, _ := MarshalRecord(&rec)
 	f.Add(b)
-	f.Add([]byte(`{"format":"ssj-v1-record"}`))
+	f.Add([]byte(`{"format":"ssj-v1.1-record"}`))
+	f.Add([]byte(`not json`))
 	fuzzAddFiles(f, "testdata/joint/record.json", "testdata/uplift/record.json") // R20 seat items, R12 uplift
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := DecodeRecord(bytes.NewReader(data))

@@ -224,6 +224,51 @@ func (k Keyring) Authorize(sc SignedCorrection, unit string) error {
 	return nil
 }
 
+// VerifySignature checks a signature made with a key of the keyring: keyID
+// must be in the keyring, of algorithm alg and held by signer, and sig must
+// be a valid signature of msg under it. Unlike Authorize it does not ask for
+// a role: it is the check draw.VerifyWith applies to a draw's lock (rule
+// R16), which the officer in charge signs; the keyring implements
+// draw.SignatureVerifier.
+func (k Keyring) VerifySignature(signer, alg, keyID string, msg, sig []byte) error {
+	var key *PublicKey
+	for i := range k.Keys {
+		if k.Keys[i].KeyID == keyID {
+			key = &k.Keys[i]
+			break
+		}
+	}
+	if key == nil {
+		return fmt.Errorf("%w: key %s is not in the keyring", ErrSignature, keyID)
+	}
+	if key.Algorithm != alg {
+		return fmt.Errorf("%w: signed with %q, key %s is %q", ErrSignature, alg, keyID, key.Algorithm)
+	}
+	if key.Holder != signer {
+		return fmt.Errorf("%w: signed as %q, key %s is held by %q", ErrSignature, signer, keyID, key.Holder)
+	}
+	var v Verifier = Ed25519Verifier{}
+	if alg != Ed25519 {
+		v = nil
+		for _, x := range k.Verifiers {
+			if x.Algorithm() == alg {
+				v = x
+			}
+		}
+		if v == nil {
+			return fmt.Errorf("%w: no verifier for algorithm %q", ErrSignature, alg)
+		}
+	}
+	pub, err := base64.StdEncoding.DecodeString(key.Key)
+	if err != nil {
+		return fmt.Errorf("%w: key %s: public key is not base64: %v", ErrSignature, keyID, err)
+	}
+	if err := v.Verify(pub, msg, sig); err != nil {
+		return fmt.Errorf("key %s (%s): %w", keyID, key.Holder, err)
+	}
+	return nil
+}
+
 // Correction changes a published result (rule R27). It names the version it
 // corrects by number and hash, so a correction cannot be replayed against a
 // later version.

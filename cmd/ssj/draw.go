@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
@@ -378,11 +379,12 @@ func drawLock(e *env, fs *pflag.FlagSet) func([]string) int {
 	at := fs.String("at", "", "confirmation time, `RFC3339` (default now)")
 	out := fs.String("out", "", "write the locked record to this `FILE`")
 	asJSON := fs.Bool("json", false, "print the announcement as JSON")
+	keyPath := fs.String("key", "", "sign the lock with this key `FILE` (ssj publish keygen); its holder must be --by")
 	required(fs, "record", "by", "out")
-	return func(args []string) int { return drawLockRun(e, fs, recPath, by, at, out, asJSON) }
+	return func(args []string) int { return drawLockRun(e, fs, recPath, by, at, out, keyPath, asJSON) }
 }
 
-func drawLockRun(e *env, fs *pflag.FlagSet, recPath, by, at, out *string, asJSON *bool) int {
+func drawLockRun(e *env, fs *pflag.FlagSet, recPath, by, at, out, keyPath *string, asJSON *bool) int {
 	if *recPath == "" || *by == "" || *out == "" || fs.NArg() > 0 {
 		return usageError(e, "draw lock: --record FILE, --by NAME and --out FILE are required")
 	}
@@ -403,7 +405,27 @@ func drawLockRun(e *env, fs *pflag.FlagSet, recPath, by, at, out *string, asJSON
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw lock: %s: %w", *recPath, err))
 	}
-	locked, ann, err := draw.Lock(rec, when, *by)
+	var signer draw.Signer
+	if *keyPath != "" {
+		kf, err := openDoc(*keyPath)
+		if err != nil {
+			return inputError(e, fmt.Errorf("draw lock: %w", err))
+		}
+		key, err := publish.DecodePrivateKey(kf)
+		kf.Close()
+		if err != nil {
+			return inputError(e, fmt.Errorf("draw lock: %s: %w", *keyPath, err))
+		}
+		if key.Holder != *by {
+			return usageError(e, "draw lock: key %s is held by %q, not by --by %q", key.KeyID, key.Holder, *by)
+		}
+		s, err := key.Signer()
+		if err != nil {
+			return inputError(e, fmt.Errorf("draw lock: %s: %w", *keyPath, err))
+		}
+		signer = s
+	}
+	locked, ann, err := draw.LockSigned(rec, when, *by, signer)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw lock: %s: %w", *recPath, err))
 	}
@@ -427,5 +449,6 @@ func drawLockRun(e *env, fs *pflag.FlagSet, recPath, by, at, out *string, asJSON
 		fmt.Fprintf(e.stdout, "  %3d  %s  %s\n", i+1, t.ID, t.Name)
 	}
 	fmt.Fprintf(e.stdout, "manifest_hash %s\nrecord_hash %s\nlocked at %s by %s\n", ann.ManifestHash, ann.RecordHash, ann.LockedAt.Format(time.RFC3339), ann.LockedBy)
+	fmt.Fprintf(e.stdout, "lock_hash %s\nanchor %s\n", ann.LockHash, ann.Anchor)
 	return exitOK
 }

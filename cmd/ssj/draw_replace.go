@@ -89,5 +89,12 @@ func drawReplaceRun(e *env, f drawFlags, pos []string, target, leaving, reason, 
 		r.Seq, r.Target, r.Leaving, r.Reason, r.Approver, r.At.Format(time.RFC3339))
 	fmt.Fprintf(w, "newcomer %s %s as %s (seat %d, rank %s)\n", r.Newcomer.Cert, r.Newcomer.Department, r.Newcomer.Role, r.SeatIndex, r.Newcomer.Rank)
 	fmt.Fprintf(w, "hash %s (prev %s)\n", r.Hash, r.PrevHash)
+	if next.Lock != nil {
+		anc, err := draw.AnchorOf(&next)
+		if err != nil {
+			return inputError(e, err)
+		}
+		fmt.Fprintf(w, "anchor %s (%d replacements; announce it: ssj verify --anchor checks it)\n", anc.Hash, anc.Replacements)
+	}
 	return exitOK
 }

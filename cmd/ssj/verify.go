@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/publish"
 )
 
 func init() {
@@ -16,7 +17,12 @@ func init() {
 		Use:   "verify RECORD",
 		Short: "re-run a published draw record from the pools and report the first difference",
 		Long: `Re-runs the published draw record from its manifest, its evidence and the
-pools, and prints "verified" (exit 0) or the first difference (exit 1).`,
+pools, checks its lock (record hash, lock hash, time, name; the signature
+with --keyring) and its replacement chain (against --anchor), and prints
+"verified" (exit 0) or the first difference (exit 1). Exit 1 is for every
+record that does not verify, whatever the reason (an invalid manifest inside
+it, an older format, a lock or anchor that does not match); exit 2 only for
+bad usage, unreadable or non-JSON input and registry files that do not import.`,
 		Example: "  ssj verify record.json --targets examples/data/targets.csv --inspectors examples/data/inspectors.csv\n  ssj verify bundle/   # a bundle written by ssj task export",
 		Setup:   runVerify,
 	})
@@ -24,11 +30,13 @@ pools, and prints "verified" (exit 0) or the first difference (exit 1).`,
 
 func runVerify(e *env, fs *pflag.FlagSet) func([]string) int {
 	f := newVerifyFlags(fs)
+	anchor := fs.String("anchor", "", "the chain anchor `HEX` from the task announcement or the trail: the record's lock and replacements must match it")
+	keyring := fs.String("keyring", "", "keyring `FILE` (ssj publish keygen): the lock must be signed by a key in it held by lock.by")
 	required(fs, "targets")
-	return func(pos []string) int { return runVerifyRun(e, f, pos) }
+	return func(pos []string) int { return runVerifyRun(e, f, anchor, keyring, pos) }
 }
 
-func runVerifyRun(e *env, f drawFlags, pos []string) int {
+func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) int {
 	if len(pos) > 1 {
 		return usageError(e, "verify: unexpected argument %q", pos[1])
 	}
@@ -45,30 +53,46 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 	if recPath == "" || *f.targets == "" {
 		return usageError(e, "verify: RECORD and --targets FILE are required")
 	}
+	opt := draw.VerifyOptions{Anchor: *anchor}
+	if *keyring != "" {
+		kf, err := openDoc(*keyring)
+		if err != nil {
+			return inputError(e, fmt.Errorf("verify: %w", err))
+		}
+		ring, err := publish.DecodeKeyring(kf)
+		kf.Close()
+		if err != nil {
+			return inputError(e, fmt.Errorf("verify: %s: %w", *keyring, err))
+		}
+		opt.Signatures, opt.RequireSignature = ring, true
+	}
 	rf, err := openDoc(recPath)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}
 	rec, err := draw.DecodeRecord(rf)
 	rf.Close()
-	if err != nil {
+	if err != nil && errors.Is(err, draw.ErrUnreadable) {
 		return inputError(e, fmt.Errorf("verify: %s: %w", recPath, err))
 	}
-	targets, err := readTargets(e, *f.targets)
-	if err != nil {
-		return inputError(e, fmt.Errorf("verify: %w", err))
+	if err == nil {
+		targets, rerr := readTargets(e, *f.targets)
+		if rerr != nil {
+			return inputError(e, fmt.Errorf("verify: %w", rerr))
+		}
+		pools, rerr := readPools(e, *f.inspectors, *f.fallback)
+		if rerr != nil {
+			return inputError(e, fmt.Errorf("verify: %w", rerr))
+		}
+		stop := busy(e, "verifying "+recPath, len(targets))
+		err = draw.VerifyWith(&rec, targets, pools, opt)
+		stop()
+		if err == nil && bundle != "" {
+			err = checkBundleExtras(bundle, &rec)
+		}
 	}
-	pools, err := readPools(e, *f.inspectors, *f.fallback)
 	if err != nil {
-		return inputError(e, fmt.Errorf("verify: %w", err))
-	}
-	stop := busy(e, "verifying "+recPath, len(targets))
-	err = draw.Verify(&rec, targets, pools)
-	stop()
-	if err == nil && bundle != "" {
-		err = checkBundleExtras(bundle, &rec)
-	}
-	if err != nil {
+		// Every error here means the record does not verify (exit 1).
 		if *f.asJSON {
 			out := map[string]any{"verified": false, "error": err.Error()}
 			var ve *draw.VerifyError
@@ -86,13 +110,33 @@ func runVerifyRun(e *env, f drawFlags, pos []string) int {
 		}
 		return exitProblem
 	}
+	var anc draw.Anchor
+	if rec.Lock != nil {
+		if anc, err = draw.AnchorOf(&rec); err != nil {
+			return inputError(e, err)
+		}
+	}
 	if *f.asJSON {
-		return writeOrFail(e, map[string]any{"verified": true, "task": rec.Manifest.Task.ID, "manifest_hash": rec.ManifestHash,
-			"selected": len(rec.Selected), "manipulation_resistant": rec.ManipulationResistant, "locked": rec.Lock != nil})
+		out := map[string]any{"verified": true, "task": rec.Manifest.Task.ID, "manifest_hash": rec.ManifestHash,
+			"selected": len(rec.Selected), "manipulation_resistant": rec.ManipulationResistant, "locked": rec.Lock != nil}
+		if rec.Lock != nil {
+			out["lock_hash"], out["anchor"], out["replacements"] = rec.Lock.Hash, anc.Hash, len(rec.Replacements)
+		}
+		return writeOrFail(e, out)
 	}
 	fmt.Fprintln(e.stdout, "verified")
 	if err := summarize(e.stdout, &rec, false); err != nil {
 		return inputError(e, err)
+	}
+	if rec.Lock != nil {
+		fmt.Fprintf(e.stdout, "lock_hash %s\nanchor %s (%d replacements", rec.Lock.Hash, anc.Hash, len(rec.Replacements))
+		switch {
+		case *anchor != "":
+			fmt.Fprint(e.stdout, "; matches --anchor")
+		default:
+			fmt.Fprint(e.stdout, "; compare it with the announced anchor, or pass --anchor")
+		}
+		fmt.Fprintln(e.stdout, ")")
 	}
 	return exitOK
 }
