@@ -127,7 +127,11 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 		if err != nil {
 			return inputError(e, fmt.Errorf("demo: export: %w", err))
 		}
-		fmt.Fprintf(w, "   public bundle written to %s/{%s}\n   re-check it without the store: ssj verify %s\n", out, strings.Join(files, ","), out)
+		anc, err := draw.AnchorOf(&rec)
+		if err != nil {
+			return inputError(e, fmt.Errorf("demo: anchor: %w", err))
+		}
+		fmt.Fprintf(w, "   public bundle written to %s/{%s}\n   re-check it without the store: ssj verify %s --anchor %s\n", out, strings.Join(files, ","), out, anc.Hash)
 	}
 	fmt.Fprintf(w, "next: ssj audit --store %s\n", path)
 	if asJSON {

@@ -31,9 +31,11 @@ func TestIssue15Symptoms(t *testing.T) {
 		rec["manifest"].(map[string]any)["commit_time"] = 1
 		b, _ := json.Marshal(rec)
 		bad := write("bad-record.json", string(b))
-		code, _, errOut = runCLI(t, "", "verify", bad, "--targets", p("demo/targets.csv"), "--inspectors", p("demo/inspectors.csv"))
-		assert.Equal(t, exitUsage, code)
-		assert.Contains(t, errOut, "bad-record.json: record: manifest.commit_time: want an RFC 3339 time string, e.g. 2026-03-20T09:00:00+08:00, got number 1")
+		code, out, errOut := runCLI(t, "", "verify", bad, "--targets", p("demo/targets.csv"), "--inspectors", p("demo/inspectors.csv"))
+		// A record whose manifest is invalid does not verify: exit 1 (issue 14's
+		// contract for auditors), and the message still names the JSON path.
+		assert.Equal(t, exitProblem, code)
+		assert.Contains(t, out+errOut, "manifest.commit_time: want an RFC 3339 time string, e.g. 2026-03-20T09:00:00+08:00, got number 1")
 		assert.NotContains(t, errOut, "invalid task")
 	})
 	t.Run("null book", func(t *testing.T) {

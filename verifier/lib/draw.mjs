@@ -9,7 +9,7 @@ import { formatUTC } from './time.mjs';
 import { deriveRandomness, SourceError } from './sources.mjs';
 import { Matcher, MatchError, replay } from './match.mjs';
 
-export const RECORD_FORMAT = 'ssj-v1-record';
+export const RECORD_FORMAT = 'ssj-v1.1-record';
 
 /** Difference is the first difference: JSON path, the record's value and the recomputed one (or a message). */
 export class Difference extends Error {
@@ -51,7 +51,7 @@ export const MANIFEST = obj(
 const EVIDENCE = arr(obj(['randomness', S, 1], ['signature', S, 1], ['numbers', arr(I), 1], ['secret', S, 1], ['value', S, 1]));
 const SEAT = obj(['cert', S], ['department', S], ['role', S], ['kind', S], ['seat_department', S, 1], ['rank', S], ['from_fallback', B]);
 const REPLACEMENT = obj(['seq', I], ['target', S], ['leaving', S], ['reason', S], ['approver', S], ['at', T], ['note', S, 1], ['seat_index', I], ['newcomer', SEAT], ['prev_hash', S], ['state_hash', S], ['hash', S]);
-const LOCK = obj(['at', T], ['by', S], ['record_hash', S]);
+const LOCK = obj(['at', T], ['by', S], ['record_hash', S], ['hash', S], ['signature', ptr(obj(['algorithm', S], ['key_id', S], ['value', S])), 1]);
 
 /** show writes a JSON value for a difference message. */
 export function show(v) {
@@ -543,6 +543,9 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
     if (lock.record_hash !== recordHash) throw new Difference('lock.record_hash', show(lock.record_hash), show(recordHash));
     label('lock.by', lock.by);
     if (parseTime(lock.at) < parseTime(m.commit_time)) throw new Difference('lock.at', show(lock.at), null, `is before the commit time ${m.commit_time}`);
+    // ssj-v1.1 (spec §10): lock.hash = SHA-256(canonical {at, by, record_hash}).
+    const lockHash = hex(await hasher.sha256(utf8(canonical({ at: record.lock.at, by: lock.by, record_hash: lock.record_hash }))));
+    if (lock.hash !== lockHash) throw new Difference('lock.hash', show(lock.hash), show(lockHash));
   }
   return {
     verified: true, task: m.task.id, manifest_hash: mh, selected: rec.selected.length, shortfall: rec.shortfall,

@@ -21,7 +21,7 @@ export class MatchError extends Error {
 export const MATCH_OPTIONS = {
   // Appendix C §4 on main: fallback_exclusions is present when the fallback
   // pool was consulted and at least one fallback inspector was excluded.
-  fallbackExclusionsWhenEmpty: false,
+  fallbackExclusionsWhenEmpty: true,
 };
 
 function countsList(c) {

@@ -1,6 +1,7 @@
 // The command line: exit codes 0/1/2, --json, pool files as CSV.
-// testdata/demo-record.json is the record `ssj demo --out DIR` writes for the
-// sample district in examples/data (regenerate it with that command when the
+// testdata/demo-record.json is the record `ssj draw commit`, `draw run` and `draw lock --by 治安大队
+// --at 2026-09-18T09:00:00+08:00` write (README tour) for the
+// sample district in examples/data (regenerate it with those commands when the
 // record format changes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
