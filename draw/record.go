@@ -194,10 +194,19 @@ func DecodeRecord(r io.Reader) (Record, error) {
 	if !utf8.Valid(data) {
 		return Record{}, fmt.Errorf("%w: not UTF-8 text", ErrUnreadable)
 	}
+	data = jsonin.TrimBOM(data) // Excel and Notepad on Chinese Windows write a BOM
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Record{}, fmt.Errorf("%w: empty document: want a record object", ErrUnreadable)
+	}
 	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
+		// Not one JSON document: say where (line, column) as every other
+		// JSON input does; fall back to encoding/json's words.
+		var je *jsonin.Error
+		if derr := jsonin.Decode(data, new(Record), jsonin.Options{}); errors.As(derr, &je) {
+			return Record{}, fmt.Errorf("%w: not a JSON document: %w", ErrUnreadable, je)
+		}
 		return Record{}, fmt.Errorf("%w: not a JSON document: %w", ErrUnreadable, err)
 	}
-	data = jsonin.TrimBOM(data)
 	var rec Record
 	if err := decodeStrict(bytes.NewReader(data), &rec); err != nil {
 		return Record{}, &VerifyError{Path: "record", Err: err}

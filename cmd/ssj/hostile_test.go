@@ -356,7 +356,11 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			args: func(f, o string) []string {
 				return a("draw", "lock", "--record", f, "--by", "x", "--at", "2026-12-01T09:00:00+08:00", "--out", o)
 			}},
-		{name: "verify RECORD", kind: kindJSON, valid: fx.record, crlfChanges: true, codes: map[string]int{"duplicate IDs": exitProblem},
+		{name: "verify RECORD", kind: kindJSON, valid: fx.record, crlfChanges: true, codes: map[string]int{"duplicate IDs": exitProblem,
+			// JSON that is not a record does not verify: exit 1 for every
+			// record that does not verify, 2 only for unreadable or non-JSON
+			// input (issue 14's contract for auditors; docs/draw-spec.md §10).
+			"header only": exitProblem, "missing column": exitProblem, "wrong types": exitProblem, "null": exitProblem, "huge field": exitProblem},
 			args: func(f, _ string) []string {
 				return a("verify", f, "--targets", fx.targets, "--inspectors", fx.inspectors)
 			}},
