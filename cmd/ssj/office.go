@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"os/user"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -432,26 +431,7 @@ func trailShowStore(e *env, url string, asJSON bool) int {
 		}
 		return writeOrFail(e, evs)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEQ\tTIME (UTC+8)\tSTEP\tACTOR\tSUBJECT\tDETAILS")
-	for _, ev := range evs {
-		keys := make([]string, 0, len(ev.Data))
-		for k := range ev.Data {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var det []string
-		for _, k := range keys {
-			v := ev.Data[k]
-			if len(v) > 24 {
-				v = v[:12] + "…"
-			}
-			det = append(det, k+"="+v)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", ev.Seq, ev.Time.In(workday.Shanghai()).Format("2006-01-02 15:04:05"),
-			ev.Kind, ev.Actor, ev.Subject, strings.Join(det, " "))
-	}
-	tw.Flush()
+	writeEventTable(e.stdout, evs)
 	fmt.Fprintf(e.stdout, "%d events (hashes checked; run ssj audit for the whole store)\n", len(evs))
 	return exitOK
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -104,26 +105,7 @@ func runTrail(e *env, verb string, args []string, anch trailAnchors, asJSON bool
 			writeJSON(e.stdout, evs)
 			return exitOK
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "SEQ\tTIME (UTC+8)\tSTEP\tACTOR\tSUBJECT\tDETAILS")
-		for _, ev := range evs {
-			keys := make([]string, 0, len(ev.Data))
-			for k := range ev.Data {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			var det []string
-			for _, k := range keys {
-				v := ev.Data[k]
-				if len(v) > 24 && (k == "hash" || k == "base_hash" || k == "signature" || k == "content_hash") {
-					v = v[:12] + "…"
-				}
-				det = append(det, k+"="+v)
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", ev.Seq, ev.Time.In(workday.Shanghai()).Format("2006-01-02 15:04:05"),
-				ev.Kind, ev.Actor, ev.Subject, strings.Join(det, " "))
-		}
-		tw.Flush()
+		writeEventTable(e.stdout, evs)
 		fmt.Fprintf(e.stdout, "%d events, verified; head %s\n", len(evs), rep.Head)
 		return exitOK
 	}
@@ -163,4 +145,31 @@ func trailDescribe(p *trail.Problem) string {
 	}
 	fmt.Fprintf(&b, ": %s", p.Detail)
 	return b.String()
+}
+
+// writeEventTable prints trail events as the table of ssj trail show, for a
+// trail file and for the store alike: times in China time, data members in
+// key order, hash-like members shortened (their values are hex, so cutting
+// them never splits a character).
+func writeEventTable(w io.Writer, evs []trail.Event) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tTIME (UTC+8)\tSTEP\tACTOR\tSUBJECT\tDETAILS")
+	for _, ev := range evs {
+		keys := make([]string, 0, len(ev.Data))
+		for k := range ev.Data {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var det []string
+		for _, k := range keys {
+			v := ev.Data[k]
+			if len(v) > 24 && (k == "hash" || k == "base_hash" || k == "signature" || k == "content_hash") {
+				v = v[:12] + "…"
+			}
+			det = append(det, k+"="+v)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", ev.Seq, ev.Time.In(workday.Shanghai()).Format("2006-01-02 15:04:05"),
+			ev.Kind, ev.Actor, ev.Subject, strings.Join(det, " "))
+	}
+	tw.Flush()
 }
