@@ -1,0 +1,101 @@
+package registry
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// onlyReader hides every method but Read.
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// readBoth imports data with DecodeCSV (then TargetPool) and with ReadPool
+// at several block sizes, and checks that they agree.
+func readBoth(t *testing.T, data []byte) (*Pool, error) {
+	t.Helper()
+	var want *Pool
+	tab, wantErr := DecodeCSV(bytes.Clone(data), ImportOptions{File: "f.csv"})
+	if wantErr == nil && tab.Pool != PoolTargets {
+		_, err := ReadPool(bytes.NewReader(data), ImportOptions{File: "f.csv"})
+		require.ErrorIs(t, err, ErrBadHeader)
+		return nil, err
+	}
+	if wantErr == nil {
+		var err error
+		want, err = tab.TargetPool()
+		require.NoError(t, err)
+	}
+	defer func(b int) { poolBlock = b }(poolBlock)
+	for _, block := range []int{8 << 20, 4096, 64} {
+		poolBlock = block
+		for _, r := range []io.Reader{bytes.NewReader(data), onlyReader{bytes.NewReader(data)}} {
+			got, err := ReadPool(r, ImportOptions{File: "f.csv"})
+			if wantErr != nil {
+				require.Error(t, err, "block %d", block)
+				var re RowErrors
+				if assert.ErrorAs(t, err, &re) {
+					var we RowErrors
+					require.ErrorAs(t, wantErr, &we)
+					assert.Equal(t, we[0].Error(), re[0].Error(), "block %d", block)
+				}
+				continue
+			}
+			require.NoError(t, err, "block %d", block)
+			require.Equal(t, want.Commitment(), got.Commitment(), "block %d", block)
+			require.Equal(t, want.Targets(), got.Targets())
+		}
+	}
+	return want, wantErr
+}
+
+func TestReadPoolSample(t *testing.T) {
+	data, err := os.ReadFile("../examples/data/targets.csv")
+	require.NoError(t, err)
+	p, err := readBoth(t, data)
+	require.NoError(t, err)
+	require.Positive(t, p.Len())
+
+	// The same file in GB18030, with a title row and quoted cells.
+	text := "某区检查对象名录\n" + strings.Replace(string(data), ",治安\n", ",\"治安\"\n", 5)
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(text)
+	require.NoError(t, err)
+	q, err := readBoth(t, []byte(gb))
+	require.NoError(t, err)
+	assert.Equal(t, p.Commitment(), q.Commitment())
+}
+
+func TestReadPoolLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	var buf bytes.Buffer
+	require.NoError(t, WriteTargetsCSV(&buf, genTargets(60_000, 5))) // > csvSplitMin: parsed in parallel parts
+	_, err := readBoth(t, buf.Bytes())
+	require.NoError(t, err)
+}
+
+func TestReadPoolErrors(t *testing.T) {
+	data, err := os.ReadFile("../examples/data/targets.csv")
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	for name, text := range map[string]string{
+		"duplicate":  strings.Join(lines, "") + lines[7],
+		"bad class":  strings.Replace(strings.Join(lines, ""), ",B,", ",Q,", 1),
+		"no header":  strings.Join(lines[1:], ""),
+		"bad quote":  strings.Join(lines[:5], "") + "a\"b,c\n",
+		"inspectors": "cert,name,department,unit,jurisdiction\nX1,n,d,u,440103\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := readBoth(t, []byte(text))
+			require.Error(t, err)
+		})
+	}
+}
