@@ -200,6 +200,7 @@ type selCand struct {
 // one goroutine.
 type selCtx struct {
 	scope []registry.Target
+	pool  *registry.Pool // when set, candidates index the pool, not scope
 	rk    *Ranker
 }
 
@@ -213,7 +214,7 @@ func (c *selCtx) cmp(a, b selCand) int {
 	if a.i == b.i {
 		return 0
 	}
-	la, lb := c.scope[a.i].ID, c.scope[b.i].ID
+	la, lb := c.label(a.i), c.label(b.i)
 	ra, rb := c.rk.RankTarget(la), c.rk.RankTarget(lb)
 	if r := ra.Compare(rb); r != 0 {
 		return r

@@ -67,22 +67,41 @@ func Verify(rec *Record, targets []registry.Target, pools *InspectorPools) error
 	if err := m.Validate(); err != nil {
 		return &VerifyError{Path: "manifest", Err: err}
 	}
-	scope := m.scopeUnits(targets)
-	if err := checkPoolCommitments(&m, scope, pools); err != nil {
-		var ve *VerifyError
-		if errors.As(err, &ve) {
-			return ve
+	return verifyRecord(rec, &m, pools, func() (Record, error) {
+		scope := m.scopeUnits(targets)
+		if err := checkPoolCommitments(&m, scope, pools); err != nil {
+			var ve *VerifyError
+			if errors.As(err, &ve) {
+				return Record{}, ve
+			}
+			return Record{}, &VerifyError{Path: "manifest.inspectors", Err: err}
 		}
-		return &VerifyError{Path: "manifest.inspectors", Err: err}
+		got, err := run(&m, rec.Evidence, targets, pools, false)
+		if err != nil {
+			return Record{}, runVerifyError(err)
+		}
+		return got, nil
+	})
+}
+
+// runVerifyError is the VerifyError of a failed recomputation.
+func runVerifyError(err error) *VerifyError {
+	path := "record"
+	if errors.Is(err, ErrBadSource) || errors.Is(err, ErrBadBeacon) || errors.Is(err, ErrBadReveal) ||
+		errors.Is(err, ErrEvidenceMismatch) || errors.Is(err, ErrSourceBeforeCommit) {
+		path = "evidence"
 	}
-	got, err := run(&m, rec.Evidence, targets, pools, false)
+	return &VerifyError{Path: path, Err: err}
+}
+
+// verifyRecord finishes Verify and VerifyPool once the manifest is known
+// valid: recompute returns the recomputed record or the first difference
+// (a *VerifyError); then every field, the replacements and the lock are
+// compared.
+func verifyRecord(rec *Record, m *Manifest, pools *InspectorPools, recompute func() (Record, error)) error {
+	got, err := recompute()
 	if err != nil {
-		path := "record"
-		if errors.Is(err, ErrBadSource) || errors.Is(err, ErrBadBeacon) || errors.Is(err, ErrBadReveal) ||
-			errors.Is(err, ErrEvidenceMismatch) || errors.Is(err, ErrSourceBeforeCommit) {
-			path = "evidence"
-		}
-		return &VerifyError{Path: path, Err: err}
+		return err
 	}
 	got.Replacements = rec.Replacements
 	got.Lock = rec.Lock
