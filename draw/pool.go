@@ -516,3 +516,31 @@ func (c *selCtx) label(i int32) string {
 	}
 	return c.scope[i].ID
 }
+
+// CommitPool is Commit over a committed compact pool: the same manifest as
+// Commit over the same targets. When every unit is in scope the pool's
+// carried commitment is used as is; otherwise the commitment over the
+// units in scope is computed from the pool.
+func CommitPool(task Task, pool *registry.Pool, pools *InspectorPools) (Manifest, error) {
+	m, err := newManifest(task)
+	if err != nil {
+		return Manifest{}, err
+	}
+	sc := newPoolScope(&m, pool)
+	if sc.idx == nil {
+		m.Targets = pool.Commitment()
+	} else {
+		r := rootOnly(pool, sc)
+		m.Targets = registry.Commitment{Count: sc.n, Root: hex.EncodeToString(r[:])}
+	}
+	if err := checkPoolExclusions(&m, pool, sc); err != nil {
+		return Manifest{}, err
+	}
+	if err := m.commitInspectors(pools); err != nil {
+		return Manifest{}, err
+	}
+	if _, err := tallyPool(&m, pool, sc); err != nil {
+		return Manifest{}, err
+	}
+	return m, nil
+}
