@@ -131,6 +131,29 @@ func readTargets(path string) ([]registry.Target, error) {
 	return t.Targets, nil
 }
 
+// readPool imports the target registry file straight into a committed
+// compact pool (registry.ReadPool). On a problem the file is read again
+// with registry.Read, whose report names every problem of every row.
+func readPool(path string) (*registry.Pool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	p, perr := registry.ReadPool(f, registry.ImportOptions{File: path, Pool: registry.PoolTargets})
+	f.Close()
+	if perr == nil {
+		return p, nil
+	}
+	ts, err := readTargets(path)
+	if err != nil {
+		return nil, err
+	}
+	if p, err = registry.NewPool(ts); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
 // readPools imports the inspector pools; nil when no file is named.
 func readPools(home, fallback string) (*draw.InspectorPools, error) {
 	if home == "" {
@@ -205,7 +228,7 @@ func drawCommit(e *env, args []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
 	}
-	targets, err := readTargets(*f.targets)
+	targets, err := readPool(*f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
@@ -213,7 +236,7 @@ func drawCommit(e *env, args []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
-	m, err := draw.Commit(task, targets, pools)
+	m, err := draw.CommitPool(task, targets, pools)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
 	}
@@ -294,7 +317,7 @@ func drawRun(e *env, args []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %s: %w", *rndPath, err))
 	}
-	targets, err := readTargets(*f.targets)
+	targets, err := readPool(*f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
@@ -302,7 +325,7 @@ func drawRun(e *env, args []string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
-	rec, err := draw.Run(m, ev, targets, pools)
+	rec, err := draw.RunPool(m, ev, targets, pools)
 	if err != nil {
 		if errors.Is(err, draw.ErrPoolMismatch) || errors.Is(err, draw.ErrSourceBeforeCommit) || errors.Is(err, draw.ErrBadBeacon) ||
 			errors.Is(err, draw.ErrBadReveal) || errors.Is(err, draw.ErrSeatUnfilled) {

@@ -139,6 +139,15 @@ func runRegistry(e *env, args []string) int {
 	if verb == "verify-proof" {
 		return registryVerifyProof(e, f)
 	}
+	if verb == "commit" && f.pos[0] != "-" && f.kind != registry.PoolInspectors {
+		if c, ok := commitTargetsFile(f); ok {
+			if f.json {
+				return writeOut(e, map[string]any{"file": f.pos[0], "pool": registry.PoolTargets, "count": c.Count, "root": c.Root})
+			}
+			fmt.Fprintf(e.stdout, "%s: %d %s\nroot %s\n", f.pos[0], c.Count, registry.PoolTargets, c.Root)
+			return exitOK
+		}
+	}
 	data, err := readInput(e, f.pos[0])
 	if err != nil {
 		return inputError(e, err)
@@ -178,6 +187,23 @@ func runRegistry(e *env, args []string) int {
 		}
 		return writeOut(e, p)
 	}
+}
+
+// commitTargetsFile commits a target file through the streaming compact
+// pool (registry.ReadPool), the path draw run and verify use. ok is false
+// when the file is not a valid target file: the caller then reads it the
+// ordinary way, which reports every problem (or commits inspectors).
+func commitTargetsFile(f registryFlags) (registry.Commitment, bool) {
+	in, err := os.Open(f.pos[0])
+	if err != nil {
+		return registry.Commitment{}, false
+	}
+	defer in.Close()
+	p, err := registry.ReadPool(in, registry.ImportOptions{File: f.pos[0], Pool: registry.PoolTargets, Config: registry.Config{Classes: f.classes}})
+	if err != nil {
+		return registry.Commitment{}, false
+	}
+	return p.Commitment(), true
 }
 
 // readInput reads a named file, or standard input for "-".

@@ -43,7 +43,7 @@ pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %s: %w", recPath, err))
 	}
-	targets, err := readTargets(*f.targets)
+	targets, err := readPool(*f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}
@@ -51,7 +51,7 @@ pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}
-	if err := draw.Verify(&rec, targets, pools); err != nil {
+	if err := draw.VerifyPool(&rec, targets, pools); err != nil {
 		if *f.asJSON {
 			out := map[string]any{"verified": false, "error": err.Error()}
 			var ve *draw.VerifyError
