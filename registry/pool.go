@@ -180,6 +180,7 @@ type poolBuilder struct {
 	index  map[string]uint32
 	profs  []poolProfile
 	key    []byte
+	remap  []uint32 // a worker builder's profiles in the builder it moves to
 }
 
 func newPoolBuilder() *poolBuilder {

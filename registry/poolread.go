@@ -96,6 +96,9 @@ type poolReader struct {
 	errs RowErrors
 	// header search
 	tries int
+	// workers are the builders of parallel parts: they keep their profiles
+	// from block to block, their units move to b after each block.
+	workers []*poolBuilder
 }
 
 // read parses every block of r; gb says r is a GB18030 decoding.
@@ -235,7 +238,10 @@ func (pr *poolReader) block(s string) error {
 			parts[0] = pr.parse(srcs[0], pr.b)
 			break
 		}
-		wg.Go(func() { parts[i] = pr.parse(srcs[i], nil) })
+		for len(pr.workers) <= i {
+			pr.workers = append(pr.workers, newPoolBuilder())
+		}
+		wg.Go(func() { parts[i] = pr.parse(srcs[i], pr.workers[i]) })
 	}
 	wg.Wait()
 	for _, pt := range parts {
@@ -302,13 +308,13 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 	}
 }
 
-// appendBuilder appends the units of o, re-interning its profiles.
+// appendBuilder moves the units of o to b, interning o's profiles not
+// seen before (o.remap keeps the translation from call to call).
 func (b *poolBuilder) appendBuilder(o *poolBuilder) error {
 	if uint64(len(b.labels))+uint64(len(o.labels)) > math.MaxUint32 || uint64(len(b.names))+uint64(len(o.names)) > math.MaxUint32 {
 		return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
 	}
-	remap := make([]uint32, len(o.profs))
-	for j := range o.profs {
+	for j := len(o.remap); j < len(o.profs); j++ {
 		b.key = profileKey(b.key[:0], &o.profs[j].t)
 		k, ok := b.index[string(b.key)]
 		if !ok {
@@ -316,8 +322,9 @@ func (b *poolBuilder) appendBuilder(o *poolBuilder) error {
 			b.profs = append(b.profs, o.profs[j])
 			b.index[string(b.key)] = k
 		}
-		remap[j] = k
+		o.remap = append(o.remap, k)
 	}
+	remap := o.remap
 	lbase, nbase := uint32(len(b.labels)), uint32(len(b.names))
 	b.labels = append(b.labels, o.labels...)
 	b.names = append(b.names, o.names...)
@@ -330,5 +337,6 @@ func (b *poolBuilder) appendBuilder(o *poolBuilder) error {
 	for _, j := range o.prof {
 		b.prof = append(b.prof, remap[j])
 	}
+	o.labels, o.loff, o.names, o.noff, o.prof = o.labels[:0], o.loff[:1], o.names[:0], o.noff[:1], o.prof[:0]
 	return nil
 }
