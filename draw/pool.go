@@ -359,42 +359,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 	if err != nil {
 		return fail(err)
 	}
-	rec := Record{
-		Format:                RecordFormat,
-		Manifest:              *m,
-		ManifestHash:          hex.EncodeToString(mh[:]),
-		Evidence:              slices.Clone(evidence),
-		SourceInputs:          make([]string, len(rnd.Inputs)),
-		R:                     hex.EncodeToString(rnd.R[:]),
-		K:                     hex.EncodeToString(k[:]),
-		ManipulationResistant: rnd.ManipulationResistant,
-		Scope:                 sc.n,
-		Exclusions:            []ExclusionCount{},
-		Strata:                make([]StratumResult, len(t.keys)),
-	}
-	for i, in := range rnd.Inputs {
-		rec.SourceInputs[i] = hex.EncodeToString(in)
-	}
-	var total [4]int64
-	take := make([]int64, len(t.keys))
-	for s, key := range t.keys {
-		take[s] = min(quota[s], t.elig[s])
-		sr := StratumResult{
-			Stratum: key, Ratio: ratio[s],
-			Scope: int(t.scope[s]), Eligible: int(t.elig[s]),
-			Exclusions: exclusionCounts(t.excl[s]),
-			Base:       int(base[s]), Quota: int(quota[s]),
-			Selected: int(take[s]), Shortfall: int(quota[s] - take[s]),
-		}
-		rec.Strata[s] = sr
-		rec.Eligible += sr.Eligible
-		rec.Quota += sr.Quota
-		rec.Shortfall += sr.Shortfall
-		for r := range total {
-			total[r] += t.excl[s][r]
-		}
-	}
-	rec.Exclusions = exclusionCounts(total)
+	rec, take := newRecord(m, mh, evidence, rnd, k, &t.tally, sc.n, quota, base, ratio)
 	chosen, ranks, root := selectPool(k, p, sc, t, take, verify)
 	if verify {
 		if err := compareTargets(m, sc.n, root); err != nil {
@@ -543,4 +508,47 @@ func CommitPool(task Task, pool *registry.Pool, pools *InspectorPools) (Manifest
 		return Manifest{}, err
 	}
 	return m, nil
+}
+
+// newRecord is the record of a draw up to its selection: the counts of
+// tally t over n units in scope, quotas and shortfalls. take[s] is the
+// number of units stratum s selects.
+func newRecord(m *Manifest, mh [32]byte, evidence []Evidence, rnd Randomness, k Key, t *tally, n int, quota, base []int64, ratio []string) (Record, []int64) {
+	rec := Record{
+		Format:                RecordFormat,
+		Manifest:              *m,
+		ManifestHash:          hex.EncodeToString(mh[:]),
+		Evidence:              slices.Clone(evidence),
+		SourceInputs:          make([]string, len(rnd.Inputs)),
+		R:                     hex.EncodeToString(rnd.R[:]),
+		K:                     hex.EncodeToString(k[:]),
+		ManipulationResistant: rnd.ManipulationResistant,
+		Scope:                 n,
+		Exclusions:            []ExclusionCount{},
+		Strata:                make([]StratumResult, len(t.keys)),
+	}
+	for i, in := range rnd.Inputs {
+		rec.SourceInputs[i] = hex.EncodeToString(in)
+	}
+	var total [4]int64
+	take := make([]int64, len(t.keys))
+	for s, key := range t.keys {
+		take[s] = min(quota[s], t.elig[s])
+		sr := StratumResult{
+			Stratum: key, Ratio: ratio[s],
+			Scope: int(t.scope[s]), Eligible: int(t.elig[s]),
+			Exclusions: exclusionCounts(t.excl[s]),
+			Base:       int(base[s]), Quota: int(quota[s]),
+			Selected: int(take[s]), Shortfall: int(quota[s] - take[s]),
+		}
+		rec.Strata[s] = sr
+		rec.Eligible += sr.Eligible
+		rec.Quota += sr.Quota
+		rec.Shortfall += sr.Shortfall
+		for r := range total {
+			total[r] += t.excl[s][r]
+		}
+	}
+	rec.Exclusions = exclusionCounts(total)
+	return rec, take
 }

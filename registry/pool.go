@@ -309,3 +309,29 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 func (p *Pool) String() string {
 	return strconv.Itoa(p.Len()) + " targets, root " + p.commit.Root
 }
+
+// PoolFootprint is where a Pool's memory goes, in bytes (capacities of its
+// buffers, not counting the Go allocator's rounding).
+type PoolFootprint struct {
+	Labels   int // label bytes
+	Names    int // name bytes
+	Offsets  int // label and name offsets, 4 bytes each per unit
+	Units    int // per-unit profile and name indexes, 4 bytes each
+	Profiles int // the profiles and their leaf fragments (approximate)
+}
+
+// Total is the sum of the parts.
+func (f PoolFootprint) Total() int { return f.Labels + f.Names + f.Offsets + f.Units + f.Profiles }
+
+// Footprint reports the pool's memory by part.
+func (p *Pool) Footprint() PoolFootprint {
+	f := PoolFootprint{Labels: cap(p.labels), Names: cap(p.names), Offsets: 4 * (cap(p.loff) + cap(p.noff)), Units: 4 * (cap(p.prof) + cap(p.nidx))}
+	for _, pr := range p.profs {
+		t := &pr.t
+		f.Profiles += int(unsafe.Sizeof(pr)) + cap(pr.pre) + cap(pr.suf) + len(t.Kind) + len(t.Jurisdiction) + len(t.Industry) + len(t.CreditClass) + len(t.Status)
+		for _, d := range t.Departments {
+			f.Profiles += 16 + len(d)
+		}
+	}
+	return f
+}

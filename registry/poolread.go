@@ -99,6 +99,8 @@ type poolReader struct {
 	// workers are the builders of parallel parts: they keep their profiles
 	// from block to block, their units move to b after each block.
 	workers []*poolBuilder
+	// emit, when set, takes the units of b after each block (ScanPool).
+	emit func() error
 }
 
 // read parses every block of r; gb says r is a GB18030 decoding.
@@ -143,6 +145,12 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			return nil, err
 		}
 		consumed += int64(cut)
+		if pr.emit != nil {
+			if err := pr.emit(); err != nil {
+				return nil, err
+			}
+			sized = true // the units do not accumulate
+		}
 		if !sized && pr.size > 0 && len(pr.rows) > 0 && !gb {
 			sized = true
 			est := int(pr.size*int64(len(pr.rows))/consumed) * 21 / 20
@@ -158,6 +166,9 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 	}
 	if len(pr.errs) > 0 {
 		return nil, sortedErrors(pr.errs)
+	}
+	if pr.emit != nil {
+		return nil, nil
 	}
 	rows, idCol := pr.rows, pr.hm.names[tID]
 	cell := pr.hm.cellOf(idCol)
