@@ -22,6 +22,7 @@ const registryUsage = `usage:
   ssj registry commit FILE [--kind targets|inspectors] [--classes A,B,C,D] [--json]
   ssj registry prove FILE ID [--kind targets|inspectors] [--classes A,B,C,D]
   ssj registry verify-proof PROOF_FILE [--root HEX --count N] [--json]
+  ssj registry export FILE [--canonical] [--kind targets|inspectors] [--out FILE]
 
 FILE is a target registry (检查对象名录库) or an inspector registry
 (执法检查人员名录库) as CSV (UTF-8 with or without BOM, or GB18030/GBK as saved
@@ -35,6 +36,10 @@ commit    prints the number of units and the RFC 6962 Merkle root of the pool.
 prove     prints the inclusion proof (JSON) of one target ID or certificate number.
 verify-proof checks a proof; with --root and --count also that it belongs to
           that published commitment.
+export    writes the pool as UTF-8 CSV with English headers; with --canonical
+          (targets only) rows are sorted by ID in byte order, the commitment's
+          leaf order, so that ssj verify can stream the file in one pass
+          without holding the pool in memory.
 
 flags:
   --kind K        targets or inspectors (default: detect from the header)
@@ -42,6 +47,8 @@ flags:
   --root HEX      published Merkle root to check a proof against
   --count N       published pool size to check a proof against
   --json          machine-readable output
+  --canonical     export: sort targets by ID (canonical order)
+  --out FILE      export: write to FILE instead of standard output
 
 Exit status: 0 valid/verified, 1 the file has problems or the proof does not
 verify, 2 bad usage or unreadable file.`
@@ -51,6 +58,8 @@ type registryFlags struct {
 	kind    registry.PoolKind
 	classes []string
 	json    bool
+	canon   bool
+	out     string
 	root    string
 	count   int
 	hasCnt  bool
@@ -71,6 +80,13 @@ func parseRegistryFlags(args []string) (registryFlags, error) {
 				return f, fmt.Errorf("--json takes no value")
 			}
 			f.json = true
+			continue
+		}
+		if name == "canonical" {
+			if hasVal {
+				return f, fmt.Errorf("--canonical takes no value")
+			}
+			f.canon = true
 			continue
 		}
 		if !hasVal {
@@ -99,6 +115,8 @@ func parseRegistryFlags(args []string) (registryFlags, error) {
 			}
 		case "root":
 			f.root = val
+		case "out":
+			f.out = val
 		case "count":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 0 {
@@ -121,7 +139,7 @@ func runRegistry(e *env, args []string) int {
 		return exitOK
 	}
 	verb := args[0]
-	npos := map[string]int{"validate": 1, "commit": 1, "prove": 2, "verify-proof": 1}
+	npos := map[string]int{"validate": 1, "commit": 1, "prove": 2, "verify-proof": 1, "export": 1}
 	want, ok := npos[verb]
 	if !ok {
 		return usageError(e, "registry: unknown verb %q\n\n%s", verb, registryUsage)
@@ -138,6 +156,9 @@ func runRegistry(e *env, args []string) int {
 	}
 	if verb == "verify-proof" {
 		return registryVerifyProof(e, f)
+	}
+	if verb == "export" {
+		return registryExport(e, f)
 	}
 	if verb == "commit" && f.pos[0] != "-" && f.kind != registry.PoolInspectors {
 		if c, ok := commitTargetsFile(f); ok {
@@ -271,6 +292,55 @@ func registryVerifyProof(e *env, f registryFlags) int {
 	}
 	if !f.hasCnt && !f.json {
 		fmt.Fprintln(e.stdout, "(compare the root and size with the published commitment, or pass --root and --count)")
+	}
+	return exitOK
+}
+
+// registryExport writes a pool file back as CSV, in canonical order with
+// --canonical.
+func registryExport(e *env, f registryFlags) int {
+	if f.canon && f.kind == registry.PoolInspectors {
+		return usageError(e, "registry export: --canonical applies to targets")
+	}
+	data, err := readInput(e, f.pos[0])
+	if err != nil {
+		return inputError(e, err)
+	}
+	opt := registry.ImportOptions{File: f.pos[0], Pool: f.kind, Config: registry.Config{Classes: f.classes}}
+	tab, err := registry.Decode(data, opt)
+	if err != nil {
+		var rows registry.RowErrors
+		if !errors.As(err, &rows) {
+			return inputError(e, err)
+		}
+		return reportRowErrors(e, f, rows)
+	}
+	if f.canon && tab.Pool != registry.PoolTargets {
+		return usageError(e, "registry export: --canonical applies to targets, %s holds %s", f.pos[0], tab.Pool)
+	}
+	var buf bytes.Buffer
+	switch {
+	case f.canon:
+		p, perr := tab.TargetPool()
+		if perr != nil {
+			return inputError(e, perr)
+		}
+		err = registry.WriteCanonicalCSV(&buf, p)
+	case tab.Pool == registry.PoolTargets:
+		err = registry.WriteTargetsCSV(&buf, tab.Targets)
+	default:
+		err = registry.WriteInspectorsCSV(&buf, tab.Inspectors)
+	}
+	if err != nil {
+		return inputError(e, err)
+	}
+	if f.out == "" {
+		_, err = e.stdout.Write(buf.Bytes())
+	} else {
+		err = os.WriteFile(f.out, buf.Bytes(), 0o644)
+	}
+	if err != nil {
+		return inputError(e, fmt.Errorf("registry export: %w", err))
 	}
 	return exitOK
 }

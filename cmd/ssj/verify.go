@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/registry"
 )
 
 func init() {
@@ -43,15 +45,15 @@ pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %s: %w", recPath, err))
 	}
-	targets, err := readPool(*f.targets)
-	if err != nil {
-		return inputError(e, fmt.Errorf("verify: %w", err))
-	}
 	pools, err := readPools(*f.inspectors, *f.fallback)
 	if err != nil {
 		return inputError(e, fmt.Errorf("verify: %w", err))
 	}
-	if err := draw.VerifyPool(&rec, targets, pools); err != nil {
+	if err := verifyTargets(&rec, *f.targets, pools); err != nil {
+		var ve *draw.VerifyError
+		if !errors.As(err, &ve) {
+			return inputError(e, fmt.Errorf("verify: %w", err))
+		}
 		if *f.asJSON {
 			out := map[string]any{"verified": false, "error": err.Error()}
 			var ve *draw.VerifyError
@@ -75,4 +77,27 @@ pools, and prints "verified" (exit 0) or the first difference (exit 1).`)
 		return inputError(e, err)
 	}
 	return exitOK
+}
+
+// verifyTargets verifies rec against the target file at path: in one
+// streaming pass when the file is in canonical order (ssj registry export
+// --canonical), otherwise by reading it into a compact pool. The verdict
+// is a *draw.VerifyError; any other error is about the input.
+func verifyTargets(rec *draw.Record, path string, pools *draw.InspectorPools) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = draw.VerifyStream(rec, f, registry.ImportOptions{File: path, Pool: registry.PoolTargets}, pools)
+	f.Close()
+	var ve *draw.VerifyError
+	if err == nil || errors.As(err, &ve) {
+		return err
+	}
+	// Not canonical, or a problem the ordinary import reports in full.
+	targets, err := readPool(path)
+	if err != nil {
+		return err
+	}
+	return draw.VerifyPool(rec, targets, pools)
 }
