@@ -181,6 +181,9 @@ type poolBuilder struct {
 	profs  []poolProfile
 	key    []byte
 	remap  []uint32 // a worker builder's profiles in the builder it moves to
+	// raw maps the cells of a row's profile columns, as typed, to the
+	// profile they gave when they passed every check (ReadPool's fast path).
+	raw map[string]uint32
 }
 
 func newPoolBuilder() *poolBuilder {
@@ -227,14 +230,25 @@ func profileKey(dst []byte, t *Target) []byte {
 // add appends one unit: its label, name and profile (taken from t; t.ID
 // and t.Name are ignored). Strings are copied.
 func (b *poolBuilder) add(t *Target, label, name string) error {
+	_, err := b.addTarget(t, label, name)
+	return err
+}
+
+// addTarget is add, returning the unit's profile index.
+func (b *poolBuilder) addTarget(t *Target, label, name string) (uint32, error) {
 	b.key = profileKey(b.key[:0], t)
 	j, ok := b.index[string(b.key)]
 	if !ok {
 		var err error
 		if j, err = b.addProfile(t); err != nil {
-			return err
+			return 0, err
 		}
 	}
+	return j, b.addUnit(j, label, name)
+}
+
+// addUnit appends a unit of profile j.
+func (b *poolBuilder) addUnit(j uint32, label, name string) error {
 	if uint64(len(b.labels))+uint64(len(label)) > math.MaxUint32 || uint64(len(b.names))+uint64(len(name)) > math.MaxUint32 {
 		return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
 	}

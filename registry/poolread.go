@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -286,6 +287,12 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 	}
 	pt := poolPart{b: b}
 	hm, opt := pr.hm, &pr.opt
+	if b.raw == nil {
+		b.raw = map[string]uint32{}
+	}
+	var raw []byte
+	bad := false
+	flag := func(string, string, error) { bad = true }
 	for {
 		row, cells, err := src.next()
 		if err == io.EOF {
@@ -297,6 +304,34 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 		}
 		if blank(cells) {
 			continue
+		}
+		// Fast path: the profile cells as typed were seen in a row that
+		// passed every check, so only the ID and the name need checking.
+		raw = raw[:0]
+		for _, c := range profileCols {
+			v := hm.cell(cells, c)
+			raw = binary.AppendUvarint(raw, uint64(len(v)))
+			raw = append(raw, v...)
+		}
+		if j, ok := b.raw[string(raw)]; ok {
+			kind := b.profs[j].t.Kind
+			id, name := hm.cell(cells, tID), hm.cell(cells, tName)
+			if kind.NeedsUSCC() {
+				id = strings.ToUpper(id)
+			}
+			bad = false
+			if checkLabel(colID, id, flag) && kind.NeedsUSCC() && ValidateUSCC(id) != nil {
+				bad = true
+			}
+			checkRequired(colName, name, flag)
+			if !bad {
+				if err := b.addUnit(j, id, name); err != nil {
+					pt.fatal = &RowError{File: opt.File, Row: row, ID: strings.Clone(id), Err: err}
+					return pt
+				}
+				pt.rows = append(pt.rows, int32(row))
+				continue
+			}
 		}
 		n := len(pt.errs)
 		emit := func(col, val string, err error) {
@@ -311,13 +346,18 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 			}
 			continue
 		}
-		if err := b.add(&t, t.ID, t.Name); err != nil {
+		j, err := b.addTarget(&t, t.ID, t.Name)
+		if err != nil {
 			pt.fatal = &RowError{File: opt.File, Row: row, ID: strings.Clone(t.ID), Err: err}
 			return pt
 		}
+		b.raw[string(raw)] = j
 		pt.rows = append(pt.rows, int32(row))
 	}
 }
+
+// profileCols are the columns whose cells make a target's profile.
+var profileCols = []int{tKind, tJurisdiction, tIndustry, tCreditClass, tAbnormal, tSerious, tComplaints, tStatus, tDepartments}
 
 // appendBuilder moves the units of o to b, interning o's profiles not
 // seen before (o.remap keeps the translation from call to call).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,7 +90,8 @@ func TestReadPoolErrors(t *testing.T) {
 	for name, text := range map[string]string{
 		"duplicate":  strings.Join(lines, "") + lines[7],
 		"bad class":  strings.Replace(strings.Join(lines, ""), ",B,", ",Q,", 1),
-		"no header":  strings.Join(lines[1:], ""),
+		"bad id":     strings.Join(mutateLast(lines, func(c []string) { c[0] = c[0][:17] + map[bool]string{true: "1", false: "0"}[c[0][17] == '0'] }), ""),
+		"no name":    strings.Join(mutateLast(lines, func(c []string) { c[1] = " " }), ""),
 		"bad quote":  strings.Join(lines[:5], "") + "a\"b,c\n",
 		"inspectors": "cert,name,department,unit,jurisdiction\nX1,n,d,u,440103\n",
 	} {
@@ -98,4 +100,58 @@ func TestReadPoolErrors(t *testing.T) {
 			require.Error(t, err)
 		})
 	}
+}
+
+// mutateLast returns lines with the last entity row (ID starting "91")
+// changed by f, a row whose profile cells occur earlier in the file.
+func mutateLast(lines []string, f func(cells []string)) []string {
+	out := slices.Clone(lines)
+	for i := len(out) - 1; i > 0; i-- {
+		if strings.HasPrefix(out[i], "91") {
+			cells := strings.Split(strings.TrimSuffix(out[i], "\n"), ",")
+			f(cells)
+			out[i] = strings.Join(cells, ",") + "\n"
+			break
+		}
+	}
+	return out
+}
+
+// ReadPool agrees with DecodeCSV on any input: both refuse it, or both
+// give the same pool and commitment. With small blocks the block cutting
+// is exercised too.
+func FuzzReadPool(f *testing.F) {
+	data, err := os.ReadFile("../examples/data/targets.csv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	f.Add(strings.Join(lines[:20], ""))
+	f.Add(strings.Join(lines[:3], "") + "\"a\nb\",x\n" + lines[5])
+	f.Add("id,name,jurisdiction,industry,credit_class,status,departments\nP1,n,440103,x,A,active,d\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		defer func(b int) { poolBlock = b }(poolBlock)
+		poolBlock = 256
+		tab, werr := DecodeCSV([]byte(text), ImportOptions{})
+		got, gerr := ReadPool(strings.NewReader(text), ImportOptions{})
+		if werr != nil || tab.Pool != PoolTargets {
+			if gerr == nil {
+				t.Fatalf("DecodeCSV refuses (%v) but ReadPool accepts", werr)
+			}
+			return
+		}
+		want, err := tab.TargetPool()
+		if err != nil {
+			if gerr == nil {
+				t.Fatalf("TargetPool refuses (%v) but ReadPool accepts", err)
+			}
+			return
+		}
+		if gerr != nil {
+			t.Fatalf("ReadPool refuses: %v", gerr)
+		}
+		if want.Commitment() != got.Commitment() {
+			t.Fatalf("commitments differ")
+		}
+	})
 }
