@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -302,6 +303,17 @@ func registryExport(e *env, f registryFlags) int {
 	if f.canon && f.kind == registry.PoolInspectors {
 		return usageError(e, "registry export: --canonical applies to targets")
 	}
+	if f.canon && f.pos[0] != "-" {
+		// The streaming import holds the pool compactly; on any problem
+		// the file is read the ordinary way below, which reports it.
+		if in, err := os.Open(f.pos[0]); err == nil {
+			p, perr := registry.ReadPool(in, registry.ImportOptions{File: f.pos[0], Pool: registry.PoolTargets, Config: registry.Config{Classes: f.classes}})
+			in.Close()
+			if perr == nil {
+				return writeExport(e, f, func(w io.Writer) error { return registry.WriteCanonicalCSV(w, p) })
+			}
+		}
+	}
 	data, err := readInput(e, f.pos[0])
 	if err != nil {
 		return inputError(e, err)
@@ -318,26 +330,42 @@ func registryExport(e *env, f registryFlags) int {
 	if f.canon && tab.Pool != registry.PoolTargets {
 		return usageError(e, "registry export: --canonical applies to targets, %s holds %s", f.pos[0], tab.Pool)
 	}
-	var buf bytes.Buffer
-	switch {
-	case f.canon:
-		p, perr := tab.TargetPool()
-		if perr != nil {
-			return inputError(e, perr)
+	return writeExport(e, f, func(w io.Writer) error {
+		switch {
+		case f.canon:
+			p, err := tab.TargetPool()
+			if err != nil {
+				return err
+			}
+			return registry.WriteCanonicalCSV(w, p)
+		case tab.Pool == registry.PoolTargets:
+			return registry.WriteTargetsCSV(w, tab.Targets)
+		default:
+			return registry.WriteInspectorsCSV(w, tab.Inspectors)
 		}
-		err = registry.WriteCanonicalCSV(&buf, p)
-	case tab.Pool == registry.PoolTargets:
-		err = registry.WriteTargetsCSV(&buf, tab.Targets)
-	default:
-		err = registry.WriteInspectorsCSV(&buf, tab.Inspectors)
+	})
+}
+
+// writeExport writes an export to --out or standard output, buffered.
+func writeExport(e *env, f registryFlags, write func(io.Writer) error) int {
+	var out io.Writer = e.stdout
+	var file *os.File
+	if f.out != "" {
+		var err error
+		if file, err = os.Create(f.out); err != nil {
+			return inputError(e, fmt.Errorf("registry export: %w", err))
+		}
+		out = file
 	}
-	if err != nil {
-		return inputError(e, err)
+	w := bufio.NewWriterSize(out, 1<<20)
+	err := write(w)
+	if err == nil {
+		err = w.Flush()
 	}
-	if f.out == "" {
-		_, err = e.stdout.Write(buf.Bytes())
-	} else {
-		err = os.WriteFile(f.out, buf.Bytes(), 0o644)
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if err != nil {
 		return inputError(e, fmt.Errorf("registry export: %w", err))
