@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"unsafe"
 
 	"github.com/shuangsuiji/ssj/internal/canon"
@@ -27,8 +28,9 @@ import (
 // departments). A registry has few distinct profiles (tens of thousands
 // for millions of units), so a unit costs its label, its name and about
 // 16 bytes. The commitment (RFC 6962 root over the canonical leaves) is
-// computed once when the pool is built and carried with it, so a draw
-// compares roots instead of re-committing (commit once, use many times).
+// computed once, when first asked for, and carried with the pool, so a
+// draw compares roots instead of re-committing (commit once, use many
+// times).
 //
 // A Pool is immutable and safe for concurrent use. Strings it returns
 // share its memory.
@@ -40,6 +42,7 @@ type Pool struct {
 	nidx   []uint32 // unit i's name index
 	prof   []uint32 // unit i's profile
 	profs  []poolProfile
+	once   sync.Once // computes commit on first use
 	commit Commitment
 }
 
@@ -119,8 +122,13 @@ func (p *Pool) AppendLeaf(dst []byte, i int) []byte {
 	return append(dst, pr.suf...)
 }
 
-// Commitment returns the pool's commitment, computed when it was built.
-func (p *Pool) Commitment() Commitment { return p.commit }
+// Commitment returns the pool's commitment. It is computed once, on all
+// processors, the first time it is asked for, and carried with the pool
+// from then on (VerifyPool, which trusts nothing, never asks).
+func (p *Pool) Commitment() Commitment {
+	p.once.Do(func() { p.commit = p.Recommit() })
+	return p.commit
+}
 
 // Recommit recomputes the commitment from the pool's bytes, on all
 // processors; it equals Commitment unless the pool was corrupted in
@@ -315,13 +323,12 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 		p.prof[k] = b.prof[i]
 	}
 	*b = poolBuilder{}
-	p.commit = p.Recommit()
 	return p, nil
 }
 
 // String describes the pool for logs: its size and commitment.
 func (p *Pool) String() string {
-	return strconv.Itoa(p.Len()) + " targets, root " + p.commit.Root
+	return strconv.Itoa(p.Len()) + " targets, root " + p.Commitment().Root
 }
 
 // PoolFootprint is where a Pool's memory goes, in bytes (capacities of its

@@ -18,8 +18,8 @@ var ErrNotCanonical = errors.New("registry: the pool file is not in canonical or
 
 // ScanPool reads a target pool file in canonical order once, in blocks,
 // and calls fn with each block's units as a Pool in label order (with the
-// file's profiles so far; a block carries no commitment, Commitment is
-// zero). Rows are parsed and checked as ReadPool does. It returns an error
+// file's profiles so far; a block's Commitment would be over that block
+// alone). Rows are parsed and checked as ReadPool does. It returns an error
 // wrapping ErrNotCanonical, possibly after some calls of fn, as soon as a
 // row's ID is not greater than the previous row's or the file is not
 // UTF-8; the caller then reads the file with ReadPool instead. Any other
