@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -79,8 +80,16 @@ func TestReadPoolLarge(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	require.NoError(t, WriteTargetsCSV(&buf, genTargets(60_000, 5))) // > csvSplitMin: parsed in parallel parts
-	_, err := readBoth(t, buf.Bytes())
+	want, err := readBoth(t, buf.Bytes())
 	require.NoError(t, err)
+	for _, procs := range []int{1, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		got, err := ReadPool(bytes.NewReader(buf.Bytes()), ImportOptions{})
+		runtime.GOMAXPROCS(prev)
+		require.NoError(t, err)
+		require.Equal(t, want.Commitment(), got.Commitment(), "GOMAXPROCS %d", procs)
+		require.Equal(t, want.Targets(), got.Targets())
+	}
 }
 
 func TestReadPoolErrors(t *testing.T) {
