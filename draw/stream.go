@@ -188,24 +188,21 @@ type streamState struct {
 	ranked  bool
 	claimed map[string]int
 	profs   []streamProfile
-	heaps   map[string]*streamHeap
 	cr      compactRange
 	n       int
 	seen    map[string]bool // exclusions met in scope
 	err     error           // the first label or stratum problem
-	// per-block scratch, one per worker
-	work []*streamWorker
+	work    []*streamWorker // one per goroutine
 }
 
+// streamWorker is one goroutine's share of VerifyStream: its heaps and
+// counts over every block so far.
 type streamWorker struct {
 	rk     *Ranker
 	heaps  map[string]*streamHeap
 	buf    []byte
-	hashes []merkle.Hash
-	units  []int32 // block units in scope, in order
 	err    error
-	errAt  int
-	counts [][4]int64 // per profile, over every block
+	counts [][4]int64 // per profile
 }
 
 // block processes one block of units in label order.
@@ -261,7 +258,7 @@ func (st *streamState) block(b *registry.Pool) error {
 				label := b.Label(i)
 				if !fastLabelOK(label) && sw.err == nil {
 					if err := CheckLabel("target id", label); err != nil {
-						sw.err, sw.errAt = fmt.Errorf("draw: targets (unit %d): %w", st.n+x+1, err), x
+						sw.err = fmt.Errorf("draw: targets (unit %d): %w", st.n+x+1, err)
 					}
 				}
 				j := b.Profile(i)
