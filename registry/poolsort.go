@@ -40,22 +40,28 @@ func sortPoolLabels(labels []byte, loff []uint32) []uint32 {
 		copy(b[:], labels[loff[i]:loff[i+1]])
 		ks[i] = lkey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), uint32(i)}
 	}
-	s := &labelSorter{labels: labels, loff: loff, tmp: make([]lkey, n)}
-	// The first level on one goroutine; its buckets on all processors.
+	s := &labelSorter{labels: labels, loff: loff}
+	// The first level in place on one goroutine (no second array of n
+	// keys); its buckets on all processors, each worker with scratch
+	// space for its largest bucket.
 	type job struct{ lo, hi, d int }
 	var jobs []job
-	s.level(ks, nil, 0, func(lo, hi, d int) { jobs = append(jobs, job{lo, hi, d}) })
+	s.levelInPlace(ks, 0, func(lo, hi, d int) { jobs = append(jobs, job{lo, hi, d}) })
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
 		wg.Go(func() {
+			var tmp []lkey
 			for {
 				j := int(next.Add(1) - 1)
 				if j >= len(jobs) {
 					return
 				}
 				b := jobs[j]
-				s.sort(ks[b.lo:b.hi], s.tmp[b.lo:b.hi], b.d)
+				if len(tmp) < b.hi-b.lo {
+					tmp = make([]lkey, b.hi-b.lo)
+				}
+				s.sort(ks[b.lo:b.hi], tmp[:b.hi-b.lo], b.d)
 			}
 		})
 	}
@@ -70,7 +76,6 @@ func sortPoolLabels(labels []byte, loff []uint32) []uint32 {
 type labelSorter struct {
 	labels []byte
 	loff   []uint32
-	tmp    []lkey
 }
 
 func (s *labelSorter) label(i uint32) []byte { return s.labels[s.loff[i]:s.loff[i+1]] }
@@ -102,35 +107,91 @@ func (s *labelSorter) sort(ks, tmp []lkey, d int) {
 	s.level(ks, tmp, d, func(lo, hi, d int) { s.sort(ks[lo:hi], tmp[lo:hi], d) })
 }
 
-// level performs one radix pass over ks at the first prefix byte from d on
-// where the keys differ, and calls bucket for each bucket that needs more
-// sorting, with the next digit. Small or exhausted ranges are finished
-// with the comparison sort. tmp, when empty, is taken from s.tmp at the
-// same offset as ks in the full slice (top level only).
-func (s *labelSorter) level(ks, tmp []lkey, d int, bucket func(lo, hi, d int)) {
-	if len(ks) <= radixSmall || d >= 16 {
-		slices.SortFunc(ks, s.cmp)
-		return
-	}
-	if len(tmp) == 0 {
-		tmp = s.tmp[:len(ks)]
-	}
-	// Skip the bytes every key shares.
+// common returns the first prefix byte at which the keys differ (16 when
+// their prefixes are all equal).
+func common(ks []lkey) int {
 	var x0, x1 uint64
 	f := ks[0]
 	for k := range ks {
 		x0 |= ks[k].p0 ^ f.p0
 		x1 |= ks[k].p1 ^ f.p1
 	}
-	common := bits.LeadingZeros64(x0) / 8
 	if x0 == 0 {
-		common = 8 + bits.LeadingZeros64(x1)/8
+		return 8 + bits.LeadingZeros64(x1)/8
 	}
-	if common >= 16 {
+	return bits.LeadingZeros64(x0) / 8
+}
+
+// levelInPlace is level without scratch space: the keys are permuted
+// into their buckets in place (American flag sort).
+func (s *labelSorter) levelInPlace(ks []lkey, d int, bucket func(lo, hi, d int)) {
+	if len(ks) <= radixSmall || d >= 16 {
 		slices.SortFunc(ks, s.cmp)
 		return
 	}
-	d = max(d, common)
+	c := common(ks)
+	if c >= 16 {
+		slices.SortFunc(ks, s.cmp)
+		return
+	}
+	d = max(d, c)
+	var cnt [257]int
+	for k := range ks {
+		cnt[digit(&ks[k], d)+1]++
+	}
+	for b := 1; b <= 256; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	var next [256]int
+	copy(next[:], cnt[:256])
+	for b := range 256 {
+		for next[b] < cnt[b+1] {
+			x := ks[next[b]]
+			db := digit(&x, d)
+			for db != b {
+				y := ks[next[db]]
+				ks[next[db]] = x
+				next[db]++
+				x, db = y, digit(&y, d)
+			}
+			ks[next[b]] = x
+			next[b]++
+		}
+	}
+	s.buckets(ks, cnt[:], d, bucket)
+}
+
+// buckets finishes or hands on the buckets of one pass (cnt: bucket
+// boundaries).
+func (s *labelSorter) buckets(ks []lkey, cnt []int, d int, bucket func(lo, hi, d int)) {
+	for b := range 256 {
+		lo, hi := cnt[b], cnt[b+1]
+		switch {
+		case hi-lo <= 1:
+		case hi-lo <= radixSmall || d+1 >= 16:
+			slices.SortFunc(ks[lo:hi], s.cmp)
+		default:
+			bucket(lo, hi, d+1)
+		}
+	}
+}
+
+// level performs one radix pass over ks (tmp: scratch of the same length)
+// at the first prefix byte from d on where the keys differ, and calls
+// bucket for each bucket that needs more sorting, with the next digit.
+// Small or exhausted ranges are finished with the comparison sort.
+func (s *labelSorter) level(ks, tmp []lkey, d int, bucket func(lo, hi, d int)) {
+	if len(ks) <= radixSmall || d >= 16 {
+		slices.SortFunc(ks, s.cmp)
+		return
+	}
+	// Skip the bytes every key shares.
+	c := common(ks)
+	if c >= 16 {
+		slices.SortFunc(ks, s.cmp)
+		return
+	}
+	d = max(d, c)
 	var cnt [257]int
 	for k := range ks {
 		cnt[digit(&ks[k], d)+1]++
@@ -146,14 +207,5 @@ func (s *labelSorter) level(ks, tmp []lkey, d int, bucket func(lo, hi, d int)) {
 		pos[b]++
 	}
 	copy(ks, tmp)
-	for b := range 256 {
-		lo, hi := cnt[b], cnt[b+1]
-		switch {
-		case hi-lo <= 1:
-		case hi-lo <= radixSmall || d+1 >= 16:
-			slices.SortFunc(ks[lo:hi], s.cmp)
-		default:
-			bucket(lo, hi, d+1)
-		}
-	}
+	s.buckets(ks, cnt[:], d, bucket)
 }
