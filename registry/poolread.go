@@ -253,7 +253,8 @@ func (pr *poolReader) block(s string) error {
 		for len(pr.workers) <= i {
 			pr.workers = append(pr.workers, newPoolBuilder())
 		}
-		wg.Go(func() { parts[i] = pr.parse(srcs[i], pr.workers[i]) })
+		wb := pr.workers[i]
+		wg.Go(func() { parts[i] = pr.parse(srcs[i], wb) })
 	}
 	wg.Wait()
 	for _, pt := range parts {
