@@ -2,8 +2,10 @@ package registry
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -161,6 +163,20 @@ func FuzzReadPool(f *testing.F) {
 		}
 		if want.Commitment() != got.Commitment() {
 			t.Fatalf("commitments differ")
+		}
+		// ScanPool gives the same units when the input is in canonical
+		// order, and says so when it is not.
+		var scanned []Target
+		serr := ScanPool(strings.NewReader(text), ImportOptions{}, func(b *Pool) error {
+			scanned = append(scanned, b.Targets()...)
+			return nil
+		})
+		switch {
+		case errors.Is(serr, ErrNotCanonical):
+		case serr != nil:
+			t.Fatalf("ScanPool: %v", serr)
+		case !reflect.DeepEqual(scanned, got.Targets()) && len(scanned)+got.Len() > 0:
+			t.Fatalf("ScanPool gives other units than ReadPool")
 		}
 	})
 }
