@@ -107,6 +107,35 @@ func (m *Manifest) Hash() ([sha256.Size]byte, error) {
 // exclusion against the scope, and fills in the defaults (rounding
 // "ceiling", base "scope"). The order of targets does not matter.
 func Commit(task Task, targets []registry.Target, pools *InspectorPools) (Manifest, error) {
+	m, err := newManifest(task)
+	if err != nil {
+		return Manifest{}, err
+	}
+	scope := m.scopeUnits(targets)
+	c, err := registry.CommitTargets(scope)
+	if err != nil {
+		return Manifest{}, fmt.Errorf("draw: commit: target pool: %w", err)
+	}
+	m.Targets = c
+	if err := m.checkExclusionsInScope(scope); err != nil {
+		return Manifest{}, err
+	}
+	if err := m.commitInspectors(pools); err != nil {
+		return Manifest{}, err
+	}
+	// The quota table must cover every stratum that occurs in scope.
+	if _, err := m.prepare(); err != nil {
+		return Manifest{}, err
+	}
+	if _, err := tallyScope(&m, scope); err != nil {
+		return Manifest{}, err
+	}
+	return m, nil
+}
+
+// newManifest is the part of Commit that does not look at the pools: the
+// manifest of task with its defaults, validated.
+func newManifest(task Task) (Manifest, error) {
 	m := Manifest{
 		Algorithm:        Algorithm,
 		Task:             TaskInfo{ID: task.ID, Name: task.Name, Items: slices.Clone(task.Items)},
@@ -165,40 +194,32 @@ func Commit(task Task, targets []registry.Target, pools *InspectorPools) (Manife
 	if err := m.Validate(); err != nil {
 		return Manifest{}, err
 	}
-	scope := m.scopeUnits(targets)
-	c, err := registry.CommitTargets(scope)
-	if err != nil {
-		return Manifest{}, fmt.Errorf("draw: commit: target pool: %w", err)
-	}
-	m.Targets = c
-	if err := m.checkExclusionsInScope(scope); err != nil {
-		return Manifest{}, err
-	}
-	if m.Inspectors != nil {
-		if pools == nil {
-			return Manifest{}, fmt.Errorf("%w: the task matches inspectors but no inspector pool was given", ErrInvalidTask)
-		}
-		if m.Inspectors.Pool, err = registry.CommitInspectors(pools.Home); err != nil {
-			return Manifest{}, fmt.Errorf("draw: commit: inspector pool: %w", err)
-		}
-		if m.Inspectors.Spec.Fallback {
-			fc, err := registry.CommitInspectors(pools.Fallback)
-			if err != nil {
-				return Manifest{}, fmt.Errorf("draw: commit: fallback inspector pool: %w", err)
-			}
-			m.Inspectors.Fallback = &fc
-		} else if len(pools.Fallback) > 0 {
-			return Manifest{}, fmt.Errorf("%w: a fallback inspector pool was given but inspectors.fallback is not declared", ErrInvalidTask)
-		}
-	}
-	// The quota table must cover every stratum that occurs in scope.
-	if _, err := m.prepare(); err != nil {
-		return Manifest{}, err
-	}
-	if _, err := tallyScope(&m, scope); err != nil {
-		return Manifest{}, err
-	}
 	return m, nil
+}
+
+// commitInspectors sets the inspector pool commitments of a manifest that
+// matches inspectors.
+func (m *Manifest) commitInspectors(pools *InspectorPools) error {
+	if m.Inspectors == nil {
+		return nil
+	}
+	var err error
+	if pools == nil {
+		return fmt.Errorf("%w: the task matches inspectors but no inspector pool was given", ErrInvalidTask)
+	}
+	if m.Inspectors.Pool, err = registry.CommitInspectors(pools.Home); err != nil {
+		return fmt.Errorf("draw: commit: inspector pool: %w", err)
+	}
+	if m.Inspectors.Spec.Fallback {
+		fc, err := registry.CommitInspectors(pools.Fallback)
+		if err != nil {
+			return fmt.Errorf("draw: commit: fallback inspector pool: %w", err)
+		}
+		m.Inspectors.Fallback = &fc
+	} else if len(pools.Fallback) > 0 {
+		return fmt.Errorf("%w: a fallback inspector pool was given but inspectors.fallback is not declared", ErrInvalidTask)
+	}
+	return nil
 }
 
 func cmpStrings(a, b string) int {

@@ -2,7 +2,6 @@ package draw
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,43 +52,7 @@ func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *Ins
 	if err != nil {
 		return Record{}, err
 	}
-	rec := Record{
-		Format:                RecordFormat,
-		Manifest:              *m,
-		ManifestHash:          hex.EncodeToString(mh[:]),
-		Evidence:              slices.Clone(evidence),
-		SourceInputs:          make([]string, len(rnd.Inputs)),
-		R:                     hex.EncodeToString(rnd.R[:]),
-		K:                     hex.EncodeToString(k[:]),
-		ManipulationResistant: rnd.ManipulationResistant,
-		Scope:                 len(scope),
-		Exclusions:            []ExclusionCount{},
-		Strata:                make([]StratumResult, len(t.keys)),
-	}
-	for i, in := range rnd.Inputs {
-		rec.SourceInputs[i] = hex.EncodeToString(in)
-	}
-	var total [4]int64
-	take := make([]int64, len(t.keys))
-	for s, key := range t.keys {
-		take[s] = min(quota[s], t.elig[s])
-		sr := StratumResult{
-			Stratum: key, Ratio: ratio[s],
-			Scope: int(t.scope[s]), Eligible: int(t.elig[s]),
-			Exclusions: exclusionCounts(t.excl[s]),
-			Uplifted:   int(t.uplifted[s]),
-			Base:       int(base[s]), Quota: int(quota[s]),
-			Selected: int(take[s]), Shortfall: int(quota[s] - take[s]),
-		}
-		rec.Strata[s] = sr
-		rec.Eligible += sr.Eligible
-		rec.Quota += sr.Quota
-		rec.Shortfall += sr.Shortfall
-		for r := range total {
-			total[r] += t.excl[s][r]
-		}
-	}
-	rec.Exclusions = exclusionCounts(total)
+	rec, take := newRecord(m, mh, evidence, rnd, k, t, len(scope), quota, base, ratio)
 	chosen, ranks := selectSmallest(k, scope, t, take)
 	rec.Selected = make([]Selection, len(chosen))
 	for i, c := range chosen {
@@ -201,6 +164,7 @@ type selCand struct {
 // one goroutine.
 type selCtx struct {
 	scope []registry.Target
+	pool  *registry.Pool // when set, candidates index the pool, not scope
 	rk    *Ranker
 }
 
@@ -214,7 +178,7 @@ func (c *selCtx) cmp(a, b selCand) int {
 	if a.i == b.i {
 		return 0
 	}
-	la, lb := c.scope[a.i].ID, c.scope[b.i].ID
+	la, lb := c.label(a.i), c.label(b.i)
 	ra, rb := c.rk.RankTarget(la), c.rk.RankTarget(lb)
 	if r := ra.Compare(rb); r != 0 {
 		return r

@@ -85,36 +85,65 @@ func Verify(rec *Record, targets []registry.Target, pools *InspectorPools) error
 // VerifyWith is Verify with the optional checks of opt: the lock signature
 // and the chain anchor, checked last.
 func VerifyWith(rec *Record, targets []registry.Target, pools *InspectorPools, opt VerifyOptions) error {
+	m, err := verifyHead(rec)
+	if err != nil {
+		return err
+	}
+	return verifyRecord(rec, &m, pools, opt, func() (Record, error) {
+		scope := m.scopeUnits(targets)
+		if err := checkPoolCommitments(&m, scope, pools); err != nil {
+			var ve *VerifyError
+			if errors.As(err, &ve) {
+				return Record{}, ve
+			}
+			return Record{}, &VerifyError{Path: "manifest.inspectors", Err: err}
+		}
+		got, err := run(&m, rec.Evidence, targets, pools, false)
+		if err != nil {
+			return Record{}, runVerifyError(err)
+		}
+		return got, nil
+	})
+}
+
+// verifyHead is the first part of every verification: the record's format,
+// its manifest hash and the manifest's validity. It returns the manifest.
+func verifyHead(rec *Record) (Manifest, error) {
 	if rec.Format != RecordFormat {
-		return &VerifyError{Path: "format", Record: strconv.Quote(rec.Format), Recomputed: strconv.Quote(RecordFormat)}
+		return Manifest{}, &VerifyError{Path: "format", Record: strconv.Quote(rec.Format), Recomputed: strconv.Quote(RecordFormat)}
 	}
 	m := rec.Manifest
 	mh, err := m.HashHex()
 	if err != nil {
-		return &VerifyError{Path: "manifest", Err: err}
+		return Manifest{}, &VerifyError{Path: "manifest", Err: err}
 	}
 	if mh != rec.ManifestHash {
-		return &VerifyError{Path: "manifest_hash", Record: rec.ManifestHash, Recomputed: mh}
+		return Manifest{}, &VerifyError{Path: "manifest_hash", Record: rec.ManifestHash, Recomputed: mh}
 	}
 	if err := m.Validate(); err != nil {
-		return &VerifyError{Path: "manifest", Err: err}
+		return Manifest{}, &VerifyError{Path: "manifest", Err: err}
 	}
-	scope := m.scopeUnits(targets)
-	if err := checkPoolCommitments(&m, scope, pools); err != nil {
-		var ve *VerifyError
-		if errors.As(err, &ve) {
-			return ve
-		}
-		return &VerifyError{Path: "manifest.inspectors", Err: err}
+	return m, nil
+}
+
+// runVerifyError is the VerifyError of a failed recomputation.
+func runVerifyError(err error) *VerifyError {
+	path := "record"
+	if errors.Is(err, ErrBadSource) || errors.Is(err, ErrBadBeacon) || errors.Is(err, ErrBadReveal) ||
+		errors.Is(err, ErrEvidenceMismatch) || errors.Is(err, ErrSourceBeforeCommit) {
+		path = "evidence"
 	}
-	got, err := run(&m, rec.Evidence, targets, pools, false)
+	return &VerifyError{Path: path, Err: err}
+}
+
+// verifyRecord finishes Verify and VerifyPool once the manifest is known
+// valid: recompute returns the recomputed record or the first difference
+// (a *VerifyError); then every field, the replacements, the lock, the
+// canonical bytes and (with opt) the signature and the anchor are compared.
+func verifyRecord(rec *Record, m *Manifest, pools *InspectorPools, opt VerifyOptions, recompute func() (Record, error)) error {
+	got, err := recompute()
 	if err != nil {
-		path := "record"
-		if errors.Is(err, ErrBadSource) || errors.Is(err, ErrBadBeacon) || errors.Is(err, ErrBadReveal) ||
-			errors.Is(err, ErrEvidenceMismatch) || errors.Is(err, ErrSourceBeforeCommit) {
-			path = "evidence"
-		}
-		return &VerifyError{Path: path, Err: err}
+		return err
 	}
 	got.Replacements = rec.Replacements
 	got.Lock = rec.Lock

@@ -220,20 +220,12 @@ func inspectorLabel(i *Inspector) string { return i.Cert }
 // the slice does not matter; duplicate IDs are an error wrapping
 // ErrDuplicateID.
 func CommitTargets(ts []Target) (Commitment, error) {
-	ls, err := buildLeafSet(ts, nil, targetLabel, AppendTargetLeaf)
-	if err != nil {
-		return Commitment{}, err
-	}
-	return ls.commitment(), nil
+	return commitUnits(ts, targetLabel, AppendTargetLeaf)
 }
 
 // CommitInspectors returns the commitment to a pool of inspectors, leaves in
 // certificate-number byte order; duplicate certificate numbers are an error
 // wrapping ErrDuplicateID.
 func CommitInspectors(ins []Inspector) (Commitment, error) {
-	ls, err := buildLeafSet(ins, nil, inspectorLabel, AppendInspectorLeaf)
-	if err != nil {
-		return Commitment{}, err
-	}
-	return ls.commitment(), nil
+	return commitUnits(ins, inspectorLabel, AppendInspectorLeaf)
 }

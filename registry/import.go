@@ -66,17 +66,10 @@ func (t *Table) Len() int {
 
 // Commit returns the commitment to the table's pool.
 func (t *Table) Commit() (Commitment, error) {
-	var ls leafSet
-	var err error
 	if t.Pool == PoolInspectors {
-		ls, err = buildLeafSet(t.Inspectors, t.sorted, inspectorLabel, AppendInspectorLeaf)
-	} else {
-		ls, err = buildLeafSet(t.Targets, t.sorted, targetLabel, AppendTargetLeaf)
+		return commitSorted(t.Inspectors, t.sorted, inspectorLabel, AppendInspectorLeaf)
 	}
-	if err != nil {
-		return Commitment{}, err
-	}
-	return ls.commitment(), nil
+	return commitSorted(t.Targets, t.sorted, targetLabel, AppendTargetLeaf)
 }
 
 // Prove returns the inclusion proof of the unit with the given ID or

@@ -102,6 +102,32 @@ func readTargets(e *env, path string) ([]registry.Target, error) {
 	return t.Targets, nil
 }
 
+// readPool imports the target registry file straight into a committed
+// compact pool (registry.ReadPool, issue 13). On a problem the file is
+// read again with readTargets, whose report names every problem of every
+// row.
+func readPool(e *env, path string) (*registry.Pool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	report, finish := progress(e, "importing "+path)
+	p, perr := registry.ReadPool(f, registry.ImportOptions{File: path, Pool: registry.PoolTargets, Progress: report})
+	finish()
+	f.Close()
+	if perr == nil && p.Len() > 0 {
+		return p, nil
+	}
+	ts, err := readTargets(e, path)
+	if err != nil {
+		return nil, err
+	}
+	if p, err = registry.NewPool(ts); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
 // readPools imports the inspector pools; nil when no file is named.
 func readPools(e *env, home, fallback string) (*draw.InspectorPools, error) {
 	if home == "" {
@@ -189,7 +215,7 @@ func drawCommitRun(e *env, f drawFlags, taskPathV string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
 	}
-	targets, err := readTargets(e, *f.targets)
+	targets, err := readPool(e, *f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
@@ -197,8 +223,8 @@ func drawCommitRun(e *env, f drawFlags, taskPathV string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
-	stop := busy(e, "committing the manifest", len(targets))
-	m, err := draw.Commit(task, targets, pools)
+	stop := busy(e, "committing the manifest", targets.Len())
+	m, err := draw.CommitPool(task, targets, pools)
 	stop()
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
@@ -287,7 +313,7 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %s: %w", *rndPath, err))
 	}
-	targets, err := readTargets(e, *f.targets)
+	targets, err := readPool(e, *f.targets)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
@@ -295,8 +321,8 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
-	stop := busy(e, "drawing", len(targets))
-	rec, err := draw.Run(m, ev, targets, pools)
+	stop := busy(e, "drawing", targets.Len())
+	rec, err := draw.RunPool(m, ev, targets, pools)
 	stop()
 	if err != nil {
 		// Name the inputs: the error may come from any of them.

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/shuangsuiji/ssj/workday"
 )
@@ -42,7 +43,18 @@ type env struct {
 	quiet  bool // --quiet: no progress bars
 }
 
+// memoryLimit is the heap size the garbage collector keeps to unless
+// GOMEMLIMIT says otherwise: a 10-million-target registry is drawn and
+// verified within 2 GB (issue 13). The runtime's default would let the heap
+// grow to twice what was live at the last collection, and importing a
+// large pool frees big temporary buffers (sort keys) just before it
+// allocates the sorted columns.
+const memoryLimit = 1792 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

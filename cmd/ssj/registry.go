@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -17,7 +18,7 @@ import (
 func init() {
 	registerNoun(noun{
 		Name:  "registry",
-		Short: "the two registries (两库): validate, commit, prove and verify-proof",
+		Short: "the two registries (两库): validate, import, commit, prove, verify-proof and export",
 		Long:  registryLong,
 		Verbs: []verb{
 			{Use: "validate FILE", Short: "report every bad row of a registry: row, column, value and reason",
@@ -30,6 +31,8 @@ func init() {
 				Example: "  ssj registry prove examples/data/targets.csv 91110105MA0000001X > proof.json", Setup: registryDecodeVerb("prove")},
 			{Use: "verify-proof PROOF_FILE", Short: "check an inclusion proof, optionally against a published commitment",
 				Example: "  ssj registry verify-proof proof.json --root 3f2a... --count 60", Setup: registryVerifyProof},
+			{Use: "export FILE", Short: "write a registry back as UTF-8 CSV; --canonical sorts targets by ID for one-pass verification",
+				Example: "  ssj registry export examples/data/targets.csv --canonical --out targets-canonical.csv", Setup: registryExport},
 		},
 	})
 }
@@ -49,6 +52,10 @@ commit    prints the number of units and the RFC 6962 Merkle root of the pool.
 prove     prints the inclusion proof (JSON) of one target ID or certificate number.
 verify-proof checks a proof; with --root and --count also that it belongs to
           that published commitment.
+export    writes the registry as UTF-8 CSV with English headers; with
+          --canonical (targets only) rows are sorted by ID in byte order, the
+          commitment's leaf order, so that ssj verify reads the file in one
+          pass without holding the pool in memory (docs/draw-spec.md §10).
 
 Exit status: 0 valid/verified, 1 the file has problems or the proof does not
 verify, 2 bad usage or unreadable file.`
@@ -112,6 +119,15 @@ func registryDecodeVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]stri
 }
 
 func runRegistry(e *env, verb string, f registryFlags) int {
+	if verb == "commit" && f.pos[0] != "-" && f.kind != registry.PoolInspectors {
+		if c, ok := commitTargetsFile(e, f); ok {
+			if f.json {
+				return writeOut(e, map[string]any{"file": f.pos[0], "pool": registry.PoolTargets, "count": c.Count, "root": c.Root})
+			}
+			fmt.Fprintf(e.stdout, "%s: %d %s\nroot %s\n", f.pos[0], c.Count, registry.PoolTargets, c.Root)
+			return exitOK
+		}
+	}
 	data, err := readInput(e, f.pos[0])
 	if err != nil {
 		return inputError(e, err)
@@ -181,6 +197,131 @@ func runRegistry(e *env, verb string, f registryFlags) int {
 		}
 		return writeOut(e, p)
 	}
+}
+
+// commitTargetsFile commits a target file through the streaming compact
+// pool (registry.ReadPool), the path draw run and verify use (issue 13).
+// ok is false when the file is not a valid, non-empty target file: the
+// caller then reads it the ordinary way, which reports every problem (or
+// commits inspectors).
+func commitTargetsFile(e *env, f registryFlags) (registry.Commitment, bool) {
+	in, err := os.Open(f.pos[0])
+	if err != nil {
+		return registry.Commitment{}, false
+	}
+	defer in.Close()
+	report, finish := progress(e, "importing "+f.pos[0])
+	p, err := registry.ReadPool(in, registry.ImportOptions{File: f.pos[0], Pool: registry.PoolTargets, Config: registry.Config{Classes: f.classes}, Progress: report})
+	finish()
+	if err != nil || p.Len() == 0 {
+		return registry.Commitment{}, false
+	}
+	stop := busy(e, "committing "+f.pos[0], p.Len())
+	defer stop()
+	return p.Commitment(), true
+}
+
+// registryExport is ssj registry export: a pool file back as CSV, in
+// canonical order with --canonical.
+func registryExport(e *env, fs *pflag.FlagSet) func([]string) int {
+	kind := fs.String("kind", "", "pool `KIND`: targets or inspectors (default: detect from the header)")
+	classes := fs.StringSlice("classes", nil, "credit-risk class set, comma-separated `LIST` (default A,B,C,D)")
+	canonical := fs.Bool("canonical", false, "targets only: sort rows by ID in byte order (the commitment's leaf order), for one-pass verification")
+	out := fs.String("out", "", "write to `FILE` instead of standard output")
+	return func(args []string) int {
+		if len(args) != 1 {
+			return usageError(e, "registry export: want 1 argument(s), got %d", len(args))
+		}
+		f := registryFlags{pos: args}
+		switch registry.PoolKind(*kind) {
+		case "", registry.PoolTargets, registry.PoolInspectors:
+			f.kind = registry.PoolKind(*kind)
+		default:
+			return usageError(e, "registry export: --kind %q: want targets or inspectors", *kind)
+		}
+		for _, c := range *classes {
+			if c = strings.TrimSpace(c); c != "" {
+				f.classes = append(f.classes, c)
+			}
+		}
+		if *canonical && f.kind == registry.PoolInspectors {
+			return usageError(e, "registry export: --canonical applies to targets")
+		}
+		if *canonical && f.pos[0] != "-" {
+			// The streaming import holds the pool compactly; on any
+			// problem the file is read the ordinary way below, which
+			// reports it.
+			if in, err := os.Open(f.pos[0]); err == nil {
+				report, finish := progress(e, "importing "+f.pos[0])
+				p, perr := registry.ReadPool(in, registry.ImportOptions{File: f.pos[0], Pool: registry.PoolTargets, Config: registry.Config{Classes: f.classes}, Progress: report})
+				finish()
+				in.Close()
+				if perr == nil && p.Len() > 0 {
+					return writeExport(e, *out, func(w io.Writer) error { return registry.WriteCanonicalCSV(w, p) })
+				}
+			}
+		}
+		data, err := readInput(e, f.pos[0])
+		if err != nil {
+			return inputError(e, err)
+		}
+		if len(bytes.TrimSpace(jsonin.TrimBOM(data))) == 0 {
+			return inputError(e, fmt.Errorf("%s: empty file: want a registry, CSV or XLSX", f.pos[0]))
+		}
+		tab, err := registry.Decode(data, registry.ImportOptions{File: f.pos[0], Pool: f.kind, Config: registry.Config{Classes: f.classes}})
+		if err != nil {
+			var rows registry.RowErrors
+			if !errors.As(err, &rows) || len(rows) == 1 && errors.Is(rows[0], registry.ErrBadFile) {
+				return inputError(e, err)
+			}
+			return reportRowErrors(e, f, rows)
+		}
+		if *canonical && tab.Pool != registry.PoolTargets {
+			return usageError(e, "registry export: --canonical applies to targets, %s holds %s", f.pos[0], tab.Pool)
+		}
+		return writeExport(e, *out, func(w io.Writer) error {
+			switch {
+			case *canonical:
+				p, err := tab.TargetPool()
+				if err != nil {
+					return err
+				}
+				return registry.WriteCanonicalCSV(w, p)
+			case tab.Pool == registry.PoolTargets:
+				return registry.WriteTargetsCSV(w, tab.Targets)
+			default:
+				return registry.WriteInspectorsCSV(w, tab.Inspectors)
+			}
+		})
+	}
+}
+
+// writeExport writes an export to the file out, or standard output when
+// out is empty, buffered.
+func writeExport(e *env, out string, write func(io.Writer) error) int {
+	var dst io.Writer = e.stdout
+	var file *os.File
+	if out != "" {
+		var err error
+		if file, err = os.Create(out); err != nil {
+			return inputError(e, fmt.Errorf("registry export: %w", err))
+		}
+		dst = file
+	}
+	w := bufio.NewWriterSize(dst, 1<<20)
+	err := write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return inputError(e, fmt.Errorf("registry export: %w", err))
+	}
+	return exitOK
 }
 
 // registryInterestWarnings reads the target registry named by --targets

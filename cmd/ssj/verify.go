@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/publish"
+	"github.com/shuangsuiji/ssj/registry"
 )
 
 func init() {
@@ -76,17 +78,15 @@ func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) in
 		return inputError(e, fmt.Errorf("verify: %s: %w", recPath, err))
 	}
 	if err == nil {
-		targets, rerr := readTargets(e, *f.targets)
-		if rerr != nil {
-			return inputError(e, fmt.Errorf("verify: %w", rerr))
-		}
 		pools, rerr := readPools(e, *f.inspectors, *f.fallback)
 		if rerr != nil {
 			return inputError(e, fmt.Errorf("verify: %w", rerr))
 		}
-		stop := busy(e, "verifying "+recPath, len(targets))
-		err = draw.VerifyWith(&rec, targets, pools, opt)
-		stop()
+		var ve *draw.VerifyError
+		if err = verifyTargets(e, &rec, *f.targets, pools, opt); err != nil && !errors.As(err, &ve) {
+			// The target file does not import: bad input, not a verdict.
+			return inputError(e, fmt.Errorf("verify: %w", err))
+		}
 		if err == nil && bundle != "" {
 			err = checkBundleExtras(bundle, &rec)
 		}
@@ -150,4 +150,41 @@ func pathsOf(kv ...string) string {
 		}
 	}
 	return b.String()
+}
+
+// verifyTargets verifies rec against the target file at path (issue 13):
+// in one streaming pass when the file is in canonical order (ssj registry
+// export --canonical), holding only the selected set, otherwise by reading
+// it into a compact pool. The verdict is a *draw.VerifyError; any other
+// error is about the input (a file that does not import).
+func verifyTargets(e *env, rec *draw.Record, path string, pools *draw.InspectorPools, opt draw.VerifyOptions) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	report, finish := progress(e, "verifying "+path+" in one pass")
+	rows, scanned := 0, false
+	count := func(done, total int) {
+		rows, scanned = done, true
+		if report != nil {
+			report(done, total)
+		}
+	}
+	err = draw.VerifyStreamWith(rec, f, registry.ImportOptions{File: path, Pool: registry.PoolTargets, Progress: count}, pools, opt)
+	finish()
+	f.Close()
+	var ve *draw.VerifyError
+	if (rows > 0 || !scanned) && (err == nil || errors.As(err, &ve)) {
+		return err
+	}
+	// Not in canonical order, no target at all, or a problem the ordinary
+	// import reports in full. (A record refused before the file is read,
+	// for its format or manifest, is not read again.)
+	targets, err := readPool(e, path)
+	if err != nil {
+		return err
+	}
+	stop := busy(e, "verifying", targets.Len())
+	defer stop()
+	return draw.VerifyPoolWith(rec, targets, pools, opt)
 }

@@ -1,0 +1,419 @@
+// Command draw is the measuring harness of the draw at scale (issue 13).
+// It generates target pools with examples/gendata, then measures, in one
+// run and interleaved so that the machine's load affects all alike:
+//
+//   - the HMAC floor: one HMAC-SHA256 per label over the spec's rank
+//     message, a plain loop on one core;
+//   - the verification floor: SHA-256 of every canonical leaf plus that
+//     HMAC, a plain loop on one core;
+//   - draw.RunPool on a committed pool (in process), on all processors and
+//     on one;
+//   - draw.VerifyPool from the pool file's bytes (registry.ReadPool, then
+//     VerifyPool), on all processors and on one;
+//   - with -cli, the commands `ssj draw run` and `ssj verify` and a floor
+//     process that reads the CSV and computes the leaf hash and the HMAC of
+//     every row (this binary with -floor), with wall time and peak RSS;
+//   - with -mmap, registry.ReadPool over the file read in blocks versus
+//     over a memory map of it.
+//
+// It prints medians over -runs runs and their ratios to the floors. Usage:
+//
+//	go run ./bench/draw -sizes 1000000 -runs 1                  # CI smoke test
+//	go run ./bench/draw -sizes 10000,100000,1000000 -runs 5 -cli -mmap
+//	go run ./bench/draw -big -runs 3 -cli                       # adds 10M (1.1 GB CSV)
+package main
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/registry"
+)
+
+func main() {
+	sizes := flag.String("sizes", "10000,100000,1000000", "pool sizes, comma-separated")
+	big := flag.Bool("big", false, "add the 10M pool (a 1.1 GB CSV; slow)")
+	runs := flag.Int("runs", 3, "runs per measurement (medians are reported)")
+	dir := flag.String("dir", filepath.Join(os.TempDir(), "ssj-bench"), "work directory for pools and binaries")
+	cli := flag.Bool("cli", false, "measure the ssj CLI and the floor process at the largest size")
+	mm := flag.Bool("mmap", false, "compare reading the largest pool file through a memory map")
+	memprof := flag.String("memprofile", "", "write a heap profile with the largest pool live")
+	floor := flag.String("floor", "", "internal: run the floor process on this CSV file")
+	key := flag.String("key", "", "internal: K in hex for -floor")
+	flag.Parse()
+	if *floor != "" {
+		if err := floorProcess(*floor, *key); err != nil {
+			fail(err)
+		}
+		return
+	}
+	var ns []int
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fail(fmt.Errorf("bad -sizes %q", *sizes))
+		}
+		ns = append(ns, n)
+	}
+	if *big {
+		ns = append(ns, 10_000_000)
+	}
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		fail(err)
+	}
+	gendata := filepath.Join(*dir, "gendata")
+	ssj := filepath.Join(*dir, "ssj")
+	run("go", "build", "-o", gendata, "./examples/gendata")
+	run("go", "build", "-o", ssj, "./cmd/ssj")
+	fmt.Printf("GOMAXPROCS %d, %d run(s) per figure, medians; floors are single-core loops measured in the same run\n", runtime.GOMAXPROCS(0), *runs)
+	var growth []string
+	var base float64
+	for k, n := range ns {
+		d := filepath.Join(*dir, strconv.Itoa(n))
+		csv := filepath.Join(d, "targets.csv")
+		if _, err := os.Stat(csv); err != nil {
+			run(gendata, "-targets", strconv.Itoa(n), "-inspectors", "100", "-out", d)
+		}
+		r := measure(n, d, csv, *runs)
+		perUnit := r.verify / float64(n) * 1e9
+		if k == 0 {
+			base = r.verify / r.leafFloor
+		}
+		growth = append(growth, fmt.Sprintf("%d: verify %.0f ns/target, %.2fx floor (%.2f of the smallest size's ratio)", n, perUnit, r.verify/r.leafFloor, r.verify/r.leafFloor/base))
+		last := k == len(ns)-1
+		if last && *memprof != "" {
+			writeHeapProfile(*memprof, csv)
+		}
+		if last && *mm {
+			compareMmap(csv, *runs)
+		}
+		if last && *cli {
+			measureCLI(ssj, d, csv, r.key, *runs)
+		}
+	}
+	fmt.Println("growth (verify from file bytes per target, against the floor at the same size):")
+	for _, g := range growth {
+		fmt.Println("  " + g)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench/draw:", err)
+	os.Exit(1)
+}
+
+func run(name string, args ...string) {
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fail(fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err))
+	}
+}
+
+const taskJSON = `{
+  "id": "BENCH-1", "name": "benchmark whole-registry draw", "items": ["ZA-01"],
+  "scope": {}, "strata": ["credit_class"],
+  "quota": {"ratios": [{"stratum": "A", "ratio": "0.05"}, {"stratum": "B", "ratio": "0.1"},
+    {"stratum": "C", "ratio": "0.3"}, {"stratum": "D", "ratio": "0.7"}]},
+  "sources": [{"kind": "participant", "participant": "监督员甲", "commitment": "%s"}],
+  "commit_time": "2026-09-17T23:13:42+08:00"
+}`
+
+const secret = "bench participant secret"
+
+type result struct {
+	key                          draw.Key
+	hmacFloor, leafFloor         float64
+	runPool, runPool1            float64
+	verify, verify1, verifyAlone float64
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func readPool(csv string) *registry.Pool {
+	f, err := os.Open(csv)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	p, err := registry.ReadPool(f, registry.ImportOptions{File: csv})
+	if err != nil {
+		fail(err)
+	}
+	return p
+}
+
+// rankMessage appends lp("ssj-v1") || lp("target") || lp(label).
+func rankMessage(dst []byte, label string) []byte {
+	for _, s := range []string{draw.Algorithm, draw.PurposeTarget, label} {
+		dst = binary.BigEndian.AppendUint32(dst, uint32(len(s)))
+		dst = append(dst, s...)
+	}
+	return dst
+}
+
+func measure(n int, dir, csv string, runs int) result {
+	h := sha256.Sum256([]byte(secret))
+	task, err := draw.DecodeTask(strings.NewReader(fmt.Sprintf(taskJSON, hex.EncodeToString(h[:]))))
+	if err != nil {
+		fail(err)
+	}
+	ev := []draw.Evidence{{Secret: secret}}
+	p := readPool(csv)
+	m, err := draw.CommitPool(task, p, nil)
+	if err != nil {
+		fail(err)
+	}
+	mdoc, _ := draw.MarshalManifest(&m)
+	_ = os.WriteFile(filepath.Join(dir, "manifest.json"), mdoc, 0o644)
+	_ = os.WriteFile(filepath.Join(dir, "evidence.json"), []byte(`[{"secret":"`+secret+`"}]`), 0o644)
+	// A 0.1% draw on the same pool: its record is small, so the streaming
+	// verification's memory shows what the pool itself costs.
+	small := task
+	small.ID = "BENCH-SMALL"
+	small.Quota = draw.QuotaRule{DefaultRatio: "0.001"}
+	msmall, err := draw.CommitPool(small, p, nil)
+	if err != nil {
+		fail(err)
+	}
+	srec, err := draw.RunPool(msmall, ev, p, nil)
+	if err != nil {
+		fail(err)
+	}
+	sdoc, _ := draw.MarshalRecord(&srec)
+	_ = os.WriteFile(filepath.Join(dir, "record-small.json"), sdoc, 0o644)
+	mh, _ := m.Hash()
+	rnd, err := draw.DeriveRandomness(m.CommitTime, m.Sources, ev)
+	if err != nil {
+		fail(err)
+	}
+	k := draw.DeriveKey(mh, rnd.R)
+	var tH, tL, tR, tR1, tV, tV1, tVA []float64
+	var cH, cL, cR, cV, cVA []float64 // process CPU seconds
+	var sink byte
+	for range runs {
+		runtime.GC()
+		t0, c0 := time.Now(), cpuSeconds()
+		mac := hmac.New(sha256.New, k[:])
+		var out [32]byte
+		var msg, leaf []byte
+		for i := range p.Len() {
+			msg = rankMessage(msg[:0], p.Label(i))
+			mac.Reset()
+			mac.Write(msg)
+			sink ^= mac.Sum(out[:0])[0]
+		}
+		tH, cH = append(tH, time.Since(t0).Seconds()), append(cH, cpuSeconds()-c0)
+
+		t0, c0 = time.Now(), cpuSeconds()
+		for i := range p.Len() {
+			leaf = p.AppendLeaf(append(leaf[:0], 0), i)
+			lh := sha256.Sum256(leaf)
+			sink ^= lh[0]
+			msg = rankMessage(msg[:0], p.Label(i))
+			mac.Reset()
+			mac.Write(msg)
+			sink ^= mac.Sum(out[:0])[0]
+		}
+		tL, cL = append(tL, time.Since(t0).Seconds()), append(cL, cpuSeconds()-c0)
+
+		runtime.GC()
+		t0, c0 = time.Now(), cpuSeconds()
+		rec, err := draw.RunPool(m, ev, p, nil)
+		tR, cR = append(tR, time.Since(t0).Seconds()), append(cR, cpuSeconds()-c0)
+		if err != nil {
+			fail(err)
+		}
+		t0, c0 = time.Now(), cpuSeconds()
+		if err := draw.VerifyPool(&rec, p, nil); err != nil {
+			fail(err)
+		}
+		tVA, cVA = append(tVA, time.Since(t0).Seconds()), append(cVA, cpuSeconds()-c0)
+		runtime.GC()
+		t0, c0 = time.Now(), cpuSeconds()
+		q := readPool(csv)
+		if err := draw.VerifyPool(&rec, q, nil); err != nil {
+			fail(err)
+		}
+		tV, cV = append(tV, time.Since(t0).Seconds()), append(cV, cpuSeconds()-c0)
+		q = nil
+		_ = q
+
+		procs := runtime.GOMAXPROCS(1)
+		runtime.GC()
+		t0 = time.Now()
+		if _, err := draw.RunPool(m, ev, p, nil); err != nil {
+			fail(err)
+		}
+		tR1 = append(tR1, time.Since(t0).Seconds())
+		runtime.GC()
+		t0 = time.Now()
+		if err := draw.VerifyPool(&rec, readPool(csv), nil); err != nil {
+			fail(err)
+		}
+		tV1 = append(tV1, time.Since(t0).Seconds())
+		runtime.GOMAXPROCS(procs)
+	}
+	_ = sink
+	r := result{key: k, hmacFloor: median(tH), leafFloor: median(tL), runPool: median(tR), runPool1: median(tR1),
+		verify: median(tV), verify1: median(tV1), verifyAlone: median(tVA)}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	fp := p.Footprint()
+	fmt.Printf("\n== %d targets (%d profiles) ==\n", n, p.Profiles())
+	fmt.Printf("HMAC floor                         %8.3f s\n", r.hmacFloor)
+	fmt.Printf("leaf SHA-256 + HMAC floor          %8.3f s\n", r.leafFloor)
+	fmt.Printf("RunPool (committed pool)           %8.3f s  %.2fx HMAC floor   1 core %.3f s (2 cores %.2fx faster)\n", r.runPool, r.runPool/r.hmacFloor, r.runPool1, r.runPool1/r.runPool)
+	fmt.Printf("VerifyPool (pool in memory)        %8.3f s  %.2fx leaf+HMAC floor\n", r.verifyAlone, r.verifyAlone/r.leafFloor)
+	fmt.Printf("ReadPool + VerifyPool (file bytes) %8.3f s  %.2fx leaf+HMAC floor   1 core %.3f s (2 cores %.2fx faster)\n", r.verify, r.verify/r.leafFloor, r.verify1, r.verify1/r.verify)
+	fmt.Printf("CPU time (less sensitive to other load): floors %.3f s and %.3f s; RunPool %.2fx HMAC floor; VerifyPool %.2fx, ReadPool + VerifyPool %.2fx leaf+HMAC floor\n",
+		median(cH), median(cL), median(cR)/median(cH), median(cVA)/median(cL), median(cV)/median(cL))
+	fmt.Printf("memory: heap in use %.0f B/target; pool %.0f B/target = labels %.1f + names %.1f + offsets %.1f + unit indexes %.1f + profiles %.1f\n",
+		float64(ms.HeapAlloc)/float64(n), float64(fp.Total())/float64(n), float64(fp.Labels)/float64(n), float64(fp.Names)/float64(n),
+		float64(fp.Offsets)/float64(n), float64(fp.Units)/float64(n), float64(fp.Profiles)/float64(n))
+	runtime.KeepAlive(p)
+	return r
+}
+
+// timed runs a command and returns its wall time and peak RSS in MiB.
+// The peak comes from /usr/bin/time when it is installed: the rusage of a
+// child started from this (large) process also counts the parent's pages
+// it shared before exec.
+func timed(name string, args ...string) (float64, float64) {
+	gnuTime := false
+	if _, err := os.Stat("/usr/bin/time"); err == nil {
+		args = append([]string{"-f", "maxrss-kib %M", name}, args...)
+		name, gnuTime = "/usr/bin/time", true
+	}
+	cmd := exec.Command(name, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	t0 := time.Now()
+	err := cmd.Run()
+	wall := time.Since(t0).Seconds()
+	if err != nil {
+		fail(fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, out.String()))
+	}
+	if gnuTime {
+		if i := strings.LastIndex(out.String(), "maxrss-kib "); i >= 0 {
+			kib, _ := strconv.ParseFloat(strings.TrimSpace(out.String()[i+len("maxrss-kib "):]), 64)
+			return wall, kib / 1024
+		}
+	}
+	return wall, peakRSS(cmd.ProcessState)
+}
+
+func measureCLI(ssj, dir, csv string, k draw.Key, runs int) {
+	self, err := os.Executable()
+	if err != nil {
+		fail(err)
+	}
+	man, ev, rec := filepath.Join(dir, "manifest.json"), filepath.Join(dir, "evidence.json"), filepath.Join(dir, "record.json")
+	canon := filepath.Join(dir, "canonical.csv")
+	if _, err := os.Stat(canon); err != nil {
+		w, r := timed(ssj, "registry", "export", csv, "--canonical", "--out", canon)
+		fmt.Printf("ssj registry export --canonical %8.3f s  peak %6.0f MiB (once)\n", w, r)
+	}
+	var fw, fr, rw, rr, vw, vr, sw, sr, tw, tr, uw, ur []float64
+	for range runs {
+		w, r := timed(self, "-floor", csv, "-key", hex.EncodeToString(k[:]))
+		fw, fr = append(fw, w), append(fr, r)
+		w, r = timed(ssj, "draw", "run", "--manifest", man, "--randomness", ev, "--targets", csv, "--out", rec)
+		rw, rr = append(rw, w), append(rr, r)
+		w, r = timed(ssj, "verify", rec, "--targets", csv)
+		vw, vr = append(vw, w), append(vr, r)
+		w, r = timed(ssj, "verify", rec, "--targets", canon)
+		sw, sr = append(sw, w), append(sr, r)
+		w, r = timed(ssj, "verify", filepath.Join(dir, "record-small.json"), "--targets", canon)
+		tw, tr = append(tw, w), append(tr, r)
+		w, r = timed(ssj, "verify", filepath.Join(dir, "record-small.json"), "--targets", csv)
+		uw, ur = append(uw, w), append(ur, r)
+	}
+	f := median(fw)
+	fmt.Printf("CLI (%s):\n", csv)
+	fmt.Printf("floor process (read CSV, leaf hash + HMAC per row) %8.3f s  peak %6.0f MiB\n", f, slices.Max(fr))
+	fmt.Printf("ssj draw run                                       %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(rw), slices.Max(rr), median(rw)/f)
+	fmt.Printf("ssj verify                                         %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(vw), slices.Max(vr), median(vw)/f)
+	fmt.Printf("ssj verify, canonical-order file (streaming)       %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(sw), slices.Max(sr), median(sw)/f)
+	fmt.Printf("0.1%% draw: ssj verify, streaming                   %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(tw), slices.Max(tr), median(tw)/f)
+	fmt.Printf("0.1%% draw: ssj verify, file as generated (in memory) %6.3f s  peak %6.0f MiB  %.2fx floor\n", median(uw), slices.Max(ur), median(uw)/f)
+}
+
+// floorProcess reads a gendata CSV (no quoted cells) and computes, per
+// row, the canonical leaf's hash and the HMAC rank, in one goroutine.
+func floorProcess(path, keyHex string) error {
+	kb, err := hex.DecodeString(keyHex)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	mac := hmac.New(sha256.New, kb)
+	var leaf, msg []byte
+	var out [32]byte
+	var sink byte
+	rows := 0
+	lines := bytes.Split(data, []byte{'\n'})
+	for _, line := range lines[1:] {
+		if len(line) == 0 {
+			continue
+		}
+		f := strings.Split(string(line), ",")
+		if len(f) != 11 {
+			return fmt.Errorf("floor: row %d has %d cells", rows+2, len(f))
+		}
+		c, _ := strconv.Atoi(f[8])
+		t := registry.Target{ID: f[0], Kind: registry.Kind(f[2]), Jurisdiction: f[3], Industry: f[4], CreditClass: f[5],
+			Abnormal: f[6] == "true", SeriousViolation: f[7] == "true", Complaints: c, Status: registry.Status(f[9]),
+			Departments: strings.Split(f[10], ";")}
+		leaf, err = registry.AppendTargetLeaf(append(leaf[:0], 0), &t)
+		if err != nil {
+			return err
+		}
+		h := sha256.Sum256(leaf)
+		msg = rankMessage(msg[:0], t.ID)
+		mac.Reset()
+		mac.Write(msg)
+		sink ^= mac.Sum(out[:0])[0] ^ h[0]
+		rows++
+	}
+	fmt.Println(rows, sink)
+	return nil
+}
+
+func writeHeapProfile(path, csv string) {
+	p := readPool(csv)
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		fail(err)
+	}
+	fmt.Printf("heap profile with a %d-target pool live: %s (go tool pprof -sample_index=inuse_space %s)\n", p.Len(), path, path)
+	runtime.KeepAlive(p)
+}

@@ -1,0 +1,568 @@
+package draw
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/shuangsuiji/ssj/internal/merkle"
+	"github.com/shuangsuiji/ssj/registry"
+)
+
+// This file is the draw over a compact pool (registry.Pool): the same
+// draw as Run and Verify, computed per profile where the outcome depends
+// only on a unit's profile (scope, stratum, status) and per unit only for
+// labels (exclusions, compliance history, ranks, leaves).
+
+// RunPool is Run over a committed compact pool: it gives the same record
+// as Run over the same targets. The pool's commitment, computed when the
+// pool was built, is compared with the manifest's instead of being
+// recomputed; for a 定向 scope that leaves units out, the commitment over
+// the units in scope is computed from the pool (on all processors). Ranks
+// are computed on all processors; the record does not depend on their
+// number.
+func RunPool(m Manifest, evidence []Evidence, pool *registry.Pool, pools *InspectorPools) (Record, error) {
+	return runPool(&m, evidence, pool, pools, false)
+}
+
+// VerifyPool is Verify over a compact pool, typically read from the pool
+// file with registry.ReadPool: it trusts nothing the pool carries and
+// recomputes the pool commitment from the units' bytes, in one pass over
+// the units in scope that computes each unit's leaf hash and, for eligible
+// units, its rank together. It returns what Verify returns for the same
+// record and targets.
+func VerifyPool(rec *Record, pool *registry.Pool, pools *InspectorPools) error {
+	return VerifyPoolWith(rec, pool, pools, VerifyOptions{})
+}
+
+// VerifyPoolWith is VerifyPool with the optional checks of opt (the lock
+// signature and the chain anchor): it returns what VerifyWith returns for
+// the same record, targets and options.
+func VerifyPoolWith(rec *Record, pool *registry.Pool, pools *InspectorPools, opt VerifyOptions) error {
+	m, err := verifyHead(rec)
+	if err != nil {
+		return err
+	}
+	return verifyRecord(rec, &m, pools, opt, func() (Record, error) {
+		got, err := runPool(&m, rec.Evidence, pool, pools, true)
+		if err != nil {
+			var ve *VerifyError
+			if errors.As(err, &ve) {
+				return Record{}, ve
+			}
+			return Record{}, runVerifyError(err)
+		}
+		return got, nil
+	})
+}
+
+// poolScope is a manifest's scope over a pool.
+type poolScope struct {
+	in  []bool  // per profile: in scope
+	idx []int32 // the units in scope, in label order; nil when all are
+	n   int     // number of units in scope
+}
+
+func (s *poolScope) unit(k int) int {
+	if s.idx == nil {
+		return k
+	}
+	return int(s.idx[k])
+}
+
+func newPoolScope(m *Manifest, p *registry.Pool) *poolScope {
+	s := &poolScope{in: make([]bool, p.Profiles()), n: p.Len()}
+	all := true
+	for j := range s.in {
+		pt := p.ProfileTarget(j)
+		s.in[j] = !m.Directed || m.Scope.Contains(&pt)
+		all = all && s.in[j]
+	}
+	if all {
+		return s
+	}
+	s.idx = make([]int32, 0, p.Len()/2)
+	for i := range p.Len() {
+		if s.in[p.Profile(i)] {
+			s.idx = append(s.idx, int32(i))
+		}
+	}
+	s.n = len(s.idx)
+	return s
+}
+
+// poolTally is the tally of the units in scope of a pool, computed per
+// profile, plus the units taken out by label (exclusions, compliance).
+type poolTally struct {
+	tally
+	stratum []int32  // per profile: stratum index (in scope only)
+	active  []bool   // per profile: status is active
+	off     []uint64 // bitmap over units: taken out by label
+}
+
+func (pt *poolTally) eligible(p *registry.Pool, i int) bool {
+	j := p.Profile(i)
+	return pt.active[j] && pt.off[i/64]&(1<<(i%64)) == 0
+}
+
+// tallyPool is tallyScope for a pool.
+func tallyPool(m *Manifest, p *registry.Pool, sc *poolScope) (*poolTally, error) {
+	pl, err := m.prepare()
+	if err != nil {
+		return nil, err
+	}
+	for k := range sc.n {
+		if l := p.Label(sc.unit(k)); !fastLabelOK(l) {
+			if err := CheckLabel("target id", l); err != nil {
+				return nil, fmt.Errorf("draw: targets (unit %d): %w", k+1, err)
+			}
+		}
+	}
+	// Units per profile, counted in parallel.
+	np := p.Profiles()
+	workers := parallelism(sc.n)
+	counts := make([][]int64, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := sc.n*w/workers, sc.n*(w+1)/workers
+		wg.Go(func() {
+			c := make([]int64, np)
+			for k := lo; k < hi; k++ {
+				c[p.Profile(sc.unit(k))]++
+			}
+			counts[w] = c
+		})
+	}
+	wg.Wait()
+	cnt := make([]int64, np)
+	for _, c := range counts {
+		for j := range c {
+			cnt[j] += c[j]
+		}
+	}
+	// Stratum keys of the profiles in scope.
+	t := &poolTally{stratum: make([]int32, np), active: make([]bool, np), off: make([]uint64, (p.Len()+63)/64)}
+	key := make([]string, np)
+	raised := make([]bool, np) // per profile: uplifted (rule R12)
+	var keys []string
+	for j := range np {
+		if !sc.in[j] || cnt[j] == 0 {
+			continue
+		}
+		u := p.ProfileTarget(j)
+		t.active[j] = u.Status == registry.StatusActive
+		var up string
+		if m.Uplift != nil {
+			if up, raised[j], err = m.Uplift.Class(&u); err != nil {
+				u.ID = firstOfProfile(p, sc, j) // the error names a unit
+				_, _, err = m.Uplift.Class(&u)
+				return nil, fmt.Errorf("draw: targets: %w", err)
+			}
+		}
+		vals := make([]string, len(m.Strata))
+		for x, k := range m.Strata {
+			vals[x] = unitStratumValue(&u, k, up)
+		}
+		for x, k := range m.Strata {
+			if err := CheckLabel("stratum value "+k, vals[x]); err != nil {
+				return nil, fmt.Errorf("draw: target %q: %w", firstOfProfile(p, sc, j), err)
+			}
+			if strings.Contains(vals[x], "/") {
+				return nil, fmt.Errorf("%w: target %q: stratum value %s %q contains \"/\"", ErrLabel, firstOfProfile(p, sc, j), k, vals[x])
+			}
+		}
+		key[j] = strings.Join(vals, "/")
+		keys = append(keys, key[j])
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	t.keys = keys
+	t.scope = make([]int64, len(keys))
+	t.elig = make([]int64, len(keys))
+	t.excl = make([][4]int64, len(keys))
+	t.uplifted = make([]int64, len(keys))
+	for j := range np {
+		if !sc.in[j] || cnt[j] == 0 {
+			continue
+		}
+		s, _ := slices.BinarySearch(keys, key[j])
+		t.stratum[j] = int32(s)
+		t.scope[s] += cnt[j]
+		if raised[j] {
+			t.uplifted[s] += cnt[j]
+		}
+		if t.active[j] {
+			t.elig[s] += cnt[j]
+		} else {
+			t.excl[s][rNotActive] += cnt[j]
+		}
+	}
+	// Units taken out by label: listed first, then compliant.
+	takeOut := func(label string, r int) {
+		i, ok := p.Find(label)
+		if !ok || t.off[i/64]&(1<<(i%64)) != 0 {
+			return
+		}
+		j := p.Profile(i)
+		if !sc.in[j] || !t.active[j] {
+			return
+		}
+		t.off[i/64] |= 1 << (i % 64)
+		s := t.stratum[j]
+		t.elig[s]--
+		t.excl[s][r]++
+	}
+	for _, e := range m.Exclusions {
+		if pl.excluded[e.Target] {
+			takeOut(e.Target, rListed)
+		}
+	}
+	for _, c := range m.Compliant {
+		if pl.compliant[c.Target] {
+			takeOut(c.Target, rCompliant)
+		}
+	}
+	if m.Quota.Total == 0 && !pl.hasDef {
+		for _, k := range t.keys {
+			if _, ok := pl.ratios[k]; !ok {
+				return nil, fmt.Errorf("%w: quota: stratum %q occurs in scope but has no ratio and there is no default_ratio", ErrInvalidTask, k)
+			}
+		}
+	}
+	return t, nil
+}
+
+func firstOfProfile(p *registry.Pool, sc *poolScope, j int) string {
+	for k := range sc.n {
+		if i := sc.unit(k); p.Profile(i) == j {
+			return p.Label(i)
+		}
+	}
+	return ""
+}
+
+// checkPoolExclusions is checkExclusionsInScope for a pool.
+func checkPoolExclusions(m *Manifest, p *registry.Pool, sc *poolScope) error {
+	for _, e := range m.Exclusions {
+		i, ok := p.Find(e.Target)
+		if !ok || !sc.in[p.Profile(i)] {
+			return fmt.Errorf("%w: exclusions: target %q is not in the task's scope", ErrInvalidTask, e.Target)
+		}
+	}
+	return nil
+}
+
+// checkInspectorPools is the inspector part of checkPoolCommitments.
+func checkInspectorPools(m *Manifest, pools *InspectorPools) error {
+	if m.Inspectors == nil {
+		return nil
+	}
+	if pools == nil {
+		return fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrPoolMismatch)
+	}
+	h, err := registry.CommitInspectors(pools.Home)
+	if err != nil {
+		return fmt.Errorf("draw: inspector pool: %w", err)
+	}
+	if h != m.Inspectors.Pool {
+		return &VerifyError{Path: "manifest.inspectors.pool", Record: fmt.Sprintf("count %d root %s", m.Inspectors.Pool.Count, m.Inspectors.Pool.Root),
+			Recomputed: fmt.Sprintf("count %d root %s", h.Count, h.Root), Err: ErrPoolMismatch}
+	}
+	if m.Inspectors.Fallback != nil {
+		f, err := registry.CommitInspectors(pools.Fallback)
+		if err != nil {
+			return fmt.Errorf("draw: fallback inspector pool: %w", err)
+		}
+		if f != *m.Inspectors.Fallback {
+			return &VerifyError{Path: "manifest.inspectors.fallback", Record: fmt.Sprintf("count %d root %s", m.Inspectors.Fallback.Count, m.Inspectors.Fallback.Root),
+				Recomputed: fmt.Sprintf("count %d root %s", f.Count, f.Root), Err: ErrPoolMismatch}
+		}
+	} else if len(pools.Fallback) > 0 {
+		return fmt.Errorf("%w: a fallback inspector pool was given but the manifest declares none", ErrPoolMismatch)
+	}
+	return nil
+}
+
+// compareTargets compares the recomputed commitment of the units in
+// scope with the manifest's.
+func compareTargets(m *Manifest, n int, root merkle.Hash) error {
+	c := registry.Commitment{Count: n, Root: hex.EncodeToString(root[:])}
+	if c != m.Targets {
+		return &VerifyError{Path: "manifest.targets", Record: fmt.Sprintf("count %d root %s", m.Targets.Count, m.Targets.Root),
+			Recomputed: fmt.Sprintf("count %d root %s", c.Count, c.Root), Err: ErrPoolMismatch}
+	}
+	return nil
+}
+
+// rootOnly is the commitment over the units in scope.
+func rootOnly(p *registry.Pool, sc *poolScope) merkle.Hash {
+	if sc.idx == nil {
+		return p.RootOf(p.Len(), func(k int) int { return k })
+	}
+	return p.RootOf(sc.n, func(k int) int { return int(sc.idx[k]) })
+}
+
+// runPool is run over a pool. verify recomputes the commitment from the
+// pool's bytes, fused with the ranks; otherwise the pool's commitment is
+// trusted.
+func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *InspectorPools, verify bool) (Record, error) {
+	if err := m.Validate(); err != nil {
+		return Record{}, err
+	}
+	mh, err := m.Hash()
+	if err != nil {
+		return Record{}, err
+	}
+	sc := newPoolScope(m, p)
+	inspectors := func() error {
+		err := checkInspectorPools(m, pools)
+		var ve *VerifyError
+		if err != nil && verify && !errors.As(err, &ve) {
+			return &VerifyError{Path: "manifest.inspectors", Err: err}
+		}
+		return err
+	}
+	// fail reports err, unless (when verifying) the pool commitments,
+	// which Verify checks first, differ.
+	fail := func(err error) (Record, error) {
+		if verify {
+			if perr := compareTargets(m, sc.n, rootOnly(p, sc)); perr != nil {
+				return Record{}, perr
+			}
+			if perr := inspectors(); perr != nil {
+				return Record{}, perr
+			}
+		}
+		return Record{}, err
+	}
+	if !verify {
+		var root merkle.Hash
+		if sc.idx == nil {
+			c := p.Commitment()
+			if c != m.Targets {
+				return Record{}, &VerifyError{Path: "manifest.targets", Record: fmt.Sprintf("count %d root %s", m.Targets.Count, m.Targets.Root),
+					Recomputed: fmt.Sprintf("count %d root %s", c.Count, c.Root), Err: ErrPoolMismatch}
+			}
+		} else if root = rootOnly(p, sc); compareTargets(m, sc.n, root) != nil {
+			return Record{}, compareTargets(m, sc.n, root)
+		}
+		if err := inspectors(); err != nil {
+			return Record{}, err
+		}
+	}
+	if err := checkPoolExclusions(m, p, sc); err != nil {
+		return fail(err)
+	}
+	rnd, err := DeriveRandomness(m.CommitTime, m.Sources, evidence)
+	if err != nil {
+		return fail(fmt.Errorf("draw: randomness: %w", err))
+	}
+	k := DeriveKey(mh, rnd.R)
+	t, err := tallyPool(m, p, sc)
+	if err != nil {
+		return fail(err)
+	}
+	quota, base, ratio, err := t.quotas(m)
+	if err != nil {
+		return fail(err)
+	}
+	rec, take := newRecord(m, mh, evidence, rnd, k, &t.tally, sc.n, quota, base, ratio)
+	chosen, ranks, root := selectPool(k, p, sc, t, take, verify)
+	if verify {
+		if err := compareTargets(m, sc.n, root); err != nil {
+			return Record{}, err
+		}
+		if err := inspectors(); err != nil {
+			return Record{}, err
+		}
+	}
+	rec.Selected = make([]Selection, len(chosen))
+	for i, c := range chosen {
+		u := int(c.i)
+		rec.Selected[i] = Selection{Target: strings.Clone(p.Label(u)), Name: strings.Clone(p.Name(u)),
+			Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: ranks[i].String()}
+	}
+	rec.Batches = makeBatches(rec.Selected, m.Batches)
+	if m.Inspectors != nil {
+		if pools == nil {
+			return Record{}, fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrInvalidTask)
+		}
+		labels := make([]string, len(rec.Selected))
+		for i, s := range rec.Selected {
+			labels[i] = s.Target
+		}
+		groups, err := Match(k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec)
+		if err != nil {
+			return Record{}, fmt.Errorf("draw: inspectors: %w", err)
+		}
+		rec.Groups = groups
+	}
+	return rec, nil
+}
+
+// selectPool ranks the eligible units in scope of strata with a positive
+// take and returns the take[s] smallest of each stratum, in ascending
+// (rank, label) order, with their full ranks. With withRoot it also
+// returns the commitment root over the units in scope, computing each
+// unit's leaf hash in the same pass as its rank. The result does not
+// depend on the number of processors.
+func selectPool(k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int64, withRoot bool) ([]selCand, []Rank, merkle.Hash) {
+	workers := runtime.GOMAXPROCS(0)
+	type state struct {
+		hs  []selHeap
+		rk  *Ranker
+		ctx *selCtx
+		buf []byte
+	}
+	st := make([]*state, workers)
+	for w := range st {
+		hs := make([]selHeap, len(take))
+		for s := range hs {
+			hs[s].k = int(take[s])
+		}
+		st[w] = &state{hs: hs, rk: NewRanker(k), ctx: &selCtx{pool: p, rk: NewRanker(k)}}
+	}
+	rankUnit := func(s *state, i int) {
+		if !t.eligible(p, i) {
+			return
+		}
+		h := &s.hs[t.stratum[p.Profile(i)]]
+		if h.k == 0 {
+			return
+		}
+		r := s.rk.RankTarget(p.Label(i))
+		h.offer(s.ctx, selCand{binary.BigEndian.Uint64(r[:8]), int32(i)})
+	}
+	var root merkle.Hash
+	if withRoot {
+		root = merkle.ParallelRoot(sc.n, workers, func(w, lo, hi int, dst []merkle.Hash) {
+			s := st[w]
+			b := s.buf
+			for kk := lo; kk < hi; kk++ {
+				i := sc.unit(kk)
+				b = p.AppendLeaf(append(b[:0], 0), i)
+				dst[kk-lo] = sha256.Sum256(b)
+				rankUnit(s, i)
+			}
+			s.buf = b
+		})
+	} else {
+		workers = parallelism(sc.n)
+		var wg sync.WaitGroup
+		for w := range workers {
+			lo, hi := sc.n*w/workers, sc.n*(w+1)/workers
+			wg.Go(func() {
+				for kk := lo; kk < hi; kk++ {
+					rankUnit(st[w], sc.unit(kk))
+				}
+			})
+		}
+		wg.Wait()
+	}
+	ctx := &selCtx{pool: p, rk: NewRanker(k)}
+	var total int64
+	for _, k := range take {
+		total += k
+	}
+	out := make([]selCand, 0, total)
+	for s := range take {
+		var all []selCand
+		for w := range st {
+			all = append(all, st[w].hs[s].items...)
+		}
+		slices.SortFunc(all, ctx.cmp)
+		out = append(out, all[:take[s]]...)
+	}
+	slices.SortFunc(out, ctx.cmp)
+	ranks := make([]Rank, len(out))
+	for i, c := range out {
+		ranks[i] = ctx.rk.RankTarget(p.Label(int(c.i)))
+	}
+	return out, ranks, root
+}
+
+// label returns the label of candidate i.
+func (c *selCtx) label(i int32) string {
+	if c.pool != nil {
+		return c.pool.Label(int(i))
+	}
+	return c.scope[i].ID
+}
+
+// CommitPool is Commit over a committed compact pool: the same manifest as
+// Commit over the same targets. When every unit is in scope the pool's
+// carried commitment is used as is; otherwise the commitment over the
+// units in scope is computed from the pool.
+func CommitPool(task Task, pool *registry.Pool, pools *InspectorPools) (Manifest, error) {
+	m, err := newManifest(task)
+	if err != nil {
+		return Manifest{}, err
+	}
+	sc := newPoolScope(&m, pool)
+	if sc.idx == nil {
+		m.Targets = pool.Commitment()
+	} else {
+		r := rootOnly(pool, sc)
+		m.Targets = registry.Commitment{Count: sc.n, Root: hex.EncodeToString(r[:])}
+	}
+	if err := checkPoolExclusions(&m, pool, sc); err != nil {
+		return Manifest{}, err
+	}
+	if err := m.commitInspectors(pools); err != nil {
+		return Manifest{}, err
+	}
+	if _, err := tallyPool(&m, pool, sc); err != nil {
+		return Manifest{}, err
+	}
+	return m, nil
+}
+
+// newRecord is the record of a draw up to its selection: the counts of
+// tally t over n units in scope, quotas and shortfalls. take[s] is the
+// number of units stratum s selects.
+func newRecord(m *Manifest, mh [32]byte, evidence []Evidence, rnd Randomness, k Key, t *tally, n int, quota, base []int64, ratio []string) (Record, []int64) {
+	rec := Record{
+		Format:                RecordFormat,
+		Manifest:              *m,
+		ManifestHash:          hex.EncodeToString(mh[:]),
+		Evidence:              slices.Clone(evidence),
+		SourceInputs:          make([]string, len(rnd.Inputs)),
+		R:                     hex.EncodeToString(rnd.R[:]),
+		K:                     hex.EncodeToString(k[:]),
+		ManipulationResistant: rnd.ManipulationResistant,
+		Scope:                 n,
+		Exclusions:            []ExclusionCount{},
+		Strata:                make([]StratumResult, len(t.keys)),
+	}
+	for i, in := range rnd.Inputs {
+		rec.SourceInputs[i] = hex.EncodeToString(in)
+	}
+	var total [4]int64
+	take := make([]int64, len(t.keys))
+	for s, key := range t.keys {
+		take[s] = min(quota[s], t.elig[s])
+		sr := StratumResult{
+			Stratum: key, Ratio: ratio[s],
+			Scope: int(t.scope[s]), Eligible: int(t.elig[s]),
+			Exclusions: exclusionCounts(t.excl[s]),
+			Uplifted:   int(t.uplifted[s]),
+			Base:       int(base[s]), Quota: int(quota[s]),
+			Selected: int(take[s]), Shortfall: int(quota[s] - take[s]),
+		}
+		rec.Strata[s] = sr
+		rec.Eligible += sr.Eligible
+		rec.Quota += sr.Quota
+		rec.Shortfall += sr.Shortfall
+		for r := range total {
+			total[r] += t.excl[s][r]
+		}
+	}
+	rec.Exclusions = exclusionCounts(total)
+	return rec, take
+}

@@ -1,0 +1,111 @@
+package draw
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/shuangsuiji/ssj/registry"
+)
+
+// BenchmarkDrawPool measures, in one run on the same 1M pool, the HMAC
+// floor (one HMAC-SHA256 per label over the rank message, one core), the
+// verification floor (SHA-256 of every canonical leaf plus that HMAC, one
+// core), RunPool on a committed pool and VerifyPool (commitment and ranks
+// recomputed), on all processors and on one, and reports medians and
+// ratios:
+//
+//	go test ./draw -run '^$' -bench BenchmarkDrawPool -benchtime 5x
+func BenchmarkDrawPool(b *testing.B) {
+	for _, n := range []int{1_000_000} {
+		b.Run(fmt.Sprintf("%dM", n/1_000_000), func(b *testing.B) {
+			targets := benchPool(n)
+			m, err := Commit(benchTask(), targets, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p, err := registry.NewPool(targets)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, ev := dtSources()
+			mh, _ := m.Hash()
+			rnd, err := DeriveRandomness(m.CommitTime, m.Sources, ev)
+			if err != nil {
+				b.Fatal(err)
+			}
+			k := DeriveKey(mh, rnd.R)
+			var tHMAC, tLeaf, tRun, tRun1, tVer, tVer1 []time.Duration
+			var sink byte
+			b.ResetTimer()
+			for range b.N {
+				t0 := time.Now()
+				mac := hmac.New(sha256.New, k[:])
+				var out [32]byte
+				var msg []byte
+				for i := range p.Len() {
+					msg = append(append(msg[:0], targetPrefix...), 0, 0, 0, byte(len(p.Label(i))))
+					msg = append(msg, p.Label(i)...)
+					mac.Reset()
+					mac.Write(msg)
+					mac.Sum(out[:0])
+					sink ^= out[0]
+				}
+				tHMAC = append(tHMAC, time.Since(t0))
+
+				t0 = time.Now()
+				var leaf []byte
+				for i := range p.Len() {
+					leaf = p.AppendLeaf(append(leaf[:0], 0), i)
+					h := sha256.Sum256(leaf)
+					sink ^= h[0]
+					msg = append(append(msg[:0], targetPrefix...), 0, 0, 0, byte(len(p.Label(i))))
+					msg = append(msg, p.Label(i)...)
+					mac.Reset()
+					mac.Write(msg)
+					mac.Sum(out[:0])
+					sink ^= out[0]
+				}
+				tLeaf = append(tLeaf, time.Since(t0))
+
+				t0 = time.Now()
+				rec, err := RunPool(m, ev, p, nil)
+				tRun = append(tRun, time.Since(t0))
+				if err != nil {
+					b.Fatal(err)
+				}
+				t0 = time.Now()
+				if err := VerifyPool(&rec, p, nil); err != nil {
+					b.Fatal(err)
+				}
+				tVer = append(tVer, time.Since(t0))
+
+				procs := runtime.GOMAXPROCS(1)
+				t0 = time.Now()
+				if _, err := RunPool(m, ev, p, nil); err != nil {
+					b.Fatal(err)
+				}
+				tRun1 = append(tRun1, time.Since(t0))
+				t0 = time.Now()
+				if err := VerifyPool(&rec, p, nil); err != nil {
+					b.Fatal(err)
+				}
+				tVer1 = append(tVer1, time.Since(t0))
+				runtime.GOMAXPROCS(procs)
+			}
+			_ = sink
+			hm, lf := median(tHMAC).Seconds(), median(tLeaf).Seconds()
+			b.ReportMetric(hm, "hmac-floor-s")
+			b.ReportMetric(lf, "leaf+hmac-floor-s")
+			b.ReportMetric(median(tRun).Seconds()/hm, "runpool/hmac")
+			b.ReportMetric(median(tRun1).Seconds()/hm, "runpool-1cpu/hmac")
+			b.ReportMetric(median(tVer).Seconds()/lf, "verifypool/floor")
+			b.ReportMetric(median(tVer1).Seconds()/lf, "verifypool-1cpu/floor")
+			b.ReportMetric(median(tRun1).Seconds()/median(tRun).Seconds(), "run-2v1")
+			b.ReportMetric(median(tVer1).Seconds()/median(tVer).Seconds(), "verify-2v1")
+		})
+	}
+}

@@ -1,0 +1,358 @@
+package registry
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"unsafe"
+
+	"github.com/shuangsuiji/ssj/internal/canon"
+	"github.com/shuangsuiji/ssj/internal/merkle"
+)
+
+// Pool is a committed target pool in compact, columnar form: what a draw
+// and its verification need, without one Target value per unit.
+//
+// The units are kept in the commitment's leaf order (label byte order):
+// the labels in one shared byte buffer with offsets, the names in another,
+// and for each unit the index of its profile, the set of every other field
+// that enters the canonical leaf (kind, jurisdiction, industry, credit
+// class, the abnormal and serious-violation flags, complaints, status,
+// departments). A registry has few distinct profiles (tens of thousands
+// for millions of units), so a unit costs its label, its name and about
+// 16 bytes. The commitment (RFC 6962 root over the canonical leaves) is
+// computed once, when first asked for, and carried with the pool, so a
+// draw compares roots instead of re-committing (commit once, use many
+// times).
+//
+// A Pool is immutable and safe for concurrent use. Strings it returns
+// share its memory.
+type Pool struct {
+	labels []byte   // labels in label byte order
+	loff   []uint32 // unit i's label is labels[loff[i]:loff[i+1]]
+	names  []byte   // names, in input order
+	noff   []uint32 // name j is names[noff[j]:noff[j+1]]
+	nidx   []uint32 // unit i's name index
+	prof   []uint32 // unit i's profile
+	profs  []poolProfile
+	once   sync.Once // computes commit on first use
+	commit Commitment
+}
+
+// poolProfile is one distinct set of a target's fields other than ID and
+// name, with its canonical leaf bytes before and after the quoted ID.
+type poolProfile struct {
+	t        Target
+	pre, suf []byte
+}
+
+// Len returns the number of units.
+func (p *Pool) Len() int { return len(p.prof) }
+
+// Label returns the label (ID) of unit i, 0 ≤ i < Len(); units are in
+// label byte order.
+func (p *Pool) Label(i int) string {
+	b := p.labels[p.loff[i]:p.loff[i+1]]
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// Name returns the name of unit i. The name is not committed.
+func (p *Pool) Name(i int) string {
+	j := p.nidx[i]
+	b := p.names[p.noff[j]:p.noff[j+1]]
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// Profiles returns the number of distinct profiles.
+func (p *Pool) Profiles() int { return len(p.profs) }
+
+// Profile returns the profile index of unit i.
+func (p *Pool) Profile(i int) int { return int(p.prof[i]) }
+
+// ProfileTarget returns profile j as a Target with empty ID and Name.
+func (p *Pool) ProfileTarget(j int) Target {
+	t := p.profs[j].t
+	t.Departments = slices.Clone(t.Departments)
+	return t
+}
+
+// Target returns the full view of unit i.
+func (p *Pool) Target(i int) Target {
+	t := p.ProfileTarget(int(p.prof[i]))
+	t.ID, t.Name = p.Label(i), p.Name(i)
+	return t
+}
+
+// Targets returns the full view of every unit, in label order.
+func (p *Pool) Targets() []Target {
+	out := make([]Target, p.Len())
+	for i := range out {
+		out[i] = p.Target(i)
+	}
+	return out
+}
+
+// Find returns the index of the unit with the given label.
+func (p *Pool) Find(label string) (int, bool) {
+	lo, hi := 0, p.Len()
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if p.Label(m) < label {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < p.Len() && p.Label(lo) == label
+}
+
+// AppendLeaf appends the canonical leaf bytes of unit i (see TargetLeaf)
+// to dst.
+func (p *Pool) AppendLeaf(dst []byte, i int) []byte {
+	pr := &p.profs[p.prof[i]]
+	dst = append(dst, pr.pre...)
+	dst = appendString(dst, p.Label(i))
+	return append(dst, pr.suf...)
+}
+
+// Commitment returns the pool's commitment. It is computed once, on all
+// processors, the first time it is asked for, and carried with the pool
+// from then on (VerifyPool, which trusts nothing, never asks).
+func (p *Pool) Commitment() Commitment {
+	p.once.Do(func() { p.commit = p.Recommit() })
+	return p.commit
+}
+
+// Recommit recomputes the commitment from the pool's bytes, on all
+// processors; it equals Commitment unless the pool was corrupted in
+// memory.
+func (p *Pool) Recommit() Commitment {
+	r := p.RootOf(p.Len(), func(k int) int { return k })
+	return Commitment{Count: p.Len(), Root: hex.EncodeToString(r[:])}
+}
+
+// RootOf returns the RFC 6962 root over n units, the k-th being unit
+// unit(k) (which must be increasing in k, so that the leaves stay in label
+// order), hashing on all processors.
+func (p *Pool) RootOf(n int, unit func(k int) int) merkle.Hash {
+	workers := runtime.GOMAXPROCS(0)
+	bufs := make([][]byte, workers)
+	return merkle.ParallelRoot(n, workers, func(w, lo, hi int, dst []merkle.Hash) {
+		b := bufs[w]
+		for k := lo; k < hi; k++ {
+			b = p.AppendLeaf(append(b[:0], 0), unit(k))
+			dst[k-lo] = sha256.Sum256(b)
+		}
+		bufs[w] = b
+	})
+}
+
+// NewPool returns the committed compact pool of targets (in any order).
+// Duplicate IDs are an error wrapping ErrDuplicateID; a complaint count
+// beyond ±2^53 is an error as in TargetLeaf. The targets are not validated
+// (see Config.ValidateTargets).
+func NewPool(ts []Target) (*Pool, error) {
+	b := newPoolBuilder()
+	for i := range ts {
+		if err := b.add(&ts[i], ts[i].ID, ts[i].Name); err != nil {
+			return nil, err
+		}
+	}
+	return b.finish(func(first, dup int) error {
+		return fmt.Errorf("registry: pool: %w %q", ErrDuplicateID, ts[dup].ID)
+	})
+}
+
+// TargetPool returns the committed compact pool of an imported target table.
+func (t *Table) TargetPool() (*Pool, error) {
+	if t.Pool != PoolTargets {
+		return nil, fmt.Errorf("registry: pool: the table holds %s, not targets", t.Pool)
+	}
+	return NewPool(t.Targets)
+}
+
+// poolBuilder accumulates units in input order.
+type poolBuilder struct {
+	labels []byte
+	loff   []uint32
+	names  []byte
+	noff   []uint32
+	prof   []uint32
+	index  map[string]uint32
+	profs  []poolProfile
+	key    []byte
+	remap  []uint32 // a worker builder's profiles in the builder it moves to
+	// raw maps the cells of a row's profile columns, as typed, to the
+	// profile they gave when they passed every check (ReadPool's fast path).
+	raw map[string]uint32
+}
+
+func newPoolBuilder() *poolBuilder {
+	return &poolBuilder{loff: []uint32{0}, noff: []uint32{0}, index: map[string]uint32{}}
+}
+
+// grow reserves room for about n more units with labels and names of the
+// given average lengths.
+func (b *poolBuilder) grow(n, labelLen, nameLen int) {
+	b.labels = slices.Grow(b.labels, n*labelLen)
+	b.names = slices.Grow(b.names, n*nameLen)
+	b.loff = slices.Grow(b.loff, n)
+	b.noff = slices.Grow(b.noff, n)
+	b.prof = slices.Grow(b.prof, n)
+}
+
+// profileKey appends an injective encoding of t's profile fields.
+func profileKey(dst []byte, t *Target) []byte {
+	lp := func(dst []byte, s string) []byte {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		return append(dst, s...)
+	}
+	dst = lp(dst, string(t.Kind))
+	dst = lp(dst, t.Jurisdiction)
+	dst = lp(dst, t.Industry)
+	dst = lp(dst, t.CreditClass)
+	var f byte
+	if t.Abnormal {
+		f |= 1
+	}
+	if t.SeriousViolation {
+		f |= 2
+	}
+	dst = append(dst, f)
+	dst = binary.AppendVarint(dst, int64(t.Complaints))
+	dst = lp(dst, string(t.Status))
+	dst = binary.AppendUvarint(dst, uint64(len(t.Departments)))
+	for _, d := range t.Departments {
+		dst = lp(dst, d)
+	}
+	return dst
+}
+
+// add appends one unit: its label, name and profile (taken from t; t.ID
+// and t.Name are ignored). Strings are copied.
+func (b *poolBuilder) add(t *Target, label, name string) error {
+	_, err := b.addTarget(t, label, name)
+	return err
+}
+
+// addTarget is add, returning the unit's profile index.
+func (b *poolBuilder) addTarget(t *Target, label, name string) (uint32, error) {
+	b.key = profileKey(b.key[:0], t)
+	j, ok := b.index[string(b.key)]
+	if !ok {
+		var err error
+		if j, err = b.addProfile(t); err != nil {
+			return 0, err
+		}
+	}
+	return j, b.addUnit(j, label, name)
+}
+
+// addUnit appends a unit of profile j.
+func (b *poolBuilder) addUnit(j uint32, label, name string) error {
+	if uint64(len(b.labels))+uint64(len(label)) > math.MaxUint32 || uint64(len(b.names))+uint64(len(name)) > math.MaxUint32 {
+		return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
+	}
+	b.labels = append(b.labels, label...)
+	b.loff = append(b.loff, uint32(len(b.labels)))
+	b.names = append(b.names, name...)
+	b.noff = append(b.noff, uint32(len(b.names)))
+	b.prof = append(b.prof, j)
+	return nil
+}
+
+func (b *poolBuilder) addProfile(t *Target) (uint32, error) {
+	if c := int64(t.Complaints); c > maxSafeInt || c < -maxSafeInt {
+		return 0, fmt.Errorf("registry: target %q: complaints %d: %w", t.ID, t.Complaints, canon.ErrFloat)
+	}
+	pt := Target{Kind: Kind(clone(string(t.Kind))), Jurisdiction: clone(t.Jurisdiction), Industry: clone(t.Industry),
+		CreditClass: clone(t.CreditClass), Abnormal: t.Abnormal, SeriousViolation: t.SeriousViolation,
+		Complaints: t.Complaints, Status: Status(clone(string(t.Status)))}
+	for _, d := range t.Departments {
+		pt.Departments = append(pt.Departments, clone(d))
+	}
+	const mark = "\x00ID\x00" // never in an encoded string: controls are escaped
+	pt.ID = mark
+	leaf, err := AppendTargetLeaf(nil, &pt)
+	if err != nil {
+		return 0, err
+	}
+	pt.ID = ""
+	quoted := appendString(nil, mark)
+	at := bytes.Index(leaf, quoted)
+	j := uint32(len(b.profs))
+	b.profs = append(b.profs, poolProfile{t: pt, pre: leaf[:at:at], suf: leaf[at+len(quoted):]})
+	b.index[string(b.key)] = j
+	return j, nil
+}
+
+func clone(s string) string {
+	if s == "" {
+		return ""
+	}
+	return string([]byte(s))
+}
+
+func (b *poolBuilder) label(i int) []byte { return b.labels[b.loff[i]:b.loff[i+1]] }
+
+// finish sorts the units by label, rejects duplicates (dup reports the
+// first pair found, as input positions) and commits.
+func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
+	n := len(b.prof)
+	if n > math.MaxInt32 {
+		return nil, fmt.Errorf("registry: pool: %w: more than 2^31 units", ErrBadFile)
+	}
+	order := sortPoolLabels(b.labels, b.loff)
+	for k := 1; k < n; k++ {
+		if bytes.Equal(b.label(int(order[k-1])), b.label(int(order[k]))) {
+			return nil, dup(int(min(order[k-1], order[k])), int(max(order[k-1], order[k])))
+		}
+	}
+	p := &Pool{names: b.names, noff: b.noff, profs: b.profs,
+		labels: make([]byte, 0, len(b.labels)), loff: make([]uint32, 1, n+1), nidx: order, prof: make([]uint32, n)}
+	for k, i := range order {
+		p.labels = append(p.labels, b.label(int(i))...)
+		p.loff = append(p.loff, uint32(len(p.labels)))
+		p.prof[k] = b.prof[i]
+	}
+	*b = poolBuilder{}
+	return p, nil
+}
+
+// String describes the pool for logs: its size and commitment.
+func (p *Pool) String() string {
+	return strconv.Itoa(p.Len()) + " targets, root " + p.Commitment().Root
+}
+
+// PoolFootprint is where a Pool's memory goes, in bytes (capacities of its
+// buffers, not counting the Go allocator's rounding).
+type PoolFootprint struct {
+	Labels   int // label bytes
+	Names    int // name bytes
+	Offsets  int // label and name offsets, 4 bytes each per unit
+	Units    int // per-unit profile and name indexes, 4 bytes each
+	Profiles int // the profiles and their leaf fragments (approximate)
+}
+
+// Total is the sum of the parts.
+func (f PoolFootprint) Total() int { return f.Labels + f.Names + f.Offsets + f.Units + f.Profiles }
+
+// Footprint reports the pool's memory by part.
+func (p *Pool) Footprint() PoolFootprint {
+	f := PoolFootprint{Labels: cap(p.labels), Names: cap(p.names), Offsets: 4 * (cap(p.loff) + cap(p.noff)), Units: 4 * (cap(p.prof) + cap(p.nidx))}
+	for _, pr := range p.profs {
+		t := &pr.t
+		f.Profiles += int(unsafe.Sizeof(pr)) + cap(pr.pre) + cap(pr.suf) + len(t.Kind) + len(t.Jurisdiction) + len(t.Industry) + len(t.CreditClass) + len(t.Status)
+		for _, d := range t.Departments {
+			f.Profiles += 16 + len(d)
+		}
+	}
+	return f
+}

@@ -1,0 +1,418 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"sync"
+	"unicode/utf8"
+	"unsafe"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"github.com/shuangsuiji/ssj/internal/csvrow"
+)
+
+// poolBlock is the size of the blocks ReadPool reads its input in (a
+// variable so that tests can make it small).
+var poolBlock = 8 << 20
+
+// ReadPool imports a target pool from CSV (UTF-8 or GB18030, the format
+// DecodeCSV reads) or XLSX straight into a committed compact Pool, in one
+// streaming pass: the file is read in blocks, each row is parsed and
+// checked exactly as DecodeCSV does and kept only in columnar form, so
+// memory holds the pool and one block, not the file and one Target per
+// row. Every row problem is reported as in DecodeCSV (a RowErrors value);
+// of several repeated IDs only the first repeat is reported.
+// opt.Partial is not supported (an error); opt.Pool must be empty or
+// PoolTargets.
+//
+// opt.Progress, when set, is called after each block with the rows read
+// so far and an estimate of the total from the file size (0 when unknown).
+//
+// r is read once when it is UTF-8; a GB18030 file is detected at its first
+// invalid UTF-8 block and read again from the start, so r must then be an
+// io.Seeker (an *os.File is); other readers are read into memory first.
+func ReadPool(r io.Reader, opt ImportOptions) (*Pool, error) {
+	if opt.Partial {
+		return nil, fmt.Errorf("registry: pool: %w: partial import is not supported for a pool", ErrBadFile)
+	}
+	if opt.Pool != "" && opt.Pool != PoolTargets {
+		return nil, fmt.Errorf("registry: pool: %w: a pool holds targets, not %s", ErrBadFile, opt.Pool)
+	}
+	opt.Pool = PoolTargets
+	rs, ok := r.(io.ReadSeeker)
+	if !ok {
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
+		}
+		rs = bytes.NewReader(data)
+	}
+	var head [4]byte
+	n, err := io.ReadFull(rs, head[:])
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
+	}
+	if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
+	}
+	if bytes.HasPrefix(head[:n], []byte("PK\x03\x04")) {
+		tab, err := ReadXLSX(rs, opt)
+		if err != nil {
+			return nil, err
+		}
+		return tab.TargetPool()
+	}
+	size := int64(-1)
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
+	}
+	pr := &poolReader{opt: opt, size: size}
+	p, err := pr.read(rs, false)
+	if errors.Is(err, errNotUTF8) {
+		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
+		}
+		pr = &poolReader{opt: opt, size: size}
+		p, err = pr.read(transform.NewReader(rs, simplifiedchinese.GB18030.NewDecoder()), true)
+		return p, err
+	}
+	return p, err
+}
+
+var errNotUTF8 = errors.New("not UTF-8")
+
+// poolReader is the state of one ReadPool pass.
+type poolReader struct {
+	opt  ImportOptions
+	size int64 // input size in bytes, -1 when unknown
+	hm   *headerMap
+	line int // lines consumed
+	b    *poolBuilder
+	rows []int32
+	errs RowErrors
+	// header search
+	tries int
+	// workers are the builders of parallel parts: they keep their profiles
+	// from block to block, their units move to b after each block.
+	workers []*poolBuilder
+	done    int // rows read so far, for opt.Progress
+	// emit, when set, takes the units of b after each block (ScanPool).
+	emit func() error
+}
+
+// read parses every block of r; gb says r is a GB18030 decoding.
+func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
+	pr.b = newPoolBuilder()
+	buf := make([]byte, 0, poolBlock)
+	first, eof := true, false
+	sized := false
+	var consumed int64
+	for !eof || len(buf) > 0 {
+		// Fill the block.
+		for !eof && len(buf) < cap(buf) {
+			n, err := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF {
+				eof = true
+			} else if err != nil {
+				if gb {
+					return nil, RowErrors{{File: pr.opt.File, Err: fmt.Errorf("%w: neither UTF-8 nor GB18030: %v", ErrBadFile, err)}}
+				}
+				return nil, fmt.Errorf("registry: reading %s: %w", pr.opt.File, err)
+			}
+		}
+		if first {
+			buf = append(buf[:0], bytes.TrimPrefix(buf, utf8BOM)...)
+			first = false
+		}
+		// Cut at the last line break outside quotes.
+		cut := len(buf)
+		if !eof {
+			cut = lastRecordEnd(buf)
+			if cut < 0 { // one record longer than the block
+				buf = append(buf, make([]byte, cap(buf))...)[:len(buf)]
+				continue
+			}
+		}
+		block := buf[:cut]
+		if !gb && !utf8.Valid(block) {
+			return nil, errNotUTF8
+		}
+		before := len(pr.rows)
+		if err := pr.block(unsafe.String(unsafe.SliceData(block), len(block))); err != nil {
+			return nil, err
+		}
+		consumed += int64(cut)
+		if pr.opt.Progress != nil {
+			pr.done += len(pr.rows) - before
+			total := 0
+			switch {
+			case eof && len(buf) == cut:
+				total = pr.done
+			case pr.size > 0 && !gb:
+				total = int(pr.size * int64(pr.done) / consumed)
+			}
+			pr.opt.Progress(pr.done, total)
+		}
+		if pr.emit != nil {
+			if err := pr.emit(); err != nil {
+				return nil, err
+			}
+			sized = true // the units do not accumulate
+		}
+		if !sized && pr.size > 0 && len(pr.rows) > 0 && !gb {
+			sized = true
+			est := int(pr.size*int64(len(pr.rows))/consumed) * 21 / 20
+			if n := len(pr.rows); est > n {
+				pr.b.grow(est-n, len(pr.b.labels)/n+1, len(pr.b.names)/n+1)
+				pr.rows = append(make([]int32, 0, est), pr.rows...)
+			}
+		}
+		buf = buf[:copy(buf, buf[cut:])]
+	}
+	if pr.hm == nil {
+		return nil, RowErrors{{File: pr.opt.File, Row: 1, Err: badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows)}}
+	}
+	if len(pr.errs) > 0 {
+		return nil, sortedErrors(pr.errs)
+	}
+	if pr.emit != nil {
+		return nil, nil
+	}
+	rows, idCol := pr.rows, pr.hm.names[tID]
+	cell := pr.hm.cellOf(idCol)
+	return pr.b.finish(func(first, dup int) error {
+		id := string(pr.b.label(dup))
+		return RowErrors{{File: pr.opt.File, Row: int(rows[dup]), ID: id, Column: idCol, Value: id,
+			Err: fmt.Errorf("%w: first at row %d", ErrDuplicateID, rows[first]), cell: cell}}
+	})
+}
+
+// lastRecordEnd returns the length of buf up to its last '\n' outside a
+// quoted field, or -1.
+func lastRecordEnd(buf []byte) int {
+	if bytes.IndexByte(buf, '"') < 0 {
+		if i := bytes.LastIndexByte(buf, '\n'); i >= 0 {
+			return i + 1
+		}
+		return -1
+	}
+	end, quoted := -1, false
+	for i, c := range buf {
+		switch c {
+		case '"':
+			quoted = !quoted
+		case '\n':
+			if !quoted {
+				end = i + 1
+			}
+		}
+	}
+	return end
+}
+
+// block parses the complete records of one block.
+func (pr *poolReader) block(s string) error {
+	src := &csvSource{p: &strCSV{s: s, line: pr.line}}
+	defer func() { pr.line += strings.Count(s, "\n") }()
+	for pr.hm == nil {
+		if pr.tries >= headerSearchRows {
+			return RowErrors{{File: pr.opt.File, Row: 1, Err: badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows)}}
+		}
+		row, cells, err := src.next()
+		if err == io.EOF {
+			return nil
+		}
+		pr.tries++
+		if err != nil {
+			return RowErrors{{File: pr.opt.File, Row: row, Err: err}}
+		}
+		p := detectPool(cells)
+		if p == "" {
+			continue
+		}
+		if p != PoolTargets {
+			return RowErrors{{File: pr.opt.File, Row: row, Err: badHeader("header is that of %s, want %s", p, PoolTargets)}}
+		}
+		header := make([]string, len(cells))
+		for i, c := range cells {
+			header[i] = strings.Clone(c)
+		}
+		var errs RowErrors
+		hm := mapHeader(PoolTargets, header, func(col, val string, err error) {
+			errs = append(errs, &RowError{File: pr.opt.File, Row: row, Column: col, Value: val, Err: err})
+		})
+		if len(errs) > 0 {
+			return errs
+		}
+		pr.hm = &hm
+	}
+	srcs := []rowSource{src}
+	if ss, _ := src.split(2); len(ss) > 1 {
+		srcs = ss
+	}
+	parts := make([]poolPart, len(srcs))
+	var wg sync.WaitGroup
+	for i := range srcs {
+		if i == 0 && len(srcs) == 1 {
+			parts[0] = pr.parse(srcs[0], pr.b)
+			break
+		}
+		for len(pr.workers) <= i {
+			pr.workers = append(pr.workers, newPoolBuilder())
+		}
+		wb := pr.workers[i]
+		wg.Go(func() { parts[i] = pr.parse(srcs[i], wb) })
+	}
+	wg.Wait()
+	for _, pt := range parts {
+		pr.errs = append(pr.errs, pt.errs...)
+		if pt.fatal != nil {
+			return sortedErrors(append(pr.errs, pt.fatal))
+		}
+		pr.rows = append(pr.rows, pt.rows...)
+		if pt.b != pr.b {
+			if err := pr.b.appendBuilder(pt.b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// poolPart is the result of parsing one part of a block.
+type poolPart struct {
+	b     *poolBuilder
+	rows  []int32
+	errs  RowErrors
+	fatal *RowError
+}
+
+// parse reads, parses and checks every row of src into b (a new builder
+// when nil), as chunk.parse does for a Table.
+func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
+	if b == nil {
+		b = newPoolBuilder()
+	}
+	pt := poolPart{b: b}
+	hm, opt := pr.hm, &pr.opt
+	if b.raw == nil {
+		b.raw = map[string]uint32{}
+	}
+	var raw []byte
+	bad := false
+	flag := func(string, string, error) { bad = true }
+	for {
+		row, cells, err := src.next()
+		if err == io.EOF {
+			return pt
+		}
+		if err != nil {
+			pt.fatal = &RowError{File: opt.File, Row: row, Err: err}
+			return pt
+		}
+		if blank(cells) {
+			continue
+		}
+		extra := csvrow.Extra(cells, hm.width)
+		// Fast path: the profile cells as typed were seen in a row that
+		// passed every check, so only the ID and the name need checking.
+		raw = raw[:0]
+		for _, c := range profileCols {
+			v := hm.cell(cells, c)
+			raw = binary.AppendUvarint(raw, uint64(len(v)))
+			raw = append(raw, v...)
+		}
+		if j, ok := b.raw[string(raw)]; ok && extra < 0 {
+			kind := b.profs[j].t.Kind
+			id, name := hm.cell(cells, tID), hm.cell(cells, tName)
+			if kind.NeedsUSCC() {
+				id = strings.ToUpper(id)
+			}
+			bad = false
+			if checkLabel(colID, id, flag) && kind.NeedsUSCC() && ValidateUSCC(id) != nil {
+				bad = true
+			}
+			checkRequired(colName, name, flag)
+			if !bad {
+				if err := b.addUnit(j, id, name); err != nil {
+					pt.fatal = &RowError{File: opt.File, Row: row, ID: strings.Clone(id), Err: err}
+					return pt
+				}
+				pt.rows = append(pt.rows, int32(row))
+				continue
+			}
+		}
+		n := len(pt.errs)
+		emit := func(col, val string, err error) {
+			pt.errs = append(pt.errs, &RowError{File: opt.File, Row: row, Column: col, Value: strings.Clone(val), Err: err, cell: hm.cellOf(col)})
+		}
+		if extra >= 0 {
+			// As DecodeCSV: a row may not carry more cells than its header.
+			pt.errs = append(pt.errs, &RowError{File: opt.File, Row: row, Column: fmt.Sprintf("cell %d", extra+1), Value: strings.Clone(cells[extra]),
+				Err: fmt.Errorf("%w: %d cells, but the header has %d columns", ErrBadValue, len(cells), hm.width), cell: extra})
+		}
+		t := parseTargetRow(hm, cells, hm.emitter(targetCols, emit))
+		opt.Config.checkTarget(&t, hm.emitter(targetCols, emit))
+		if len(pt.errs) > n {
+			id := strings.Clone(t.ID)
+			for _, e := range pt.errs[n:] {
+				e.ID = id
+			}
+			continue
+		}
+		j, err := b.addTarget(&t, t.ID, t.Name)
+		if err != nil {
+			pt.fatal = &RowError{File: opt.File, Row: row, ID: strings.Clone(t.ID), Err: err}
+			return pt
+		}
+		b.raw[string(raw)] = j
+		pt.rows = append(pt.rows, int32(row))
+	}
+}
+
+// profileCols are the columns whose cells make a target's profile.
+var profileCols = []int{tKind, tJurisdiction, tIndustry, tCreditClass, tAbnormal, tSerious, tComplaints, tStatus, tDepartments}
+
+// appendBuilder moves the units of o to b, interning o's profiles not
+// seen before (o.remap keeps the translation from call to call).
+func (b *poolBuilder) appendBuilder(o *poolBuilder) error {
+	if uint64(len(b.labels))+uint64(len(o.labels)) > math.MaxUint32 || uint64(len(b.names))+uint64(len(o.names)) > math.MaxUint32 {
+		return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
+	}
+	for j := len(o.remap); j < len(o.profs); j++ {
+		b.key = profileKey(b.key[:0], &o.profs[j].t)
+		k, ok := b.index[string(b.key)]
+		if !ok {
+			k = uint32(len(b.profs))
+			b.profs = append(b.profs, o.profs[j])
+			b.index[string(b.key)] = k
+		}
+		o.remap = append(o.remap, k)
+	}
+	remap := o.remap
+	lbase, nbase := uint32(len(b.labels)), uint32(len(b.names))
+	b.labels = append(b.labels, o.labels...)
+	b.names = append(b.names, o.names...)
+	for _, off := range o.loff[1:] {
+		b.loff = append(b.loff, lbase+off)
+	}
+	for _, off := range o.noff[1:] {
+		b.noff = append(b.noff, nbase+off)
+	}
+	for _, j := range o.prof {
+		b.prof = append(b.prof, remap[j])
+	}
+	o.labels, o.loff, o.names, o.noff, o.prof = o.labels[:0], o.loff[:1], o.names[:0], o.noff[:1], o.prof[:0]
+	return nil
+}

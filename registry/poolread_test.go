@@ -1,0 +1,221 @@
+package registry
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// onlyReader hides every method but Read.
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// readBoth imports data with DecodeCSV (then TargetPool) and with ReadPool
+// at several block sizes, and checks that they agree.
+func readBoth(t *testing.T, data []byte) (*Pool, error) {
+	t.Helper()
+	var want *Pool
+	tab, wantErr := DecodeCSV(bytes.Clone(data), ImportOptions{File: "f.csv"})
+	if wantErr == nil && tab.Pool != PoolTargets {
+		_, err := ReadPool(bytes.NewReader(data), ImportOptions{File: "f.csv"})
+		require.ErrorIs(t, err, ErrBadHeader)
+		return nil, err
+	}
+	if wantErr == nil {
+		var err error
+		want, err = tab.TargetPool()
+		require.NoError(t, err)
+	}
+	defer func(b int) { poolBlock = b }(poolBlock)
+	for _, block := range []int{8 << 20, 4096, 64} {
+		poolBlock = block
+		for _, r := range []io.Reader{bytes.NewReader(data), onlyReader{bytes.NewReader(data)}} {
+			got, err := ReadPool(r, ImportOptions{File: "f.csv"})
+			if wantErr != nil {
+				require.Error(t, err, "block %d", block)
+				var re RowErrors
+				if assert.ErrorAs(t, err, &re) {
+					var we RowErrors
+					require.ErrorAs(t, wantErr, &we)
+					assert.Equal(t, we[0].Error(), re[0].Error(), "block %d", block)
+				}
+				continue
+			}
+			require.NoError(t, err, "block %d", block)
+			require.Equal(t, want.Commitment(), got.Commitment(), "block %d", block)
+			require.Equal(t, want.Targets(), got.Targets())
+		}
+	}
+	return want, wantErr
+}
+
+func TestReadPoolSample(t *testing.T) {
+	data, err := os.ReadFile("../examples/data/targets.csv")
+	require.NoError(t, err)
+	p, err := readBoth(t, data)
+	require.NoError(t, err)
+	require.Positive(t, p.Len())
+
+	// The same file in GB18030, with a title row and quoted cells.
+	text := "某区检查对象名录\n" + strings.Replace(string(data), ",治安\n", ",\"治安\"\n", 5)
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(text)
+	require.NoError(t, err)
+	q, err := readBoth(t, []byte(gb))
+	require.NoError(t, err)
+	assert.Equal(t, p.Commitment(), q.Commitment())
+}
+
+func TestReadPoolLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	var buf bytes.Buffer
+	require.NoError(t, WriteTargetsCSV(&buf, genTargets(60_000, 5))) // > csvSplitMin: parsed in parallel parts
+	want, err := readBoth(t, buf.Bytes())
+	require.NoError(t, err)
+	for _, procs := range []int{1, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		got, err := ReadPool(bytes.NewReader(buf.Bytes()), ImportOptions{})
+		runtime.GOMAXPROCS(prev)
+		require.NoError(t, err)
+		require.Equal(t, want.Commitment(), got.Commitment(), "GOMAXPROCS %d", procs)
+		require.Equal(t, want.Targets(), got.Targets())
+	}
+}
+
+func TestReadPoolErrors(t *testing.T) {
+	data, err := os.ReadFile("../examples/data/targets.csv")
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	for name, text := range map[string]string{
+		"duplicate":  strings.Join(lines, "") + lines[7],
+		"bad class":  strings.Replace(strings.Join(lines, ""), ",B,", ",Q,", 1),
+		"bad id":     strings.Join(mutateLast(lines, func(c []string) { c[0] = c[0][:17] + map[bool]string{true: "1", false: "0"}[c[0][17] == '0'] }), ""),
+		"no name":    strings.Join(mutateLast(lines, func(c []string) { c[1] = " " }), ""),
+		"bad quote":  strings.Join(lines[:5], "") + "a\"b,c\n",
+		"inspectors": "cert,name,department,unit,jurisdiction\nX1,n,d,u,440103\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := readBoth(t, []byte(text))
+			require.Error(t, err)
+		})
+	}
+}
+
+// mutateLast returns lines with the last entity row (ID starting "91")
+// changed by f, a row whose profile cells occur earlier in the file.
+func mutateLast(lines []string, f func(cells []string)) []string {
+	out := slices.Clone(lines)
+	for i := len(out) - 1; i > 0; i-- {
+		if strings.HasPrefix(out[i], "91") {
+			cells := strings.Split(strings.TrimSuffix(out[i], "\n"), ",")
+			f(cells)
+			out[i] = strings.Join(cells, ",") + "\n"
+			break
+		}
+	}
+	return out
+}
+
+// ReadPool agrees with DecodeCSV on any input: both refuse it, or both
+// give the same pool and commitment. With small blocks the block cutting
+// is exercised too.
+func FuzzReadPool(f *testing.F) {
+	data, err := os.ReadFile("../examples/data/targets.csv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	f.Add(strings.Join(lines[:20], ""))
+	f.Add(strings.Join(lines[:3], "") + "\"a\nb\",x\n" + lines[5])
+	f.Add("id,name,jurisdiction,industry,credit_class,status,departments\nP1,n,440103,x,A,active,d\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		defer func(b int) { poolBlock = b }(poolBlock)
+		poolBlock = 256
+		tab, werr := DecodeCSV([]byte(text), ImportOptions{})
+		got, gerr := ReadPool(strings.NewReader(text), ImportOptions{})
+		if werr != nil || tab.Pool != PoolTargets {
+			if gerr == nil {
+				t.Fatalf("DecodeCSV refuses (%v) but ReadPool accepts", werr)
+			}
+			return
+		}
+		want, err := tab.TargetPool()
+		if err != nil {
+			if gerr == nil {
+				t.Fatalf("TargetPool refuses (%v) but ReadPool accepts", err)
+			}
+			return
+		}
+		if gerr != nil {
+			t.Fatalf("ReadPool refuses: %v", gerr)
+		}
+		if want.Commitment() != got.Commitment() {
+			t.Fatalf("commitments differ")
+		}
+		// ScanPool gives the same units when the input is in canonical
+		// order, and says so when it is not.
+		var scanned []Target
+		serr := ScanPool(strings.NewReader(text), ImportOptions{}, func(b *Pool) error {
+			scanned = append(scanned, b.Targets()...)
+			return nil
+		})
+		switch {
+		case errors.Is(serr, ErrNotCanonical):
+		case serr != nil:
+			t.Fatalf("ScanPool: %v", serr)
+		case !reflect.DeepEqual(scanned, got.Targets()) && len(scanned)+got.Len() > 0:
+			t.Fatalf("ScanPool gives other units than ReadPool")
+		}
+	})
+}
+
+// ReadPool reports progress after each block: the rows read so far, never
+// going down, and at the end the exact total.
+func TestReadPoolProgress(t *testing.T) {
+	defer func(b int) { poolBlock = b }(poolBlock)
+	poolBlock = 64 << 10
+	var buf bytes.Buffer
+	require.NoError(t, WriteTargetsCSV(&buf, genTargets(5000, 9)))
+	var calls [][2]int
+	p, err := ReadPool(bytes.NewReader(buf.Bytes()), ImportOptions{Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }})
+	require.NoError(t, err)
+	require.Greater(t, len(calls), 2, "one call per block")
+	for i := 1; i < len(calls); i++ {
+		assert.GreaterOrEqual(t, calls[i][0], calls[i-1][0])
+	}
+	assert.Equal(t, [2]int{p.Len(), p.Len()}, calls[len(calls)-1])
+}
+
+// A row with more non-blank cells than its header is refused by ReadPool
+// as by DecodeCSV (issue 15), also when its profile was seen before (the
+// fast path); blank trailing cells are accepted.
+func TestReadPoolExtraCells(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WriteTargetsCSV(&buf, genTargets(3, 9)))
+	lines := strings.SplitAfter(buf.String(), "\n")
+	// Row 4 takes row 2's profile cells, so that only the fast path
+	// would see it.
+	id4, _, _ := strings.Cut(lines[3], ",")
+	_, rest2, _ := strings.Cut(lines[1], ",")
+	lines[3] = id4 + "," + strings.TrimSuffix(rest2, "\n") + ",shifted\n"
+	lines[2] = strings.TrimSuffix(lines[2], "\n") + ", ,\n"
+	text := strings.Join(lines, "")
+	_, want := DecodeCSV([]byte(text), ImportOptions{})
+	_, got := ReadPool(strings.NewReader(text), ImportOptions{})
+	require.Error(t, want)
+	require.Error(t, got)
+	assert.Equal(t, want.Error(), got.Error())
+	assert.Contains(t, got.Error(), "row 4")
+}

@@ -1,0 +1,211 @@
+package registry
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"math/bits"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// This file orders a pool's labels by bytes with a most-significant-digit
+// radix sort on the labels' first 16 bytes: each pass reads and writes
+// the 24-byte keys sequentially (one stream per bucket), the bytes every
+// label shares (a province's 统一社会信用代码 share their first six or
+// more) are skipped in one pass, and buckets small enough for the cache
+// are finished with a comparison sort that reads the full label only when
+// the first 16 bytes tie. Buckets are sorted on all processors; the result
+// does not depend on how they are shared out.
+
+// lkey is a label's first 16 bytes, big-endian and zero-padded, and its
+// position.
+type lkey struct {
+	p0, p1 uint64
+	i      uint32
+}
+
+// radixSmall is the bucket size below which a comparison sort finishes.
+const radixSmall = 96
+
+// sortPoolLabels returns the positions of the labels (label i is
+// labels[loff[i]:loff[i+1]]) in label byte order, ties by position.
+func sortPoolLabels(labels []byte, loff []uint32) []uint32 {
+	n := len(loff) - 1
+	ks := make([]lkey, n)
+	for i := range ks {
+		var b [16]byte
+		copy(b[:], labels[loff[i]:loff[i+1]])
+		ks[i] = lkey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), uint32(i)}
+	}
+	s := &labelSorter{labels: labels, loff: loff}
+	// The first level in place on one goroutine (no second array of n
+	// keys); its buckets on all processors, each worker with scratch
+	// space for its largest bucket.
+	type job struct{ lo, hi, d int }
+	var jobs []job
+	s.levelInPlace(ks, 0, func(lo, hi, d int) { jobs = append(jobs, job{lo, hi, d}) })
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			var tmp []lkey
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= len(jobs) {
+					return
+				}
+				b := jobs[j]
+				if len(tmp) < b.hi-b.lo {
+					tmp = make([]lkey, b.hi-b.lo)
+				}
+				s.sort(ks[b.lo:b.hi], tmp[:b.hi-b.lo], b.d)
+			}
+		})
+	}
+	wg.Wait()
+	out := make([]uint32, n)
+	for k := range ks {
+		out[k] = ks[k].i
+	}
+	return out
+}
+
+type labelSorter struct {
+	labels []byte
+	loff   []uint32
+}
+
+func (s *labelSorter) label(i uint32) []byte { return s.labels[s.loff[i]:s.loff[i+1]] }
+
+func (s *labelSorter) cmp(a, b lkey) int {
+	if a.p0 != b.p0 {
+		return cmp.Compare(a.p0, b.p0)
+	}
+	if a.p1 != b.p1 {
+		return cmp.Compare(a.p1, b.p1)
+	}
+	if c := bytes.Compare(s.label(a.i), s.label(b.i)); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.i, b.i)
+}
+
+// digit returns byte d (0..15) of k's 16-byte prefix.
+func digit(k *lkey, d int) int {
+	if d < 8 {
+		return int(k.p0 >> (56 - 8*d) & 0xff)
+	}
+	return int(k.p1 >> (56 - 8*(d-8)) & 0xff)
+}
+
+// sort orders ks (tmp is scratch of the same length) by label, knowing
+// that all of ks agree on their first d prefix bytes.
+func (s *labelSorter) sort(ks, tmp []lkey, d int) {
+	s.level(ks, tmp, d, func(lo, hi, d int) { s.sort(ks[lo:hi], tmp[lo:hi], d) })
+}
+
+// common returns the first prefix byte at which the keys differ (16 when
+// their prefixes are all equal).
+func common(ks []lkey) int {
+	var x0, x1 uint64
+	f := ks[0]
+	for k := range ks {
+		x0 |= ks[k].p0 ^ f.p0
+		x1 |= ks[k].p1 ^ f.p1
+	}
+	if x0 == 0 {
+		return 8 + bits.LeadingZeros64(x1)/8
+	}
+	return bits.LeadingZeros64(x0) / 8
+}
+
+// levelInPlace is level without scratch space: the keys are permuted
+// into their buckets in place (American flag sort).
+func (s *labelSorter) levelInPlace(ks []lkey, d int, bucket func(lo, hi, d int)) {
+	if len(ks) <= radixSmall || d >= 16 {
+		slices.SortFunc(ks, s.cmp)
+		return
+	}
+	c := common(ks)
+	if c >= 16 {
+		slices.SortFunc(ks, s.cmp)
+		return
+	}
+	d = max(d, c)
+	var cnt [257]int
+	for k := range ks {
+		cnt[digit(&ks[k], d)+1]++
+	}
+	for b := 1; b <= 256; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	var next [256]int
+	copy(next[:], cnt[:256])
+	for b := range 256 {
+		for next[b] < cnt[b+1] {
+			x := ks[next[b]]
+			db := digit(&x, d)
+			for db != b {
+				y := ks[next[db]]
+				ks[next[db]] = x
+				next[db]++
+				x, db = y, digit(&y, d)
+			}
+			ks[next[b]] = x
+			next[b]++
+		}
+	}
+	s.buckets(ks, cnt[:], d, bucket)
+}
+
+// buckets finishes or hands on the buckets of one pass (cnt: bucket
+// boundaries).
+func (s *labelSorter) buckets(ks []lkey, cnt []int, d int, bucket func(lo, hi, d int)) {
+	for b := range 256 {
+		lo, hi := cnt[b], cnt[b+1]
+		switch {
+		case hi-lo <= 1:
+		case hi-lo <= radixSmall || d+1 >= 16:
+			slices.SortFunc(ks[lo:hi], s.cmp)
+		default:
+			bucket(lo, hi, d+1)
+		}
+	}
+}
+
+// level performs one radix pass over ks (tmp: scratch of the same length)
+// at the first prefix byte from d on where the keys differ, and calls
+// bucket for each bucket that needs more sorting, with the next digit.
+// Small or exhausted ranges are finished with the comparison sort.
+func (s *labelSorter) level(ks, tmp []lkey, d int, bucket func(lo, hi, d int)) {
+	if len(ks) <= radixSmall || d >= 16 {
+		slices.SortFunc(ks, s.cmp)
+		return
+	}
+	// Skip the bytes every key shares.
+	c := common(ks)
+	if c >= 16 {
+		slices.SortFunc(ks, s.cmp)
+		return
+	}
+	d = max(d, c)
+	var cnt [257]int
+	for k := range ks {
+		cnt[digit(&ks[k], d)+1]++
+	}
+	for b := 1; b <= 256; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	var pos [256]int
+	copy(pos[:], cnt[:256])
+	for k := range ks {
+		b := digit(&ks[k], d)
+		tmp[pos[b]] = ks[k]
+		pos[b]++
+	}
+	copy(ks, tmp)
+	s.buckets(ks, cnt[:], d, bucket)
+}
