@@ -198,7 +198,8 @@ func DecodeRecord(r io.Reader) (Record, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Record{}, fmt.Errorf("%w: empty document: want a record object", ErrUnreadable)
 	}
-	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
+	if !json.Valid(data) {
+		err := json.Unmarshal(data, new(json.RawMessage)) // the syntax error
 		// Not one JSON document: say where (line, column) as every other
 		// JSON input does; fall back to encoding/json's words.
 		var je *jsonin.Error
