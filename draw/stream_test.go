@@ -44,7 +44,7 @@ func dtPoolValid(n int, seed uint64) []registry.Target {
 // tampering, for every task shape; a file not in canonical order is
 // refused with registry.ErrNotCanonical.
 func TestVerifyStreamEqualsVerify(t *testing.T) {
-	pool := dtRisk(dtPoolValid(6000, 41))
+	pool := dtRisk(dtPoolValid(2000, 41))
 	_, ev := dtSources()
 	csv := canonicalCSV(t, pool)
 	for name, task := range poolTasks(pool) {
