@@ -50,6 +50,8 @@ type Error struct {
 	Problem string
 }
 
+// Error returns "PATH: PROBLEM", "top level: PROBLEM" for the document as
+// a whole, or "line L, column C (PATH): PROBLEM" for a syntax error.
 func (e *Error) Error() string {
 	where := e.Path
 	if where == "" {
