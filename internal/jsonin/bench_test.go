@@ -45,4 +45,14 @@ func BenchmarkDecodeRecord(b *testing.B) {
 			}
 		}
 	})
+	// The walk alone: what a document with a null or a problem costs.
+	b.Run("jsonin-walk", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			var rec draw.Record
+			if err := jsonin.DecodeWalk(data, &rec, jsonin.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
