@@ -60,7 +60,7 @@ func checklistVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) i
 		var effective, note *string
 		if verb != "validate" {
 			effective = fs.String("effective", "", "effective date of the (new) version, `YYYY-MM-DD`")
-			note = fs.String("note", "", "note published with the version")
+			note = fs.String("note", "", "note published with the version, `TEXT`")
 			required(fs, "effective")
 		}
 		return func(args []string) int {

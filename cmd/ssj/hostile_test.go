@@ -290,6 +290,9 @@ func hostileFixtures(t *testing.T) hostileFx {
 	 "notices":[{"title":"TEST ONLY","issued":"2026-11-01"}],
 	 "holidays":[{"name":"元旦","from":"2027-01-01","to":"2027-01-03"}]}]}`+"\n"))
 	writeHostile(t, dir, "pool.txt", []byte("alpha\nbravo\ncharlie\ndelta\necho\n"))
+	cl, err := os.ReadFile(fx.checklist)
+	require.NoError(t, err)
+	writeHostile(t, dir, "checklist-v0.csv", []byte(strings.Replace(string(cl), "5%-15%,每年1次,ZA-02", "5%-20%,每年1次,ZA-02", 1)))
 	return fx
 }
 
@@ -316,6 +319,14 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			args: func(f, _ string) []string { return a("checklist", "validate", f) }},
 		{name: "checklist publish", kind: kindCSV, valid: fx.checklist, codes: csvConsumer,
 			args: func(f, _ string) []string { return a("checklist", "publish", f, "--effective", "2026-01-01") }},
+		// diff OLD NEW with the slot as NEW: an OLD that differs from the
+		// valid NEW in one ratio.
+		{name: "checklist diff NEW", kind: kindCSV, valid: fx.checklist, codes: csvConsumer,
+			args: func(f, _ string) []string {
+				return a("checklist", "diff", filepath.Join(fx.dir, "checklist-v0.csv"), f, "--effective", "2026-07-01")
+			}},
+		{name: "plan input PLAN", kind: kindJSON, valid: fx.plan,
+			args: func(f, _ string) []string { return a("plan", "input", f, "2026-ZA-03B", "--targets", fx.targets) }},
 		{name: "plan check PLAN", kind: kindJSON, valid: fx.plan,
 			args: func(f, _ string) []string { return a("plan", "check", f, "--targets", fx.targets) }},
 		{name: "plan check --targets", kind: kindCSV, valid: fx.targets, codes: map[string]int{"header only": exitProblem, "huge field": exitOK},
@@ -393,6 +404,19 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			"missing column": exitProblem, "duplicate IDs": exitProblem, "binary garbage": exitProblem, "truncated": exitProblem,
 			"wrong types": exitProblem, "null": exitProblem, "huge field": exitProblem},
 			args: func(f, _ string) []string { return a("trail", "verify", f) }},
+		{name: "trail show", kind: kindJSONL, valid: fx.trail, validator: true, codes: map[string]int{"empty": exitProblem, "header only": exitOK,
+			"missing column": exitProblem, "duplicate IDs": exitProblem, "binary garbage": exitProblem, "truncated": exitProblem,
+			"wrong types": exitProblem, "null": exitProblem, "huge field": exitProblem},
+			args: func(f, _ string) []string { return a("trail", "show", f) }},
+		{name: "review receive --book", kind: kindJSON, valid: fx.book,
+			args: func(f, o string) []string {
+				return a("review", "receive", "--objections", o, "--book", f, "--trail", o+".trail", "--by", "x", "--id", "YY-9",
+					"--result", "SJ-2026-001/92330802MA2XYZ123K", "--applicant", "a", "--grounds", "g", "--at", "2026-10-12T09:00:00+08:00")
+			}},
+		{name: "publish announce results --book", kind: kindJSON, valid: fx.book,
+			args: func(f, _ string) []string {
+				return a("publish", "announce", "results", "--book", f, "--task", "SJ-2026-001", "--on", "2026-10-21")
+			}},
 		{name: "workday --calendar", kind: kindJSON, valid: fx.calendar,
 			args: func(f, _ string) []string { return a("workday", "add", "2026-12-31", "1", "--calendar", f) }},
 		// A shorter pool is still a pool.

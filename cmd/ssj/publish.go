@@ -87,8 +87,8 @@ func (p *pubFlags) withClock() {
 
 func pubKeygen(e *env, fs *pflag.FlagSet) func([]string) int {
 	p := newPubFlags(fs)
-	unit := p.fs.String("unit", "", "executing unit (任务执行单位) whose principal head holds the key")
-	holder := p.fs.String("holder", "", "name of the principal head (主要负责人)")
+	unit := p.fs.String("unit", "", "executing `UNIT` (任务执行单位) whose principal head holds the key")
+	holder := p.fs.String("holder", "", "`NAME` of the principal head (主要负责人)")
 	out := p.fs.String("out", "", "output `PREFIX`: PREFIX.key.json and PREFIX.pub.json")
 	required(fs, "unit", "holder", "out")
 	return func(args []string) int {
@@ -126,9 +126,9 @@ func pubEnter(e *env, fs *pflag.FlagSet) func([]string) int {
 	p.withClock()
 	bookPath := p.fs.String("book", "", "book `FILE` (created if missing)")
 	trailPath := p.fs.String("trail", "", "trail `FILE` (created if missing)")
-	by := p.fs.String("by", "", "who enters the results (录入人)")
+	by := p.fs.String("by", "", "who enters the results (录入人), a `NAME`")
 	required(fs, "book", "trail", "by")
-	policy := p.fs.String("policy", "seed", "deadline policy of a new book: seed (2 working days) or national (20)")
+	policy := p.fs.String("policy", "seed", "deadline `POLICY` of a new book: seed (2 working days) or national (20)")
 	calFile := calendarFlag(fs)
 	return func(args []string) int {
 		if *bookPath == "" || *trailPath == "" || *by == "" || p.fs.NArg() != 1 {
@@ -197,7 +197,7 @@ func pubRelease(e *env, fs *pflag.FlagSet) func([]string) int {
 	p.withClock()
 	bookPath := p.fs.String("book", "", "book `FILE`")
 	trailPath := p.fs.String("trail", "", "trail `FILE`")
-	by := p.fs.String("by", "", "who publishes (审核公示人)")
+	by := p.fs.String("by", "", "who publishes (审核公示人), a `NAME`")
 	required(fs, "book", "trail", "by")
 	all := p.fs.Bool("all", false, "publish every entered result (or name result IDs as arguments)")
 	return func(args []string) int {
@@ -248,12 +248,12 @@ func pubCorrect(e *env, fs *pflag.FlagSet) func([]string) int {
 	bookPath := p.fs.String("book", "", "book `FILE`")
 	trailPath := p.fs.String("trail", "", "trail `FILE` (required unless --sign-only)")
 	ringPath := p.fs.String("keyring", "", "keyring `FILE` of the units' principal heads, from keygen (required unless --sign-only)")
-	by := p.fs.String("by", "", "who records the correction (required unless --sign-only)")
+	by := p.fs.String("by", "", "who records the correction, a `NAME` (required unless --sign-only)")
 	keyPath := p.fs.String("key", "", "principal head's key `FILE`: sign the correction now (this or --signed)")
 	signedPath := p.fs.String("signed", "", "an already signed correction `FILE`, JSON (this or --key)")
-	reason := p.fs.String("reason", "", "reason for the correction (with --key)")
-	signer := p.fs.String("signer", "", "name of the signing principal head (default the key's holder)")
-	origin := p.fs.String("origin", "self", `"self" or "objection:ID" (objection corrections: use ssj review decide)`)
+	reason := p.fs.String("reason", "", "`REASON` for the correction (with --key)")
+	signer := p.fs.String("signer", "", "`NAME` of the signing principal head (default the key's holder)")
+	origin := p.fs.String("origin", "self", "`ORIGIN`: self, or objection:ID (objection corrections: use ssj review decide)")
 	signOnly := p.fs.String("sign-only", "", "write the signed correction to this `FILE` and do not apply it")
 	required(fs, "book")
 	return func(args []string) int {

@@ -215,10 +215,10 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 	p := newPubFlags(fs)
 	p.withClock()
 	trailPath := p.fs.String("trail", "", "trail `FILE` to record the announcement in (with --by)")
-	by := p.fs.String("by", "", "who publishes the announcement (with --trail)")
+	by := p.fs.String("by", "", "who publishes the announcement, a `NAME` (with --trail)")
 	bookPath := p.fs.String("book", "", "book `FILE` (required for results)")
 	task := p.fs.String("task", "", "task number `TASKNO` (required for results)")
-	issuer := p.fs.String("issuer", "", "issuing agency (results; default the results' agency)")
+	issuer := p.fs.String("issuer", "", "issuing `AGENCY` (results; default the results' agency)")
 	asJSON := p.fs.Bool("json", false, "print the document as JSON (content, hash, text)")
 	return func(args []string) int {
 		if p.fs.NArg() < 1 {
