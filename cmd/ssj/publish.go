@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -103,18 +104,27 @@ func pubKeygen(e *env, fs *pflag.FlagSet) func([]string) int {
 		ring, _ := pubMarshalIndent(publish.Keyring{Keys: []publish.PublicKey{k.PublicKey}})
 		keyPath, pubPath := *out+".key.json", *out+".pub.json"
 		f, err := os.OpenFile(keyPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
+		if errors.Is(err, os.ErrExist) {
 			return inputError(e, fmt.Errorf("publish keygen: %w (refusing to overwrite a key)", err))
+		}
+		if err != nil {
+			return inputError(e, fmt.Errorf("publish keygen: %w", err))
+		}
+		// No half-made pair is left behind: the secret key goes if the
+		// keyring cannot be written.
+		fail := func(err error) int {
+			os.Remove(keyPath)
+			return inputError(e, fmt.Errorf("publish keygen: %w", err))
 		}
 		if _, err := f.Write(secret); err != nil {
 			f.Close()
-			return inputError(e, fmt.Errorf("publish keygen: %s: %w", keyPath, err))
+			return fail(fmt.Errorf("%s: %w", keyPath, err))
 		}
 		if err := f.Close(); err != nil {
-			return inputError(e, fmt.Errorf("publish keygen: %s: %w", keyPath, err))
+			return fail(fmt.Errorf("%s: %w", keyPath, err))
 		}
 		if err := pubWriteFileAtomic(pubPath, ring, 0o644); err != nil {
-			return inputError(e, fmt.Errorf("publish keygen: %w", err))
+			return fail(err)
 		}
 		fmt.Fprintf(e.stdout, "key %s for %s (%s)\nsecret: %s\nkeyring: %s\n", k.KeyID, *holder, *unit, keyPath, pubPath)
 		return exitOK
