@@ -166,7 +166,7 @@ func checklistPublish(e *env, verb string, files []string, effective, note strin
 			return inputError(e, fmt.Errorf("%w\n(run ssj checklist validate %s to see every problem)", err, f))
 		}
 		if len(items) == 0 {
-			return inputError(e, fmt.Errorf("%s: the checklist holds no item", f))
+			return inputError(e, noRows(f, "the checklist holds no item"))
 		}
 		lists[i] = items
 	}

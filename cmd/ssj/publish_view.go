@@ -271,18 +271,21 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 				var n publish.ChecklistNotice
 				if err = pubDecodeJSONFile(path, &n); err == nil {
 					doc, err = publish.AnnounceChecklist(n)
+					err = inFile(path, err)
 				}
 				tkind, subject = trail.ChecklistAnnounced, n.Version
 			case "plan":
 				var n publish.PlanNotice
 				if err = pubDecodeJSONFile(path, &n); err == nil {
 					doc, err = publish.AnnouncePlan(n)
+					err = inFile(path, err)
 				}
 				tkind, subject = trail.PlanPublished, fmt.Sprintf("%d %s", n.Year, n.Version)
 			case "task":
 				var n publish.TaskNotice
 				if err = pubDecodeJSONFile(path, &n); err == nil {
 					doc, err = publish.AnnounceTask(n)
+					err = inFile(path, err)
 				}
 				tkind, subject = trail.AnnouncementPublished, n.TaskNo
 			default:
@@ -312,4 +315,12 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 		}
 		return exitOK
 	}
+}
+
+// inFile prefixes a non-nil err about the content of a file with its path.
+func inFile(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }

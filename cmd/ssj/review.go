@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -178,15 +179,15 @@ func revRun(e *env, verb string, p *pubFlags, regPath, trailPath, by, id, note, 
 				}
 				book, err = pubLoadBook(*bookPath, "")
 				if err != nil {
-					return trail.Entry{}, err
+					return trail.Entry{}, unreadable{err}
 				}
 				ring, err := pubLoadKeyring(*ringPath)
 				if err != nil {
-					return trail.Entry{}, err
+					return trail.Entry{}, unreadable{err}
 				}
 				sc, err := revCorrection(*keyPath, *signedPath, p.fs.Arg(0), *reason, book, o, at)
 				if err != nil {
-					return trail.Entry{}, err
+					return trail.Entry{}, unreadable{err}
 				}
 				v, err := o.DecideWithCorrection(book, sc, ring, *note, on, at, *by, cal)
 				if err != nil {
@@ -219,6 +220,9 @@ func revRun(e *env, verb string, p *pubFlags, regPath, trailPath, by, id, note, 
 		}
 	}
 	en, err := step()
+	if errors.As(err, new(unreadable)) {
+		return inputError(e, fmt.Errorf("review %s: %w", verb, err))
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ssj: review %s: %v\n", verb, calendarHint(err))
 		return exitProblem
