@@ -24,6 +24,11 @@ func Run(m Manifest, evidence []Evidence, targets []registry.Target, pools *Insp
 }
 
 func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *InspectorPools, checkPools bool) (Record, error) {
+	return runMeter(m, evidence, targets, pools, checkPools, nil)
+}
+
+// runMeter is run; p counts its passes (progress.go).
+func runMeter(m *Manifest, evidence []Evidence, targets []registry.Target, pools *InspectorPools, checkPools bool, p *meter) (Record, error) {
 	if err := m.Validate(); err != nil {
 		return Record{}, err
 	}
@@ -32,10 +37,12 @@ func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *Ins
 		return Record{}, err
 	}
 	scope := m.scopeUnits(targets)
+	p.pass()
 	if checkPools {
 		if err := checkPoolCommitments(m, scope, pools); err != nil {
 			return Record{}, err
 		}
+		p.pass()
 	}
 	if err := m.checkExclusionsInScope(scope); err != nil {
 		return Record{}, err
@@ -91,6 +98,7 @@ func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *Ins
 	}
 	rec.Exclusions = exclusionCounts(total)
 	chosen, ranks := selectSmallest(k, scope, t, take)
+	p.pass()
 	rec.Selected = make([]Selection, len(chosen))
 	for i, c := range chosen {
 		u := &scope[c.i]

@@ -64,6 +64,11 @@ type VerifyOptions struct {
 	// nil, a lock signature is not checked.
 	Signatures       SignatureVerifier
 	RequireSignature bool
+	// Progress, when not nil, is called as the work advances (see the
+	// type), over four passes of targets: selecting the units in scope,
+	// checking the pool commitments, and the recomputation's scope and
+	// ranks.
+	Progress Progress
 }
 
 // Verify is VerifyWith without options: it recomputes rec from its
@@ -99,7 +104,9 @@ func VerifyWith(rec *Record, targets []registry.Target, pools *InspectorPools, o
 	if err := m.Validate(); err != nil {
 		return &VerifyError{Path: "manifest", Err: err}
 	}
+	p := newMeter(opt.Progress, len(targets), verifyPasses)
 	scope := m.scopeUnits(targets)
+	p.pass()
 	if err := checkPoolCommitments(&m, scope, pools); err != nil {
 		var ve *VerifyError
 		if errors.As(err, &ve) {
@@ -107,7 +114,8 @@ func VerifyWith(rec *Record, targets []registry.Target, pools *InspectorPools, o
 		}
 		return &VerifyError{Path: "manifest.inspectors", Err: err}
 	}
-	got, err := run(&m, rec.Evidence, targets, pools, false)
+	p.pass()
+	got, err := runMeter(&m, rec.Evidence, targets, pools, false, p)
 	if err != nil {
 		path := "record"
 		if errors.Is(err, ErrBadSource) || errors.Is(err, ErrBadBeacon) || errors.Is(err, ErrBadReveal) ||
@@ -116,6 +124,7 @@ func VerifyWith(rec *Record, targets []registry.Target, pools *InspectorPools, o
 		}
 		return &VerifyError{Path: path, Err: err}
 	}
+	p.finish() // the recomputation is done; the comparisons are quick
 	got.Replacements = rec.Replacements
 	got.Lock = rec.Lock
 	if d := firstDiff("", reflect.ValueOf(rec).Elem(), reflect.ValueOf(&got).Elem()); d != nil {

@@ -197,9 +197,9 @@ func drawCommitRun(e *env, f drawFlags, taskPathV string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw commit: %w", err))
 	}
-	stop := busy(e, "committing the manifest", len(targets))
-	m, err := draw.Commit(task, targets, pools)
-	stop()
+	report, finish := drawProgress(e, "committing the manifest", len(targets))
+	m, err := draw.CommitWith(task, targets, pools, draw.Options{Progress: report})
+	finish()
 	if err != nil {
 		err = fmt.Errorf("draw commit: %s: %w", *taskPath, err)
 		// A task that was read and fails its checks is a finding (1), as
@@ -302,9 +302,9 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
-	stop := busy(e, "drawing", len(targets))
-	rec, err := draw.Run(m, ev, targets, pools)
-	stop()
+	report, finish := drawProgress(e, "drawing", len(targets))
+	rec, err := draw.RunWith(m, ev, targets, pools, draw.Options{Progress: report})
+	finish()
 	if err != nil {
 		// Name the inputs: the error may come from any of them.
 		where := fmt.Sprintf("(manifest %s, randomness %s, targets %s%s)", *manPath, *rndPath, *f.targets, pathsOf(", inspectors ", *f.inspectors, ", fallback ", *f.fallback))

@@ -84,9 +84,10 @@ func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) in
 		if rerr != nil {
 			return inputError(e, fmt.Errorf("verify: %w", rerr))
 		}
-		stop := busy(e, "verifying "+recPath, len(targets))
+		report, finish := drawProgress(e, "verifying "+recPath, len(targets))
+		opt.Progress = report
 		err = draw.VerifyWith(&rec, targets, pools, opt)
-		stop()
+		finish()
 		if err == nil && bundle != "" {
 			err = checkBundleExtras(bundle, &rec)
 		}
