@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -132,10 +133,43 @@ type hostileFx struct {
 	notice                                                  string
 }
 
+// The fixtures are built once per test binary (they run about sixty
+// commands) and removed by TestMain.
+var (
+	hostileOnce sync.Once
+	hostileDir  string
+	hostileFxs  hostileFx
+	hostileOK   bool
+)
+
+// hostileFixtures returns the valid files of every slot. Slots never
+// change them: stateful verbs run on copies (hostileFx.state, .store).
 func hostileFixtures(t *testing.T) hostileFx {
 	t.Helper()
+	hostileOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ssj-hostile-")
+		require.NoError(t, err)
+		hostileDir = dir
+		hostileFxs = buildHostileFixtures(t, dir)
+		hostileOK = true
+	})
+	if !hostileOK {
+		t.Fatal("the hostile-input fixtures could not be built (see the first test that asked for them)")
+	}
+	return hostileFxs
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if hostileDir != "" {
+		os.RemoveAll(hostileDir)
+	}
+	os.Exit(code)
+}
+
+func buildHostileFixtures(t *testing.T, dir string) hostileFx {
+	t.Helper()
 	data := filepath.Join("..", "..", "examples", "data")
-	dir := t.TempDir()
 	p := func(name string) string { return filepath.Join(dir, name) }
 	fx := hostileFx{data: data, dir: dir,
 		targets: filepath.Join(data, "targets.csv"), inspectors: filepath.Join(data, "inspectors.csv"),
