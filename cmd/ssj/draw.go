@@ -204,7 +204,8 @@ func drawCommitRun(e *env, f drawFlags, taskPathV string) int {
 		err = fmt.Errorf("draw commit: %s: %w", *taskPath, err)
 		// A task that was read and fails its checks is a finding (1), as
 		// through ssj task launch.
-		if errors.Is(err, draw.ErrInvalidTask) || errors.Is(err, draw.ErrLabel) || errors.Is(err, draw.ErrInvalidMatch) || errors.Is(err, draw.ErrInvalidTargeted) {
+		if errors.Is(err, draw.ErrInvalidTask) || errors.Is(err, draw.ErrLabel) || errors.Is(err, draw.ErrInvalidMatch) ||
+			errors.Is(err, draw.ErrInvalidTargeted) || errors.Is(err, draw.ErrBadSource) || errors.Is(err, draw.ErrSourceBeforeCommit) {
 			fmt.Fprintf(e.stderr, "ssj: %v\n", err)
 			return exitProblem
 		}
