@@ -544,7 +544,7 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			}},
 		{name: "publish enter RESULTS", kind: kindJSON, valid: fx.results,
 			args: func(t *testing.T, f, o string) []string { return argvPublishEnter(fx.state(t, "keys", o), f) }},
-		{name: "publish release --book", kind: kindJSON, valid: filepath.Join(fx.dir, "entered", "book.json"),
+		{name: "publish release --book", kind: kindJSON, family: familyBook, valid: filepath.Join(fx.dir, "entered", "book.json"),
 			args: func(t *testing.T, f, o string) []string {
 				s := fx.state(t, "entered", o)
 				s.book = f
@@ -563,7 +563,7 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			args: func(t *testing.T, f, o string) []string {
 				return argvPublishCorrect(fx.state(t, "released", o), f, fx.keyring, fx.key)
 			}},
-		{name: "publish correct --keyring", kind: kindJSON, valid: fx.keyring,
+		{name: "publish correct --keyring", kind: kindJSON, family: familyKeyring, valid: fx.keyring,
 			args: func(t *testing.T, f, o string) []string {
 				return argvPublishCorrect(fx.state(t, "released", o), fx.corrected, f, fx.key)
 			}},
@@ -571,21 +571,21 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			args: func(t *testing.T, f, o string) []string {
 				return argvPublishCorrect(fx.state(t, "released", o), fx.corrected, fx.keyring, f)
 			}},
-		{name: "publish status --book", kind: kindJSON, valid: filepath.Join(fx.dir, "decided", "book.json"),
+		{name: "publish status --book", kind: kindJSON, family: familyBook, valid: filepath.Join(fx.dir, "decided", "book.json"),
 			args: func(_ *testing.T, f, _ string) []string {
 				return a("publish", "status", "--book", f, "--today", "2026-10-22")
 			}},
-		{name: "publish status --keyring", kind: kindJSON, valid: fx.keyring,
+		{name: "publish status --keyring", kind: kindJSON, family: familyKeyring, valid: fx.keyring,
 			args: func(_ *testing.T, f, _ string) []string {
 				return a("publish", "status", "--book", filepath.Join(fx.dir, "decided", "book.json"), "--today", "2026-10-22", "--keyring", f)
 			}},
-		{name: "publish view --book", kind: kindJSON, valid: filepath.Join(fx.dir, "decided", "book.json"),
+		{name: "publish view --book", kind: kindJSON, family: familyBook, valid: filepath.Join(fx.dir, "decided", "book.json"),
 			args: func(_ *testing.T, f, o string) []string { return a("publish", "view", "--book", f, "--out", o) }},
-		{name: "publish report --objections", kind: kindJSON, valid: filepath.Join(fx.dir, "decided", "obj.json"), codes: map[string]int{"header only": exitOK},
+		{name: "publish report --objections", kind: kindJSON, family: familyObjections, valid: filepath.Join(fx.dir, "decided", "obj.json"),
 			args: func(_ *testing.T, f, _ string) []string {
 				return a("publish", "report", "--book", filepath.Join(fx.dir, "decided", "book.json"), "--objections", f, "--today", "2026-10-22")
 			}},
-		{name: "publish announce results --book", kind: kindJSON, valid: filepath.Join(fx.dir, "decided", "book.json"),
+		{name: "publish announce results --book", kind: kindJSON, family: familyBook, valid: filepath.Join(fx.dir, "decided", "book.json"),
 			args: func(_ *testing.T, f, _ string) []string {
 				return a("publish", "announce", "results", "--book", f, "--task", "SJ-2026-001", "--on", "2026-10-21")
 			}},
@@ -593,14 +593,14 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 		// twice is named twice.
 		{name: "publish announce task NOTICE", kind: kindJSON, valid: fx.notice, codes: map[string]int{"duplicate IDs": exitOK},
 			args: func(_ *testing.T, f, _ string) []string { return a("publish", "announce", "task", f) }},
-		{name: "review receive --book", kind: kindJSON, valid: filepath.Join(fx.dir, "released", "book.json"),
+		{name: "review receive --book", kind: kindJSON, family: familyBook, valid: filepath.Join(fx.dir, "released", "book.json"),
 			args: func(t *testing.T, f, o string) []string {
 				s := fx.state(t, "released", o)
 				s.book = f
 				return argvReviewReceive(s)
 			}},
 		// A register read as {} holds no such objection (1).
-		{name: "review start --objections", kind: kindJSON, valid: filepath.Join(fx.dir, "received", "obj.json"), codes: noObjection,
+		{name: "review start --objections", kind: kindJSON, family: familyObjections, valid: filepath.Join(fx.dir, "received", "obj.json"), codes: noObjection,
 			args: func(t *testing.T, f, o string) []string {
 				s := fx.state(t, "received", o)
 				s.objections = f
@@ -616,19 +616,19 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			args: func(t *testing.T, f, o string) []string {
 				return argvReviewDecide(fx.state(t, "started", o), f, fx.keyring, fx.key)
 			}},
-		{name: "review decide --objections", kind: kindJSON, valid: filepath.Join(fx.dir, "started", "obj.json"), codes: noObjection,
+		{name: "review decide --objections", kind: kindJSON, family: familyObjections, valid: filepath.Join(fx.dir, "started", "obj.json"), codes: noObjection,
 			args: func(t *testing.T, f, o string) []string {
 				s := fx.state(t, "started", o)
 				s.objections = f
 				return argvReviewDecide(s, fx.corrected, fx.keyring, fx.key)
 			}},
-		{name: "review feedback --objections", kind: kindJSON, valid: filepath.Join(fx.dir, "decided", "obj.json"), codes: noObjection,
+		{name: "review feedback --objections", kind: kindJSON, family: familyObjections, valid: filepath.Join(fx.dir, "decided", "obj.json"), codes: noObjection,
 			args: func(t *testing.T, f, o string) []string {
 				s := fx.state(t, "decided", o)
 				s.objections = f
 				return argvReviewFeedback(s)
 			}},
-		{name: "review status", kind: kindJSON, valid: filepath.Join(fx.dir, "decided", "obj.json"), codes: map[string]int{"header only": exitOK},
+		{name: "review status", kind: kindJSON, family: familyObjections, valid: filepath.Join(fx.dir, "decided", "obj.json"),
 			args: func(_ *testing.T, f, _ string) []string {
 				return a("review", "status", "--objections", f, "--today", "2026-10-22")
 			}},
@@ -645,17 +645,17 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			args: func(_ *testing.T, f, _ string) []string { return a("trail", "head", f) }},
 
 		// ---- working days
-		{name: "workday add --calendar", kind: kindJSON, valid: fx.calendar,
+		{name: "workday add --calendar", kind: kindJSON, family: familyCalendar, valid: fx.calendar,
 			args: func(_ *testing.T, f, _ string) []string {
 				return a("workday", "add", "2026-12-31", "1", "--calendar", f)
 			}},
-		{name: "workday is --calendar", kind: kindJSON, valid: fx.calendar,
+		{name: "workday is --calendar", kind: kindJSON, family: familyCalendar, valid: fx.calendar,
 			args: func(_ *testing.T, f, _ string) []string { return a("workday", "is", "2027-01-04", "--calendar", f) }},
-		{name: "workday between --calendar", kind: kindJSON, valid: fx.calendar,
+		{name: "workday between --calendar", kind: kindJSON, family: familyCalendar, valid: fx.calendar,
 			args: func(_ *testing.T, f, _ string) []string {
 				return a("workday", "between", "2026-12-30", "2027-01-05", "--calendar", f)
 			}},
-		{name: "workday years --calendar", kind: kindJSON, valid: fx.calendar,
+		{name: "workday years --calendar", kind: kindJSON, family: familyCalendar, valid: fx.calendar,
 			args: func(_ *testing.T, f, _ string) []string { return a("workday", "years", "--calendar", f) }},
 
 		// A shorter pool is still a pool.

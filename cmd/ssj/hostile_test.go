@@ -236,6 +236,10 @@ const (
 	familyPlan       = "plan (JSON)"
 	familyTask       = "task (JSON)"
 	familyEvidence   = "randomness evidence (JSON)"
+	familyBook       = "results book (JSON)"
+	familyObjections = "objection register (JSON)"
+	familyKeyring    = "keyring (JSON)"
+	familyCalendar   = "workday calendar (JSON)"
 )
 
 // csvRead is the status of a CSV document that was read: a bad header
@@ -267,6 +271,12 @@ var familyCodes = map[string]map[string]int{
 	// Evidence for one declared source given twice does not match the
 	// manifest's sources: 1.
 	familyEvidence: {"duplicate IDs": exitProblem},
+	// The publication files are ours: any departure from the format is 2,
+	// except an objection register read as {}: an empty register.
+	familyBook:       {},
+	familyObjections: {"header only": exitOK},
+	familyKeyring:    {},
+	familyCalendar:   {},
 }
 
 // knownGaps are slots that still give another status than their family
