@@ -331,6 +331,9 @@ func TestHostileInputs(t *testing.T) {
 	fx := hostileFixtures(t)
 	for _, slot := range hostileSlots(fx) {
 		t.Run(slot.name, func(t *testing.T) {
+			// Commands run in-process on their own files: the slots run in
+			// parallel (the matrix is over a thousand runs).
+			t.Parallel()
 			valid, err := os.ReadFile(slot.valid)
 			require.NoError(t, err)
 			// The valid file itself, and its equivalent spellings.
