@@ -184,7 +184,7 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 		results:    filepath.Join("testdata", "kecheng", "results.json"),
 		corrected:  filepath.Join("testdata", "kecheng", "results-corrected.json"),
 		keyring:    p("head.pub.json"), key: p("head.key.json"),
-		manifest: p("demo/manifest.json"), record: p("unlocked.json"), locked: p("demo/record.json"), proof: p("proof.json"),
+		manifest: p("manifest.json"), record: p("unlocked.json"), locked: p("locked.json"), proof: p("proof.json"),
 		calendar: p("2027.json"), pool: p("pool.txt"), plan2: p("plan-v2.json"), reqst: p("request.json"),
 		notice: p("notice.json"),
 	}
@@ -194,7 +194,7 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 		require.Equal(t, exitOK, code, "ssj %s: %s", strings.Join(args, " "), errOut)
 		return out
 	}
-	ok("demo", "--out", p("demo"))
+	ok("draw", "commit", "--task", fx.task, "--targets", fx.targets, "--inspectors", fx.inspectors, "--out", fx.manifest)
 	ok("draw", "run", "--manifest", fx.manifest, "--randomness", fx.randomness,
 		"--targets", fx.targets, "--inspectors", fx.inspectors, "--out", fx.record)
 	writeHostile(t, dir, "proof.json", []byte(ok("registry", "prove", fx.targets, "91440103MAT410000M")))
@@ -215,7 +215,8 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 	require.NotEqual(t, string(pl), v2)
 	writeHostile(t, dir, "plan-v2.json", []byte(strings.Replace(v2, `"estimated_count": 45`, `"estimated_count": 50`, 1)))
 
-	// The locked demo record's first group, for draw replace.
+	ok("draw", "lock", "--record", fx.record, "--by", "王*", "--at", "2026-09-18T09:30:00+08:00", "--out", fx.locked)
+	// The locked record's first group, for draw replace.
 	var rec struct {
 		Groups []struct {
 			Target string `json:"target"`
@@ -480,7 +481,7 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 		{name: "draw replace RECORD", kind: kindJSON, valid: fx.locked, crlfChanges: true, codes: map[string]int{"duplicate IDs": exitOK},
 			args: func(_ *testing.T, f, o string) []string { return argvDrawReplace(fx, f, fx.inspectors, o) }},
 		// The replacement is drawn from the pool the record committed to.
-		{name: "draw replace --inspectors", kind: kindCSV, family: familyInspectors, valid: filepath.Join(fx.dir, "demo", "inspectors.csv"),
+		{name: "draw replace --inspectors", kind: kindCSV, family: familyInspectors, valid: fx.inspectors,
 			codes: map[string]int{"header only": exitProblem, "truncated": exitProblem},
 			args:  func(_ *testing.T, f, o string) []string { return argvDrawReplace(fx, fx.locked, f, o) }},
 		{name: "verify RECORD", kind: kindJSON, valid: fx.record, crlfChanges: true, codes: map[string]int{"duplicate IDs": exitProblem,
@@ -671,7 +672,7 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 	}
 }
 
-// argvDrawReplace replaces the first seated inspector of the locked demo
+// argvDrawReplace replaces the first seated inspector of the locked
 // record's first group.
 func argvDrawReplace(fx hostileFx, record, inspectors, out string) []string {
 	return []string{"draw", "replace", record, "--inspectors", inspectors, "--target", fx.replaceTarget, "--inspector", fx.replaceCert,
