@@ -289,6 +289,14 @@ var knownGaps = map[string]map[string]int{
 	"task launch TASK.json": {"duplicate IDs": exitOK},
 }
 
+// reportsInput reports whether a finding (1) of slot for input is about
+// the input itself, so that its message must name the file and where in
+// it: the slot checks the file, or the input's family finds the problem
+// through every command.
+func (slot hostileSlot) reportsInput(input string) bool {
+	return slot.validator || familyCodes[slot.family][input] == exitProblem
+}
+
 // dirState lists the names under dir with a hash of each file's content.
 func dirState(t *testing.T, dir string) []string {
 	t.Helper()
@@ -365,7 +373,7 @@ func TestHostileInputs(t *testing.T) {
 					if code != want {
 						t.Errorf("exit %d, want %d; stdout %.200q stderr %.300q", code, want, stdout, stderr)
 					}
-					if code == exitUsage || code == exitProblem && slot.validator {
+					if code == exitUsage || code == exitProblem && slot.reportsInput(in.name) {
 						if !strings.Contains(stdout+stderr, filepath.Base(file)) {
 							t.Errorf("the message does not name the file %s: stdout %.200q stderr %.300q", filepath.Base(file), stdout, stderr)
 						}
@@ -413,11 +421,11 @@ func mentions(slot hostileSlot, input string, code int) []string {
 		case "binary garbage":
 			return []string{"unreadable file"}
 		case "duplicate IDs":
-			if slot.validator {
+			if slot.reportsInput(input) {
 				return []string{"row ", "duplicate"}
 			}
 		case "missing column", "truncated":
-			if slot.validator {
+			if slot.reportsInput(input) {
 				return []string{"row "}
 			}
 		}
