@@ -107,15 +107,22 @@ func (m *Manifest) Hash() ([sha256.Size]byte, error) {
 // exclusion against the scope, and fills in the defaults (rounding
 // "ceiling", base "scope"). The order of targets does not matter.
 func Commit(task Task, targets []registry.Target, pools *InspectorPools) (Manifest, error) {
+	return commit(task, targets, pools, nil)
+}
+
+// commit is Commit; p counts its passes (progress.go).
+func commit(task Task, targets []registry.Target, pools *InspectorPools, p *meter) (Manifest, error) {
 	m, err := newManifest(task)
 	if err != nil {
 		return Manifest{}, err
 	}
 	scope := m.scopeUnits(targets)
+	p.pass()
 	c, err := registry.CommitTargets(scope)
 	if err != nil {
 		return Manifest{}, fmt.Errorf("draw: commit: target pool: %w", err)
 	}
+	p.pass()
 	m.Targets = c
 	if err := m.checkExclusionsInScope(scope); err != nil {
 		return Manifest{}, err

@@ -23,6 +23,11 @@ func Run(m Manifest, evidence []Evidence, targets []registry.Target, pools *Insp
 }
 
 func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *InspectorPools, checkPools bool) (Record, error) {
+	return runMeter(m, evidence, targets, pools, checkPools, nil)
+}
+
+// runMeter is run; p counts its passes (progress.go).
+func runMeter(m *Manifest, evidence []Evidence, targets []registry.Target, pools *InspectorPools, checkPools bool, p *meter) (Record, error) {
 	if err := m.Validate(); err != nil {
 		return Record{}, err
 	}
@@ -31,10 +36,12 @@ func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *Ins
 		return Record{}, err
 	}
 	scope := m.scopeUnits(targets)
+	p.pass()
 	if checkPools {
 		if err := checkPoolCommitments(m, scope, pools); err != nil {
 			return Record{}, err
 		}
+		p.pass()
 	}
 	if err := m.checkExclusionsInScope(scope); err != nil {
 		return Record{}, err
@@ -54,6 +61,7 @@ func run(m *Manifest, evidence []Evidence, targets []registry.Target, pools *Ins
 	}
 	rec, take := newRecord(m, mh, evidence, rnd, k, t, len(scope), quota, base, ratio)
 	chosen, ranks := selectSmallest(k, scope, t, take)
+	p.pass()
 	rec.Selected = make([]Selection, len(chosen))
 	for i, c := range chosen {
 		u := &scope[c.i]

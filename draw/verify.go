@@ -64,6 +64,11 @@ type VerifyOptions struct {
 	// nil, a lock signature is not checked.
 	Signatures       SignatureVerifier
 	RequireSignature bool
+	// Progress, when not nil, is called as the work advances (see the
+	// type), over four passes of targets: selecting the units in scope,
+	// checking the pool commitments, and the recomputation's scope and
+	// ranks.
+	Progress Progress
 }
 
 // Verify is VerifyWith without options: it recomputes rec from its
@@ -90,7 +95,9 @@ func VerifyWith(rec *Record, targets []registry.Target, pools *InspectorPools, o
 		return err
 	}
 	return verifyRecord(rec, &m, pools, opt, func() (Record, error) {
+		p := newMeter(opt.Progress, len(targets), verifyPasses)
 		scope := m.scopeUnits(targets)
+		p.pass()
 		if err := checkPoolCommitments(&m, scope, pools); err != nil {
 			var ve *VerifyError
 			if errors.As(err, &ve) {
@@ -98,10 +105,12 @@ func VerifyWith(rec *Record, targets []registry.Target, pools *InspectorPools, o
 			}
 			return Record{}, &VerifyError{Path: "manifest.inspectors", Err: err}
 		}
-		got, err := run(&m, rec.Evidence, targets, pools, false)
+		p.pass()
+		got, err := runMeter(&m, rec.Evidence, targets, pools, false, p)
 		if err != nil {
 			return Record{}, runVerifyError(err)
 		}
+		p.finish() // the recomputation is done; the comparisons are quick
 		return got, nil
 	})
 }

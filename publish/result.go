@@ -182,11 +182,16 @@ func DecodeResults(r io.Reader) ([]Result, error) {
 		return nil, fmt.Errorf("%w: input larger than %d bytes", ErrResult, MaxResultsBytes)
 	}
 	data = bytes.TrimSpace(jsonin.TrimBOM(data))
-	if len(data) > 0 && data[0] == '{' {
-		data = append(append([]byte{'['}, data...), ']')
-	}
 	var out []Result
-	if err := strictUnmarshal(data, &out); err != nil {
+	if len(data) > 0 && data[0] == '{' {
+		// One object: decoded as itself, so that a cut-off file reads as
+		// truncated and paths name its own fields.
+		var one Result
+		if err := strictUnmarshal(data, &one); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrResult, err)
+		}
+		out = []Result{one}
+	} else if err := strictUnmarshal(data, &out); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrResult, err)
 	}
 	seen := map[string]int{}

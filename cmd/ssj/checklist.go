@@ -60,7 +60,7 @@ func checklistVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) i
 		var effective, note *string
 		if verb != "validate" {
 			effective = fs.String("effective", "", "effective date of the (new) version, `YYYY-MM-DD`")
-			note = fs.String("note", "", "note published with the version")
+			note = fs.String("note", "", "note published with the version, `TEXT`")
 			required(fs, "effective")
 		}
 		return func(args []string) int {
@@ -166,7 +166,7 @@ func checklistPublish(e *env, verb string, files []string, effective, note strin
 			return inputError(e, fmt.Errorf("%w\n(run ssj checklist validate %s to see every problem)", err, f))
 		}
 		if len(items) == 0 {
-			return inputError(e, fmt.Errorf("%s: the checklist holds no item", f))
+			return inputError(e, noRows(f, "the checklist holds no item"))
 		}
 		lists[i] = items
 	}

@@ -109,10 +109,11 @@ Commands are "ssj <noun> <verb> [flags] [args]"; flags may come anywhere.
 Human output by default, --json for machines.
 
 Exit status: 0 ok, 1 the input was read and a check found a problem (a
-bad row, a rule broken, a record or trail that does not verify, a date in
-a year without calendar data: load it with --calendar FILE), 2 bad usage,
-or an input that cannot be read as the expected format, or an input the
-command needs that has problems (its noun's validate verb lists them).`
+bad header or row, a repeated ID, a plan field out of range, a rule
+broken, a record or trail that does not verify, a date in a year without
+calendar data: load it with --calendar FILE), whichever command reads
+the input, 2 bad usage, or an input that cannot be read as the expected
+format at all (missing, a directory, empty, binary, truncated JSON).`
 
 // newRoot builds the command tree for one invocation with streams e.
 func newRoot(e *env) *cobra.Command {

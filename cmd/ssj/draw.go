@@ -97,7 +97,7 @@ func readTargets(e *env, path string) ([]registry.Target, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(t.Targets) == 0 {
-		return nil, fmt.Errorf("%s: the target registry holds no target", path)
+		return nil, noRows(path, "the target registry holds no target")
 	}
 	return t.Targets, nil
 }
@@ -149,7 +149,7 @@ func readPools(e *env, home, fallback string) (*draw.InspectorPools, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if len(t.Inspectors) == 0 {
-			return nil, fmt.Errorf("%s: the inspector registry holds no inspector", path)
+			return nil, noRows(path, "the inspector registry holds no inspector")
 		}
 		return t.Inspectors, nil
 	}
@@ -227,7 +227,15 @@ func drawCommitRun(e *env, f drawFlags, taskPathV string) int {
 	m, err := draw.CommitPool(task, targets, pools)
 	stop()
 	if err != nil {
-		return inputError(e, fmt.Errorf("draw commit: %s: %w", *taskPath, err))
+		err = fmt.Errorf("draw commit: %s: %w", *taskPath, err)
+		// A task that was read and fails its checks is a finding (1), as
+		// through ssj task launch.
+		if errors.Is(err, draw.ErrInvalidTask) || errors.Is(err, draw.ErrLabel) || errors.Is(err, draw.ErrInvalidMatch) ||
+			errors.Is(err, draw.ErrInvalidTargeted) || errors.Is(err, draw.ErrBadSource) || errors.Is(err, draw.ErrSourceBeforeCommit) {
+			fmt.Fprintf(e.stderr, "ssj: %v\n", err)
+			return exitProblem
+		}
+		return inputError(e, err)
 	}
 	doc, err := draw.MarshalManifest(&m)
 	if err != nil {
@@ -328,7 +336,7 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 		// Name the inputs: the error may come from any of them.
 		where := fmt.Sprintf("(manifest %s, randomness %s, targets %s%s)", *manPath, *rndPath, *f.targets, pathsOf(", inspectors ", *f.inspectors, ", fallback ", *f.fallback))
 		if errors.Is(err, draw.ErrPoolMismatch) || errors.Is(err, draw.ErrSourceBeforeCommit) || errors.Is(err, draw.ErrBadBeacon) ||
-			errors.Is(err, draw.ErrBadReveal) || errors.Is(err, draw.ErrSeatUnfilled) {
+			errors.Is(err, draw.ErrBadReveal) || errors.Is(err, draw.ErrSeatUnfilled) || errors.Is(err, draw.ErrEvidenceMismatch) {
 			fmt.Fprintf(e.stderr, "ssj: draw run: %v\n  %s\n", err, where)
 			return exitProblem
 		}

@@ -23,10 +23,10 @@ func drawReplace(e *env, fs *pflag.FlagSet) func([]string) int {
 	f := newDrawFlags(fs)
 	target := fs.String("target", "", "the target whose group changes (its `ID`)")
 	leaving := fs.String("inspector", "", "certificate number (执法证号) of the inspector leaving, `CERT`")
-	reason := fs.String("reason", "", "changed_post (岗位调整), work_conflict (工作冲突), health (身体健康) or recusal (执行回避)")
+	reason := fs.String("reason", "", "`REASON`: changed_post (岗位调整), work_conflict (工作冲突), health (身体健康) or recusal (执行回避)")
 	approver := fs.String("approver", "", "the deputy head in charge (分管负责人) who approved, `NAME`")
 	at := fs.String("at", "", "approval time, `RFC3339`, e.g. 2026-09-20T10:00:00+08:00")
-	note := fs.String("note", "", "free text, e.g. the interest that came to light")
+	note := fs.String("note", "", "free `TEXT`, e.g. the interest that came to light")
 	required(fs, "inspectors", "target", "inspector", "reason", "approver", "at")
 	return func(pos []string) int {
 		return drawReplaceRun(e, f, pos, target, leaving, reason, approver, at, note)

@@ -137,11 +137,12 @@ func TestDrawCLIErrors(t *testing.T) {
 			}
 		})
 	}
-	// A task with a bad ratio names the field and the value.
+	// A task with a bad ratio names the field and the value; the task was
+	// read and a check found the problem: 1.
 	data, _ := os.ReadFile(task)
 	writeFile(t, task, strings.Replace(string(data), `"0.05"`, `"5%"`, 1))
 	code, _, errs := runCLI(t, "", "draw", "commit", "--targets", targets, "--task", task)
-	if code != exitUsage || !strings.Contains(errs, `ratio "5%"`) || !strings.Contains(errs, "task.json") {
+	if code != exitProblem || !strings.Contains(errs, `ratio "5%"`) || !strings.Contains(errs, "task.json") {
 		t.Fatalf("bad ratio: %d %q", code, errs)
 	}
 }

@@ -4,19 +4,26 @@ package main
 // hostile inputs (issue 15):
 //
 //	0  ok
-//	1  the input was read and a check found a problem (the command's own
-//	   check: a bad row in the file being validated, a rule broken, a
-//	   record or trail that does not verify)
+//	1  the input was read and a check found a problem: a bad header or row,
+//	   a repeated ID, a plan field out of range, a rule broken, a record or
+//	   trail that does not verify. It is a property of the input, not of
+//	   the command: a checklist with a repeated item code gives 1 from
+//	   "ssj checklist validate" and from "ssj plan check --checklist" alike
+//	   (TestSameInputSameStatus).
 //	2  usage error, or an input that cannot be read as the expected format
-//	   at all, or an input the command needs that has problems (run the
-//	   noun's validate verb to see every problem)
+//	   at all (missing, a directory, empty, not CSV/XLSX/JSON, not UTF-8,
+//	   truncated or mistyped JSON).
 //
 // Every failure names the file; where there is one, the row, JSON path,
-// field and value; and leaves no output file behind.
+// field and value; and leaves no output file behind and every input file
+// as it was. Every command of the tree has a slot here, or a reason in
+// hostileExempt (TestHostileSlotsCoverEveryCommand).
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -35,7 +42,17 @@ const (
 	kindJSON
 	kindJSONL
 	kindText
+	// kindStore is the office's SQLite store (--store): a binary format,
+	// so only the inputs of storeInputs apply and no spelling is
+	// equivalent.
+	kindStore
+	// kindKeyOut is the file publish keygen must not overwrite: the
+	// hostile input lies where the new key would go.
+	kindKeyOut
 )
+
+// storeInputs are the hostile inputs that make sense for a binary store.
+var storeInputs = map[string]bool{"empty": true, "binary garbage": true, "truncated": true, "null": true, "directory": true, "missing file": true}
 
 // hostileInput is one hostile input: make writes it (or a directory, or
 // nothing) for a slot of format k, from the slot's valid file, and returns
@@ -168,14 +185,21 @@ var equivalentInputs = []struct {
 
 // hostileSlot is one file argument of one command.
 type hostileSlot struct {
-	name  string
-	kind  hostileKind
-	valid string // path of a valid file for the slot
+	name string
+	kind hostileKind
+	// family names the kind of document the slot reads when other
+	// commands read it too (familyRegistry...); its exit statuses are
+	// then the family's, the same through every command
+	// (TestSameInputSameStatus), except where codes says otherwise.
+	family string
+	valid  string // path of a valid file for the slot
 	// args builds the command line with file in the slot; out is a path
-	// the command would write (it must not exist after a failure).
-	args func(file, out string) []string
-	// codes maps an input name to the exit status; inputs not listed must
-	// give 2.
+	// in a fresh directory the command may write (nothing may be left
+	// there after a failure). It may put copies of state files (book,
+	// trail, store) next to out.
+	args func(t *testing.T, file, out string) []string
+	// codes maps an input name ("valid" for the valid file) to the exit
+	// status; inputs not listed give the family's status, or 2.
 	codes map[string]int
 	// crlfChanges is true when CRLF is not equivalent (canonical JSON).
 	crlfChanges bool
@@ -184,66 +208,180 @@ type hostileSlot struct {
 	validator bool
 }
 
-// dirListing lists the names under dir.
-func dirListing(t *testing.T, dir string) []string {
+// want returns the exit status slot must give for input.
+func (slot hostileSlot) want(input string) int {
+	if c, ok := slot.codes[input]; ok {
+		return c
+	}
+	if c, ok := knownGaps[slot.name][input]; ok {
+		return c
+	}
+	if c, ok := familyCodes[slot.family][input]; ok {
+		return c
+	}
+	if input == "valid" {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// Families of documents read by more than one command, and the status
+// each hostile input gives through every one of them (the noun's
+// validator's status). Inputs not listed give 2.
+const (
+	familyTargets    = "target registry (CSV)"
+	familyInspectors = "inspector registry (CSV)"
+	familyChecklist  = "checklist (CSV)"
+	familyHistory    = "inspection history (CSV)"
+	familyPlan       = "plan (JSON)"
+	familyTask       = "task (JSON)"
+	familyEvidence   = "randomness evidence (JSON)"
+	familyBook       = "results book (JSON)"
+	familyObjections = "objection register (JSON)"
+	familyKeyring    = "keyring (JSON)"
+	familyCalendar   = "workday calendar (JSON)"
+)
+
+// csvRead is the status of a CSV document that was read: a bad header
+// (missing column, or a first line that is not a header: [1, 2, 3],
+// null, a cut-off file), a bad or repeated row: 1; a long name is no
+// rule's business: 0; empty or binary: 2.
+var csvRead = map[string]int{"header only": exitOK, "missing column": exitProblem, "duplicate IDs": exitProblem,
+	"truncated": exitProblem, "wrong types": exitProblem, "null": exitProblem, "huge field": exitOK}
+
+var familyCodes = map[string]map[string]int{
+	familyTargets: csvRead,
+	// The cut falls just before the last cell of a row ("active",
+	// optional): a valid, shorter registry through every command (the
+	// draw's own check then finds it is not the committed pool: 1).
+	familyInspectors: {"header only": exitOK, "missing column": exitProblem, "duplicate IDs": exitProblem,
+		"truncated": exitOK, "wrong types": exitProblem, "null": exitProblem, "huge field": exitOK},
+	familyChecklist: csvRead,
+	// History rows are events: the same inspection twice is a fact R11
+	// judges (only within the plan year), not a format error.
+	familyHistory: {"header only": exitOK, "missing column": exitProblem, "duplicate IDs": exitOK,
+		"truncated": exitProblem, "wrong types": exitProblem, "null": exitProblem, "huge field": exitOK},
+	// A JSON plan that decodes but fails Plan.Validate ({} misses every
+	// required field; a repeated department): 1. JSON that is not a plan
+	// (unknown field, wrong type, truncated, null): 2.
+	familyPlan: {"header only": exitProblem, "duplicate IDs": exitProblem},
+	// Likewise a task: {} has no ID, a repeated exclusion, a name-less
+	// task ({"id": "长长…"}): 1.
+	familyTask: {"header only": exitProblem, "duplicate IDs": exitProblem, "huge field": exitProblem},
+	// Evidence for one declared source given twice does not match the
+	// manifest's sources: 1.
+	familyEvidence: {"duplicate IDs": exitProblem},
+	// The publication files are ours: any departure from the format is 2,
+	// except an objection register read as {}: an empty register.
+	familyBook:       {},
+	familyObjections: {"header only": exitOK},
+	familyKeyring:    {},
+	familyCalendar:   {},
+}
+
+// knownGaps are slots that still give another status than their family
+// for an input, each with the issue that closes it. TestSameInputSameStatus
+// accepts them (and fails when one is closed, so that it is removed).
+var knownGaps = map[string]map[string]int{
+	// office.LaunchTask checks only the task's ID: a repeated exclusion
+	// is accepted at launch and refused at task commit (1). Issue 10: the
+	// office is to check the whole task at launch (draw's task checks).
+	"task launch TASK.json": {"duplicate IDs": exitOK},
+}
+
+// reportsInput reports whether a finding (1) of slot for input is about
+// the input itself, so that its message must name the file and where in
+// it: the slot checks the file, or the input's family finds the problem
+// through every command.
+func (slot hostileSlot) reportsInput(input string) bool {
+	return slot.validator || familyCodes[slot.family][input] == exitProblem
+}
+
+// dirState lists the names under dir with a hash of each file's content.
+func dirState(t *testing.T, dir string) []string {
 	t.Helper()
 	var names []string
 	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		names = append(names, strings.TrimPrefix(p, dir))
+		name := strings.TrimPrefix(p, dir)
+		if !d.IsDir() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			name += fmt.Sprintf(" %x", sha256.Sum256(b))
+		}
+		names = append(names, name)
 		return nil
 	}))
 	sort.Strings(names)
 	return names
 }
 
+// copyFile copies src to dst and returns dst.
+func copyFile(t *testing.T, src, dst string) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(dst, b, 0o644))
+	return dst
+}
+
+// shortInputs are the hostile inputs run under -short: one of each way a
+// file fails (not there, not a file, not the format, read with problems).
+var shortInputs = map[string]bool{"missing file": true, "directory": true, "binary garbage": true, "duplicate IDs": true, "null": true}
+
 func TestHostileInputs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs every command against every hostile input")
-	}
+	// Under -short every slot runs with shortInputs only (about a third
+	// of the matrix); CI runs the whole matrix.
 	fx := hostileFixtures(t)
 	for _, slot := range hostileSlots(fx) {
 		t.Run(slot.name, func(t *testing.T) {
+			// Commands run in-process on their own files: the slots run in
+			// parallel (the matrix is over a thousand runs).
+			t.Parallel()
 			valid, err := os.ReadFile(slot.valid)
 			require.NoError(t, err)
 			// The valid file itself, and its equivalent spellings.
 			dir := t.TempDir()
-			code, _, errOut := runCLI(t, "", slot.args(slot.valid, filepath.Join(dir, "out.json"))...)
-			want := exitOK
-			if c, ok := slot.codes["valid"]; ok {
-				want = c
-			}
-			require.Equal(t, want, code, "valid input: %s", errOut)
+			out := filepath.Join(dir, "out.json")
+			own := copyFile(t, slot.valid, filepath.Join(dir, "valid"+filepath.Ext(slot.valid)))
+			code, _, errOut := runCLI(t, "", slot.args(t, own, out)...)
+			require.Equal(t, slot.want("valid"), code, "valid input: %s", errOut)
 			for _, eq := range equivalentInputs {
-				if eq.name == "CRLF" && slot.crlfChanges {
+				if eq.name == "CRLF" && slot.crlfChanges || slot.kind == kindStore || slot.kind == kindKeyOut || testing.Short() {
 					continue
 				}
+				dir := t.TempDir()
 				p := writeHostile(t, dir, "eq-"+eq.name+".in", eq.conv(valid))
-				got, _, errOut := runCLI(t, "", slot.args(p, filepath.Join(dir, "out-eq.json"))...)
-				assert.Equal(t, want, got, "%s: %s", eq.name, errOut)
-				os.Remove(filepath.Join(dir, "out-eq.json"))
+				got, _, errOut := runCLI(t, "", slot.args(t, p, filepath.Join(dir, "out-eq.json"))...)
+				assert.Equal(t, slot.want("valid"), got, "%s: %s", eq.name, errOut)
 			}
 			for _, in := range hostileInputs {
+				if slot.kind == kindStore && !storeInputs[in.name] || testing.Short() && !shortInputs[in.name] {
+					continue
+				}
 				t.Run(in.name, func(t *testing.T) {
 					dir := t.TempDir()
 					file := in.make(t, dir, valid, slot.kind)
-					out := filepath.Join(dir, "out.json")
-					before := dirListing(t, dir)
-					code, stdout, stderr := runCLI(t, "", slot.args(file, out)...)
-					want, ok := slot.codes[in.name]
-					if !ok {
-						want = exitUsage
-					}
+					argv := slot.args(t, file, filepath.Join(dir, "out.json"))
+					before := dirState(t, dir)
+					code, stdout, stderr := runCLI(t, "", argv...)
+					want := slot.want(in.name)
 					if code != want {
 						t.Errorf("exit %d, want %d; stdout %.200q stderr %.300q", code, want, stdout, stderr)
 					}
-					if code == exitUsage || code == exitProblem && slot.validator {
+					if code == exitUsage || code == exitProblem && slot.reportsInput(in.name) {
 						if !strings.Contains(stdout+stderr, filepath.Base(file)) {
 							t.Errorf("the message does not name the file %s: stdout %.200q stderr %.300q", filepath.Base(file), stdout, stderr)
 						}
-						assert.Equal(t, before, dirListing(t, dir), "no output file is left behind")
+					}
+					if code != exitOK && slot.kind != kindStore {
+						// A store may be opened (and its schema created) before a
+						// step fails; every other input stays as it was.
+						assert.Equal(t, before, dirState(t, dir), "no output file is left behind, no input is changed")
 					}
 					for _, m := range mentions(slot, in.name, code) {
 						if !strings.Contains(stdout+stderr, m) {
@@ -253,151 +391,6 @@ func TestHostileInputs(t *testing.T) {
 				})
 			}
 		})
-	}
-}
-
-// hostileFx holds valid files for every slot.
-type hostileFx struct {
-	data, dir                                        string
-	targets, inspectors, checklist, plan, history    string
-	task, randomness, manifest, record, proof        string
-	book, trail, keyring, objections, calendar, pool string
-}
-
-func hostileFixtures(t *testing.T) hostileFx {
-	t.Helper()
-	data := filepath.Join("..", "..", "examples", "data")
-	dir := cycleDir(t)
-	p := func(name string) string { return filepath.Join(dir, name) }
-	fx := hostileFx{data: data, dir: dir,
-		targets: filepath.Join(data, "targets.csv"), inspectors: filepath.Join(data, "inspectors.csv"),
-		checklist: filepath.Join(data, "checklist.csv"), plan: filepath.Join(data, "plan.json"),
-		history: filepath.Join(data, "history.csv"), task: filepath.Join(data, "task.json"),
-		randomness: filepath.Join(data, "randomness.json"),
-		book:       p("book.json"), trail: p("trail.jsonl"), keyring: p("head.pub.json"), objections: p("obj.json"),
-		manifest: p("demo/manifest.json"), record: p("unlocked.json"), proof: p("proof.json"),
-		calendar: p("2027.json"), pool: p("pool.txt"),
-	}
-	code, _, errOut := runCLI(t, "", "demo", "--out", p("demo"))
-	require.Equal(t, exitOK, code, errOut)
-	code, _, errOut = runCLI(t, "", "draw", "run", "--manifest", fx.manifest, "--randomness", fx.randomness,
-		"--targets", fx.targets, "--inspectors", fx.inspectors, "--out", fx.record)
-	require.Equal(t, exitOK, code, errOut)
-	code, out, errOut := runCLI(t, "", "registry", "prove", fx.targets, "91440103MAT410000M")
-	require.Equal(t, exitOK, code, errOut)
-	writeHostile(t, dir, "proof.json", []byte(out))
-	writeHostile(t, dir, "2027.json", []byte(`{"format":"ssj-workday/1","version":"test-2027","years":[{"year":2027,
-	 "notices":[{"title":"TEST ONLY","issued":"2026-11-01"}],
-	 "holidays":[{"name":"元旦","from":"2027-01-01","to":"2027-01-03"}]}]}`+"\n"))
-	writeHostile(t, dir, "pool.txt", []byte("alpha\nbravo\ncharlie\ndelta\necho\n"))
-	return fx
-}
-
-func hostileSlots(fx hostileFx) []hostileSlot {
-	a := func(args ...string) []string { return args }
-	// Validators: the file is what they check.
-	// The file was read as CSV and a check failed (a bad header, a bad or
-	// truncated row, a repeated ID): 1. Empty or binary: 2. A long name is
-	// no rule's business: 0.
-	csvValidator := map[string]int{"header only": exitOK, "missing column": exitProblem, "duplicate IDs": exitProblem,
-		"truncated": exitProblem, "wrong types": exitProblem, "null": exitProblem, "huge field": exitOK}
-	// Consumers refuse an input with problems (2); a long cell in an
-	// otherwise valid file is fine.
-	csvConsumer := map[string]int{"huge field": exitOK}
-	return []hostileSlot{
-		{name: "registry validate", kind: kindCSV, validator: true, valid: fx.targets, codes: csvValidator,
-			args: func(f, _ string) []string { return a("registry", "validate", f) }},
-		{name: "registry commit", kind: kindCSV, validator: true, valid: fx.targets, codes: csvValidator,
-			args: func(f, _ string) []string { return a("registry", "commit", f, "--json") }},
-		// A repeated audit-path step: read fine, does not verify (1).
-		{name: "registry verify-proof", kind: kindJSON, valid: fx.proof, codes: map[string]int{"duplicate IDs": exitProblem},
-			args: func(f, _ string) []string { return a("registry", "verify-proof", f) }},
-		{name: "checklist validate", kind: kindCSV, validator: true, valid: fx.checklist, codes: csvValidator,
-			args: func(f, _ string) []string { return a("checklist", "validate", f) }},
-		{name: "checklist publish", kind: kindCSV, valid: fx.checklist, codes: csvConsumer,
-			args: func(f, _ string) []string { return a("checklist", "publish", f, "--effective", "2026-01-01") }},
-		{name: "plan check PLAN", kind: kindJSON, valid: fx.plan,
-			args: func(f, _ string) []string { return a("plan", "check", f, "--targets", fx.targets) }},
-		{name: "plan check --targets", kind: kindCSV, valid: fx.targets, codes: map[string]int{"header only": exitProblem, "huge field": exitOK},
-			args: func(f, _ string) []string { return a("plan", "check", fx.plan, "--targets", f) }},
-		{name: "plan check --history", kind: kindCSV, valid: fx.history, // History rows are events: the same inspection twice is a fact
-			// R11 judges (only within the plan year), not a format error.
-			codes: map[string]int{"header only": exitOK, "duplicate IDs": exitOK, "huge field": exitOK},
-			args: func(f, _ string) []string {
-				return a("plan", "check", fx.plan, "--targets", fx.targets, "--history", f)
-			}},
-		// An empty checklist, or one whose item codes changed (the huge
-		// cell replaces a code), leaves the plan's items off it: R1 fails.
-		{name: "plan check --checklist", kind: kindCSV, valid: fx.checklist, codes: map[string]int{"header only": exitProblem, "huge field": exitProblem},
-			args: func(f, _ string) []string {
-				return a("plan", "check", fx.plan, "--targets", fx.targets, "--checklist", f)
-			}},
-		{name: "plan publish", kind: kindJSON, valid: fx.plan,
-			args: func(f, _ string) []string { return a("plan", "publish", f) }},
-		{name: "draw commit --task", kind: kindJSON, valid: fx.task,
-			args: func(f, o string) []string {
-				return a("draw", "commit", "--task", f, "--targets", fx.targets, "--inspectors", fx.inspectors, "--out", o)
-			}},
-		{name: "draw commit --targets", kind: kindCSV, valid: fx.targets, codes: csvConsumer,
-			args: func(f, o string) []string {
-				return a("draw", "commit", "--task", fx.task, "--targets", f, "--inspectors", fx.inspectors, "--out", o)
-			}},
-		{name: "draw run --manifest", kind: kindJSON, valid: fx.manifest, crlfChanges: true,
-			args: func(f, o string) []string {
-				return a("draw", "run", "--manifest", f, "--randomness", fx.randomness, "--targets", fx.targets, "--inspectors", fx.inspectors, "--out", o)
-			}},
-		{name: "draw run --randomness", kind: kindJSON, valid: fx.randomness,
-			args: func(f, o string) []string {
-				return a("draw", "run", "--manifest", fx.manifest, "--randomness", f, "--targets", fx.targets, "--inspectors", fx.inspectors, "--out", o)
-			}},
-		// Lock checks the record's form, not its draw (ssj verify re-runs
-		// it, see "verify RECORD"): a repeated evidence entry is locked.
-		{name: "draw lock --record", kind: kindJSON, valid: fx.record, crlfChanges: true, codes: map[string]int{"duplicate IDs": exitOK},
-			args: func(f, o string) []string {
-				return a("draw", "lock", "--record", f, "--by", "x", "--at", "2026-12-01T09:00:00+08:00", "--out", o)
-			}},
-		{name: "verify RECORD", kind: kindJSON, valid: fx.record, crlfChanges: true, codes: map[string]int{"duplicate IDs": exitProblem,
-			// JSON that is not a record does not verify: exit 1 for every
-			// record that does not verify, 2 only for unreadable or non-JSON
-			// input (issue 14's contract for auditors; docs/draw-spec.md §10).
-			"header only": exitProblem, "missing column": exitProblem, "wrong types": exitProblem, "null": exitProblem, "huge field": exitProblem},
-			args: func(f, _ string) []string {
-				return a("verify", f, "--targets", fx.targets, "--inspectors", fx.inspectors)
-			}},
-		// A truncated pool is read fine and does not match the record's
-		// commitment: the record does not verify (1).
-		{name: "verify --inspectors", kind: kindCSV, valid: fx.inspectors, codes: map[string]int{"huge field": exitOK, "truncated": exitProblem},
-			args: func(f, _ string) []string { return a("verify", fx.record, "--targets", fx.targets, "--inspectors", f) }},
-		{name: "publish enter RESULTS", kind: kindJSON, valid: filepath.Join(fx.data, "results.json"),
-			args: func(f, o string) []string {
-				return a("publish", "enter", "--book", o, "--trail", o+".trail", "--by", "x", "--at", "2026-09-30T09:00:00+08:00", f)
-			}},
-		{name: "publish status --book", kind: kindJSON, valid: fx.book,
-			args: func(f, _ string) []string { return a("publish", "status", "--book", f, "--today", "2026-10-22") }},
-		{name: "publish status --keyring", kind: kindJSON, valid: fx.keyring,
-			args: func(f, _ string) []string {
-				return a("publish", "status", "--book", fx.book, "--today", "2026-10-22", "--keyring", f)
-			}},
-		{name: "publish view --book", kind: kindJSON, valid: fx.book,
-			args: func(f, o string) []string { return a("publish", "view", "--book", f, "--out", o) }},
-		{name: "publish report --objections", kind: kindJSON, valid: fx.objections, codes: map[string]int{"header only": exitOK},
-			args: func(f, _ string) []string {
-				return a("publish", "report", "--book", fx.book, "--objections", f, "--today", "2026-10-22")
-			}},
-		{name: "review status", kind: kindJSON, valid: fx.objections, codes: map[string]int{"header only": exitOK},
-			args: func(f, _ string) []string { return a("review", "status", "--objections", f, "--today", "2026-10-22") }},
-		// Finding any corruption is what trail verify is for: every
-		// content problem is a finding (1); an empty header-only trail
-		// verifies; only a file that cannot be opened is 2.
-		{name: "trail verify", kind: kindJSONL, validator: true, valid: fx.trail, codes: map[string]int{"empty": exitProblem, "header only": exitOK,
-			"missing column": exitProblem, "duplicate IDs": exitProblem, "binary garbage": exitProblem, "truncated": exitProblem,
-			"wrong types": exitProblem, "null": exitProblem, "huge field": exitProblem},
-			args: func(f, _ string) []string { return a("trail", "verify", f) }},
-		{name: "workday --calendar", kind: kindJSON, valid: fx.calendar,
-			args: func(f, _ string) []string { return a("workday", "add", "2026-12-31", "1", "--calendar", f) }},
-		// A shorter pool is still a pool.
-		{name: "rfc3797 --pool", kind: kindText, valid: fx.pool, codes: map[string]int{"truncated": exitOK},
-			args: func(f, _ string) []string { return a("rfc3797", "--pool", f, "--source", "1 2 3", "--count", "2") }},
 	}
 }
 
@@ -428,11 +421,11 @@ func mentions(slot hostileSlot, input string, code int) []string {
 		case "binary garbage":
 			return []string{"unreadable file"}
 		case "duplicate IDs":
-			if slot.validator {
+			if slot.reportsInput(input) {
 				return []string{"row ", "duplicate"}
 			}
 		case "missing column", "truncated":
-			if slot.validator {
+			if slot.reportsInput(input) {
 				return []string{"row "}
 			}
 		}

@@ -18,13 +18,10 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
-
-	"github.com/shuangsuiji/ssj/workday"
 )
 
 // Exit codes shared by every subcommand.
@@ -64,16 +61,15 @@ func usageError(e *env, format string, a ...any) int {
 	return exitUsage
 }
 
-// inputError reports input that could not be read or parsed and returns
-// exitUsage. The error should already name the file, row, field and value.
-// A computation that reached a year without calendar data fails closed
-// with exitProblem, as ssj workday does, and says how to load the year.
+// inputError reports a problem with an input and returns its exit status
+// (inputStatus): exitUsage for input that could not be read or parsed,
+// exitProblem for input that was read and has problems (its rows or fields
+// are listed) and for a computation that reached a year without calendar
+// data (it fails closed, as ssj workday does, and says how to load the
+// year). The error should already name the file, row, field and value.
 func inputError(e *env, err error) int {
 	fmt.Fprintf(e.stderr, "ssj: %v\n", calendarHint(err))
-	if errors.Is(err, workday.ErrNoData) {
-		return exitProblem
-	}
-	return exitUsage
+	return inputStatus(err)
 }
 
 // writeJSON writes v as indented JSON followed by a newline.

@@ -292,6 +292,10 @@ func taskVerb(name string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 					return inputError(e, fmt.Errorf("task draw: %s: %w", *randomness, err))
 				}
 				rec, err := o.RunDraw(ctx, step, arg, ev)
+				if errors.Is(err, draw.ErrEvidenceMismatch) || errors.Is(err, draw.ErrBadSource) ||
+					errors.Is(err, draw.ErrBadBeacon) || errors.Is(err, draw.ErrBadReveal) {
+					return officeError(e, what+": "+*randomness, err) // the evidence file is at fault
+				}
 				if err != nil {
 					return officeError(e, what, err)
 				}

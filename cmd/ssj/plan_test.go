@@ -96,23 +96,26 @@ func TestPlanCheck_BadInput(t *testing.T) {
 	if err := os.WriteFile(badHistory, []byte("target_id,item,date,result\nX,ZA-01,2026-02-30,compliant\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Usage and unreadable input: 2; input that was read and has problems
+	// (a plan field, a history row): 1 (issue 15's exit-status contract).
 	tests := []struct {
 		args []string
+		code int
 		want string
 	}{
-		{[]string{"plan", "check", samplePlanJSON}, "--targets FILE is required"},
-		{[]string{"plan", "check", samplePlanJSON, "--targets"}, "needs a FILE"},
-		{[]string{"plan", "check", "missing.json", "--targets", sampleTargetsCSV}, "missing.json"},
-		{[]string{"plan", "check", badPlan, "--targets", sampleTargetsCSV}, `tasks[0](2026-LH-01).ratio: value "1.5"`},
-		{[]string{"plan", "check", samplePlanJSON, "--targets", sampleTargetsCSV, "--history", badHistory}, `h.csv:row 2: column "date" value "2026-02-30"`},
-		{[]string{"plan", "check", samplePlanJSON, "--targets", samplePlanJSON}, "plan.json"},
-		{[]string{"plan", "nope", samplePlanJSON}, "unknown verb"},
-		{[]string{"plan", "check", samplePlanJSON, "--targets", sampleTargetsCSV, "--frob"}, "unknown flag"},
+		{[]string{"plan", "check", samplePlanJSON}, exitUsage, "--targets FILE is required"},
+		{[]string{"plan", "check", samplePlanJSON, "--targets"}, exitUsage, "needs a FILE"},
+		{[]string{"plan", "check", "missing.json", "--targets", sampleTargetsCSV}, exitUsage, "missing.json"},
+		{[]string{"plan", "check", badPlan, "--targets", sampleTargetsCSV}, exitProblem, `tasks[0](2026-LH-01).ratio: value "1.5"`},
+		{[]string{"plan", "check", samplePlanJSON, "--targets", sampleTargetsCSV, "--history", badHistory}, exitProblem, `h.csv:row 2: column "date" value "2026-02-30"`},
+		{[]string{"plan", "check", samplePlanJSON, "--targets", samplePlanJSON}, exitUsage, "plan.json"}, // JSON is not CSV
+		{[]string{"plan", "nope", samplePlanJSON}, exitUsage, "unknown verb"},
+		{[]string{"plan", "check", samplePlanJSON, "--targets", sampleTargetsCSV, "--frob"}, exitUsage, "unknown flag"},
 	}
 	for _, tc := range tests {
 		code, _, errOut := runCLI(t, "", tc.args...)
-		if code != exitUsage || !strings.Contains(errOut, tc.want) {
-			t.Errorf("%q: code %d, stderr %q, want %q", tc.args, code, errOut, tc.want)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%q: code %d, stderr %q, want %d and %q", tc.args, code, errOut, tc.code, tc.want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -87,8 +88,8 @@ func (p *pubFlags) withClock() {
 
 func pubKeygen(e *env, fs *pflag.FlagSet) func([]string) int {
 	p := newPubFlags(fs)
-	unit := p.fs.String("unit", "", "executing unit (任务执行单位) whose principal head holds the key")
-	holder := p.fs.String("holder", "", "name of the principal head (主要负责人)")
+	unit := p.fs.String("unit", "", "executing `UNIT` (任务执行单位) whose principal head holds the key")
+	holder := p.fs.String("holder", "", "`NAME` of the principal head (主要负责人)")
 	out := p.fs.String("out", "", "output `PREFIX`: PREFIX.key.json and PREFIX.pub.json")
 	required(fs, "unit", "holder", "out")
 	return func(args []string) int {
@@ -103,18 +104,27 @@ func pubKeygen(e *env, fs *pflag.FlagSet) func([]string) int {
 		ring, _ := pubMarshalIndent(publish.Keyring{Keys: []publish.PublicKey{k.PublicKey}})
 		keyPath, pubPath := *out+".key.json", *out+".pub.json"
 		f, err := os.OpenFile(keyPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
+		if errors.Is(err, os.ErrExist) {
 			return inputError(e, fmt.Errorf("publish keygen: %w (refusing to overwrite a key)", err))
+		}
+		if err != nil {
+			return inputError(e, fmt.Errorf("publish keygen: %w", err))
+		}
+		// No half-made pair is left behind: the secret key goes if the
+		// keyring cannot be written.
+		fail := func(err error) int {
+			os.Remove(keyPath)
+			return inputError(e, fmt.Errorf("publish keygen: %w", err))
 		}
 		if _, err := f.Write(secret); err != nil {
 			f.Close()
-			return inputError(e, fmt.Errorf("publish keygen: %s: %w", keyPath, err))
+			return fail(fmt.Errorf("%s: %w", keyPath, err))
 		}
 		if err := f.Close(); err != nil {
-			return inputError(e, fmt.Errorf("publish keygen: %s: %w", keyPath, err))
+			return fail(fmt.Errorf("%s: %w", keyPath, err))
 		}
 		if err := pubWriteFileAtomic(pubPath, ring, 0o644); err != nil {
-			return inputError(e, fmt.Errorf("publish keygen: %w", err))
+			return fail(err)
 		}
 		fmt.Fprintf(e.stdout, "key %s for %s (%s)\nsecret: %s\nkeyring: %s\n", k.KeyID, *holder, *unit, keyPath, pubPath)
 		return exitOK
@@ -126,9 +136,9 @@ func pubEnter(e *env, fs *pflag.FlagSet) func([]string) int {
 	p.withClock()
 	bookPath := p.fs.String("book", "", "book `FILE` (created if missing)")
 	trailPath := p.fs.String("trail", "", "trail `FILE` (created if missing)")
-	by := p.fs.String("by", "", "who enters the results (录入人)")
+	by := p.fs.String("by", "", "who enters the results (录入人), a `NAME`")
 	required(fs, "book", "trail", "by")
-	policy := p.fs.String("policy", "seed", "deadline policy of a new book: seed (2 working days) or national (20)")
+	policy := p.fs.String("policy", "seed", "deadline `POLICY` of a new book: seed (2 working days) or national (20)")
 	calFile := calendarFlag(fs)
 	return func(args []string) int {
 		if *bookPath == "" || *trailPath == "" || *by == "" || p.fs.NArg() != 1 {
@@ -197,7 +207,7 @@ func pubRelease(e *env, fs *pflag.FlagSet) func([]string) int {
 	p.withClock()
 	bookPath := p.fs.String("book", "", "book `FILE`")
 	trailPath := p.fs.String("trail", "", "trail `FILE`")
-	by := p.fs.String("by", "", "who publishes (审核公示人)")
+	by := p.fs.String("by", "", "who publishes (审核公示人), a `NAME`")
 	required(fs, "book", "trail", "by")
 	all := p.fs.Bool("all", false, "publish every entered result (or name result IDs as arguments)")
 	return func(args []string) int {
@@ -248,12 +258,12 @@ func pubCorrect(e *env, fs *pflag.FlagSet) func([]string) int {
 	bookPath := p.fs.String("book", "", "book `FILE`")
 	trailPath := p.fs.String("trail", "", "trail `FILE` (required unless --sign-only)")
 	ringPath := p.fs.String("keyring", "", "keyring `FILE` of the units' principal heads, from keygen (required unless --sign-only)")
-	by := p.fs.String("by", "", "who records the correction (required unless --sign-only)")
+	by := p.fs.String("by", "", "who records the correction, a `NAME` (required unless --sign-only)")
 	keyPath := p.fs.String("key", "", "principal head's key `FILE`: sign the correction now (this or --signed)")
 	signedPath := p.fs.String("signed", "", "an already signed correction `FILE`, JSON (this or --key)")
-	reason := p.fs.String("reason", "", "reason for the correction (with --key)")
-	signer := p.fs.String("signer", "", "name of the signing principal head (default the key's holder)")
-	origin := p.fs.String("origin", "self", `"self" or "objection:ID" (objection corrections: use ssj review decide)`)
+	reason := p.fs.String("reason", "", "`REASON` for the correction (with --key)")
+	signer := p.fs.String("signer", "", "`NAME` of the signing principal head (default the key's holder)")
+	origin := p.fs.String("origin", "self", "`ORIGIN`: self, or objection:ID (objection corrections: use ssj review decide)")
 	signOnly := p.fs.String("sign-only", "", "write the signed correction to this `FILE` and do not apply it")
 	required(fs, "book")
 	return func(args []string) int {

@@ -215,10 +215,10 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 	p := newPubFlags(fs)
 	p.withClock()
 	trailPath := p.fs.String("trail", "", "trail `FILE` to record the announcement in (with --by)")
-	by := p.fs.String("by", "", "who publishes the announcement (with --trail)")
+	by := p.fs.String("by", "", "who publishes the announcement, a `NAME` (with --trail)")
 	bookPath := p.fs.String("book", "", "book `FILE` (required for results)")
 	task := p.fs.String("task", "", "task number `TASKNO` (required for results)")
-	issuer := p.fs.String("issuer", "", "issuing agency (results; default the results' agency)")
+	issuer := p.fs.String("issuer", "", "issuing `AGENCY` (results; default the results' agency)")
 	asJSON := p.fs.Bool("json", false, "print the document as JSON (content, hash, text)")
 	return func(args []string) int {
 		if p.fs.NArg() < 1 {
@@ -271,18 +271,21 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 				var n publish.ChecklistNotice
 				if err = pubDecodeJSONFile(path, &n); err == nil {
 					doc, err = publish.AnnounceChecklist(n)
+					err = inFile(path, err)
 				}
 				tkind, subject = trail.ChecklistAnnounced, n.Version
 			case "plan":
 				var n publish.PlanNotice
 				if err = pubDecodeJSONFile(path, &n); err == nil {
 					doc, err = publish.AnnouncePlan(n)
+					err = inFile(path, err)
 				}
 				tkind, subject = trail.PlanPublished, fmt.Sprintf("%d %s", n.Year, n.Version)
 			case "task":
 				var n publish.TaskNotice
 				if err = pubDecodeJSONFile(path, &n); err == nil {
 					doc, err = publish.AnnounceTask(n)
+					err = inFile(path, err)
 				}
 				tkind, subject = trail.AnnouncementPublished, n.TaskNo
 			default:
@@ -312,4 +315,12 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 		}
 		return exitOK
 	}
+}
+
+// inFile prefixes a non-nil err about the content of a file with its path.
+func inFile(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -52,7 +53,7 @@ func revVerb(use string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 		p.withClock()
 		regPath := fs.String("objections", "", "objection register `FILE` (JSON)")
 		trailPath := fs.String("trail", "", "trail `FILE` (JSON lines)")
-		by := fs.String("by", "", "who takes the step")
+		by := fs.String("by", "", "who takes the step, a `NAME`")
 		id := fs.String("id", "", "objection `ID`")
 		required(fs, "objections", "trail", "by", "id")
 		none, noBool := "", false
@@ -65,22 +66,22 @@ func revVerb(use string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 			calFile = calendarFlag(fs)
 			bookPath = fs.String("book", "", "book `FILE` holding the disputed result")
 			resultID = fs.String("result", "", "disputed result `ID`")
-			applicant = fs.String("applicant", "", "applicant (申请人)")
-			grounds = fs.String("grounds", "", "grounds of the objection")
+			applicant = fs.String("applicant", "", "applicant (申请人), a `NAME`")
+			grounds = fs.String("grounds", "", "grounds of the objection, `TEXT`")
 			required(fs, "book", "result", "applicant", "grounds")
 		case "decide":
 			calFile = calendarFlag(fs)
-			note = fs.String("note", "", "decision grounds")
+			note = fs.String("note", "", "decision grounds, `TEXT`")
 			upheld = fs.Bool("upheld", false, "the result stands (维持)")
 			corrected = fs.Bool("corrected", false, "the result was wrong and is corrected (更正)")
 			bookPath = fs.String("book", "", "book `FILE` (with --corrected)")
 			ringPath = fs.String("keyring", "", "keyring `FILE` (with --corrected)")
 			keyPath = fs.String("key", "", "principal head's key `FILE` (with --corrected, or --signed)")
 			signedPath = fs.String("signed", "", "signed correction `FILE` (with --corrected, or --key)")
-			reason = fs.String("reason", "", "correction reason (with --corrected --key)")
+			reason = fs.String("reason", "", "correction `REASON` (with --corrected --key)")
 			required(fs, "note")
 		case "feedback":
-			note = fs.String("note", "", "feedback content")
+			note = fs.String("note", "", "feedback content, `TEXT`")
 			required(fs, "note")
 		}
 		return func(args []string) int {
@@ -178,15 +179,15 @@ func revRun(e *env, verb string, p *pubFlags, regPath, trailPath, by, id, note, 
 				}
 				book, err = pubLoadBook(*bookPath, "")
 				if err != nil {
-					return trail.Entry{}, err
+					return trail.Entry{}, unreadable{err}
 				}
 				ring, err := pubLoadKeyring(*ringPath)
 				if err != nil {
-					return trail.Entry{}, err
+					return trail.Entry{}, unreadable{err}
 				}
 				sc, err := revCorrection(*keyPath, *signedPath, p.fs.Arg(0), *reason, book, o, at)
 				if err != nil {
-					return trail.Entry{}, err
+					return trail.Entry{}, unreadable{err}
 				}
 				v, err := o.DecideWithCorrection(book, sc, ring, *note, on, at, *by, cal)
 				if err != nil {
@@ -219,6 +220,9 @@ func revRun(e *env, verb string, p *pubFlags, regPath, trailPath, by, id, note, 
 		}
 	}
 	en, err := step()
+	if errors.As(err, new(unreadable)) {
+		return inputError(e, fmt.Errorf("review %s: %w", verb, err))
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ssj: review %s: %v\n", verb, calendarHint(err))
 		return exitProblem

@@ -23,8 +23,8 @@ pools, checks its lock (record hash, lock hash, time, name; the signature
 with --keyring) and its replacement chain (against --anchor), and prints
 "verified" (exit 0) or the first difference (exit 1). Exit 1 is for every
 record that does not verify, whatever the reason (an invalid manifest inside
-it, an older format, a lock or anchor that does not match); exit 2 only for
-bad usage, unreadable or non-JSON input and registry files that do not import.`,
+it, an older format, a lock or anchor that does not match, a pool file with
+bad rows); exit 2 only for bad usage and unreadable or non-JSON input.`,
 		Example: "  ssj verify record.json --targets examples/data/targets.csv --inspectors examples/data/inspectors.csv\n  ssj verify bundle/   # a bundle written by ssj task export",
 		Setup:   runVerify,
 	})

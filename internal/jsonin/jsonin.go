@@ -50,6 +50,8 @@ type Error struct {
 	Problem string
 }
 
+// Error returns "PATH: PROBLEM", "top level: PROBLEM" for the document as
+// a whole, or "line L, column C (PATH): PROBLEM" for a syntax error.
 func (e *Error) Error() string {
 	where := e.Path
 	if where == "" {
@@ -89,7 +91,10 @@ func ReadAll(r io.Reader, limit int64, v any, opt Options) error {
 // Decode decodes exactly one JSON value from data into v, a non-nil
 // pointer. The error, an *Error wrapping ErrJSON, names the JSON path and
 // the value.
-func Decode(data []byte, v any, opt Options) error {
+func Decode(data []byte, v any, opt Options) error { return decode(data, v, opt, true) }
+
+// decode is Decode, with the fast path optional (tests compare the two).
+func decode(data []byte, v any, opt Options, fast bool) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return fmt.Errorf("jsonin: Decode needs a non-nil pointer, got %T", v)
@@ -101,6 +106,36 @@ func Decode(data []byte, v any, opt Options) error {
 	if !utf8.Valid(data) {
 		return notUTF8(data)
 	}
+	// Fast path: a document that encoding/json decodes strictly, with no
+	// null and no possibly repeated key, is one the walk would accept too.
+	if fast && quickCheck(data) {
+		if err := decodeStrict(data, v, opt); err == nil {
+			return nil
+		}
+		rv.Elem().Set(reflect.Zero(rv.Type().Elem())) // start again for the walk
+	}
+	return decodeSlow(data, v, opt)
+}
+
+// decodeStrict is encoding/json's strict decoding of exactly one value.
+func decodeStrict(data []byte, v any, opt Options) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if !opt.AllowUnknown {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data")
+	}
+	return nil
+}
+
+// decodeSlow walks the document against the type of v, naming the first
+// problem, then decodes it.
+func decodeSlow(data []byte, v any, opt Options) error {
+	rv := reflect.ValueOf(v)
 	w := &walker{data: data, dec: json.NewDecoder(bytes.NewReader(data)), opt: opt}
 	w.dec.UseNumber()
 	if err := w.value(rv.Type().Elem(), "", true); err != nil {
@@ -114,11 +149,7 @@ func Decode(data []byte, v any, opt Options) error {
 		line, col := lineCol(data, end)
 		return &Error{Line: line, Column: col, Problem: "trailing data after the JSON value"}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if !opt.AllowUnknown {
-		dec.DisallowUnknownFields()
-	}
-	if err := dec.Decode(v); err != nil {
+	if err := decodeStrict(data, v, opt); err != nil {
 		// The walk found nothing; report what encoding/json says.
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
@@ -127,6 +158,81 @@ func Decode(data []byte, v any, opt Options) error {
 		return &Error{Problem: err.Error()}
 	}
 	return nil
+}
+
+// quickCheck reports whether data, as far as a byte scan can tell, holds
+// no null literal and no object with two keys equal up to ASCII case (the
+// walk matches struct fields as encoding/json does, case-insensitively).
+// It is conservative: false sends the document to the walk, which decides.
+func quickCheck(data []byte) bool {
+	type object struct {
+		keys  []string
+		set   map[string]struct{}
+		isObj bool
+	}
+	var stack []object
+	expectKey := false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '{':
+			stack = append(stack, object{isObj: true})
+			expectKey = true
+		case '[':
+			stack = append(stack, object{})
+			expectKey = false
+		case '}', ']':
+			if len(stack) == 0 {
+				return false
+			}
+			stack = stack[:len(stack)-1]
+			expectKey = false
+		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1].isObj
+		case 'n':
+			return false // null (a string's n is skipped below)
+		case '"':
+			j := i + 1
+			escaped := false
+			for ; j < len(data) && data[j] != '"'; j++ {
+				if data[j] == '\\' {
+					escaped = true
+					j++
+				}
+			}
+			if j >= len(data) {
+				return false
+			}
+			if expectKey {
+				if escaped || !asciiOnly(data[i+1:j]) {
+					return false // let the walk decode and fold it
+				}
+				key := strings.ToLower(string(data[i+1 : j]))
+				top := &stack[len(stack)-1]
+				if top.set == nil && len(top.keys) < 16 {
+					for _, k := range top.keys {
+						if k == key {
+							return false
+						}
+					}
+					top.keys = append(top.keys, key)
+				} else {
+					if top.set == nil {
+						top.set = make(map[string]struct{}, 32)
+						for _, k := range top.keys {
+							top.set[k] = struct{}{}
+						}
+					}
+					if _, dup := top.set[key]; dup {
+						return false
+					}
+					top.set[key] = struct{}{}
+				}
+				expectKey = false
+			}
+			i = j
+		}
+	}
+	return true
 }
 
 type walker struct {
@@ -582,4 +688,13 @@ func notUTF8(data []byte) *Error {
 		return &Error{Line: line, Column: col, Problem: "truncated JSON: the document ends inside a character"}
 	}
 	return &Error{Line: line, Column: col, Problem: "not UTF-8 text (binary data, or a legacy encoding such as GBK?)"}
+}
+
+func asciiOnly(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -111,3 +111,23 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// The fast path accepts exactly what the walk accepts, and gives the same
+// value.
+func FuzzFastPathAgrees(f *testing.F) {
+	for _, s := range []string{`{"manifest":{"commit_time":"2026-03-20T09:00:00+08:00","count":3}}`, `{"format":"a","Format":"b"}`,
+		`{"selected":[{"count":2},{"count":3}],"names":["x"]}`, `{"names":null}`, `{"any":{"a":1,"a":2}}`, `{"s":1,"\u017f":2}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fast, slow doc
+		errFast := decode(data, &fast, Options{}, true)
+		errSlow := decode(data, &slow, Options{}, false)
+		if (errFast == nil) != (errSlow == nil) {
+			t.Fatalf("fast path: %v, walk: %v", errFast, errSlow)
+		}
+		if errFast == nil {
+			assert.Equal(t, slow, fast)
+		}
+	})
+}
