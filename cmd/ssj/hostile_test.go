@@ -17,6 +17,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -294,6 +295,7 @@ func hostileFixtures(t *testing.T) hostileFx {
 }
 
 func hostileSlots(fx hostileFx) []hostileSlot {
+	var enterStores []string
 	a := func(args ...string) []string { return args }
 	// Validators: the file is what they check.
 	// The file was read as CSV and a check failed (a bad header, a bad or
@@ -315,7 +317,9 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 		{name: "checklist validate", kind: kindCSV, validator: true, valid: fx.checklist, codes: csvValidator,
 			args: func(f, _ string) []string { return a("checklist", "validate", f) }},
 		{name: "checklist publish", kind: kindCSV, valid: fx.checklist, codes: csvConsumer,
-			args: func(f, _ string) []string { return a("checklist", "publish", f, "--effective", "2026-01-01") }},
+			args: func(f, _ string) []string {
+				return a("checklist", "publish", f, "--effective", "2026-01-01", "--dry-run")
+			}},
 		{name: "plan check PLAN", kind: kindJSON, valid: fx.plan,
 			args: func(f, _ string) []string { return a("plan", "check", f, "--targets", fx.targets) }},
 		{name: "plan check --targets", kind: kindCSV, valid: fx.targets, codes: map[string]int{"header only": exitProblem, "huge field": exitOK},
@@ -333,7 +337,7 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 				return a("plan", "check", fx.plan, "--targets", fx.targets, "--checklist", f)
 			}},
 		{name: "plan publish", kind: kindJSON, valid: fx.plan,
-			args: func(f, _ string) []string { return a("plan", "publish", f) }},
+			args: func(f, _ string) []string { return a("plan", "publish", f, "--dry-run") }},
 		{name: "draw commit --task", kind: kindJSON, valid: fx.task,
 			args: func(f, o string) []string {
 				return a("draw", "commit", "--task", f, "--targets", fx.targets, "--inspectors", fx.inspectors, "--out", o)
@@ -370,7 +374,12 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			args: func(f, _ string) []string { return a("verify", fx.record, "--targets", fx.targets, "--inspectors", f) }},
 		{name: "publish enter RESULTS", kind: kindJSON, valid: filepath.Join(fx.data, "results.json"),
 			args: func(f, o string) []string {
-				return a("publish", "enter", "--book", o, "--trail", o+".trail", "--by", "x", "--at", "2026-09-30T09:00:00+08:00", f)
+				// A fresh copy of the dispatched store per run, outside the
+				// directory whose listing is compared.
+				db := filepath.Join(fx.dir, fmt.Sprintf("enter-%d.db", len(enterStores)))
+				enterStores = append(enterStores, db)
+				mustCopyStore(filepath.Join(fx.dir, "dispatched.db"), db)
+				return a("publish", "enter", "--store", db, "--as", "x", "--at", "2026-09-30T09:00:00+08:00", f)
 			}},
 		{name: "publish status --book", kind: kindJSON, valid: fx.book,
 			args: func(f, _ string) []string { return a("publish", "status", "--book", f, "--today", "2026-10-22") }},
