@@ -111,29 +111,13 @@ the step (--by is the same).
 status, view, report and announce results also read an exported book file
 (--book FILE, from ssj publish export).`
 
-// pubFlags is the flag set of one publish/review verb.
-type pubFlags struct {
-	fs    *pflag.FlagSet
-	clock pubClock
-}
-
-func newPubFlags(fs *pflag.FlagSet) *pubFlags {
-	return &pubFlags{fs: fs}
-}
-
-func (p *pubFlags) withClock() {
-	p.fs.StringVar(&p.clock.at, "at", "", "time of the step, `RFC3339` (default now)")
-	p.fs.StringVar(&p.clock.on, "on", "", "date of the step, `YYYY-MM-DD` (default the date of --at in China)")
-}
-
 func pubKeygen(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
-	unit := p.fs.String("unit", "", "executing unit (任务执行单位) whose principal head holds the key")
-	holder := p.fs.String("holder", "", "name of the principal head (主要负责人)")
-	out := p.fs.String("out", "", "output `PREFIX`: PREFIX.key.json and PREFIX.pub.json")
+	unit := fs.String("unit", "", "executing unit (任务执行单位) whose principal head holds the key")
+	holder := fs.String("holder", "", "name of the principal head (主要负责人)")
+	out := fs.String("out", "", "output `PREFIX`: PREFIX.key.json and PREFIX.pub.json")
 	required(fs, "unit", "holder", "out")
 	return func(args []string) int {
-		if *unit == "" || *holder == "" || *out == "" || p.fs.NArg() > 0 {
+		if *unit == "" || *holder == "" || *out == "" || len(args) > 0 {
 			return usageError(e, "publish keygen: --unit, --holder and --out are required, no arguments")
 		}
 		k, err := publish.GenerateEd25519(rand.Reader, *unit, *holder)

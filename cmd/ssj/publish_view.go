@@ -135,14 +135,13 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubView(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
 	src := pubSourceFlags(fs)
-	format := p.fs.String("format", "json", "output `FORMAT`: json, csv or xlsx")
-	out := p.fs.String("out", "", "output `FILE` (default stdout; required for xlsx)")
-	history := p.fs.String("history", "", "show every version of this result `ID`")
-	unmasked := p.fs.Bool("unmasked", false, "show inspectors' names and certificates in full (not for publication)")
+	format := fs.String("format", "json", "output `FORMAT`: json, csv or xlsx")
+	out := fs.String("out", "", "output `FILE` (default stdout; required for xlsx)")
+	history := fs.String("history", "", "show every version of this result `ID`")
+	unmasked := fs.Bool("unmasked", false, "show inspectors' names and certificates in full (not for publication)")
 	return func(args []string) int {
-		if p.fs.NArg() > 0 {
+		if len(args) > 0 {
 			return usageError(e, "publish view: no arguments")
 		}
 		if *format == "xlsx" && *out == "" {
