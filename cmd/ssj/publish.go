@@ -179,7 +179,7 @@ func pubEnter(e *env, fs *pflag.FlagSet) func([]string) int {
 		if len(results) == 0 {
 			return inputError(e, fmt.Errorf("publish enter: %s: no result in the file", args[0]))
 		}
-		o, step, done, code := c.begin(e, "publish enter", officeOptions{create: true, policy: pol})
+		o, step, done, code := c.begin(e, "publish enter", officeOptions{policy: pol})
 		if o == nil {
 			return code
 		}

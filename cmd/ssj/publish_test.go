@@ -191,6 +191,8 @@ func TestPublishCommandErrors(t *testing.T) {
 		{[]string{"publish", "report", "--book", "b", "--id", "R"}, exitUsage, "--id is for the store's report step"},
 		{[]string{"publish", "announce", "memo", "x.json"}, exitUsage, `unknown kind "memo"`},
 		{[]string{"publish", "follow-up", "R-1", "--store", db}, exitUsage, "--action"},
+		// Results belong to a dispatched task: enter never creates a store.
+		{[]string{"publish", "enter", "--store", db, "--as", "x", results}, exitUsage, "s.db: no such file"},
 	} {
 		code, _, errOut := runCLI(t, "", c.args...)
 		if code != c.code || !strings.Contains(errOut, c.want) {
