@@ -358,12 +358,13 @@ func pubCorrect(e *env, fs *pflag.FlagSet) func([]string) int {
 			return exitOK
 		}
 		v, err := o.Correct(ctx, step, sc)
-		if err != nil {
+		var se *office.StepError
+		if errors.As(err, &se) && se.Field == "correction" {
 			fmt.Fprintf(e.stderr, "ssj: publish correct: REFUSED (the refusal is traced, R31): %v\n", err)
-			if errors.Is(err, office.ErrPrecondition) || errors.Is(err, office.ErrConflict) || errors.Is(err, office.ErrNotFound) {
-				return exitProblem
-			}
-			return exitUsage
+			return exitProblem
+		}
+		if err != nil {
+			return officeError(e, "publish correct "+sc.ResultID, err)
 		}
 		fmt.Fprintf(e.stdout, "corrected %s: version %d published on %s (signed by %s, key %s)\n", sc.ResultID, v.N, v.PublishedOn, sc.Signer, sc.KeyID)
 		return exitOK
