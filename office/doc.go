@@ -52,27 +52,54 @@ this order.
 
 # The steps
 
-In the regime's order:
+In the regime's order (the ssj command that takes each step is in
+brackets):
 
   - ImportSnapshot: a full snapshot of one registry pool (两库, R6) in force
     from an instant; the change counts against the previous snapshot are
-    traced; SnapshotAsOf selects by time.
-  - PublishChecklist (R3), PublishPlan and AdjustPlan (R9).
-  - LaunchTask (R14; once a checklist is published, only its items, R1);
-    CommitManifest validates the pools, then fixes the manifest before the
-    randomness exists (R15).
+    traced; SnapshotAsOf selects by time. [ssj registry import]
+  - PublishChecklist: the next checklist version, with its adjustment (R3).
+    [ssj checklist publish]
+  - PublishPlan, then AdjustPlan for each later version (R9). [ssj plan
+    publish, ssj plan adjust]
+  - LaunchTask (R14; once a checklist is published, only its items, R1),
+    then CommitManifest: it validates the pools, then fixes the manifest
+    before the randomness exists (R15). [ssj task launch, ssj task commit]
   - RunDraw with the revealed randomness (R15, R17); Lock (R16);
     ReplaceInspector (R18; a refused replacement is traced, R31); Dispatch:
     the task announcement and one inspection notice (检查通知书) per drawn
-    entity, made from the lock (R16).
-  - EnterResult (R21, R22), ReviewResult (审核, by someone other than the
-    enterer), Release (R26: the deadline status comes from the recorded due
-    date and the release's own date).
+    entity, made from the lock (R16). [ssj task draw, lock, replace,
+    dispatch]
+  - EnterResult for a drawn, dispatched target (R21, R22); ReviewResult
+    (审核) by someone other than the enterer; Release, which requires the
+    review (R26: the deadline status comes from the recorded due date and
+    the release's own date). [ssj publish enter, approve, release]
   - Correct with a signed correction (R27; a rejected correction is traced,
-    R31); DraftCorrection prepares one for signing.
+    R31); DraftCorrection prepares one against the current version, for
+    the principal head to sign. [ssj publish correct]
   - ReceiveObjection, StartReview, DecideObjection (optionally with a
-    correction in the same transaction), SendFeedback (R28).
-  - RecordFollowUp (R29), SummaryReport (R25), ReviewRetention (R23).
+    correction in the same transaction), SendFeedback (R28). [ssj review
+    receive, start, decide, feedback]
+  - RecordFollowUp (后续处置, R29), SummaryReport (R25), ReviewRetention
+    (R23). [ssj publish follow-up, report, retention]
+
+# Reading state
+
+Every getter runs in a read-only transaction and re-checks the binding of
+what it returns (see Bindings): Task, Manifest, Record, Notice, Result,
+Results, Book (every result as a publish.Book, for publish's read-only
+views), FollowUps, Objection, Objections, Targets, Inspectors, LastEvent
+and Trail. Deadline standings are judged by the office, never on a date
+the client supplies: ResultStatus and ObjectionStanding use the recorded
+dates and the clock's Today.
+
+# Implementing a Store
+
+A Store keeps objects, events and snapshots and interprets none of them;
+storetest.Run is the conformance suite every implementation must pass.
+Tx.PutRows must not keep its rows after it returns: the office reuses the
+buffers of one batch for the next (this keeps a million-row import's
+memory flat).
 
 # Bindings
 

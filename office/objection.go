@@ -292,3 +292,28 @@ func (o *Office) ResultStatus(ctx context.Context, id string) (publish.DeadlineS
 	}
 	return o.book(sr.Entry).Status(sr.Entry, o.cal, date(o.clock.Now()))
 }
+
+// Objections returns every stored objection in ID order, each binding
+// checked.
+func (o *Office) Objections(ctx context.Context) ([]review.Objection, error) {
+	var out []review.Objection
+	err := o.view(ctx, func(tx Tx) error {
+		objs, err := listAll(ctx, tx, KindObjection)
+		if err != nil {
+			return err
+		}
+		for _, obj := range objs {
+			var ob review.Objection
+			if _, err := load(ctx, tx, KindObjection, obj.ID, &ob); err != nil {
+				return err
+			}
+			out = append(out, ob)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Today is the office clock's date in China Standard Time: the date
+// deadline standings (ObjectionStanding, ResultStatus) are judged on.
+func (o *Office) Today() workday.Date { return date(o.clock.Now()) }

@@ -69,28 +69,34 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 	var row func(dst []byte, i int) ([]byte, int, error)
 	switch in.Pool {
 	case registry.PoolTargets:
-		if err := o.reg.ValidateTargets(in.Targets); err != nil {
-			return info, refuse(step, in.ID, "targets", "", err)
-		}
 		ts := in.Targets
+		// Validation and the key order are independent reads: run them
+		// side by side.
+		valid := make(chan error, 1)
+		go func() { valid <- o.reg.ValidateTargets(ts) }()
 		perm := order(len(ts), func(i int) string { return ts[i].ID })
 		keys = make([]string, len(ts))
 		for i, j := range perm {
 			keys[i] = ts[j].ID
+		}
+		if err := <-valid; err != nil {
+			return info, refuse(step, in.ID, "targets", "", err)
 		}
 		row = func(dst []byte, i int) ([]byte, int, error) {
 			t := &ts[perm[i]]
 			return appendRow(dst, t.Name, targetNameAfter, func(b []byte) ([]byte, error) { return registry.AppendTargetLeaf(b, t) })
 		}
 	case registry.PoolInspectors:
-		if err := o.reg.ValidateInspectors(in.Inspectors); err != nil {
-			return info, refuse(step, in.ID, "inspectors", "", err)
-		}
 		is := in.Inspectors
+		valid := make(chan error, 1)
+		go func() { valid <- o.reg.ValidateInspectors(is) }()
 		perm := order(len(is), func(i int) string { return is[i].Cert })
 		keys = make([]string, len(is))
 		for i, j := range perm {
 			keys[i] = is[j].Cert
+		}
+		if err := <-valid; err != nil {
+			return info, refuse(step, in.ID, "inspectors", "", err)
 		}
 		row = func(dst []byte, i int) ([]byte, int, error) {
 			x := &is[perm[i]]
@@ -117,8 +123,12 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 	}); err != nil {
 		return info, err
 	}
-	root := merkle.RootFromLeafHashes(leaves)
-	dig := merkle.RootFromLeafHashes(datas)
+	var root, dig merkle.Hash
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); dig = merkle.RootFromLeafHashes(datas) }()
+	root = merkle.RootFromLeafHashes(leaves)
+	wg.Wait()
 	leaves, datas = nil, nil
 	snap := Snapshot{ID: in.ID, Pool: string(in.Pool), At: in.At.UTC(), Count: int64(len(keys)), Root: hex.EncodeToString(root[:]), Digest: hex.EncodeToString(dig[:])}
 	err := o.run(ctx, step, s, "", in.ID, func(t *txn) error {
@@ -266,38 +276,59 @@ func parallel(n int, fn func(lo, hi int) error) error {
 }
 
 // streamRows writes the rows of a snapshot in batches; a goroutine builds
-// the next batch while the store writes the current one.
+// the next batch while the store writes the current one. Batches are
+// recycled once the store has written them (Tx.PutRows does not keep its
+// rows), so the import allocates a few batches, not one per 4096 rows.
 func streamRows(ctx context.Context, tx Tx, id string, keys []string, row func([]byte, int) ([]byte, int, error)) error {
 	type batch struct {
-		rows []Row
-		err  error
+		rows  []Row
+		arena []byte
+		err   error
 	}
-	ch := make(chan batch, 2)
+	const inFlight = 3
+	ch := make(chan *batch, inFlight-1)
+	free := make(chan *batch, inFlight)
+	for i := 0; i < inFlight; i++ {
+		free <- &batch{rows: make([]Row, 0, rowBatch), arena: make([]byte, 0, rowBatch*320)}
+	}
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
 		defer close(ch)
 		var buf []byte
 		for lo := 0; lo < len(keys); lo += rowBatch {
+			var b *batch
+			select {
+			case b = <-free:
+			case <-stop:
+				return
+			}
 			hi := min(len(keys), lo+rowBatch)
-			rows := make([]Row, 0, hi-lo)
-			arena := make([]byte, 0, (hi-lo)*320)
+			b.rows, b.arena = b.rows[:0], b.arena[:0]
+			// The arena grows (once) to the batch's size before any row
+			// points into it.
 			for i := lo; i < hi; i++ {
 				var err error
 				var n int
 				if buf, n, err = row(buf[:0], i); err != nil {
+					b.err = err
 					select {
-					case ch <- batch{err: err}:
+					case ch <- b:
 					case <-stop:
 					}
 					return
 				}
-				start := len(arena)
-				arena = append(arena, buf[n:]...)
-				rows = append(rows, Row{Key: keys[i], Data: arena[start:len(arena):len(arena)]})
+				if len(b.arena)+len(buf)-n > cap(b.arena) {
+					// Rows written so far keep the old arena; the new one
+					// serves the rest of this batch and the batches after.
+					b.arena = make([]byte, 0, 2*cap(b.arena)+len(buf))
+				}
+				start := len(b.arena)
+				b.arena = append(b.arena, buf[n:]...)
+				b.rows = append(b.rows, Row{Key: keys[i], Data: b.arena[start:len(b.arena):len(b.arena)]})
 			}
 			select {
-			case ch <- batch{rows: rows}:
+			case ch <- b:
 			case <-stop:
 				return
 			}
@@ -310,6 +341,7 @@ func streamRows(ctx context.Context, tx Tx, id string, keys []string, row func([
 		if err := tx.PutRows(ctx, id, b.rows); err != nil {
 			return err
 		}
+		free <- b
 	}
 	return nil
 }

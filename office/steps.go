@@ -727,3 +727,52 @@ func (o *Office) DraftCorrection(ctx context.Context, corrected publish.Result, 
 	}
 	return o.book(sr.Entry).NewCorrection(corrected, reason, origin, signer, at)
 }
+
+// Results returns every stored result in ID order, each binding checked.
+func (o *Office) Results(ctx context.Context) ([]StoredResult, error) {
+	var out []StoredResult
+	err := o.view(ctx, func(tx Tx) error {
+		objs, err := listAll(ctx, tx, KindResult)
+		if err != nil {
+			return err
+		}
+		for _, obj := range objs {
+			var sr StoredResult
+			if _, err := load(ctx, tx, KindResult, obj.ID, &sr); err != nil {
+				return err
+			}
+			out = append(out, sr)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Book returns every stored result as a publish.Book under the office's
+// policy, for the read-only views of package publish (PublicView,
+// Summarize, VerifyCorrections).
+func (o *Office) Book(ctx context.Context) (*publish.Book, error) {
+	rs, err := o.Results(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := o.book()
+	for _, sr := range rs {
+		b.Entries = append(b.Entries, sr.Entry)
+	}
+	return b, nil
+}
+
+// FollowUps returns the follow-up steps recorded for a result (rule R29);
+// none is an empty list.
+func (o *Office) FollowUps(ctx context.Context, resultID string) ([]publish.FollowUp, error) {
+	list := []publish.FollowUp{}
+	err := o.view(ctx, func(tx Tx) error {
+		_, err := load(ctx, tx, KindFollowUp, resultID, &list)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	return list, err
+}

@@ -132,7 +132,9 @@ type Tx interface {
 	CreateSnapshot(ctx context.Context, s Snapshot) error
 	// PutRows adds rows to a snapshot created in this or an earlier
 	// transaction. A key already present is ErrConflict. Send rows in
-	// batches (a few thousand per call) to stream millions of them.
+	// batches (a few thousand per call) to stream millions of them. As
+	// io.Writer.Write, PutRows must not keep rows or their Data after it
+	// returns: the office reuses the buffers for the next batch.
 	PutRows(ctx context.Context, snapshotID string, rows []Row) error
 	// Rows lists a snapshot's rows in key byte order after afterKey.
 	Rows(ctx context.Context, snapshotID, afterKey string, limit int) ([]Row, error)

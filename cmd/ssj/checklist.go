@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/checklist"
+	"github.com/shuangsuiji/ssj/office"
 )
 
 func init() {
@@ -22,8 +24,9 @@ func init() {
 		Verbs: []verb{
 			{Use: "validate FILE", Short: "report every bad row of a checklist (R1, R2, R4, R5)",
 				Example: "  ssj checklist validate examples/data/checklist.csv", Setup: checklistVerb("validate")},
-			{Use: "publish FILE", Short: "print version 1 of the checklist as published",
-				Example: "  ssj checklist publish examples/data/checklist.csv --effective 2026-01-01 --json", Setup: checklistVerb("publish")},
+			{Use: "publish FILE", Short: "publish the next checklist version in the store (R3) and print it as published",
+				Example: "  ssj checklist publish examples/data/checklist.csv --effective 2026-01-01 --store ssj.db --as 法制大队\n  ssj checklist publish examples/data/checklist.csv --effective 2026-01-01 --dry-run --json",
+				Setup:   checklistVerb("publish")},
 			{Use: "diff OLD NEW", Short: "print the adjustment from OLD (version 1) to NEW (version 2, R3)",
 				Example: "  ssj checklist diff old.csv new.csv --effective 2026-07-01", Setup: checklistVerb("diff")},
 		},
@@ -37,8 +40,12 @@ or XLSX (first sheet), with the columns 序号, 事项编码, 抽查事项, 检�
 an item without a legal basis (R1), a general item above the cap or a key item
 with an upper bound (R4), an unknown method (R5), a missing element (R2).
 
-publish prints version 1 of the checklist as published: Chinese text, or RFC 8785
-canonical JSON with --json. diff treats OLD as version 1 and NEW as version 2 (R3)
+publish publishes the file as the next checklist version in the office store
+(--store, default $SSJ_STORE or ssj.db): version 1, or the next after the
+latest published one with its adjustment, checked, stored and traced in one
+transaction (R3); it prints the version as published: Chinese text, or RFC
+8785 canonical JSON with --json. --dry-run prints version 1 of the file
+without a store. diff treats OLD as version 1 and NEW as version 2 (R3)
 effective on DATE and prints the adjustment: items added, removed, changed field
 by field.
 
@@ -63,10 +70,19 @@ func checklistVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) i
 			note = fs.String("note", "", "note published with the version, `TEXT`")
 			required(fs, "effective")
 		}
+		var c *stepCLI
+		var dryRun *bool
+		if verb == "publish" {
+			c = newPlainStepCLI(fs)
+			dryRun = fs.Bool("dry-run", false, "print version 1 of the file as it would be published; no store")
+		}
 		return func(args []string) int {
 			var eff, nt string
 			if effective != nil {
 				eff, nt = *effective, *note
+			}
+			if c != nil && !*dryRun {
+				return checklistPublishStore(e, c, args, *capFlag, eff, nt, *asJSON)
 			}
 			return runChecklist(e, verb, args, *capFlag, eff, nt, *asJSON)
 		}
@@ -211,5 +227,51 @@ func checklistPublish(e *env, verb string, files []string, effective, note strin
 	if err := out.PublishText(e.stdout); err != nil {
 		return inputError(e, err)
 	}
+	return exitOK
+}
+
+// checklistPublishStore publishes the file as the next checklist version in
+// the office store (R3).
+func checklistPublishStore(e *env, c *stepCLI, pos []string, capText, effective, note string, asJSON bool) int {
+	cfg := checklist.DefaultConfig()
+	d, err := decimal.NewFromString(capText)
+	if err != nil || d.IsNegative() || d.GreaterThan(decimal.NewFromInt(1)) {
+		return usageError(e, "checklist: --cap %q: want a fraction in [0, 1], e.g. 0.2", capText)
+	}
+	cfg.GeneralCap = d
+	if len(pos) != 1 {
+		return usageError(e, "checklist publish: want 1 FILE argument, got %d: %q", len(pos), pos)
+	}
+	if effective == "" {
+		return usageError(e, "checklist publish: --effective DATE is required")
+	}
+	items, err := readChecklistFile(pos[0], cfg)
+	if err != nil {
+		return inputError(e, fmt.Errorf("%w\n(run ssj checklist validate %s to see every problem)", err, pos[0]))
+	}
+	if len(items) == 0 {
+		return inputError(e, fmt.Errorf("%s: the checklist holds no item", pos[0]))
+	}
+	o, step, done, code := c.begin(e, "checklist publish", officeOptions{create: true})
+	if o == nil {
+		return code
+	}
+	defer done()
+	v, err := o.PublishChecklist(context.Background(), step, office.ChecklistPublish{Items: items, Effective: effective, Note: note, Config: cfg})
+	if err != nil {
+		return officeError(e, "checklist publish "+pos[0], err)
+	}
+	if asJSON {
+		b, err := v.PublishJSON()
+		if err != nil {
+			return inputError(e, err)
+		}
+		fmt.Fprintf(e.stdout, "%s\n", b)
+		return exitOK
+	}
+	if err := v.PublishText(e.stdout); err != nil {
+		return inputError(e, err)
+	}
+	fmt.Fprintf(e.stdout, "\nchecklist version %d (%d items, effective %s) published in the store\n", v.Number, len(v.Items), v.Effective)
 	return exitOK
 }

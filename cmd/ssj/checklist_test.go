@@ -77,13 +77,16 @@ func TestChecklistValidate_Usage(t *testing.T) {
 // Rule R3: a checklist version and the diff between two lists are
 // published as text and canonical JSON.
 func TestChecklistPublishDiff(t *testing.T) {
-	code, out, errOut := runCLI(t, "", "checklist", "publish", sampleChecklistCSV, "--effective", "2026-01-01", "--note", "首次公布")
-	if code != exitOK || !strings.HasPrefix(out, "随机抽查事项清单（第1版）\n生效日期：2026-01-01\n说明：首次公布\n") {
+	db := filepath.Join(t.TempDir(), "ssj.db")
+	code, out, errOut := runCLI(t, "", "checklist", "publish", sampleChecklistCSV, "--effective", "2026-01-01", "--note", "首次公布",
+		"--store", db, "--as", "法制大队", "--at", "2025-12-20T09:00:00+08:00")
+	if code != exitOK || !strings.HasPrefix(out, "随机抽查事项清单（第1版）\n生效日期：2026-01-01\n说明：首次公布\n") ||
+		!strings.Contains(out, "checklist version 1 (10 items, effective 2026-01-01) published in the store") {
 		t.Fatalf("publish: %d %s %s", code, out, errOut)
 	}
-	code, out, _ = runCLI(t, "", "checklist", "publish", sampleChecklistCSV, "--effective=2026-01-01", "--json")
+	code, out, _ = runCLI(t, "", "checklist", "publish", sampleChecklistCSV, "--effective=2026-01-01", "--json", "--dry-run")
 	if code != exitOK || !strings.HasPrefix(out, `{"effective":"2026-01-01","items":[`) {
-		t.Fatalf("publish --json: %d %s", code, out)
+		t.Fatalf("publish --json --dry-run: %d %s", code, out)
 	}
 	data, err := os.ReadFile(sampleChecklistCSV)
 	if err != nil {
@@ -97,6 +100,20 @@ func TestChecklistPublishDiff(t *testing.T) {
 	code, out, _ = runCLI(t, "", "checklist", "diff", sampleChecklistCSV, next, "--effective", "2026-07-01")
 	if code != exitOK || !strings.Contains(out, "第1版 → 第2版，自2026-07-01起施行") || !strings.Contains(out, "抽查比例：5%-15% → 5%-20%") {
 		t.Fatalf("diff: %d %s", code, out)
+	}
+	// Rule R3 on the store: the same items again are no new version; the
+	// changed list is version 2; both steps are traced.
+	code, _, errOut = runCLI(t, "", "checklist", "publish", sampleChecklistCSV, "--effective", "2026-07-01", "--store", db, "--as", "法制大队")
+	if code != exitProblem || !strings.Contains(errOut, "publish checklist") {
+		t.Fatalf("unchanged publish: %d %s", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "", "checklist", "publish", next, "--effective", "2026-07-01", "--store", db, "--as", "法制大队", "--json")
+	if code != exitOK || !strings.Contains(out, `"version":2`) {
+		t.Fatalf("publish version 2: %d %s %s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "", "trail", "show", "--store", db)
+	if code != exitOK || strings.Count(out, "checklist.announced") != 2 {
+		t.Fatalf("trail: %d %s", code, out)
 	}
 	if code, _, _ = runCLI(t, "", "checklist", "diff", sampleChecklistCSV, sampleChecklistCSV, "--effective", "2026-07-01"); code != exitProblem {
 		t.Fatalf("diff of equal lists: %d", code)

@@ -79,7 +79,7 @@ func TestHelpStatesExamplesAndRequiredFlags(t *testing.T) {
 	}{
 		{[]string{"draw", "lock", "-h"}, []string{"--out FILE", "write the locked record to this FILE (required)"}},
 		{[]string{"verify", "-h"}, []string{"usage: ssj verify RECORD [flags]", "--targets FILE", "(required)"}},
-		{[]string{"publish", "enter", "-h"}, []string{`(default "seed")`, "--book FILE"}},
+		{[]string{"publish", "enter", "-h"}, []string{`(default "seed")`, "--store PATH"}},
 		{[]string{"registry", "validate", "-h"}, []string{"--kind KIND", "--classes"}},
 	} {
 		code, out, _ := runCLI(t, "", tc.args...)

@@ -164,14 +164,6 @@ func hostileFixtures(t *testing.T) hostileFx {
 	return hostileFxs
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if hostileDir != "" {
-		os.RemoveAll(hostileDir)
-	}
-	os.Exit(code)
-}
-
 func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 	t.Helper()
 	data := filepath.Join("..", "..", "examples", "data")
@@ -181,8 +173,8 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 		checklist: filepath.Join(data, "checklist.csv"), plan: filepath.Join(data, "plan.json"),
 		history: filepath.Join(data, "history.csv"), task: filepath.Join(data, "task.json"),
 		randomness: filepath.Join(data, "randomness.json"),
-		results:    filepath.Join("testdata", "kecheng", "results.json"),
-		corrected:  filepath.Join("testdata", "kecheng", "results-corrected.json"),
+		results:    filepath.Join(data, "results.json"),
+		corrected:  filepath.Join(data, "results-corrected.json"),
 		keyring:    p("head.pub.json"), key: p("head.key.json"),
 		manifest: p("manifest.json"), record: p("unlocked.json"), locked: p("locked.json"), proof: p("proof.json"),
 		calendar: p("2027.json"), pool: p("pool.txt"), plan2: p("plan-v2.json"), reqst: p("request.json"),
@@ -231,20 +223,19 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 	require.NotEmpty(t, rec.Groups)
 	fx.replaceTarget, fx.replaceCert = rec.Groups[0].Target, rec.Groups[0].Seats[0].Cert
 
-	// The publish and review state after each step.
-	require.NoError(t, os.Mkdir(p("pub"), 0o755))
-	st := pubState{book: p("pub/book.json"), trail: p("pub/trail.jsonl"), objections: p("pub/obj.json")}
-	snap := func(name string) {
-		require.NoError(t, os.Mkdir(p(name), 0o755))
-		for _, f := range []string{"book.json", "trail.jsonl", "obj.json"} {
-			if _, err := os.Stat(p("pub/" + f)); err == nil {
-				copyFile(t, p("pub/"+f), p(name+"/"+f))
-			}
-		}
-	}
-	ok("publish", "keygen", "--unit", "荷花派出所", "--holder", "王所长", "--out", p("head"))
+	// The publish and review state after each step: a store dispatched to
+	// the unit whose principal head holds the key, copied after each step
+	// (pub-NAME.db), and its export after the objection was decided.
+	st := pubState{store: p("pub.db")}
+	dispatchedStore(t, st.store)
+	snap := func(name string) { copyFile(t, st.store, p("pub-"+name+".db")) }
+	ok("publish", "keygen", "--unit", "越秀分局治安大队", "--holder", "李大队长", "--out", p("head"))
+	ok("plan", "publish", fx.plan, "--store", st.store, "--as", "法制大队", "--at", "2026-09-18T11:00:00+08:00")
+	snap("keys")
 	ok(argvPublishEnter(st, fx.results)...)
 	snap("entered")
+	ok(argvPublishApprove(st)...)
+	snap("approved")
 	ok(argvPublishRelease(st)...)
 	snap("released")
 	ok(argvReviewReceive(st)...)
@@ -253,6 +244,9 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 	snap("started")
 	ok(argvReviewDecide(st, fx.corrected, fx.keyring, fx.key)...)
 	snap("decided")
+	require.NoError(t, os.Mkdir(p("decided"), 0o755))
+	ok("publish", "export", "--store", st.store, "--out", p("decided"))
+	require.NoError(t, os.Rename(p("decided/objections.json"), p("decided/obj.json")))
 	ok(argvReviewFeedback(st)...)
 
 	// The office store after each step.
@@ -280,68 +274,51 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 }
 
 // pubState is the state the stateful publish and review verbs read and
-// extend: the book, the trail and the objection register.
-//
-// Issue 10 moves these verbs onto the office store (--store): then adapt
-// pubState, fx.state and the argv builders below; the slots stay as they
-// are.
-type pubState struct{ book, trail, objections string }
+// extend: the office store (issue 10 moved them from book, trail and
+// objection files onto it).
+type pubState struct{ store string }
 
-// state copies the publish/review state snapshot name ("entered",
-// "released", "received", "started", "decided") next to out, so that a run
-// may change it.
+// state copies the publish/review store snapshot name ("keys", "entered",
+// "approved", "released", "received", "started", "decided") next to out,
+// so that a run may change it.
 func (fx hostileFx) state(t *testing.T, name, out string) pubState {
 	t.Helper()
-	dir := filepath.Dir(out)
-	s := pubState{book: filepath.Join(dir, "st-book.json"), trail: filepath.Join(dir, "st-trail.jsonl"), objections: filepath.Join(dir, "st-obj.json")}
-	for src, dst := range map[string]string{"book.json": s.book, "trail.jsonl": s.trail, "obj.json": s.objections} {
-		if _, err := os.Stat(filepath.Join(fx.dir, name, src)); err == nil {
-			copyFile(t, filepath.Join(fx.dir, name, src), dst)
-		}
-	}
-	return s
-}
-
-// store copies the office store snapshot name ("imported", "launched",
-// "committed", "drawn", "locked", "dispatched") next to out.
-func (fx hostileFx) store(t *testing.T, name, out string) string {
-	t.Helper()
-	return copyFile(t, filepath.Join(fx.dir, name+".db"), filepath.Join(filepath.Dir(out), "st-office.db"))
+	return pubState{store: copyFile(t, filepath.Join(fx.dir, "pub-"+name+".db"), filepath.Join(filepath.Dir(out), "st-pub.db"))}
 }
 
 func argvPublishEnter(s pubState, results string) []string {
-	return []string{"publish", "enter", "--book", s.book, "--trail", s.trail, "--by", "录入员", "--at", "2026-09-30T09:00:00+08:00", results}
+	return []string{"publish", "enter", "--store", s.store, "--as", "录入员", "--at", "2026-09-30T09:00:00+08:00", results}
+}
+
+func argvPublishApprove(s pubState) []string {
+	return []string{"publish", "approve", "--store", s.store, "--as", "审核员", "--all", "--note", "同意公示", "--at", "2026-10-09T09:00:00+08:00"}
 }
 
 func argvPublishRelease(s pubState) []string {
-	return []string{"publish", "release", "--book", s.book, "--trail", s.trail, "--by", "审核员", "--at", "2026-10-09T10:00:00+08:00", "--all"}
+	return []string{"publish", "release", "--store", s.store, "--as", "治安大队", "--at", "2026-10-09T10:00:00+08:00", "--all"}
 }
 
 func argvPublishCorrect(s pubState, corrected, keyring, key string) []string {
-	return []string{"publish", "correct", "--book", s.book, "--trail", s.trail, "--keyring", keyring, "--by", "录入员",
+	return []string{"publish", "correct", "--store", s.store, "--keyring", keyring, "--as", "录入员",
 		"--key", key, "--reason", "录入错误", "--at", "2026-10-10T09:00:00+08:00", corrected}
 }
 
 func argvReviewReceive(s pubState) []string {
-	return []string{"review", "receive", "--objections", s.objections, "--book", s.book, "--trail", s.trail,
-		"--by", "法制员", "--id", "YY-2026-001", "--result", "SJ-2026-001/92330802MA2XYZ123K",
-		"--applicant", "柯城区某某旅社", "--grounds", "已按规定公示", "--at", "2026-10-12T09:00:00+08:00"}
+	return []string{"review", "receive", "--store", s.store, "--as", "法制员", "--id", "YY-2026-001", "--result", resultKTV2,
+		"--applicant", "广州骏达瑞祥KTV", "--grounds", "检查结论有误", "--at", "2026-10-12T09:00:00+08:00"}
 }
 
 func argvReviewStart(s pubState) []string {
-	return []string{"review", "start", "--objections", s.objections, "--trail", s.trail, "--by", "复核人",
-		"--id", "YY-2026-001", "--at", "2026-10-13T09:00:00+08:00"}
+	return []string{"review", "start", "--store", s.store, "--as", "复核人", "--id", "YY-2026-001", "--at", "2026-10-13T09:00:00+08:00"}
 }
 
 func argvReviewDecide(s pubState, corrected, keyring, key string) []string {
-	return []string{"review", "decide", "--objections", s.objections, "--trail", s.trail, "--by", "复核人",
-		"--id", "YY-2026-001", "--corrected", "--note", "经复核确有错误", "--book", s.book,
-		"--keyring", keyring, "--key", key, "--reason", "企业已按规定公示", "--at", "2026-10-20T09:00:00+08:00", corrected}
+	return []string{"review", "decide", "--store", s.store, "--as", "复核人", "--id", "YY-2026-001", "--corrected", "--note", "经复核确有错误",
+		"--keyring", keyring, "--key", key, "--reason", "结论更正", "--at", "2026-10-20T09:00:00+08:00", corrected}
 }
 
 func argvReviewFeedback(s pubState) []string {
-	return []string{"review", "feedback", "--objections", s.objections, "--trail", s.trail, "--by", "法制员",
-		"--id", "YY-2026-001", "--note", "已书面告知", "--at", "2026-10-21T09:00:00+08:00"}
+	return []string{"review", "feedback", "--store", s.store, "--as", "法制员", "--id", "YY-2026-001", "--note", "已书面告知", "--at", "2026-10-21T09:00:00+08:00"}
 }
 
 // argvTaskDispatch dispatches the demo task; store "" means the caller
@@ -353,6 +330,13 @@ func argvTaskDispatch(store, at string) []string {
 		a = append(a, "--store", store, "--as", "李*")
 	}
 	return a
+}
+
+// store copies the office store snapshot name ("imported", "launched",
+// "committed", "drawn", "locked", "dispatched") next to out.
+func (fx hostileFx) store(t *testing.T, name, out string) string {
+	t.Helper()
+	return copyFile(t, filepath.Join(fx.dir, name+".db"), filepath.Join(filepath.Dir(out), "st-office.db"))
 }
 
 func hostileSlots(fx hostileFx) []hostileSlot {
@@ -391,7 +375,7 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 		// A checklist of no item is not published (1).
 		{name: "checklist publish", kind: kindCSV, family: familyChecklist, valid: fx.checklist, codes: map[string]int{"header only": exitProblem},
 			args: func(_ *testing.T, f, _ string) []string {
-				return a("checklist", "publish", f, "--effective", "2026-01-01")
+				return a("checklist", "publish", f, "--effective", "2026-01-01", "--dry-run")
 			}},
 		// diff OLD NEW: the other side differs from the valid file in one
 		// ratio. An empty side has no item to compare (1).
@@ -433,7 +417,11 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 				return a("plan", "input", fx.plan, "2026-ZA-03B", "--targets", fx.targets, "--history", f)
 			}},
 		{name: "plan publish", kind: kindJSON, family: familyPlan, valid: fx.plan,
-			args: func(_ *testing.T, f, _ string) []string { return a("plan", "publish", f) }},
+			args: func(_ *testing.T, f, _ string) []string { return a("plan", "publish", f, "--dry-run") }},
+		{name: "plan adjust PLAN", kind: kindJSON, family: familyPlan, valid: fx.plan2,
+			args: func(t *testing.T, f, o string) []string {
+				return a("plan", "adjust", f, "--store", fx.state(t, "keys", o).store, "--as", "法制大队", "--at", "2026-09-19T09:00:00+08:00")
+			}},
 		// diff OLD NEW: the other side is version 2 of the valid plan.
 		{name: "plan diff OLD", kind: kindJSON, family: familyPlan, valid: fx.plan,
 			args: func(_ *testing.T, f, _ string) []string { return a("plan", "diff", f, fx.plan2) }},
@@ -552,21 +540,20 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			}},
 		{name: "publish enter RESULTS", kind: kindJSON, valid: fx.results,
 			args: func(t *testing.T, f, o string) []string { return argvPublishEnter(fx.state(t, "keys", o), f) }},
-		{name: "publish release --book", kind: kindJSON, family: familyBook, valid: filepath.Join(fx.dir, "entered", "book.json"),
-			args: func(t *testing.T, f, o string) []string {
-				s := fx.state(t, "entered", o)
-				s.book = f
-				return argvPublishRelease(s)
+		{name: "publish follow-up --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-decided.db"), codes: storeCodes,
+			args: func(_ *testing.T, f, _ string) []string {
+				return a("publish", "follow-up", resultKTV2, "--action", "回访", "--note", "已整改", "--store", f, "--as", "治安大队", "--at", "2026-10-22T09:00:00+08:00")
 			}},
-		// Every content problem of a trail is a finding (1): a step is
-		// never added to a trail that does not verify. An empty trail is
-		// a new one.
-		{name: "publish release --trail", kind: kindJSONL, valid: filepath.Join(fx.dir, "entered", "trail.jsonl"), codes: trailConsumer,
-			args: func(t *testing.T, f, o string) []string {
-				s := fx.state(t, "entered", o)
-				s.trail = f
-				return argvPublishRelease(s)
+		{name: "publish retention --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-decided.db"), codes: map[string]int{"empty": exitOK},
+			args: func(_ *testing.T, f, _ string) []string {
+				return a("publish", "retention", "--store", f, "--as", "档案室", "--at", "2026-10-22T09:00:00+08:00")
 			}},
+		{name: "publish export --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-decided.db"), codes: map[string]int{"empty": exitOK},
+			args: func(_ *testing.T, f, o string) []string { return a("publish", "export", "--store", f, "--out", o) }},
+		{name: "publish approve --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-entered.db"), codes: allEmptyOK,
+			args: func(_ *testing.T, f, _ string) []string { return argvPublishApprove(pubState{store: f}) }},
+		{name: "publish release --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-approved.db"), codes: allEmptyOK,
+			args: func(_ *testing.T, f, _ string) []string { return argvPublishRelease(pubState{store: f}) }},
 		{name: "publish correct CORRECTED", kind: kindJSON, valid: fx.corrected,
 			args: func(t *testing.T, f, o string) []string {
 				return argvPublishCorrect(fx.state(t, "released", o), f, fx.keyring, fx.key)
@@ -595,47 +582,26 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			}},
 		{name: "publish announce results --book", kind: kindJSON, family: familyBook, valid: filepath.Join(fx.dir, "decided", "book.json"),
 			args: func(_ *testing.T, f, _ string) []string {
-				return a("publish", "announce", "results", "--book", f, "--task", "SJ-2026-001", "--on", "2026-10-21")
+				return a("publish", "announce", "results", "--book", f, "--task", "2026-ZA-03B", "--date", "2026-10-21")
 			}},
 		// The notice is published as the agency wrote it: an item named
 		// twice is named twice.
 		{name: "publish announce task NOTICE", kind: kindJSON, valid: fx.notice, codes: map[string]int{"duplicate IDs": exitOK},
 			args: func(_ *testing.T, f, _ string) []string { return a("publish", "announce", "task", f) }},
-		{name: "review receive --book", kind: kindJSON, family: familyBook, valid: filepath.Join(fx.dir, "released", "book.json"),
-			args: func(t *testing.T, f, o string) []string {
-				s := fx.state(t, "released", o)
-				s.book = f
-				return argvReviewReceive(s)
-			}},
-		// A register read as {} holds no such objection (1).
-		{name: "review start --objections", kind: kindJSON, family: familyObjections, valid: filepath.Join(fx.dir, "received", "obj.json"), codes: noObjection,
-			args: func(t *testing.T, f, o string) []string {
-				s := fx.state(t, "received", o)
-				s.objections = f
-				return argvReviewStart(s)
-			}},
-		{name: "review start --trail", kind: kindJSONL, valid: filepath.Join(fx.dir, "received", "trail.jsonl"), codes: trailConsumer,
-			args: func(t *testing.T, f, o string) []string {
-				s := fx.state(t, "received", o)
-				s.trail = f
-				return argvReviewStart(s)
-			}},
+		{name: "review receive --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-released.db"), codes: storeCodes,
+			args: func(_ *testing.T, f, _ string) []string { return argvReviewReceive(pubState{store: f}) }},
+		{name: "review start --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-received.db"), codes: storeCodes,
+			args: func(_ *testing.T, f, _ string) []string { return argvReviewStart(pubState{store: f}) }},
 		{name: "review decide CORRECTED", kind: kindJSON, valid: fx.corrected,
 			args: func(t *testing.T, f, o string) []string {
 				return argvReviewDecide(fx.state(t, "started", o), f, fx.keyring, fx.key)
 			}},
-		{name: "review decide --objections", kind: kindJSON, family: familyObjections, valid: filepath.Join(fx.dir, "started", "obj.json"), codes: noObjection,
-			args: func(t *testing.T, f, o string) []string {
-				s := fx.state(t, "started", o)
-				s.objections = f
-				return argvReviewDecide(s, fx.corrected, fx.keyring, fx.key)
+		{name: "review decide --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-started.db"), codes: storeCodes,
+			args: func(_ *testing.T, f, _ string) []string {
+				return argvReviewDecide(pubState{store: f}, fx.corrected, fx.keyring, fx.key)
 			}},
-		{name: "review feedback --objections", kind: kindJSON, family: familyObjections, valid: filepath.Join(fx.dir, "decided", "obj.json"), codes: noObjection,
-			args: func(t *testing.T, f, o string) []string {
-				s := fx.state(t, "decided", o)
-				s.objections = f
-				return argvReviewFeedback(s)
-			}},
+		{name: "review feedback --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-decided.db"), codes: storeCodes,
+			args: func(_ *testing.T, f, _ string) []string { return argvReviewFeedback(pubState{store: f}) }},
 		{name: "review status", kind: kindJSON, family: familyObjections, valid: filepath.Join(fx.dir, "decided", "obj.json"),
 			args: func(_ *testing.T, f, _ string) []string {
 				return a("review", "status", "--objections", f, "--today", "2026-10-22")
@@ -645,11 +611,11 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 		// Finding any corruption is what trail verify is for: every
 		// content problem is a finding (1); an empty header-only trail
 		// verifies; only a file that cannot be opened is 2.
-		{name: "trail verify", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "pub", "trail.jsonl"), codes: trailValidator,
+		{name: "trail verify", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "decided", "trail.jsonl"), codes: trailValidator,
 			args: func(_ *testing.T, f, _ string) []string { return a("trail", "verify", f) }},
-		{name: "trail show", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "pub", "trail.jsonl"), codes: trailValidator,
+		{name: "trail show", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "decided", "trail.jsonl"), codes: trailValidator,
 			args: func(_ *testing.T, f, _ string) []string { return a("trail", "show", f) }},
-		{name: "trail head", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "pub", "trail.jsonl"), codes: trailValidator,
+		{name: "trail head", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "decided", "trail.jsonl"), codes: trailValidator,
 			args: func(_ *testing.T, f, _ string) []string { return a("trail", "head", f) }},
 
 		// ---- working days
@@ -684,6 +650,10 @@ func argvDrawReplace(fx hostileFx, record, inspectors, out string) []string {
 // A store that is not a SQLite database, or not there, cannot be opened
 // (2); an empty file is an empty SQLite store that holds no such task (1).
 var storeCodes = map[string]int{"empty": exitProblem}
+
+// allEmptyOK: a step over --all on an empty store has nothing to do ("nothing
+// to publish"): 0.
+var allEmptyOK = map[string]int{"empty": exitOK}
 
 // trailValidator: every content problem of a trail is a finding (1); an
 // empty file, or a header-only trail, is an empty trail; only a file that

@@ -117,7 +117,7 @@ func (s stepFlags) step() (office.Step, error) {
 // officeError reports a refused or failed step: exit 1 when the office's
 // checks refused it, 2 when the store could not be used.
 func officeError(e *env, what string, err error) int {
-	fmt.Fprintf(e.stderr, "ssj: %s: %v\n", what, err)
+	fmt.Fprintf(e.stderr, "ssj: %s: %v\n", what, calendarHint(err))
 	if errors.Is(err, office.ErrPrecondition) || errors.Is(err, office.ErrConflict) || errors.Is(err, office.ErrNotFound) {
 		return exitProblem
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -26,8 +27,10 @@ func init() {
 				Setup: planVerb("check")},
 			{Use: "input PLAN TASK", Short: "print the draw input of one task (pool, strata, quotas, R11 exclusions) as JSON",
 				Example: "  ssj plan input examples/data/plan.json 2026-LH-01 --targets examples/data/targets.csv", Setup: planVerb("input")},
-			{Use: "publish PLAN", Short: "print the plan's published form: Chinese text, or canonical JSON",
-				Example: "  ssj plan publish examples/data/plan.json", Setup: planVerb("publish")},
+			{Use: "publish PLAN", Short: "publish the year's plan (version 1) in the store and print its published form",
+				Example: "  ssj plan publish examples/data/plan.json --store ssj.db --as 法制大队\n  ssj plan publish examples/data/plan.json --dry-run", Setup: planVerb("publish")},
+			{Use: "adjust PLAN", Short: "publish an adjustment (the next version) of the year's plan in the store (R9)",
+				Example: "  ssj plan adjust plan-v2.json --store ssj.db --as 法制大队 --json", Setup: planVerb("adjust")},
 			{Use: "diff OLD NEW", Short: "check that NEW is the next version of OLD and print the adjustment",
 				Example: "  ssj plan diff plan-v1.json plan-v2.json --json", Setup: planVerb("diff")},
 		},
@@ -41,7 +44,12 @@ const planLong = `check    checks the plan (JSON) against the rules and prints a
          also R1 items on the checklist, R2 frequency (at least, and no target
          over the item's upper bound) and lower ratio bound, R4 caps.
 input    prints the draw input of one task (pool, strata, quotas, R11 exclusions) as JSON.
-publish  prints the plan's published form: Chinese text, or canonical JSON with --json.
+publish  publishes version 1 of the year's plan in the office store (--store, default
+         $SSJ_STORE or ssj.db), checked, stored and traced in one transaction, and
+         prints its published form: Chinese text, or canonical JSON with --json.
+         --dry-run only prints it.
+adjust   publishes the next version of the year's plan in the store (R9): it must
+         be a valid adjustment of the current one; prints the adjustment.
 diff     checks that NEW is the next version of OLD and prints the adjustment.
 
 The thresholds of check are configuration; the defaults are the seed
@@ -76,7 +84,18 @@ func planVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 		if verb != "input" {
 			asJSON = jsonFlag(fs)
 		}
+		var c *stepCLI
+		dryRun := new(bool)
+		if verb == "publish" || verb == "adjust" {
+			c = newPlainStepCLI(fs)
+		}
+		if verb == "publish" {
+			dryRun = fs.Bool("dry-run", false, "print the published form only; no store")
+		}
 		return func(args []string) int {
+			if c != nil && !*dryRun {
+				return planPublishStore(e, c, verb, args, *asJSON)
+			}
 			f := planFlags{cfg: plan.DefaultConfig(), pos: args}
 			if targets != nil {
 				f.targets, f.history = *targets, *history
@@ -270,5 +289,53 @@ func planDiff(e *env, old plan.Plan, f planFlags) int {
 	if err := d.PublishText(e.stdout); err != nil {
 		return inputError(e, err)
 	}
+	return exitOK
+}
+
+// planPublishStore publishes a plan (version 1) or an adjustment in the
+// office store (R9).
+func planPublishStore(e *env, c *stepCLI, verb string, pos []string, asJSON bool) int {
+	what := "plan " + verb
+	if len(pos) != 1 {
+		return usageError(e, "%s: want 1 argument(s), got %d: %q", what, len(pos), pos)
+	}
+	p, err := readPlanFile(pos[0])
+	if err != nil {
+		return inputError(e, err)
+	}
+	o, step, done, code := c.begin(e, what, officeOptions{create: verb == "publish"})
+	if o == nil {
+		return code
+	}
+	defer done()
+	ctx := context.Background()
+	if verb == "publish" {
+		if err := o.PublishPlan(ctx, step, p); err != nil {
+			return officeError(e, what+" "+pos[0], err)
+		}
+		if code := planPublish(e, p, planFlags{asJSON: asJSON}); code != exitOK {
+			return code
+		}
+		if !asJSON {
+			fmt.Fprintf(e.stdout, "\nplan %d version %d (%d tasks) published in the store\n", p.Year, p.Version, len(p.Tasks))
+		}
+		return exitOK
+	}
+	d, err := o.AdjustPlan(ctx, step, p)
+	if err != nil {
+		return officeError(e, what+" "+pos[0], err)
+	}
+	if asJSON {
+		b, err := d.PublishJSON()
+		if err != nil {
+			return inputError(e, err)
+		}
+		fmt.Fprintf(e.stdout, "%s\n", b)
+		return exitOK
+	}
+	if err := d.PublishText(e.stdout); err != nil {
+		return inputError(e, err)
+	}
+	fmt.Fprintf(e.stdout, "\nplan %d version %d published in the store\n", p.Year, p.Version)
 	return exitOK
 }

@@ -131,13 +131,19 @@ func TestPlanInputPublishDiff(t *testing.T) {
 	if code != exitOK || json.Unmarshal([]byte(out), &in) != nil || in.TaskID != "2026-LH-01" || len(in.Participants) != 2 || len(in.Exclude) != 4 {
 		t.Fatalf("input: code %d %s %s", code, out, errOut)
 	}
-	code, out, _ = runCLI(t, "", "plan", "publish", samplePlanJSON)
-	if code != exitOK || !strings.Contains(out, "2026年度“双随机、一公开”抽查计划（第1版）") {
+	db := filepath.Join(t.TempDir(), "ssj.db")
+	code, out, _ = runCLI(t, "", "plan", "publish", samplePlanJSON, "--store", db, "--as", "法制大队", "--at", "2026-01-05T09:00:00+08:00")
+	if code != exitOK || !strings.Contains(out, "2026年度“双随机、一公开”抽查计划（第1版）") || !strings.Contains(out, "plan 2026 version 1 (12 tasks) published in the store") {
 		t.Fatalf("publish: %d %s", code, out)
 	}
-	code, out, _ = runCLI(t, "", "plan", "publish", samplePlanJSON, "--json")
+	code, out, _ = runCLI(t, "", "plan", "publish", samplePlanJSON, "--json", "--dry-run")
 	if code != exitOK || !strings.HasPrefix(out, `{"authority":`) {
-		t.Fatalf("publish --json: %d %s", code, out)
+		t.Fatalf("publish --json --dry-run: %d %s", code, out)
+	}
+	// Rule R9 on the store: a year's plan is published once, then adjusted.
+	code, _, errOut = runCLI(t, "", "plan", "publish", samplePlanJSON, "--store", db, "--as", "法制大队")
+	if code != exitProblem || !strings.Contains(errOut, "the plan exists; adjust it") {
+		t.Fatalf("publish twice: %d %s", code, errOut)
 	}
 	v2 := writeVariant(t, func(p map[string]any) {
 		p["version"], p["effective"] = 2, "2026-06-01"
@@ -150,6 +156,18 @@ func TestPlanInputPublishDiff(t *testing.T) {
 	code, _, errOut = runCLI(t, "", "plan", "diff", samplePlanJSON, samplePlanJSON)
 	if code != exitProblem || !strings.Contains(errOut, "version 1 follows version 1") {
 		t.Fatalf("diff same: %d %s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "", "plan", "adjust", samplePlanJSON, "--store", db, "--as", "法制大队")
+	if code != exitProblem || !strings.Contains(errOut, "version 1 follows version 1") {
+		t.Fatalf("adjust same: %d %s", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "", "plan", "adjust", v2, "--store", db, "--as", "法制大队")
+	if code != exitOK || !strings.Contains(out, "取消任务1项") || !strings.Contains(out, "plan 2026 version 2 published in the store") {
+		t.Fatalf("adjust: %d %s %s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "", "trail", "show", "--store", db)
+	if code != exitOK || strings.Count(out, "plan.published") != 2 {
+		t.Fatalf("trail: %d %s", code, out)
 	}
 }
 

@@ -1,23 +1,27 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/publish"
-	"github.com/shuangsuiji/ssj/trail"
+	"github.com/shuangsuiji/ssj/review"
+	"github.com/shuangsuiji/ssj/workday"
 )
 
 func init() {
 	registerNoun(noun{
 		Name:  "publish",
-		Short: "enter, publish (公示), correct, export and summarise inspection results",
+		Short: "enter, review (审核), publish (公示), correct, follow up and summarise inspection results",
 		Long:  publishLong,
 		Verbs: []verb{
 			{Use: "keygen", Short: "make the principal head's Ed25519 key and keyring",
@@ -25,75 +29,95 @@ func init() {
 and PREFIX.pub.json (a keyring with the public key).`,
 				Example: "  ssj publish keygen --unit 治安大队 --holder 王队长 --out wang",
 				Setup:   pubKeygen},
-			{Use: "enter RESULTS.json", Short: "record inspection results (a JSON array or one object)",
-				Long: `Records results (a JSON array or one object); a new book takes the policy's
-deadline: seed = 2 working days, national = 20 (R26).`,
-				Example: "  ssj publish enter --book book.json --trail trail.jsonl --by 录入员 --at 2026-10-09T09:00:00+08:00 examples/data/results.json",
+			{Use: "enter RESULTS.json", Short: "record inspection results of a dispatched task (a JSON array or one object)",
+				Long: `Records results (a JSON array or one object) in the store, one step each:
+every result must belong to a dispatched task and a drawn target (its
+inspection notice exists). The deadline follows --policy: seed = 2 working
+days after the task's end, national = 20 (R26).`,
+				Example: "  ssj publish enter --store ssj.db --as 录入员 --at 2026-09-30T09:00:00+08:00 examples/data/results.json",
 				Setup:   pubEnter},
-			{Use: "release [ID ...]", Short: "publish entered results (公示); withheld results are never published",
-				Example: "  ssj publish release --book book.json --trail trail.jsonl --by 审核员 --all",
+			{Use: "approve [ID ...]", Short: "review (审核) entered results as an approver; release requires it",
+				Long: `Records the approver's review (审核) of entered results: the approver (--as)
+may not be who entered the result. Release requires it.`,
+				Example: "  ssj publish approve --store ssj.db --as 审核员 --all --note 同意公示",
+				Setup:   pubApprove},
+			{Use: "release [ID ...]", Short: "publish reviewed results (公示); withheld results are never published",
+				Long: `Publishes reviewed results (公示). The deadline status (R26) is computed from
+the recorded due date and the release's own date (--at, never before the
+result's last step nor the trail's last event).`,
+				Example: "  ssj publish release --store ssj.db --as 治安大队 --at 2026-10-09T10:00:00+08:00 --all",
 				Setup:   pubRelease},
 			{Use: "correct [CORRECTED.json]", Short: "change a published result by a correction signed by the principal head (R27)",
 				Long: `Changes a published result by a correction signed by the executing unit's
-principal head (R27); refused without a valid signature. Either sign now
-(--key KEY.json --reason R CORRECTED.json) or apply an already signed
-correction (--signed SIGNED.json). --sign-only OUT writes the signed
-correction without applying it.`,
-				Example: "  ssj publish correct --book book.json --trail trail.jsonl --keyring wang.pub.json --by 录入员 \\\n      --key wang.key.json --reason 录入错误 corrected.json",
+principal head (R27); refused without a valid signature against --keyring,
+and the refusal is traced (R31). Either sign now (--key KEY.json --reason R
+CORRECTED.json: drafted against the result's current version in the store)
+or apply an already signed correction (--signed SIGNED.json). --sign-only
+OUT writes the signed correction without applying it.`,
+				Example: "  ssj publish correct --store ssj.db --keyring wang.pub.json --as 录入员 \\\n      --key wang.key.json --reason 录入错误 corrected.json",
 				Setup:   pubCorrect},
+			{Use: "follow-up RESULT", Short: "record a follow-up action on a result (后续处置, R29)",
+				Example: "  ssj publish follow-up 2026-ZA-03B/91440106MAMJ7XNP34 --action 回访 --note 已整改 --store ssj.db --as 治安大队",
+				Setup:   pubFollowUp},
 			{Use: "status", Short: "deadline status of every result; with --keyring re-verify every correction",
 				Long: `Deadline status of every result: pending, due_soon, overdue, on_time,
 published_late, withheld; with --keyring also re-verify every correction's
-signature (exit 1 if one fails).`,
-				Example: "  ssj publish status --book book.json --today 2026-10-20",
+signature (exit 1 if one fails). From the store, published results are
+judged on their recorded dates and the others on today's date by the clock;
+--book FILE reads an exported book file instead, judged on --today.`,
+				Example: "  ssj publish status --store ssj.db --keyring wang.pub.json\n  ssj publish status --book export/book.json --today 2026-10-20",
 				Setup:   pubStatus},
 			{Use: "view", Short: "the public view of the results (inspectors masked unless --unmasked)",
-				Example: "  ssj publish view --book book.json --format csv --out results.csv",
+				Example: "  ssj publish view --store ssj.db --format csv --out results.csv",
 				Setup:   pubView},
-			{Use: "report", Short: "the summary report (R25) as Markdown, or JSON",
-				Example: "  ssj publish report --book book.json --objections objections.json --drawn SJ-2026-001/治安大队=2",
+			{Use: "report", Short: "the summary report (R25), stored and traced; or of a book file",
+				Long: `From the store: the summary report (R25) as a step: every stored result, draw
+and objection as of the step's date, stored under --id and traced; printed as
+Markdown, or JSON. With --book FILE: the report of an exported book file
+(--objections, --drawn and --today give what a file does not hold); nothing
+is stored.`,
+				Example: "  ssj publish report --store ssj.db --id 2026-H2 --as 治安大队\n  ssj publish report --book export/book.json --objections export/objections.json --drawn 2026-ZA-03B/治安=49",
 				Setup:   pubReport},
 			{Use: "announce KIND [NOTICE.json]", Short: "produce an announcement: checklist, plan or task NOTICE.json, or results",
 				Long: `Produces an announcement document: Chinese text, or JSON with the structured
 content and its hash. KIND is checklist, plan or task (with NOTICE.json), or
-results (with --book and --task). With --trail and --by the announcement is
-recorded in the trail.`,
-				Example: "  ssj publish announce results --book book.json --task SJ-2026-001 --json",
+results (with --task: the task's published results in the store, or in
+--book FILE). Nothing is stored: the steps that publish checklists, plans,
+tasks and results trace their announcements themselves.`,
+				Example: "  ssj publish announce results --store ssj.db --task 2026-ZA-03B --json",
 				Setup:   pubAnnounce},
+			{Use: "retention", Short: "review every result's retention period (R23); nothing is deleted",
+				Example: "  ssj publish retention --store ssj.db --as 档案室",
+				Setup:   pubRetention},
+			{Use: "export", Short: "write the store's book, objection register and trail as files",
+				Long: `Writes the store's results (book.json), objections (objections.json), its
+whole trail (trail.jsonl, which ssj trail verify checks) and the trail head
+(checkpoint.txt) to --out DIR, for the read-only --book and --objections
+modes and for anyone without the store.`,
+				Example: "  ssj publish export --store ssj.db --out export && ssj trail verify export/trail.jsonl",
+				Setup:   pubExport},
 		},
 	})
 }
 
-const publishLong = `Publication of inspection results (抽查结果公示).
+const publishLong = `Publication of inspection results (抽查结果公示), through the office on the
+store given by --store (default $SSJ_STORE, else ssj.db): each step (enter,
+approve, release, correct, follow-up, report, retention) is checked, stored
+and traced in one transaction; its time (--at RFC 3339, default now) may not
+be before the result's last step or the trail's last event, nor in the
+future. The step's date is the date of --at in China. --as names who takes
+the step (--by is the same).
 
-State lives in files: --book BOOK.json holds every result with all its
-versions; --trail TRAIL.jsonl receives one event per step (全程留痕) and is
-verified before it is extended. Times: --at RFC3339 (default now), dates:
---on YYYY-MM-DD (default the date of --at in China).`
-
-// pubFlags is the flag set of one publish/review verb.
-type pubFlags struct {
-	fs    *pflag.FlagSet
-	clock pubClock
-}
-
-func newPubFlags(fs *pflag.FlagSet) *pubFlags {
-	return &pubFlags{fs: fs}
-}
-
-func (p *pubFlags) withClock() {
-	p.fs.StringVar(&p.clock.at, "at", "", "time of the step, `RFC3339` (default now)")
-	p.fs.StringVar(&p.clock.on, "on", "", "date of the step, `YYYY-MM-DD` (default the date of --at in China)")
-}
+status, view, report and announce results also read an exported book file
+(--book FILE, from ssj publish export).`
 
 func pubKeygen(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
-	unit := p.fs.String("unit", "", "executing `UNIT` (任务执行单位) whose principal head holds the key")
-	holder := p.fs.String("holder", "", "`NAME` of the principal head (主要负责人)")
-	out := p.fs.String("out", "", "output `PREFIX`: PREFIX.key.json and PREFIX.pub.json")
+	unit := fs.String("unit", "", "executing unit (任务执行单位) whose principal head holds the key")
+	holder := fs.String("holder", "", "name of the principal head (主要负责人)")
+	out := fs.String("out", "", "output `PREFIX`: PREFIX.key.json and PREFIX.pub.json")
 	required(fs, "unit", "holder", "out")
 	return func(args []string) int {
-		if *unit == "" || *holder == "" || *out == "" || p.fs.NArg() > 0 {
+		if *unit == "" || *holder == "" || *out == "" || len(args) > 0 {
 			return usageError(e, "publish keygen: --unit, --holder and --out are required, no arguments")
 		}
 		k, err := publish.GenerateEd25519(rand.Reader, *unit, *holder)
@@ -132,168 +156,198 @@ func pubKeygen(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubEnter(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
-	p.withClock()
-	bookPath := p.fs.String("book", "", "book `FILE` (created if missing)")
-	trailPath := p.fs.String("trail", "", "trail `FILE` (created if missing)")
-	by := p.fs.String("by", "", "who enters the results (录入人), a `NAME`")
-	required(fs, "book", "trail", "by")
-	policy := p.fs.String("policy", "seed", "deadline `POLICY` of a new book: seed (2 working days) or national (20)")
-	calFile := calendarFlag(fs)
+	c := newStepCLI(fs)
+	policy := fs.String("policy", "seed", "deadline policy: seed (2 working days) or national (20)")
+	goneFlags(fs, c.gone, goneStore, "book", "trail")
+	goneFlags(fs, c.gone, goneOn, "on")
 	return func(args []string) int {
-		if *bookPath == "" || *trailPath == "" || *by == "" || p.fs.NArg() != 1 {
-			return usageError(e, "publish enter: --book, --trail, --by and one RESULTS.json are required")
+		if len(args) != 1 {
+			return usageError(e, "publish enter: want one RESULTS.json")
 		}
-		at, _, err := p.clock.resolve()
-		if err != nil {
-			return usageError(e, "publish enter: %v", err)
+		if code, bad := refuseGone(e, fs, c.gone, "publish enter"); bad {
+			return code
 		}
-		f, err := os.Open(p.fs.Arg(0))
+		var pol publish.Policy
+		switch *policy {
+		case "seed":
+			pol = publish.SeedPolicy
+		case "national":
+			pol = publish.NationalPolicy
+		default:
+			return usageError(e, "publish enter: --policy %q: want seed (2 working days) or national (20)", *policy)
+		}
+		f, err := os.Open(args[0])
 		if err != nil {
 			return inputError(e, fmt.Errorf("publish enter: %w", err))
 		}
 		results, err := publish.DecodeResults(f)
 		f.Close()
 		if err != nil {
-			return inputError(e, fmt.Errorf("publish enter: %s: %w", p.fs.Arg(0), err))
+			return inputError(e, fmt.Errorf("publish enter: %s: %w", args[0], err))
 		}
 		if len(results) == 0 {
-			return inputError(e, fmt.Errorf("publish enter: %s: no result in the file", p.fs.Arg(0)))
+			return inputError(e, fmt.Errorf("publish enter: %s: no result in the file", args[0]))
 		}
-		book, err := pubLoadBook(*bookPath, *policy)
-		if err != nil {
-			return inputError(e, fmt.Errorf("publish enter: %w", err))
+		o, step, done, code := c.begin(e, "publish enter", officeOptions{policy: pol})
+		if o == nil {
+			return code
 		}
-		tr, err := trailOpen(*trailPath)
-		if err != nil {
-			return trailOpenError(e, err)
-		}
-		cal, err := loadCalendar(*calFile)
-		if err != nil {
-			return inputError(e, fmt.Errorf("publish enter: %w", err))
-		}
+		defer done()
+		// Each result is one step (one transaction); a refused result
+		// stops the run, and the ones before it stay entered.
 		for i, r := range results {
-			en, err := book.Enter(r, cal, at, *by)
+			en, err := o.EnterResult(context.Background(), step, r)
 			if err != nil {
-				return inputError(e, fmt.Errorf("publish enter: %s: result #%d: %w", p.fs.Arg(0), i, err))
-			}
-			kind, data := trail.ResultEntered, map[string]string{"task_no": r.TaskNo, "due": en.Due.String(), "conclusions": publish.ConclusionText(r.Conclusions)}
-			if r.Withheld != nil {
-				kind = trail.ResultWithheld
-				data["legal_basis"] = r.Withheld.LegalBasis
-			}
-			if err := tr.add(trail.Entry{Kind: kind, Actor: *by, Time: at, Subject: r.ID, Data: data}); err != nil {
-				return inputError(e, err)
+				return officeError(e, fmt.Sprintf("publish enter: %s: result #%d", args[0], i), err)
 			}
 			fmt.Fprintf(e.stdout, "entered %s (%s), due %s\n", r.ID, en.State, en.Due)
 		}
-		return pubCommit(e, *bookPath, book, tr)
+		return exitOK
 	}
 }
 
-// pubCommit saves the book and then appends the trail.
-func pubCommit(e *env, bookPath string, book *publish.Book, tr *trailFile) int {
-	if err := pubSaveBook(bookPath, book); err != nil {
-		return inputError(e, err)
+// pubIDs returns the IDs named, or with all every stored result for which
+// pick is true.
+func pubIDs(ctx context.Context, o *office.Office, all bool, ids []string, pick func(office.StoredResult) bool) ([]string, error) {
+	if !all {
+		return ids, nil
 	}
-	if err := tr.flush(); err != nil {
-		return inputError(e, err)
+	rs, err := o.Results(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return exitOK
+	for _, sr := range rs {
+		if pick(sr) {
+			ids = append(ids, sr.Entry.ID)
+		}
+	}
+	return ids, nil
+}
+
+func pubApprove(e *env, fs *pflag.FlagSet) func([]string) int {
+	c := newPlainStepCLI(fs)
+	all := fs.Bool("all", false, "review every entered result not yet reviewed (or name result IDs as arguments)")
+	note := fs.String("note", "", "the approver's note, e.g. 同意公示")
+	return func(args []string) int {
+		if *all == (len(args) > 0) {
+			return usageError(e, "publish approve: either --all or result IDs")
+		}
+		o, step, done, code := c.begin(e, "publish approve", officeOptions{})
+		if o == nil {
+			return code
+		}
+		defer done()
+		ctx := context.Background()
+		ids, err := pubIDs(ctx, o, *all, args, func(sr office.StoredResult) bool {
+			return sr.Entry.State == publish.StateEntered && sr.Review == nil
+		})
+		if err != nil {
+			return officeError(e, "publish approve", err)
+		}
+		for _, id := range ids {
+			if err := o.ReviewResult(ctx, step, id, *note); err != nil {
+				return officeError(e, "publish approve "+id, err)
+			}
+			fmt.Fprintf(e.stdout, "reviewed (审核) %s by %s\n", id, step.Who)
+		}
+		if len(ids) == 0 {
+			fmt.Fprintln(e.stdout, "nothing to review")
+		}
+		return exitOK
+	}
 }
 
 func pubRelease(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
-	p.withClock()
-	bookPath := p.fs.String("book", "", "book `FILE`")
-	trailPath := p.fs.String("trail", "", "trail `FILE`")
-	by := p.fs.String("by", "", "who publishes (审核公示人), a `NAME`")
-	required(fs, "book", "trail", "by")
-	all := p.fs.Bool("all", false, "publish every entered result (or name result IDs as arguments)")
+	c := newStepCLI(fs)
+	all := fs.Bool("all", false, "publish every reviewed, entered result (or name result IDs as arguments)")
+	goneFlags(fs, c.gone, goneStore, "book", "trail")
+	goneFlags(fs, c.gone, goneOn, "on")
 	return func(args []string) int {
-		if *bookPath == "" || *trailPath == "" || *by == "" || (*all == (p.fs.NArg() > 0)) {
-			return usageError(e, "publish release: --book, --trail, --by and either --all or result IDs are required")
+		if code, bad := refuseGone(e, fs, c.gone, "publish release"); bad {
+			return code
 		}
-		at, on, err := p.clock.resolve()
+		if *all == (len(args) > 0) {
+			return usageError(e, "publish release: either --all or result IDs")
+		}
+		o, step, done, code := c.begin(e, "publish release", officeOptions{})
+		if o == nil {
+			return code
+		}
+		defer done()
+		ctx := context.Background()
+		ids, err := pubIDs(ctx, o, *all, args, func(sr office.StoredResult) bool {
+			return sr.Entry.State == publish.StateEntered && sr.Review != nil
+		})
 		if err != nil {
-			return usageError(e, "publish release: %v", err)
-		}
-		book, err := pubLoadBook(*bookPath, "")
-		if err != nil {
-			return inputError(e, fmt.Errorf("publish release: %w", err))
-		}
-		tr, err := trailOpen(*trailPath)
-		if err != nil {
-			return trailOpenError(e, err)
-		}
-		ids := p.fs.Args()
-		if *all {
-			for _, en := range book.Entries {
-				if en.State == publish.StateEntered {
-					ids = append(ids, en.ID)
-				}
-			}
+			return officeError(e, "publish release", err)
 		}
 		for _, id := range ids {
-			v, err := book.Publish(id, on)
+			v, st, err := o.Release(ctx, step, id)
 			if err != nil {
-				return inputError(e, fmt.Errorf("publish release: %w", err))
+				return officeError(e, "publish release "+id, err)
 			}
-			if err := tr.add(trail.Entry{Kind: trail.ResultPublished, Actor: *by, Time: at, Subject: id,
-				Data: map[string]string{"version": "1", "hash": v.Hash, "published_on": on.String()}}); err != nil {
-				return inputError(e, err)
-			}
-			fmt.Fprintf(e.stdout, "published %s version 1 on %s\n", id, on)
+			fmt.Fprintf(e.stdout, "published %s version %d on %s (%s)\n", id, v.N, v.PublishedOn, st)
 		}
 		if len(ids) == 0 {
 			fmt.Fprintln(e.stdout, "nothing to publish")
 		}
-		return pubCommit(e, *bookPath, book, tr)
+		return exitOK
 	}
 }
 
 func pubCorrect(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
-	p.withClock()
-	bookPath := p.fs.String("book", "", "book `FILE`")
-	trailPath := p.fs.String("trail", "", "trail `FILE` (required unless --sign-only)")
-	ringPath := p.fs.String("keyring", "", "keyring `FILE` of the units' principal heads, from keygen (required unless --sign-only)")
-	by := p.fs.String("by", "", "who records the correction, a `NAME` (required unless --sign-only)")
-	keyPath := p.fs.String("key", "", "principal head's key `FILE`: sign the correction now (this or --signed)")
-	signedPath := p.fs.String("signed", "", "an already signed correction `FILE`, JSON (this or --key)")
-	reason := p.fs.String("reason", "", "`REASON` for the correction (with --key)")
-	signer := p.fs.String("signer", "", "`NAME` of the signing principal head (default the key's holder)")
-	origin := p.fs.String("origin", "self", "`ORIGIN`: self, or objection:ID (objection corrections: use ssj review decide)")
-	signOnly := p.fs.String("sign-only", "", "write the signed correction to this `FILE` and do not apply it")
-	required(fs, "book")
+	c := newPlainStepCLI(fs)
+	ringPath := fs.String("keyring", "", "keyring `FILE` of the units' principal heads, from keygen (required unless --sign-only)")
+	keyPath := fs.String("key", "", "principal head's key `FILE`: sign the correction now (this or --signed)")
+	signedPath := fs.String("signed", "", "an already signed correction `FILE`, JSON (this or --key)")
+	reason := fs.String("reason", "", "reason for the correction (with --key)")
+	signer := fs.String("signer", "", "name of the signing principal head (default the key's holder)")
+	origin := fs.String("origin", "self", `"self" or "objection:ID" (objection corrections: use ssj review decide)`)
+	signOnly := fs.String("sign-only", "", "write the signed correction to this `FILE` and do not apply it")
+	goneFlags(fs, c.gone, goneStore, "book", "trail")
+	goneFlags(fs, c.gone, goneOn, "on")
 	return func(args []string) int {
-		if *bookPath == "" || (*keyPath == "") == (*signedPath == "") {
-			return usageError(e, "publish correct: --book and exactly one of --key or --signed are required")
+		if code, bad := refuseGone(e, fs, c.gone, "publish correct"); bad {
+			return code
 		}
-		if *signOnly == "" && (*trailPath == "" || *ringPath == "" || *by == "") {
-			return usageError(e, "publish correct: --trail, --keyring and --by are required to apply a correction")
+		if (*keyPath == "") == (*signedPath == "") {
+			return usageError(e, "publish correct: exactly one of --key or --signed is required")
 		}
-		at, on, err := p.clock.resolve()
-		if err != nil {
-			return usageError(e, "publish correct: %v", err)
+		if *signOnly == "" && *ringPath == "" {
+			return usageError(e, "publish correct: --keyring is required to apply a correction")
 		}
-		book, err := pubLoadBook(*bookPath, "")
-		if err != nil {
-			return inputError(e, fmt.Errorf("publish correct: %w", err))
+		if *keyPath != "" && (len(args) != 1 || *reason == "") {
+			return usageError(e, "publish correct: --key needs --reason and one CORRECTED.json")
 		}
-		var sc publish.SignedCorrection
-		if *keyPath != "" {
-			if p.fs.NArg() != 1 || *reason == "" {
-				return usageError(e, "publish correct: --key needs --reason and one CORRECTED.json")
-			}
-			sc, err = pubSignCorrection(*keyPath, p.fs.Arg(0), book, *reason, *origin, *signer, at)
+		if *signedPath != "" && len(args) != 0 {
+			return usageError(e, "publish correct: --signed takes no arguments")
+		}
+		var opt officeOptions
+		if *signOnly == "" {
+			ring, err := pubLoadKeyring(*ringPath)
 			if err != nil {
 				return inputError(e, fmt.Errorf("publish correct: %w", err))
 			}
-		} else {
-			if p.fs.NArg() != 0 {
-				return usageError(e, "publish correct: --signed takes no arguments")
+			opt.keyring = &ring
+		}
+		o, step, done, code := c.begin(e, "publish correct", opt)
+		if o == nil {
+			return code
+		}
+		defer done()
+		ctx := context.Background()
+		var sc publish.SignedCorrection
+		var err error
+		if *keyPath != "" {
+			at := step.At
+			if at.IsZero() {
+				at = time.Now()
 			}
+			sc, err = pubSignCorrection(ctx, o, *keyPath, args[0], *reason, *origin, *signer, at)
+			if err != nil {
+				return pubCorrectError(e, "publish correct", err)
+			}
+		} else {
 			f, err := os.Open(*signedPath)
 			if err != nil {
 				return inputError(e, fmt.Errorf("publish correct: %w", err))
@@ -312,36 +366,145 @@ func pubCorrect(e *env, fs *pflag.FlagSet) func([]string) int {
 			fmt.Fprintf(e.stdout, "signed correction of %s (base version %d) written to %s\n", sc.ResultID, sc.BaseVersion, *signOnly)
 			return exitOK
 		}
-		ring, err := pubLoadKeyring(*ringPath)
-		if err != nil {
-			return inputError(e, fmt.Errorf("publish correct: %w", err))
-		}
-		tr, err := trailOpen(*trailPath)
-		if err != nil {
-			return trailOpenError(e, err)
-		}
-		v, err := book.Correct(sc, ring, on)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "ssj: publish correct: REFUSED: %v\n", err)
+		v, err := o.Correct(ctx, step, sc)
+		var se *office.StepError
+		if errors.As(err, &se) && se.Field == "correction" {
+			fmt.Fprintf(e.stderr, "ssj: publish correct: REFUSED (the refusal is traced, R31): %v\n", err)
 			return exitProblem
 		}
-		if err := tr.add(pubCorrectionEvent(sc, v, *by, at)); err != nil {
-			return inputError(e, err)
+		if err != nil {
+			return officeError(e, "publish correct "+sc.ResultID, err)
 		}
-		fmt.Fprintf(e.stdout, "corrected %s: version %d published on %s (signed by %s, key %s)\n", sc.ResultID, v.N, on, sc.Signer, sc.KeyID)
-		return pubCommit(e, *bookPath, book, tr)
+		fmt.Fprintf(e.stdout, "corrected %s: version %d published on %s (signed by %s, key %s)\n", sc.ResultID, v.N, v.PublishedOn, sc.Signer, sc.KeyID)
+		return exitOK
 	}
 }
 
-func pubCorrectionEvent(sc publish.SignedCorrection, v publish.Version, by string, at time.Time) trail.Entry {
-	return trail.Entry{Kind: trail.ResultCorrected, Actor: by, Time: at, Subject: sc.ResultID,
-		Data: map[string]string{"version": strconv.Itoa(v.N), "hash": v.Hash, "base_hash": sc.BaseHash,
-			"reason": sc.Reason, "origin": sc.Origin, "signer": sc.Signer, "key_id": sc.KeyID, "signature": sc.Signature}}
+// pubCorrectError maps a failure to prepare a correction: the store or
+// the checks (1), an unreadable file (2).
+func pubCorrectError(e *env, what string, err error) int {
+	if errors.Is(err, office.ErrPrecondition) || errors.Is(err, office.ErrConflict) || errors.Is(err, office.ErrNotFound) || errors.Is(err, publish.ErrNotPublished) {
+		fmt.Fprintf(e.stderr, "ssj: %s: %v\n", what, err)
+		return exitProblem
+	}
+	return inputError(e, fmt.Errorf("%s: %w", what, err))
+}
+
+func pubFollowUp(e *env, fs *pflag.FlagSet) func([]string) int {
+	c := newPlainStepCLI(fs)
+	action := fs.String("action", "", "the follow-up `ACTION` (后续处置), e.g. 责令整改, 回访")
+	note := fs.String("note", "", "details")
+	on := fs.String("date", "", "the date of the action, `YYYY-MM-DD` (default the date of --at in China)")
+	required(fs, "action")
+	return func(args []string) int {
+		if len(args) != 1 || *action == "" {
+			return usageError(e, "publish follow-up: want one RESULT ID and --action")
+		}
+		o, step, done, code := c.begin(e, "publish follow-up", officeOptions{})
+		if o == nil {
+			return code
+		}
+		defer done()
+		at := step.At
+		if at.IsZero() {
+			at = time.Now()
+		}
+		d := workday.DateOf(at.In(workday.Shanghai()))
+		if *on != "" {
+			var err error
+			if d, err = workday.ParseDate(*on); err != nil {
+				return usageError(e, "publish follow-up: --date %q: %v", *on, err)
+			}
+		}
+		if err := o.RecordFollowUp(context.Background(), step, args[0], publish.FollowUp{Date: d, Action: *action, Note: *note}); err != nil {
+			return officeError(e, "publish follow-up "+args[0], err)
+		}
+		fmt.Fprintf(e.stdout, "follow-up of %s recorded: %s on %s (R29)\n", args[0], *action, d)
+		return exitOK
+	}
+}
+
+func pubRetention(e *env, fs *pflag.FlagSet) func([]string) int {
+	c := newPlainStepCLI(fs)
+	asJSON := jsonFlag(fs)
+	return func(args []string) int {
+		if len(args) != 0 {
+			return usageError(e, "publish retention: no arguments")
+		}
+		o, step, done, code := c.begin(e, "publish retention", officeOptions{})
+		if o == nil {
+			return code
+		}
+		defer done()
+		r, err := o.ReviewRetention(context.Background(), step)
+		if err != nil {
+			return officeError(e, "publish retention", err)
+		}
+		if *asJSON {
+			return writeOrFail(e, r)
+		}
+		fmt.Fprintf(e.stdout, "retention reviewed on %s (R23): %d results kept, %d past their retention period", r.On, r.Kept, len(r.Expired))
+		if len(r.Expired) > 0 {
+			fmt.Fprintf(e.stdout, ": %s", strings.Join(r.Expired, ", "))
+		}
+		fmt.Fprintln(e.stdout, "\nnothing was deleted: disposal is decided outside the office, and the trail stays verifiable")
+		return exitOK
+	}
+}
+
+func pubExport(e *env, fs *pflag.FlagSet) func([]string) int {
+	store := storeFlag(fs)
+	out := fs.String("out", "", "the `DIR` to write book.json, objections.json, trail.jsonl and checkpoint.txt to")
+	required(fs, "out")
+	return func(args []string) int {
+		if len(args) != 0 || *out == "" {
+			return usageError(e, "publish export: --out DIR is required, no arguments")
+		}
+		o, st, err := openOffice(*store, officeOptions{})
+		if err != nil {
+			return inputError(e, fmt.Errorf("publish export: %w", err))
+		}
+		defer st.Close()
+		ctx := context.Background()
+		book, err := o.Book(ctx)
+		if err != nil {
+			return officeError(e, "publish export", err)
+		}
+		obs, err := o.Objections(ctx)
+		if err != nil {
+			return officeError(e, "publish export", err)
+		}
+		reg := review.Register{Objections: append([]review.Objection{}, obs...)}
+		tr, head, err := storeTrailJSONL(ctx, o)
+		if err != nil {
+			return officeError(e, "publish export", err)
+		}
+		bj, err := pubMarshalIndent(book)
+		if err != nil {
+			return inputError(e, err)
+		}
+		rj, err := pubMarshalIndent(&reg)
+		if err != nil {
+			return inputError(e, err)
+		}
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return inputError(e, fmt.Errorf("publish export: %w", err))
+		}
+		for name, data := range map[string][]byte{"book.json": bj, "objections.json": rj, "trail.jsonl": tr, "checkpoint.txt": []byte(head.String() + "\n")} {
+			if err := pubWriteFileAtomic(filepath.Join(*out, name), data, 0o644); err != nil {
+				return inputError(e, fmt.Errorf("publish export: %w", err))
+			}
+		}
+		fmt.Fprintf(e.stdout, "wrote %s/{book.json,objections.json,trail.jsonl,checkpoint.txt}: %d results, %d objections, trail head %s\n",
+			*out, len(book.Entries), len(reg.Objections), head)
+		return exitOK
+	}
 }
 
 // pubSignCorrection builds a correction of the result in correctedPath
-// against the book's current version and signs it with the key file.
-func pubSignCorrection(keyPath, correctedPath string, book *publish.Book, reason, origin, signerName string, at time.Time) (publish.SignedCorrection, error) {
+// against its current published version in the store and signs it with
+// the key file.
+func pubSignCorrection(ctx context.Context, o *office.Office, keyPath, correctedPath, reason, origin, signerName string, at time.Time) (publish.SignedCorrection, error) {
 	f, err := os.Open(keyPath)
 	if err != nil {
 		return publish.SignedCorrection{}, fmt.Errorf("key %s: %w", keyPath, err)
@@ -370,7 +533,7 @@ func pubSignCorrection(keyPath, correctedPath string, book *publish.Book, reason
 	if len(rs) != 1 {
 		return publish.SignedCorrection{}, fmt.Errorf("%s: want exactly one corrected result, got %d", correctedPath, len(rs))
 	}
-	c, err := book.NewCorrection(rs[0], reason, origin, signerName, at)
+	c, err := o.DraftCorrection(ctx, rs[0], reason, origin, signerName, at)
 	if err != nil {
 		return publish.SignedCorrection{}, err
 	}

@@ -1,7 +1,7 @@
 package main
 
-// Shared plumbing of the publish, review and trail commands: clock and date
-// flags, the working-day calendar, state files and the trail appender.
+// Shared plumbing of the publish and review commands: dates, atomic file
+// writes, and the read-only book, objection register and keyring files.
 
 import (
 	"bytes"
@@ -14,37 +14,8 @@ import (
 	"github.com/shuangsuiji/ssj/internal/jsonin"
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/review"
-	"github.com/shuangsuiji/ssj/trail"
 	"github.com/shuangsuiji/ssj/workday"
 )
-
-// pubClock holds the --at and --on flags shared by every mutating verb.
-type pubClock struct {
-	at string
-	on string
-}
-
-// resolve returns the instant of the step (--at, default now) and its civil
-// date (--on, default the date of --at in China).
-func (c pubClock) resolve() (time.Time, workday.Date, error) {
-	at := time.Now().UTC()
-	if c.at != "" {
-		t, err := time.Parse(time.RFC3339, c.at)
-		if err != nil {
-			return time.Time{}, workday.Date{}, fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-03-20T09:00:00+08:00", c.at)
-		}
-		at = t.UTC()
-	}
-	on := workday.DateOf(at)
-	if c.on != "" {
-		d, err := workday.ParseDate(c.on)
-		if err != nil {
-			return time.Time{}, workday.Date{}, fmt.Errorf("--on %q: %w", c.on, err)
-		}
-		on = d
-	}
-	return at, on, nil
-}
 
 func pubParseToday(s string) (workday.Date, error) {
 	if s == "" {
@@ -119,14 +90,6 @@ func pubLoadBook(path, policy string) (*publish.Book, error) {
 	return b, nil
 }
 
-func pubSaveBook(path string, b *publish.Book) error {
-	data, err := pubMarshalIndent(b)
-	if err != nil {
-		return fmt.Errorf("book %s: %w", path, err)
-	}
-	return pubWriteFileAtomic(path, data, 0o644)
-}
-
 // pubLoadRegister reads an objection register; a missing file is empty when
 // mayCreate.
 func pubLoadRegister(path string, mayCreate bool) (*review.Register, error) {
@@ -144,14 +107,6 @@ func pubLoadRegister(path string, mayCreate bool) (*review.Register, error) {
 	return r, nil
 }
 
-func pubSaveRegister(path string, r *review.Register) error {
-	data, err := pubMarshalIndent(r)
-	if err != nil {
-		return fmt.Errorf("objections %s: %w", path, err)
-	}
-	return pubWriteFileAtomic(path, data, 0o644)
-}
-
 func pubLoadKeyring(path string) (publish.Keyring, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -166,77 +121,6 @@ func pubLoadKeyring(path string) (publish.Keyring, error) {
 		return publish.Keyring{}, fmt.Errorf("keyring %s: holds no key", path)
 	}
 	return k, nil
-}
-
-// trailFile is an open trail that commands append to. It is verified when
-// opened: a command refuses to extend a trail that has been tampered with.
-type trailFile struct {
-	path    string
-	log     *trail.Log
-	pending []byte
-	fresh   bool
-}
-
-// errTrailProblem marks a trail that failed verification (exit 1).
-var errTrailProblem = errors.New("trail does not verify")
-
-func trailOpen(path string) (*trailFile, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		l, _ := trail.New(0)
-		return &trailFile{path: path, log: l, pending: l.HeaderLine(), fresh: true}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("trail %s: %w", path, err)
-	}
-	l, err := trail.Read(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("trail %s: %w: %w", path, errTrailProblem, err)
-	}
-	return &trailFile{path: path, log: l}, nil
-}
-
-// add records one step in memory; flush writes it.
-func (t *trailFile) add(en trail.Entry) error {
-	_, b, err := t.log.Append(en)
-	if err != nil {
-		return fmt.Errorf("trail %s: %w", t.path, err)
-	}
-	t.pending = append(t.pending, b...)
-	return nil
-}
-
-// flush appends the recorded steps to the file.
-func (t *trailFile) flush() error {
-	if len(t.pending) == 0 {
-		return nil
-	}
-	flags := os.O_WRONLY | os.O_APPEND
-	if t.fresh {
-		flags |= os.O_CREATE | os.O_EXCL
-	}
-	f, err := os.OpenFile(t.path, flags, 0o644)
-	if err != nil {
-		return fmt.Errorf("trail %s: %w", t.path, err)
-	}
-	if _, err := f.Write(t.pending); err != nil {
-		f.Close()
-		return fmt.Errorf("trail %s: %w", t.path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("trail %s: %w", t.path, err)
-	}
-	t.pending, t.fresh = nil, false
-	return nil
-}
-
-// trailOpenError maps a trail opening failure to an exit status.
-func trailOpenError(e *env, err error) int {
-	fmt.Fprintf(e.stderr, "ssj: %v\n", err)
-	if errors.Is(err, errTrailProblem) {
-		return exitProblem
-	}
-	return exitUsage
 }
 
 func pubDecodeJSONFile(path string, v any) error {

@@ -2,16 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/publish"
-	"github.com/shuangsuiji/ssj/trail"
 	"github.com/shuangsuiji/ssj/workday"
 )
 
@@ -23,25 +25,51 @@ type pubStatusRow struct {
 	Versions int                    `json:"versions"`
 }
 
+// pubSource is where a read-only publish verb reads the results: the
+// store (default), or an exported book file given by --book.
+type pubSource struct {
+	store, book, calendar *string
+}
+
+func pubSourceFlags(fs *pflag.FlagSet) pubSource {
+	return pubSource{store: storeFlag(fs), book: fs.String("book", "", "read an exported book `FILE` (ssj publish export) instead of the store"),
+		calendar: calendarFlag(fs)}
+}
+
+// load returns the book, and the office when it came from the store (the
+// caller closes it with done).
+func (s pubSource) load(what string) (*publish.Book, *office.Office, func(), error) {
+	if *s.book != "" {
+		b, err := pubLoadBook(*s.book, "")
+		return b, nil, func() {}, err
+	}
+	o, st, err := openOffice(*s.store, officeOptions{calendar: *s.calendar})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	b, err := o.Book(context.Background())
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	return b, o, func() { st.Close() }, nil
+}
+
 func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
-	bookPath := p.fs.String("book", "", "book `FILE`")
-	today := p.fs.String("today", "", "date to judge deadlines on, `YYYY-MM-DD` (default today in China)")
-	asJSON := p.fs.Bool("json", false, "print JSON")
-	calFile := calendarFlag(fs)
-	ringPath := p.fs.String("keyring", "", "also re-verify every correction's signature against this keyring `FILE` (exit 1 if one fails)")
-	required(fs, "book")
+	src := pubSourceFlags(fs)
+	today := fs.String("today", "", "with --book: the date to judge deadlines on, `YYYY-MM-DD` (default today in China)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	ringPath := fs.String("keyring", "", "also re-verify every correction's signature against this keyring `FILE` (exit 1 if one fails)")
 	return func(args []string) int {
-		if *bookPath == "" || p.fs.NArg() > 0 {
-			return usageError(e, "publish status: --book is required, no arguments")
+		if len(args) > 0 {
+			return usageError(e, "publish status: no arguments")
+		}
+		if *today != "" && *src.book == "" {
+			return usageError(e, "publish status: --today is only for --book files: the store judges deadlines from the recorded dates and the clock (R26)")
 		}
 		day, err := pubParseToday(*today)
 		if err != nil {
 			return usageError(e, "publish status: %v", err)
-		}
-		book, err := pubLoadBook(*bookPath, "")
-		if err != nil {
-			return inputError(e, fmt.Errorf("publish status: %w", err))
 		}
 		// Every input is read before anything is printed.
 		var ring *publish.Keyring
@@ -52,14 +80,27 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 			}
 			ring = &r
 		}
-		cal, err := loadCalendar(*calFile)
+		book, o, done, err := src.load("publish status")
+		if err != nil {
+			return officeError(e, "publish status", err)
+		}
+		defer done()
+		cal, err := loadCalendar(*src.calendar)
 		if err != nil {
 			return inputError(e, err)
+		}
+		if o != nil {
+			day = o.Today()
 		}
 		var rows []pubStatusRow
 		overdue := 0
 		for _, en := range book.Entries {
-			st, err := book.Status(en, cal, day)
+			var st publish.DeadlineStatus
+			if o != nil {
+				st, err = o.ResultStatus(context.Background(), en.ID)
+			} else {
+				st, err = book.Status(en, cal, day)
+			}
 			if err != nil {
 				return inputError(e, fmt.Errorf("publish status: %w", err))
 			}
@@ -69,6 +110,9 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 			rows = append(rows, pubStatusRow{ID: en.ID, State: en.State, Due: en.Due, Status: st, Versions: len(en.Versions)})
 		}
 		if *asJSON {
+			if rows == nil {
+				rows = []pubStatusRow{}
+			}
 			writeJSON(e.stdout, rows)
 		} else {
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -91,24 +135,23 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubView(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
-	bookPath := p.fs.String("book", "", "book `FILE`")
-	format := p.fs.String("format", "json", "output `FORMAT`: json, csv or xlsx")
-	out := p.fs.String("out", "", "output `FILE` (default stdout; required for xlsx)")
-	history := p.fs.String("history", "", "show every version of this result `ID`")
-	unmasked := p.fs.Bool("unmasked", false, "show inspectors' names and certificates in full (not for publication)")
-	required(fs, "book")
+	src := pubSourceFlags(fs)
+	format := fs.String("format", "json", "output `FORMAT`: json, csv or xlsx")
+	out := fs.String("out", "", "output `FILE` (default stdout; required for xlsx)")
+	history := fs.String("history", "", "show every version of this result `ID`")
+	unmasked := fs.Bool("unmasked", false, "show inspectors' names and certificates in full (not for publication)")
 	return func(args []string) int {
-		if *bookPath == "" || p.fs.NArg() > 0 {
-			return usageError(e, "publish view: --book is required, no arguments")
+		if len(args) > 0 {
+			return usageError(e, "publish view: no arguments")
 		}
 		if *format == "xlsx" && *out == "" {
 			return usageError(e, "publish view: --format xlsx needs --out FILE")
 		}
-		book, err := pubLoadBook(*bookPath, "")
+		book, _, done, err := src.load("publish view")
 		if err != nil {
-			return inputError(e, fmt.Errorf("publish view: %w", err))
+			return officeError(e, "publish view", err)
 		}
+		defer done()
 		opts := publish.ViewOptions{Unmasked: *unmasked}
 		recs := book.PublicView(opts)
 		if *history != "" {
@@ -165,42 +208,75 @@ func (d *pubDrawn) Set(v string) error {
 }
 
 func pubReport(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
-	bookPath := p.fs.String("book", "", "book `FILE`")
-	regPath := p.fs.String("objections", "", "objection register `FILE` (from ssj review) to count objections")
-	today := p.fs.String("today", "", "date of the report, `YYYY-MM-DD` (default today in China)")
-	asJSON := p.fs.Bool("json", false, "print JSON instead of Markdown")
-	calFile := calendarFlag(fs)
+	src := pubSourceFlags(fs)
+	sf := stepFlagsOn(fs)
+	byAlias(fs, sf)
+	id := fs.String("id", "", "the report's `ID` in the store (default: the step's date)")
+	regPath := fs.String("objections", "", "with --book: objection register `FILE` (from ssj publish export) to count objections")
+	today := fs.String("today", "", "with --book: date of the report, `YYYY-MM-DD` (default today in China)")
+	asJSON := fs.Bool("json", false, "print JSON instead of Markdown")
 	var drawn pubDrawn
-	p.fs.Var(&drawn, "drawn", "targets drawn: TASK/DEPARTMENT=N (repeatable; from the draw record)")
-	required(fs, "book")
+	fs.Var(&drawn, "drawn", "with --book: targets drawn: TASK/DEPARTMENT=N (repeatable; from the draw record)")
 	return func(args []string) int {
-		if *bookPath == "" || p.fs.NArg() > 0 {
-			return usageError(e, "publish report: --book is required, no arguments")
+		if len(args) > 0 {
+			return usageError(e, "publish report: no arguments")
 		}
-		day, err := pubParseToday(*today)
-		if err != nil {
-			return usageError(e, "publish report: %v", err)
-		}
-		book, err := pubLoadBook(*bookPath, "")
-		if err != nil {
-			return inputError(e, fmt.Errorf("publish report: %w", err))
-		}
-		in := publish.SummaryInput{Drawn: drawn}
-		if *regPath != "" {
-			reg, err := pubLoadRegister(*regPath, false)
+		var sum publish.Summary
+		if *src.book == "" {
+			for _, n := range []string{"objections", "today", "drawn"} {
+				if fs.Changed(n) {
+					return usageError(e, "publish report: --%s is only for --book files: the store's report counts its own draws and objections as of the step's date (R25)", n)
+				}
+			}
+			step, err := sf.step()
+			if err != nil {
+				return usageError(e, "publish report: %v", err)
+			}
+			o, st, err := openOffice(*src.store, officeOptions{calendar: *src.calendar})
 			if err != nil {
 				return inputError(e, fmt.Errorf("publish report: %w", err))
 			}
-			in.ObjectionResults = reg.ResultIDs()
-		}
-		cal, err := loadCalendar(*calFile)
-		if err != nil {
-			return inputError(e, err)
-		}
-		sum, err := book.Summarize(cal, day, in)
-		if err != nil {
-			return inputError(e, fmt.Errorf("publish report: %w", err))
+			defer st.Close()
+			rid := *id
+			if rid == "" {
+				at := step.At
+				if at.IsZero() {
+					at = time.Now()
+				}
+				rid = workday.DateOf(at.In(workday.Shanghai())).String()
+			}
+			if sum, err = o.SummaryReport(context.Background(), step, rid); err != nil {
+				return officeError(e, "publish report "+rid, err)
+			}
+		} else {
+			for _, n := range []string{"id", "as", "by", "at", "unit"} {
+				if fs.Changed(n) {
+					return usageError(e, "publish report: --%s is for the store's report step, not for --book files", n)
+				}
+			}
+			day, err := pubParseToday(*today)
+			if err != nil {
+				return usageError(e, "publish report: %v", err)
+			}
+			book, err := pubLoadBook(*src.book, "")
+			if err != nil {
+				return inputError(e, fmt.Errorf("publish report: %w", err))
+			}
+			in := publish.SummaryInput{Drawn: drawn}
+			if *regPath != "" {
+				reg, err := pubLoadRegister(*regPath, false)
+				if err != nil {
+					return inputError(e, fmt.Errorf("publish report: %w", err))
+				}
+				in.ObjectionResults = reg.ResultIDs()
+			}
+			cal, err := loadCalendar(*src.calendar)
+			if err != nil {
+				return inputError(e, err)
+			}
+			if sum, err = book.Summarize(cal, day, in); err != nil {
+				return inputError(e, fmt.Errorf("publish report: %w", err))
+			}
 		}
 		if *asJSON {
 			writeJSON(e.stdout, sum)
@@ -212,37 +288,41 @@ func pubReport(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
-	p := newPubFlags(fs)
-	p.withClock()
-	trailPath := p.fs.String("trail", "", "trail `FILE` to record the announcement in (with --by)")
-	by := p.fs.String("by", "", "who publishes the announcement, a `NAME` (with --trail)")
-	bookPath := p.fs.String("book", "", "book `FILE` (required for results)")
-	task := p.fs.String("task", "", "task number `TASKNO` (required for results)")
-	issuer := p.fs.String("issuer", "", "issuing `AGENCY` (results; default the results' agency)")
-	asJSON := p.fs.Bool("json", false, "print the document as JSON (content, hash, text)")
+	store := storeFlag(fs)
+	bookPath := fs.String("book", "", "with results: read an exported book `FILE` instead of the store")
+	task := fs.String("task", "", "task number `TASKNO` (required for results)")
+	issuer := fs.String("issuer", "", "issuing agency (results; default the results' agency)")
+	date := fs.String("date", "", "date of a results announcement, `YYYY-MM-DD` (default today in China)")
+	asJSON := fs.Bool("json", false, "print the document as JSON (content, hash, text)")
+	gone := map[string]string{}
+	goneFlags(fs, gone, "is gone: announcements are traced by the office steps that make them (ssj checklist publish, ssj plan publish, ssj task dispatch, ssj publish release); announce only prints a document", "trail", "by")
+	goneFlags(fs, gone, "is gone: use --date YYYY-MM-DD", "on", "at")
 	return func(args []string) int {
-		if p.fs.NArg() < 1 {
+		if code, bad := refuseGone(e, fs, gone, "publish announce"); bad {
+			return code
+		}
+		if len(args) < 1 {
 			return usageError(e, "publish announce: want checklist, plan, task or results")
 		}
-		if (*trailPath == "") != (*by == "") {
-			return usageError(e, "publish announce: --trail and --by go together")
-		}
-		at, on, err := p.clock.resolve()
-		if err != nil {
-			return usageError(e, "publish announce: %v", err)
-		}
-		kind := p.fs.Arg(0)
+		kind := args[0]
 		var doc publish.Document
-		var tkind trail.Kind
-		subject := ""
+		var err error
 		if kind == "results" {
-			if *bookPath == "" || *task == "" || p.fs.NArg() != 1 {
-				return usageError(e, "publish announce results: --book and --task are required, no file")
+			if *task == "" || len(args) != 1 {
+				return usageError(e, "publish announce results: --task is required, no file")
 			}
-			book, err := pubLoadBook(*bookPath, "")
+			on := workday.DateOf(time.Now().In(workday.Shanghai()))
+			if *date != "" {
+				if on, err = workday.ParseDate(*date); err != nil {
+					return usageError(e, "publish announce: --date %q: %v", *date, err)
+				}
+			}
+			src := pubSource{store: store, book: bookPath, calendar: new(string)}
+			book, _, done, err := src.load("publish announce")
 			if err != nil {
-				return inputError(e, fmt.Errorf("publish announce: %w", err))
+				return officeError(e, "publish announce", err)
 			}
+			defer done()
 			var recs []publish.PublicRecord
 			for _, r := range book.PublicView(publish.ViewOptions{}) {
 				if r.TaskNo == *task {
@@ -250,7 +330,11 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 				}
 			}
 			if len(recs) == 0 {
-				return inputError(e, fmt.Errorf("publish announce: no published results of task %q in %s", *task, *bookPath))
+				where := "the store"
+				if *bookPath != "" {
+					where = *bookPath
+				}
+				return inputError(e, fmt.Errorf("publish announce: no published results of task %q in %s", *task, where))
 			}
 			iss := *issuer
 			if iss == "" {
@@ -260,12 +344,11 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 			if err != nil {
 				return inputError(e, err)
 			}
-			tkind, subject = trail.AnnouncementPublished, *task
 		} else {
-			if p.fs.NArg() != 2 {
+			if len(args) != 2 {
 				return usageError(e, "publish announce %s: want one NOTICE.json", kind)
 			}
-			path := p.fs.Arg(1)
+			path := args[1]
 			switch kind {
 			case "checklist":
 				var n publish.ChecklistNotice
@@ -273,39 +356,23 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 					doc, err = publish.AnnounceChecklist(n)
 					err = inFile(path, err)
 				}
-				tkind, subject = trail.ChecklistAnnounced, n.Version
 			case "plan":
 				var n publish.PlanNotice
 				if err = pubDecodeJSONFile(path, &n); err == nil {
 					doc, err = publish.AnnouncePlan(n)
 					err = inFile(path, err)
 				}
-				tkind, subject = trail.PlanPublished, fmt.Sprintf("%d %s", n.Year, n.Version)
 			case "task":
 				var n publish.TaskNotice
 				if err = pubDecodeJSONFile(path, &n); err == nil {
 					doc, err = publish.AnnounceTask(n)
 					err = inFile(path, err)
 				}
-				tkind, subject = trail.AnnouncementPublished, n.TaskNo
 			default:
 				return usageError(e, "publish announce: unknown kind %q (want checklist, plan, task or results)", kind)
 			}
 			if err != nil {
 				return inputError(e, fmt.Errorf("publish announce %s: %w", kind, err))
-			}
-		}
-		if *trailPath != "" {
-			tr, err := trailOpen(*trailPath)
-			if err != nil {
-				return trailOpenError(e, err)
-			}
-			if err := tr.add(trail.Entry{Kind: tkind, Actor: *by, Time: at, Subject: subject,
-				Data: map[string]string{"document": string(doc.Kind), "title": doc.Title, "content_hash": doc.ContentHash}}); err != nil {
-				return inputError(e, err)
-			}
-			if err := tr.flush(); err != nil {
-				return inputError(e, err)
 			}
 		}
 		if *asJSON {

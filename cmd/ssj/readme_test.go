@@ -46,7 +46,7 @@ func TestREADMETour(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
 	require.NoError(t, err)
 	blocks := tourBlocks(t, string(readme))
-	require.Len(t, blocks, 3)
+	require.Len(t, blocks, 2)
 	status := func() string {
 		out, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=all").Output()
 		if err != nil {
@@ -65,14 +65,17 @@ func TestREADMETour(t *testing.T) {
 		case 0:
 			assert.Contains(t, string(out), "verified")
 			assert.Contains(t, string(out), "2025-10-10")
-		case 1:
-			assert.Contains(t, string(out), "corrected 2026-ZA-03B/91440106MAMJ7XNP34: version 2")
-			assert.Contains(t, string(out), "trail.jsonl: verified: 9 events")
-			assert.Contains(t, string(out), "every correction is signed")
-		case 2: // the office store
+		case 1: // the office store: publish, correct, objection, review, trail
 			assert.Contains(t, string(out), "locked by 大队长")
+			assert.Contains(t, string(out), "published 2026-ZA-03B/9144010613CNJRELXD version 1 on 2026-10-09 (on_time)")
+			assert.Contains(t, string(out), "corrected 2026-ZA-03B/91440106MAMJ7XNP34: version 2")
+			assert.Contains(t, string(out), "decided YY-2026-001: upheld")
+			assert.Contains(t, string(out), "every correction is signed")
+			assert.Contains(t, string(out), "closed_on_time")
+			assert.Contains(t, string(out), "| 2026-ZA-03B | 娱乐场所治安管理随机抽查（下半年） | 治安 | 49 | 2 | 2 |")
 			assert.Regexp(t, `ssj\.db: verified: \d+ events`, string(out))
 			assert.Contains(t, string(out), "verified\ntask 2026-ZA-03B")
+			assert.Regexp(t, `export/trail\.jsonl: verified: \d+ events`, string(out))
 		}
 	}
 	assert.Equal(t, before, status(), "the tour leaves the repository clean")

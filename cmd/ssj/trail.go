@@ -18,8 +18,8 @@ func init() {
 	registerNoun(noun{
 		Name:  "trail",
 		Short: "verify the tamper-evident trail of every step (全程留痕)",
-		Long: `The tamper-evident trail of every step (全程留痕), written by the publish and
-review commands (--trail FILE).`,
+		Long: `The tamper-evident trail of every step (全程留痕): the office store's (show
+--store), or a trail file written by ssj publish export or ssj task export.`,
 		Verbs: []verb{
 			{Use: "verify FILE", Short: "check every event's hash and link, every checkpoint and every anchor",
 				Long: `Checks every event's hash and link, every checkpoint and every anchor;

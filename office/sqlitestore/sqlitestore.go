@@ -409,6 +409,7 @@ func (t *tx) PutRows(ctx context.Context, id string, rows []office.Row) error {
 		}
 	}()
 	args := make([]any, 0, 3*rowsPerInsert)
+	var sidArg any = sid // boxed once, not once per row
 	for len(rows) > 0 {
 		n := min(len(rows), rowsPerInsert)
 		args = args[:0]
@@ -417,7 +418,7 @@ func (t *tx) PutRows(ctx context.Context, id string, rows []office.Row) error {
 			if data == nil {
 				data = []byte{}
 			}
-			args = append(args, sid, r.Key, data)
+			args = append(args, sidArg, r.Key, data)
 		}
 		var err error
 		if n == rowsPerInsert {

@@ -384,7 +384,8 @@ func indexOf(ss []office.Snapshot, id string) int {
 }
 
 // TestStreamLargeSnapshot writes a snapshot in batches, in shuffled batch
-// order, and reads it back page by page in key order.
+// order, reusing the batch's buffers, and reads it back page by page in key
+// order.
 func (s *Suite) TestStreamLargeSnapshot() {
 	r := s.Require()
 	n := s.opt.BigRows
@@ -397,10 +398,16 @@ func (s *Suite) TestStreamLargeSnapshot() {
 			return err
 		}
 		// Batches go in reverse order: the store must return key order anyway.
+		// Every batch reuses one row slice and one data buffer, as the
+		// office does: PutRows must not keep them after it returns.
+		rows := make([]office.Row, 0, batch)
+		arena := make([]byte, 0, batch*32)
 		for start := ((n - 1) / batch) * batch; start >= 0; start -= batch {
-			rows := make([]office.Row, 0, batch)
+			rows, arena = rows[:0], arena[:0]
 			for i := start; i < n && i < start+batch; i++ {
-				rows = append(rows, office.Row{Key: fmt.Sprintf("K%08d", i), Data: []byte(fmt.Sprintf(`{"id":"K%08d"}`, i))})
+				at := len(arena)
+				arena = fmt.Appendf(arena, `{"id":"K%08d"}`, i)
+				rows = append(rows, office.Row{Key: fmt.Sprintf("K%08d", i), Data: arena[at:len(arena):len(arena)]})
 			}
 			if err := tx.PutRows(s.ctx, "big", rows); err != nil {
 				return err
