@@ -110,14 +110,19 @@ type Verifier interface {
 	note.Verifier
 	// Algorithm is "ed25519" or "sm2".
 	Algorithm() string
+	// PublicKey is the key's bytes (suite.Signer.Public's form), to find
+	// it in a keyring (suite.KeyIDOf).
+	PublicKey() []byte
 }
 
 type algVerifier struct {
 	note.Verifier
 	alg string
+	pub []byte
 }
 
 func (a algVerifier) Algorithm() string { return a.alg }
+func (a algVerifier) PublicKey() []byte { return append([]byte(nil), a.pub...) }
 
 // ParseVerifierKey reads a vkey line (surrounding white space ignored):
 // a standard Ed25519 signed-note key or an ssj SM2 co-signature key.
@@ -148,13 +153,16 @@ func ParseVerifierKey(vkey string) (Verifier, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: verifier key %q: %v", ErrFormat, vkey, err)
 		}
-		return algVerifier{v, suite.Ed25519}, nil
+		if len(key) != 1+ed25519.PublicKeySize {
+			return nil, fmt.Errorf("%w: verifier key %q: ed25519 key has %d bytes", ErrFormat, vkey, len(key)-1)
+		}
+		return algVerifier{v, suite.Ed25519, key[1:]}, nil
 	case bytes.HasPrefix(key, sm2Type):
 		pub := key[len(sm2Type):]
 		if _, err := suite.PublicKeyPEM(suite.SM2, pub); err != nil {
 			return nil, fmt.Errorf("%w: verifier key %q: %v", ErrFormat, vkey, err)
 		}
-		return algVerifier{sm2Verifier{name: name, hash: uint32(h), pub: pub}, suite.SM2}, nil
+		return algVerifier{sm2Verifier{name: name, hash: uint32(h), pub: pub}, suite.SM2, pub}, nil
 	}
 	return nil, fmt.Errorf("%w: verifier key %q: unknown key type 0x%02x", ErrFormat, vkey, key[0])
 }
