@@ -533,6 +533,10 @@ func trailConsistency(e *env, fs *pflag.FlagSet) func([]string) int {
 				fmt.Fprintf(e.stderr, "ssj: trail consistency: OLD covers %d events, NEW only %d: the log shrank\n", older.Size, newer.Size)
 				return exitProblem
 			}
+			if h, _ := l.HeadAt(newer.Size); h.Root != newer.RootHex() {
+				fmt.Fprintf(e.stdout, "%s: NOT consistent: the first %d events of %s have root %s, NEW says %s\n", newer.Origin, newer.Size, *trailPath, h.Root, newer.RootHex())
+				return exitProblem
+			}
 			if p, err = checkpoint.Prove(l.Suite(), l.LeafHashes()[:newer.Size], older.Size); err != nil {
 				return inputError(e, fmt.Errorf("trail consistency: %w", err))
 			}

@@ -82,6 +82,8 @@ func TestTrailCheckpointCLI(t *testing.T) {
 			require.NoError(t, os.WriteFile(p("f11.note"), []byte(cli(t, exitOK, append([]string{"trail", "checkpoint", p("forged.jsonl")}, sign...)...)), 0o644))
 			out = cli(t, exitProblem, append([]string{"trail", "consistency", p("6.note"), p("f11.note"), "--trail", p("forged.jsonl")}, vk...)...)
 			assert.Contains(t, out, "NOT consistent")
+			out = cli(t, exitProblem, append([]string{"trail", "consistency", p("6.note"), p("f11.note"), "--trail", p("t.jsonl")}, vk...)...)
+			assert.Contains(t, out, "NEW says")
 
 			// Refusals: a note edited after signing; a key that did not sign;
 			// missing flags; NEW before OLD.
