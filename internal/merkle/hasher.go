@@ -65,10 +65,17 @@ func (h Hasher) RootFromLeafHashes(leaves []Hash) Hash {
 		return h.EmptyRoot()
 	}
 	level := append([]Hash(nil), leaves...)
+	d := h.newHash() // one state for the whole tree: no allocation per node
 	for len(level) > 1 {
 		next := level[:0]
 		for i := 0; i+1 < len(level); i += 2 {
-			next = append(next, h.NodeHash(level[i], level[i+1]))
+			d.Reset()
+			d.Write([]byte{1})
+			d.Write(level[i][:])
+			d.Write(level[i+1][:])
+			var out Hash
+			d.Sum(out[:0])
+			next = append(next, out)
 		}
 		if len(level)%2 == 1 {
 			next = append(next, level[len(level)-1])
