@@ -143,7 +143,9 @@ func TestDecodeKeyringRefuses(t *testing.T) {
 	good := suite.KeyOf(s, "u", "h", "", suite.Validity{})
 	for name, mut := range map[string]func(k *suite.Key){
 		"wrong key_id": func(k *suite.Key) { k.KeyID = "sm2:0000000000000000" },
-		"inverted":     func(k *suite.Key) { k.NotBefore, k.NotAfter = date("2026-02-01T00:00:00Z"), date("2026-01-01T00:00:00Z") },
+		"inverted": func(k *suite.Key) {
+			k.NotBefore, k.NotAfter = date("2026-02-01T00:00:00Z"), date("2026-01-01T00:00:00Z")
+		},
 		"not a point":  func(k *suite.Key) { k.Key = "AAAA" },
 		"no algorithm": func(k *suite.Key) { k.Algorithm = "" },
 		"bad base64":   func(k *suite.Key) { k.Key = "!!" },

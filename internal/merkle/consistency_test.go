@@ -7,11 +7,11 @@ import (
 	"testing"
 
 	"github.com/emmansun/gmsm/sm3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	tdmerkle "github.com/transparency-dev/merkle"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // tdHasher adapts a 32-byte hash to transparency-dev's LogHasher, so its

@@ -232,7 +232,9 @@ func (h Hasher) VerifyConsistency(size1, size2 int, proof []Hash, root1, root2 H
 }
 
 // ConsistencyProof is SHA256.ConsistencyProof.
-func ConsistencyProof(leaves []Hash, m int) ([]Hash, error) { return SHA256.ConsistencyProof(leaves, m) }
+func ConsistencyProof(leaves []Hash, m int) ([]Hash, error) {
+	return SHA256.ConsistencyProof(leaves, m)
+}
 
 // VerifyConsistency is SHA256.VerifyConsistency.
 func VerifyConsistency(size1, size2 int, proof []Hash, root1, root2 Hash) error {
