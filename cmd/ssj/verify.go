@@ -84,6 +84,10 @@ func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) in
 		if rerr != nil {
 			return inputError(e, fmt.Errorf("verify: %w", rerr))
 		}
+		if ring, ok := opt.Signatures.(publish.Keyring); ok && rec.Lock != nil {
+			// A key with a validity period is checked at the lock's time (R16).
+			opt.Signatures = ring.At(rec.Lock.At)
+		}
 		stop := busy(e, "verifying "+recPath, len(targets))
 		err = draw.VerifyWith(&rec, targets, pools, opt)
 		stop()

@@ -52,7 +52,7 @@ func (h Hasher) NodeHash(left, right Hash) Hash {
 	return out
 }
 
-// EmptyRoot returns H("") , the root of a tree with no leaves.
+// EmptyRoot returns H(""), the root of a tree with no leaves.
 func (h Hasher) EmptyRoot() Hash {
 	var out Hash
 	h.newHash().Sum(out[:0])
