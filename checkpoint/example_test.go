@@ -11,30 +11,43 @@ import (
 	"github.com/shuangsuiji/ssj/trail"
 )
 
+func check(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
 // The agency signs a checkpoint of its trail and publishes the note; an
 // auditor who holds the note and the agency's verifier key checks the trail
 // against it later.
 func Example() {
-	l, _ := trail.New(4)
+	l, err := trail.New(4)
+	check(err)
 	for i := range 3 {
-		l.Append(trail.Entry{Kind: trail.ResultEntered, Actor: "录入员", Subject: fmt.Sprint("R-", i),
+		_, _, err := l.Append(trail.Entry{Kind: trail.ResultEntered, Actor: "录入员", Subject: fmt.Sprint("R-", i),
 			Time: time.Date(2026, 3, 2, i, 0, 0, 0, time.UTC)})
+		check(err)
 	}
 	// In production the key comes from a PEM file (suite.ParsePrivateKeyPEM).
-	key, _ := suite.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, 32)))
+	key, err := suite.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, 32)))
+	check(err)
 	const origin = "xihu.amr.gov.cn/ssj/trail"
-	c, _ := l.SignedCheckpoint(origin, int64(l.Len()))
-	signer, _ := checkpoint.NewSigner(origin, key)
-	note, _ := checkpoint.Sign(c, signer)
+	c, err := l.SignedCheckpoint(origin, int64(l.Len()))
+	check(err)
+	signer, err := checkpoint.NewSigner(origin, key)
+	check(err)
+	note, err := checkpoint.Sign(c, signer)
+	check(err)
 	fmt.Print(string(c.Body()))
 
-	vkey, _ := checkpoint.VerifierKey(origin, key.Algorithm(), key.Public())
-	v, _ := checkpoint.ParseVerifierKey(vkey)
+	vkey, err := checkpoint.VerifierKey(origin, key.Algorithm(), key.Public())
+	check(err)
+	v, err := checkpoint.ParseVerifierKey(vkey)
+	check(err)
 	got, err := checkpoint.Open(note, v)
-	if err != nil {
-		panic(err)
-	}
-	rep, _ := trail.Verify(bytes.NewReader(l.MarshalJSONL()), trail.VerifyOptions{Anchors: []trail.Checkpoint{trail.AnchorOf(got)}})
+	check(err)
+	rep, err := trail.Verify(bytes.NewReader(l.MarshalJSONL()), trail.VerifyOptions{Anchors: []trail.Checkpoint{trail.AnchorOf(got)}})
+	check(err)
 	fmt.Println("trail matches the signed checkpoint:", rep.OK)
 	// Output:
 	// xihu.amr.gov.cn/ssj/trail
