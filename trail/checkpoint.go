@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/shuangsuiji/ssj/checkpoint"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // SignedCheckpoint returns the C2SP checkpoint (package checkpoint) of the
@@ -36,4 +37,38 @@ func (l *Log) ConsistencyProof(old int64) (checkpoint.Proof, error) {
 // AnchorOf converts a verified checkpoint to the anchor Verify checks.
 func AnchorOf(c checkpoint.Checkpoint) Checkpoint {
 	return Checkpoint{Size: c.Size, Root: c.RootHex()}
+}
+
+// FromEvents rebuilds a trail of suite s from events kept elsewhere (the
+// office store keeps its trail as events): every event must carry its
+// sequence number in order, link to the one before it and hash right under
+// s. The checkpoint interval is DefaultCheckpointEvery (it does not affect
+// heads, checkpoints or proofs).
+func FromEvents(s suite.Suite, evs []Event) (*Log, error) {
+	l, err := NewWithSuite(DefaultCheckpointEvery, s)
+	if err != nil {
+		return nil, err
+	}
+	prev := ZeroHash
+	for i, e := range evs {
+		if e.Seq != int64(i) || e.Prev != prev {
+			return nil, fmt.Errorf("%w: event #%d: seq %d prev %s, want seq %d prev %s", ErrEntry, i, e.Seq, e.Prev, i, prev)
+		}
+		h, err := e.ComputeHashWith(s)
+		if err != nil {
+			return nil, err
+		}
+		if h != e.Hash {
+			return nil, fmt.Errorf("%w: event seq %d: stored hash %s, content hashes to %s under %s", ErrEntry, e.Seq, e.Hash, h, s.ID())
+		}
+		raw, err := decodeHash(h)
+		if err != nil {
+			return nil, fmt.Errorf("trail: %v", err)
+		}
+		e.Data, e.Evidence = cloneMap(e.Data), cloneEvidence(e.Evidence)
+		l.events = append(l.events, e)
+		l.leaves = append(l.leaves, s.Merkle().LeafHash(raw[:]))
+		prev = h
+	}
+	return l, nil
 }

@@ -109,3 +109,22 @@ func TestNewWithSuiteRefusesZero(t *testing.T) {
 	_, err := NewWithSuite(4, suite.Suite{})
 	assert.ErrorIs(t, err, suite.ErrUnknown)
 }
+
+// FromEvents rebuilds the same trail from its events (the office's form)
+// and refuses a broken chain.
+func TestFromEvents(t *testing.T) {
+	for _, l := range []*Log{smFixture(t), func() *Log { l, _ := fixture(t); return l }()} {
+		back, err := FromEvents(l.Suite(), l.Events())
+		require.NoError(t, err)
+		assert.Equal(t, l.Head(), back.Head())
+		assert.Equal(t, l.LeafHashes(), back.LeafHashes())
+		evs := l.Events()
+		evs[3].Actor = "他人"
+		_, err = FromEvents(l.Suite(), evs)
+		assert.ErrorIs(t, err, ErrEntry)
+		_, err = FromEvents(l.Suite(), append(l.Events()[:2], l.Events()[3:]...))
+		assert.ErrorIs(t, err, ErrEntry)
+	}
+	_, err := FromEvents(suite.SSJv1, smFixture(t).Events())
+	assert.ErrorIs(t, err, ErrEntry, "SM3 events are not ssj-v1 events")
+}

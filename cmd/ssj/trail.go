@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,22 +41,24 @@ and details.`,
 				Long: `Prints the checkpoint SIZE:ROOT over all events, to publish as an anchor
 (then verify --anchor SIZE:ROOT detects any later rewrite or truncation).`,
 				Example: "  ssj trail head trail.jsonl", Setup: trailVerb("head")},
-			{Use: "checkpoint FILE", Short: "print a signed C2SP checkpoint (signed note) of the trail, to publish",
+			{Use: "checkpoint [FILE]", Short: "print a signed C2SP checkpoint (signed note) of the trail, to publish",
 				Long: `Prints the trail's checkpoint as a C2SP tlog-checkpoint signed note: origin,
 size and Merkle root, signed with the agency's Ed25519 key (--key, PKCS#8 PEM
 from ssj keygen). A trail of the national suite (ssj-v1-sm) is also
 co-signed with an SM2 key (--cosign-key). Publish the note; ssj trail
 verify --checkpoint and ssj trail consistency check the trail against it.
 With --keyring, each key must be in it and valid at the time of the last
-event the checkpoint covers. Exit 0 printed, 1 the trail does not verify or
+event the checkpoint covers. Without FILE, the office store's trail
+(--store). Exit 0 printed, 1 the trail does not verify or
 a key may not sign, 2 bad usage or unreadable input.`,
 				Example: "  ssj trail checkpoint trail.jsonl --origin xihu.amr.gov.cn/ssj/trail --key agency.key.pem > cp-9.note\n" +
 					"  ssj trail checkpoint trail.jsonl --origin xihu.amr.gov.cn/ssj/trail --key agency.key.pem --cosign-key agency-sm2.key.pem",
 				Setup: trailCheckpoint},
-			{Use: "proof FILE", Short: "print the consistency proof from an earlier size of the trail to its head",
+			{Use: "proof [FILE]", Short: "print the consistency proof from an earlier size of the trail to its head",
 				Long: `Prints the RFC 6962 consistency proof (file format ssj-consistency-proof/1)
 that the trail's first --old events are a prefix of its first --new events
-(default: all). Give it with two signed checkpoints to ssj trail
+(default: all), of FILE or, without it, of the office store's trail
+(--store). Give it with two signed checkpoints to ssj trail
 consistency --proof, for someone who does not hold the trail.`,
 				Example: "  ssj trail proof trail.jsonl --old 4 > 4-9.proof", Setup: trailProof},
 			{Use: "consistency OLD NEW", Short: "check that signed checkpoint NEW extends signed checkpoint OLD",
@@ -238,6 +241,34 @@ func trailReadFile(e *env, cmd, path string) (*trail.Log, int) {
 	return l, exitOK
 }
 
+// trailLoad reads the trail of a file (one argument, verified) or, with no
+// argument, of the office store (every event's hash and link checked).
+func trailLoad(e *env, cmd string, args []string, store string) (*trail.Log, string, int) {
+	if len(args) == 1 {
+		l, code := trailReadFile(e, cmd, args[0])
+		return l, args[0], code
+	}
+	st, err := openStore(store, false)
+	if err != nil {
+		return nil, "", inputError(e, fmt.Errorf("trail %s: %w", cmd, err))
+	}
+	defer st.Close()
+	o, err := newOffice(st)
+	if err != nil {
+		return nil, "", inputError(e, err)
+	}
+	var evs []trail.Event
+	if err := o.Trail(context.Background(), 0, func(ev trail.Event) error { evs = append(evs, ev); return nil }); err != nil {
+		return nil, "", officeError(e, "trail "+cmd+" "+st.Path(), err)
+	}
+	l, err := trail.FromEvents(suite.SSJv1, evs)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ssj: trail %s: store %s: NOT verified: %v\n", cmd, st.Path(), err)
+		return nil, "", exitProblem
+	}
+	return l, "store " + st.Path(), exitOK
+}
+
 // trailLoadVerifiers reads --vkey files (one verifier key line each).
 func trailLoadVerifiers(paths []string) ([]checkpoint.Verifier, error) {
 	var out []checkpoint.Verifier
@@ -374,12 +405,13 @@ func trailCheckpoint(e *env, fs *pflag.FlagSet) func([]string) int {
 	cosign := fs.String("cosign-key", "", "SM2 private key PEM `FILE` for the co-signature (required for an ssj-v1-sm trail)")
 	ringPath := fs.String("keyring", "", "keyring `FILE`: each key must be in it and valid at the last covered event's time")
 	size := fs.Int64("size", -1, "checkpoint the first `N` events (default all)")
+	store := storeFlag(fs)
 	required(fs, "origin", "key")
 	return func(args []string) int {
-		if len(args) != 1 || *origin == "" || *keyPath == "" {
-			return usageError(e, "trail checkpoint: want one trail FILE, --origin and --key")
+		if len(args) > 1 || *origin == "" || *keyPath == "" {
+			return usageError(e, "trail checkpoint: want a trail FILE (or none: the office store's trail), --origin and --key")
 		}
-		l, code := trailReadFile(e, "checkpoint", args[0])
+		l, name, code := trailLoad(e, "checkpoint", args, *store)
 		if code != exitOK {
 			return code
 		}
@@ -388,14 +420,14 @@ func trailCheckpoint(e *env, fs *pflag.FlagSet) func([]string) int {
 			n = int64(l.Len())
 		}
 		if n > int64(l.Len()) {
-			return usageError(e, "trail checkpoint: --size %d: %s has %d events", n, args[0], l.Len())
+			return usageError(e, "trail checkpoint: --size %d: %s has %d events", n, name, l.Len())
 		}
 		sm := l.Suite().ID() == suite.V1SM
 		if sm && *cosign == "" {
-			return usageError(e, "trail checkpoint: %s is a trail of the national suite %s: give the SM2 --cosign-key", args[0], suite.V1SM)
+			return usageError(e, "trail checkpoint: %s is a trail of the national suite %s: give the SM2 --cosign-key", name, suite.V1SM)
 		}
 		if !sm && *cosign != "" {
-			return usageError(e, "trail checkpoint: --cosign-key: %s is an %s trail, the SM2 co-signature is for %s trails", args[0], l.Suite().ID(), suite.V1SM)
+			return usageError(e, "trail checkpoint: --cosign-key: %s is an %s trail, the SM2 co-signature is for %s trails", name, l.Suite().ID(), suite.V1SM)
 		}
 		var keys []suite.Signer
 		ed, err := trailLoadSigner(*keyPath, suite.Ed25519)
@@ -463,12 +495,13 @@ func trailLoadKeyring(e *env, path string) (suite.Keyring, int) {
 func trailProof(e *env, fs *pflag.FlagSet) func([]string) int {
 	old := fs.Int64("old", -1, "size `N` of the earlier checkpoint")
 	newSize := fs.Int64("new", -1, "size `M` of the later checkpoint (default all events)")
+	store := storeFlag(fs)
 	required(fs, "old")
 	return func(args []string) int {
-		if len(args) != 1 || *old < 0 {
-			return usageError(e, "trail proof: want one trail FILE and --old N")
+		if len(args) > 1 || *old < 0 {
+			return usageError(e, "trail proof: want a trail FILE (or none: the office store's trail) and --old N")
 		}
-		l, code := trailReadFile(e, "proof", args[0])
+		l, name, code := trailLoad(e, "proof", args, *store)
 		if code != exitOK {
 			return code
 		}
@@ -477,7 +510,7 @@ func trailProof(e *env, fs *pflag.FlagSet) func([]string) int {
 			m = int64(l.Len())
 		}
 		if m > int64(l.Len()) || *old > m {
-			return usageError(e, "trail proof: --old %d --new %d: %s has %d events (want old ≤ new ≤ %d)", *old, m, args[0], l.Len(), l.Len())
+			return usageError(e, "trail proof: --old %d --new %d: %s has %d events (want old ≤ new ≤ %d)", *old, m, name, l.Len(), l.Len())
 		}
 		p, err := checkpoint.Prove(l.Suite(), l.LeafHashes()[:m], *old)
 		if err != nil {

@@ -124,3 +124,21 @@ func TestTrailCheckpointKeyringRotation(t *testing.T) {
 	cli(t, exitUsage, "keygen", "--out", p("bad"), "--alg", "rsa")
 	cli(t, exitUsage, "keygen", "--out", p("old")) // refuses to overwrite the key
 }
+
+// The office store's trail (ssj demo --store) gets signed checkpoints and
+// proofs too: without a FILE, checkpoint and proof read the store.
+func TestTrailCheckpointOfStore(t *testing.T) {
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	db := p("demo.db")
+	cli(t, exitOK, "demo", "--store", db)
+	cli(t, exitOK, "keygen", "--name", cpOrigin, "--out", p("ed"))
+	note := cli(t, exitOK, "trail", "checkpoint", "--store", db, "--origin", cpOrigin, "--key", p("ed.key.pem"), "--size", "3")
+	require.NoError(t, os.WriteFile(p("3.note"), []byte(note), 0o644))
+	all := cli(t, exitOK, "trail", "checkpoint", "--store", db, "--origin", cpOrigin, "--key", p("ed.key.pem"))
+	require.NoError(t, os.WriteFile(p("all.note"), []byte(all), 0o644))
+	require.NoError(t, os.WriteFile(p("p.proof"), []byte(cli(t, exitOK, "trail", "proof", "--store", db, "--old", "3")), 0o644))
+	out := cli(t, exitOK, "trail", "consistency", p("3.note"), p("all.note"), "--vkey", p("ed.vkey"), "--proof", p("p.proof"))
+	assert.Contains(t, out, "extends size 3")
+	cli(t, exitUsage, "trail", "checkpoint", "--store", p("none.db"), "--origin", cpOrigin, "--key", p("ed.key.pem"))
+}
