@@ -18,6 +18,7 @@ import (
 
 	"github.com/shuangsuiji/ssj/checkpoint"
 	"github.com/shuangsuiji/ssj/internal/golden"
+	"github.com/shuangsuiji/ssj/registry"
 	"github.com/shuangsuiji/ssj/suite"
 	"github.com/shuangsuiji/ssj/trail"
 )
@@ -314,4 +315,30 @@ func TestRewrittenHistoryCaughtBySignedCheckpoint(t *testing.T) {
 			require.NoError(t, checkpoint.VerifyConsistency(cp, hn, hp))
 		})
 	}
+}
+
+// A registry snapshot's commitment (R6) signed as a checkpoint: the note
+// opens to the same count and root the draw's manifest carries.
+func TestRegistryCommitmentCheckpoint(t *testing.T) {
+	c, err := registry.CommitTargets([]registry.Target{{
+		ID: "914403001922038216", Name: "华为技术有限公司", Kind: registry.KindEntity, Jurisdiction: "440307",
+		Industry: "I65", CreditClass: "A", Status: registry.StatusActive, Departments: []string{"治安"},
+	}})
+	require.NoError(t, err)
+	const snap = "xihu.amr.gov.cn/ssj/registry/targets/2026-03-01"
+	cp, err := checkpoint.FromCommitment(snap, c.Count, c.Root)
+	require.NoError(t, err)
+	ed, _ := keys(t)
+	s, err := checkpoint.NewSigner(snap, ed)
+	require.NoError(t, err)
+	msg, err := checkpoint.Sign(cp, s)
+	require.NoError(t, err)
+	vk, err := checkpoint.VerifierKey(snap, suite.Ed25519, ed.Public())
+	require.NoError(t, err)
+	v, err := checkpoint.ParseVerifierKey(vk)
+	require.NoError(t, err)
+	got, err := checkpoint.Open(msg, v)
+	require.NoError(t, err)
+	assert.Equal(t, int64(c.Count), got.Size)
+	assert.Equal(t, c.Root, got.RootHex())
 }
