@@ -82,8 +82,8 @@ func TestConsistencyAgainstTransparencyDev(t *testing.T) {
 					require.NoError(t, err)
 					require.NoError(t, tc.h.VerifyConsistency(m, n, p, rootM, rootN), "ours %d→%d", m, n)
 					require.NoError(t, proof.VerifyConsistency(tc.td, uint64(m), uint64(n), toBytes(p), rootM[:], rootN[:]), "transparency-dev %d→%d", m, n)
-					if m == 0 || m == n {
-						continue
+					if m == 0 || m == n || n > 20 {
+						continue // tampering is checked on every tree shape up to 20 leaves
 					}
 					// Every single-bit change of a proof hash or a root is refused.
 					for i := range p {
