@@ -21,7 +21,8 @@ import (
 var ErrSignature = errors.New("publish: correction signature refused")
 
 // Signer signs corrections. Ed25519Signer is the built-in implementation;
-// an SM2 signer (GB/T 32918) can be added by implementing this interface.
+// package suite has Ed25519 and SM2 (GB/T 32918, suite ssj-v1-sm) signers
+// read from PEM key files (suite.ParsePrivateKeyPEM).
 type Signer interface {
 	// Algorithm names the scheme, e.g. "ed25519".
 	Algorithm() string
