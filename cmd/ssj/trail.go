@@ -28,11 +28,16 @@ func init() {
 		Long: `The tamper-evident trail of every step (全程留痕), written by the publish and
 review commands (--trail FILE).`,
 		Verbs: []verb{
-			{Use: "verify FILE", Short: "check every event's hash and link, every checkpoint and every anchor",
+			{Use: "verify [FILE]", Short: "check every event's hash and link, every checkpoint and every anchor",
 				Long: `Checks every event's hash and link, every checkpoint and every anchor;
-reports the first edited, deleted, inserted or reordered event.
+reports the first edited, deleted, inserted or reordered event. Anchors are
+SIZE:ROOT (--anchor) or signed checkpoint notes (--checkpoint NOTE with the
+signers' --vkey FILE; a trail of the national suite ssj-v1-sm needs its SM2
+co-signer's key too). Without FILE, the office store's trail (--store).
 Exit 0 verified, 1 a problem was found, 2 the file cannot be read.`,
-				Example: "  ssj trail verify trail.jsonl --anchor 12:4f1c...", Setup: trailVerb("verify")},
+				Example: "  ssj trail verify trail.jsonl --anchor 12:4f1c...\n" +
+					"  ssj trail verify trail.jsonl --checkpoint cp-9.note --vkey agency.vkey\n" +
+					"  ssj trail verify --store ssj.db --checkpoint cp-9.note --vkey agency.vkey", Setup: trailVerb("verify")},
 			{Use: "show [FILE]", Short: "verify, then list the events (of FILE, or of the office store)",
 				Long: `Verifies, then lists the events: seq, time (Beijing), step, actor, subject
 and details.`,
@@ -97,7 +102,7 @@ func trailVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 		asJSON := fs.Bool("json", false, "print the report as JSON")
 		var anch trailAnchors
 		var store *string
-		if verb == "show" {
+		if verb == "show" || verb == "verify" {
 			store = storeFlag(fs)
 		}
 		var notes, vkeys []string
@@ -110,8 +115,18 @@ func trailVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 			if verb == "show" && len(args) == 0 { // the office store's trail
 				return trailShowStore(e, *store, *asJSON)
 			}
+			if verb == "verify" && len(args) == 0 { // the office store's trail
+				return trailVerifyStore(e, *store, anch, notes, vkeys, *asJSON)
+			}
 			if len(notes) > 0 || len(vkeys) > 0 {
-				extra, code := trailNoteAnchors(e, args, notes, vkeys)
+				if len(args) != 1 {
+					return usageError(e, "trail verify: want exactly one FILE, got %d arguments", len(args))
+				}
+				st, code := trailSuiteOf(e, args[0])
+				if code != exitOK {
+					return code
+				}
+				extra, code := trailNoteAnchors(e, args[0], st, notes, vkeys)
 				if code != exitOK {
 					return code
 				}
@@ -307,21 +322,16 @@ func trailOpenNote(e *env, cmd, path string, vs []checkpoint.Verifier) (checkpoi
 // trailNoteAnchors opens the --checkpoint notes of ssj trail verify and
 // returns them as anchors. A trail of the national suite needs an SM2
 // co-signer among the --vkey keys.
-func trailNoteAnchors(e *env, args, notes, vkeyPaths []string) ([]trail.Checkpoint, int) {
+func trailNoteAnchors(e *env, name string, st suite.ID, notes, vkeyPaths []string) ([]trail.Checkpoint, int) {
 	if len(notes) == 0 || len(vkeyPaths) == 0 {
 		return nil, usageError(e, "trail verify: --checkpoint NOTE and --vkey FILE go together")
-	}
-	if len(args) != 1 {
-		return nil, usageError(e, "trail verify: want exactly one FILE, got %d arguments", len(args))
 	}
 	vs, err := trailLoadVerifiers(vkeyPaths)
 	if err != nil {
 		return nil, inputError(e, fmt.Errorf("trail verify: %w", err))
 	}
-	if st, code := trailSuiteOf(e, args[0]); code != exitOK {
-		return nil, code
-	} else if st == suite.V1SM && !hasAlg(vs, suite.SM2) {
-		return nil, usageError(e, "trail verify: %s is a trail of the national suite %s: give the SM2 co-signer's --vkey too", args[0], st)
+	if st == suite.V1SM && !hasAlg(vs, suite.SM2) {
+		return nil, usageError(e, "trail verify: %s is a trail of the national suite %s: give the SM2 co-signer's --vkey too", name, st)
 	}
 	var out []trail.Checkpoint
 	for _, n := range notes {
@@ -332,6 +342,54 @@ func trailNoteAnchors(e *env, args, notes, vkeyPaths []string) ([]trail.Checkpoi
 		out = append(out, trail.AnchorOf(c))
 	}
 	return out, exitOK
+}
+
+// trailVerifyStore is ssj trail verify without FILE: the office store's
+// trail (every hash and link) against --anchor and --checkpoint.
+func trailVerifyStore(e *env, store string, anch trailAnchors, notes, vkeyPaths []string, asJSON bool) int {
+	l, name, code := trailLoad(e, "verify", nil, store)
+	if code != exitOK {
+		return code
+	}
+	if len(notes) > 0 || len(vkeyPaths) > 0 {
+		extra, code := trailNoteAnchors(e, name, l.Suite().ID(), notes, vkeyPaths)
+		if code != exitOK {
+			return code
+		}
+		anch = append(anch, extra...)
+	}
+	res := struct {
+		OK      bool             `json:"ok"`
+		Events  int              `json:"events"`
+		Head    trail.Checkpoint `json:"head"`
+		Anchors int              `json:"anchors"`
+		Problem string           `json:"problem,omitempty"`
+	}{OK: true, Events: l.Len(), Head: l.Head(), Anchors: len(anch)}
+	for _, a := range anch {
+		h, err := l.HeadAt(a.Size)
+		switch {
+		case err != nil:
+			res.Problem = fmt.Sprintf("anchor %s covers %d events but the store's trail holds %d: events were deleted from the end", a, a.Size, l.Len())
+		case h.Root != a.Root:
+			res.Problem = fmt.Sprintf("anchor %s: the first %d events have root %s", a, a.Size, h.Root)
+		}
+		if res.Problem != "" {
+			res.OK = false
+			break
+		}
+	}
+	switch {
+	case asJSON:
+		writeJSON(e.stdout, res)
+	case res.OK:
+		fmt.Fprintf(e.stdout, "%s: verified: %d events, %d anchors matched, head %s\n", name, res.Events, res.Anchors, res.Head)
+	default:
+		fmt.Fprintf(e.stdout, "%s: NOT verified: anchor_mismatch: %s\n", name, res.Problem)
+	}
+	if !res.OK {
+		return exitProblem
+	}
+	return exitOK
 }
 
 func hasAlg(vs []checkpoint.Verifier, alg string) bool {

@@ -141,4 +141,15 @@ func TestTrailCheckpointOfStore(t *testing.T) {
 	out := cli(t, exitOK, "trail", "consistency", p("3.note"), p("all.note"), "--vkey", p("ed.vkey"), "--proof", p("p.proof"))
 	assert.Contains(t, out, "extends size 3")
 	cli(t, exitUsage, "trail", "checkpoint", "--store", p("none.db"), "--origin", cpOrigin, "--key", p("ed.key.pem"))
+
+	// ssj trail verify without FILE checks the store's trail against the notes.
+	out = cli(t, exitOK, "trail", "verify", "--store", db, "--checkpoint", p("3.note"), "--checkpoint", p("all.note"), "--vkey", p("ed.vkey"))
+	assert.Contains(t, out, "2 anchors matched")
+	other := strings.Replace(note, "\n3\n", "\n4\n", 1) // a size the signature does not cover
+	require.NoError(t, os.WriteFile(p("other.note"), []byte(other), 0o644))
+	cli(t, exitProblem, "trail", "verify", "--store", db, "--checkpoint", p("other.note"), "--vkey", p("ed.vkey"))
+	out = cli(t, exitProblem, "trail", "verify", "--store", db, "--anchor", "3:"+strings.Repeat("0", 64))
+	assert.Contains(t, out, "anchor_mismatch")
+	out = cli(t, exitProblem, "trail", "verify", "--store", db, "--anchor", "100000:"+strings.Repeat("0", 64), "--json")
+	assert.Contains(t, out, "deleted from the end")
 }
