@@ -28,12 +28,12 @@ func init() {
 		Long: `The tamper-evident trail of every step (全程留痕), written by the publish and
 review commands (--trail FILE).`,
 		Verbs: []verb{
-			{Use: "verify [FILE]", Short: "check every event's hash and link, every checkpoint and every anchor",
+			{Use: "verify FILE", Short: "check every event's hash and link, every checkpoint and every anchor",
 				Long: `Checks every event's hash and link, every checkpoint and every anchor;
 reports the first edited, deleted, inserted or reordered event. Anchors are
 SIZE:ROOT (--anchor) or signed checkpoint notes (--checkpoint NOTE with the
 signers' --vkey FILE; a trail of the national suite ssj-v1-sm needs its SM2
-co-signer's key too). Without FILE, the office store's trail (--store).
+co-signer's key too). With --store and no FILE, the office store's trail.
 Exit 0 verified, 1 a problem was found, 2 the file cannot be read.`,
 				Example: "  ssj trail verify trail.jsonl --anchor 12:4f1c...\n" +
 					"  ssj trail verify trail.jsonl --checkpoint cp-9.note --vkey agency.vkey\n" +
@@ -115,7 +115,10 @@ func trailVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 			if verb == "show" && len(args) == 0 { // the office store's trail
 				return trailShowStore(e, *store, *asJSON)
 			}
-			if verb == "verify" && len(args) == 0 { // the office store's trail
+			if verb == "verify" && len(args) == 0 {
+				if !fs.Changed("store") {
+					return usageError(e, "trail verify: want exactly one FILE (or --store for the office store's trail)")
+				}
 				return trailVerifyStore(e, *store, anch, notes, vkeys, *asJSON)
 			}
 			if len(notes) > 0 || len(vkeys) > 0 {
