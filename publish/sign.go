@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/shuangsuiji/ssj/internal/canon"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // ErrSignature is returned (wrapped) when a correction is unsigned, signed
@@ -20,7 +21,8 @@ import (
 var ErrSignature = errors.New("publish: correction signature refused")
 
 // Signer signs corrections. Ed25519Signer is the built-in implementation;
-// an SM2 signer (GB/T 32918) can be added by implementing this interface.
+// package suite has Ed25519 and SM2 (GB/T 32918, suite ssj-v1-sm) signers
+// read from PEM key files (suite.ParsePrivateKeyPEM).
 type Signer interface {
 	// Algorithm names the scheme, e.g. "ed25519".
 	Algorithm() string
@@ -111,6 +113,11 @@ type PublicKey struct {
 	Role      Role   `json:"role"`
 	// Key is the public key, base64 (standard encoding).
 	Key string `json:"key"`
+	// Validity is the key's period of use (not_before, not_after; both
+	// optional, absent in keyrings written before keys rotated). A
+	// correction whose signed_at lies outside it is refused: a rotated key
+	// still verifies what it signed before its not_after.
+	suite.Validity
 }
 
 // PrivateKey is the key file `ssj publish keygen` writes: the public entry
@@ -158,11 +165,41 @@ func (k PrivateKey) Signer() (*Ed25519Signer, error) {
 }
 
 // Keyring holds the public keys of the units' principal heads and verifies
-// corrections against them. Verifiers lists extra algorithms (e.g. SM2);
-// Ed25519 is always available.
+// corrections against them. Ed25519 and SM2 (package suite, suite
+// ssj-v1-sm) are built in; Verifiers adds other algorithms. A key may carry
+// a validity period (rotation): see PublicKey.Validity and At.
 type Keyring struct {
 	Keys      []PublicKey `json:"keys"`
 	Verifiers []Verifier  `json:"-"`
+	// at is the signing time VerifySignature checks validity periods
+	// against (Keyring.At).
+	at time.Time
+}
+
+// At returns the keyring set to verify signatures made at time t (a lock's
+// at, rule R16): VerifySignature then refuses a key whose validity period
+// does not cover t. Without At, a key that has a validity period is refused
+// by VerifySignature, since the time cannot be checked.
+func (k Keyring) At(t time.Time) Keyring {
+	k.at = t
+	return k
+}
+
+// verifier returns the verifier of alg: Ed25519 (fixed) and SM2 (package
+// suite, unless Verifiers has one) are built in, Verifiers adds others.
+func (k Keyring) verifier(alg string) Verifier {
+	if alg == Ed25519 {
+		return Ed25519Verifier{}
+	}
+	for _, x := range k.Verifiers {
+		if x.Algorithm() == alg {
+			return x
+		}
+	}
+	if alg == suite.SM2 {
+		return suite.SM2Verifier{}
+	}
+	return nil
 }
 
 // Authorize checks that sc is signed by the principal head of unit with a
@@ -191,17 +228,14 @@ func (k Keyring) Authorize(sc SignedCorrection, unit string) error {
 	if key.Algorithm != sc.Algorithm {
 		return fmt.Errorf("%w: correction of %s: signed with %q, key %s is %q", ErrSignature, sc.ResultID, sc.Algorithm, sc.KeyID, key.Algorithm)
 	}
-	var v Verifier = Ed25519Verifier{}
-	if sc.Algorithm != Ed25519 {
-		v = nil
-		for _, x := range k.Verifiers {
-			if x.Algorithm() == sc.Algorithm {
-				v = x
-			}
+	if key.NotBefore != nil || key.NotAfter != nil {
+		if err := key.Validity.Check(sc.SignedAt); err != nil {
+			return fmt.Errorf("%w: correction of %s, key %s (%s): %v", ErrSignature, sc.ResultID, key.KeyID, key.Holder, err)
 		}
-		if v == nil {
-			return fmt.Errorf("%w: correction of %s: no verifier for algorithm %q", ErrSignature, sc.ResultID, sc.Algorithm)
-		}
+	}
+	v := k.verifier(sc.Algorithm)
+	if v == nil {
+		return fmt.Errorf("%w: correction of %s: no verifier for algorithm %q", ErrSignature, sc.ResultID, sc.Algorithm)
 	}
 	pub, err := base64.StdEncoding.DecodeString(key.Key)
 	if err != nil {
@@ -247,17 +281,17 @@ func (k Keyring) VerifySignature(signer, alg, keyID string, msg, sig []byte) err
 	if key.Holder != signer {
 		return fmt.Errorf("%w: signed as %q, key %s is held by %q", ErrSignature, signer, keyID, key.Holder)
 	}
-	var v Verifier = Ed25519Verifier{}
-	if alg != Ed25519 {
-		v = nil
-		for _, x := range k.Verifiers {
-			if x.Algorithm() == alg {
-				v = x
-			}
+	if key.NotBefore != nil || key.NotAfter != nil {
+		if k.at.IsZero() {
+			return fmt.Errorf("%w: key %s has a validity period: verify with Keyring.At(signing time)", ErrSignature, keyID)
 		}
-		if v == nil {
-			return fmt.Errorf("%w: no verifier for algorithm %q", ErrSignature, alg)
+		if err := key.Validity.Check(k.at); err != nil {
+			return fmt.Errorf("%w: key %s (%s): %v", ErrSignature, keyID, key.Holder, err)
 		}
+	}
+	v := k.verifier(alg)
+	if v == nil {
+		return fmt.Errorf("%w: no verifier for algorithm %q", ErrSignature, alg)
 	}
 	pub, err := base64.StdEncoding.DecodeString(key.Key)
 	if err != nil {

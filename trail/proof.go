@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/shuangsuiji/ssj/internal/merkle"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // ErrProof is returned (wrapped) when an inclusion proof cannot be made or
@@ -23,7 +24,7 @@ func (l *Log) InclusionProof(seq, size int64) ([]string, error) {
 	if seq < 0 || seq >= size {
 		return nil, fmt.Errorf("%w: event seq %d is not within the first %d events", ErrProof, seq, size)
 	}
-	p, err := merkle.InclusionProof(l.leaves[:size], int(seq))
+	p, err := l.suite.Merkle().InclusionProof(l.leaves[:size], int(seq))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrProof, err)
 	}
@@ -36,9 +37,14 @@ func (l *Log) InclusionProof(seq, size int64) ([]string, error) {
 
 // VerifyInclusion checks that e (whose own hash must be right) is event
 // e.Seq of the trail anchored by cp, using the audit path from
-// InclusionProof.
+// InclusionProof. The trail is ssj-v1; VerifyInclusionWith takes the suite.
 func VerifyInclusion(e Event, proof []string, cp Checkpoint) error {
-	h, err := e.ComputeHash()
+	return VerifyInclusionWith(suite.SSJv1, e, proof, cp)
+}
+
+// VerifyInclusionWith is VerifyInclusion for a trail of suite s.
+func VerifyInclusionWith(s suite.Suite, e Event, proof []string, cp Checkpoint) error {
+	h, err := e.ComputeHashWith(s)
 	if err != nil {
 		return err
 	}
@@ -59,7 +65,7 @@ func VerifyInclusion(e Event, proof []string, cp Checkpoint) error {
 	if e.Seq < 0 || e.Seq >= cp.Size {
 		return fmt.Errorf("%w: event seq %d is outside checkpoint size %d", ErrProof, e.Seq, cp.Size)
 	}
-	if err := merkle.VerifyInclusion(merkle.LeafHash(raw), int(e.Seq), int(cp.Size), path, root); err != nil {
+	if err := s.Merkle().VerifyInclusion(s.Merkle().LeafHash(raw), int(e.Seq), int(cp.Size), path, root); err != nil {
 		return fmt.Errorf("%w: event seq %d in checkpoint %s: %v", ErrProof, e.Seq, cp, err)
 	}
 	return nil

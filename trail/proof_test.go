@@ -11,7 +11,7 @@ func TestInclusionProof(t *testing.T) {
 	l, _ := fixture(t)
 	evs := l.Events()
 	for size := int64(1); size <= int64(len(evs)); size++ {
-		cp := checkpointOver(l.leaves[:size])
+		cp := l.checkpointOver(l.leaves[:size])
 		for seq := int64(0); seq < size; seq++ {
 			proof, err := l.InclusionProof(seq, size)
 			if err != nil {

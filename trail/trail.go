@@ -2,7 +2,6 @@ package trail
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"github.com/shuangsuiji/ssj/evidence"
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/internal/merkle"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // Format is the value of the header line's "format" member.
@@ -133,9 +133,14 @@ type hashed struct {
 	Prev     string                `json:"prev"`
 }
 
-// ComputeHash returns the hash the event should carry: SHA-256 over the
-// canonical JSON of its fields other than Hash.
-func (e Event) ComputeHash() (string, error) {
+// ComputeHash returns the hash the event should carry in an ssj-v1 trail:
+// SHA-256 over the canonical JSON of its fields other than Hash.
+func (e Event) ComputeHash() (string, error) { return e.ComputeHashWith(suite.SSJv1) }
+
+// ComputeHashWith returns the hash the event should carry in a trail of
+// suite s: the suite's hash (SHA-256 or SM3) over the canonical JSON of its
+// fields other than Hash.
+func (e Event) ComputeHashWith(s suite.Suite) (string, error) {
 	data := e.Data
 	if data == nil {
 		data = map[string]string{}
@@ -148,8 +153,7 @@ func (e Event) ComputeHash() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("trail: event seq %d: %w", e.Seq, err)
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	return s.HexSum(b), nil
 }
 
 // Checkpoint is an RFC 6962 tree head over the hashes of the first Size
@@ -195,27 +199,47 @@ func isHash(s string) bool {
 type Header struct {
 	Format          string `json:"format"`
 	CheckpointEvery int    `json:"checkpoint_every"`
+	// Suite names the crypto suite of the hash chain and the Merkle tree
+	// (package suite). Absent means ssj-v1 (SHA-256): every trail written
+	// before suites existed, and every ssj-v1 trail, has no suite member,
+	// so its header line is unchanged.
+	Suite suite.ID `json:"suite,omitempty"`
 }
 
 // Log is an append-only trail held in memory. The zero value is not usable;
 // call New or Read.
 type Log struct {
 	every  int
+	suite  suite.Suite
 	events []Event
 	leaves []merkle.Hash
 }
 
-// New returns an empty trail that emits a checkpoint every `every` events
-// (DefaultCheckpointEvery when every is 0).
-func New(every int) (*Log, error) {
+// New returns an empty ssj-v1 trail that emits a checkpoint every `every`
+// events (DefaultCheckpointEvery when every is 0).
+func New(every int) (*Log, error) { return NewWithSuite(every, suite.SSJv1) }
+
+// NewWithSuite is New for a trail hashed with suite s (ssj-v1-sm: SM3 hash
+// chain and SM3 Merkle tree), declared in the header line.
+func NewWithSuite(every int, s suite.Suite) (*Log, error) {
 	if every == 0 {
 		every = DefaultCheckpointEvery
 	}
 	if every < 1 {
 		return nil, fmt.Errorf("trail: checkpoint interval %d: must be at least 1", every)
 	}
-	return &Log{every: every}, nil
+	if s.ID() == "" {
+		return nil, fmt.Errorf("trail: %w: the zero Suite", suite.ErrUnknown)
+	}
+	return &Log{every: every, suite: s}, nil
 }
+
+// Suite returns the trail's crypto suite.
+func (l *Log) Suite() suite.Suite { return l.suite }
+
+// LeafHashes returns the Merkle leaf hashes of the events, in order (for
+// consistency proofs, package checkpoint).
+func (l *Log) LeafHashes() []merkle.Hash { return append([]merkle.Hash(nil), l.leaves...) }
 
 // CheckpointEvery returns the checkpoint interval.
 func (l *Log) CheckpointEvery() int { return l.every }
@@ -237,11 +261,19 @@ func (l *Log) Events() []Event {
 // Head returns the checkpoint over all events so far; publish it to anchor
 // the trail at this point.
 func (l *Log) Head() Checkpoint {
-	return checkpointOver(l.leaves)
+	return l.checkpointOver(l.leaves)
 }
 
-func checkpointOver(leaves []merkle.Hash) Checkpoint {
-	r := merkle.RootFromLeafHashes(leaves)
+// HeadAt returns the checkpoint over the first size events.
+func (l *Log) HeadAt(size int64) (Checkpoint, error) {
+	if size < 0 || size > int64(len(l.leaves)) {
+		return Checkpoint{}, fmt.Errorf("trail: checkpoint of size %d: the trail has %d events", size, len(l.leaves))
+	}
+	return l.checkpointOver(l.leaves[:size]), nil
+}
+
+func (l *Log) checkpointOver(leaves []merkle.Hash) Checkpoint {
+	r := l.suite.Merkle().RootFromLeafHashes(leaves)
 	return Checkpoint{Size: int64(len(leaves)), Root: hex.EncodeToString(r[:])}
 }
 
@@ -271,7 +303,11 @@ func cloneMap(m map[string]string) map[string]string {
 
 // HeaderLine returns the JSON Lines header of this trail, newline included.
 func (l *Log) HeaderLine() []byte {
-	return mustLine(headerLine{Type: "header", Header: Header{Format: Format, CheckpointEvery: l.every}})
+	h := Header{Format: Format, CheckpointEvery: l.every}
+	if l.suite.ID() != suite.V1 {
+		h.Suite = l.suite.ID()
+	}
+	return mustLine(headerLine{Type: "header", Header: h})
 }
 
 type headerLine struct {
@@ -309,14 +345,14 @@ func (l *Log) Append(en Entry) (Event, []byte, error) {
 	if n := len(l.events); n > 0 {
 		prev = &l.events[n-1]
 	}
-	e, err := Next(prev, en)
+	e, err := NextWith(l.suite, prev, en)
 	if err != nil {
 		return Event{}, nil, err
 	}
 	h := e.Hash
 	raw, _ := hex.DecodeString(h)
 	l.events = append(l.events, e)
-	l.leaves = append(l.leaves, merkle.LeafHash(raw))
+	l.leaves = append(l.leaves, l.suite.Merkle().LeafHash(raw))
 	out := mustLine(eventLine{Type: "event", Event: e})
 	if len(l.events)%l.every == 0 {
 		out = append(out, mustLine(checkpointLine{Type: "checkpoint", Checkpoint: l.Head()})...)
@@ -327,8 +363,11 @@ func (l *Log) Append(en Entry) (Event, []byte, error) {
 // Next returns the event that follows prev (nil for the first event of a
 // trail) when en is appended: the same checks and hashing as Log.Append,
 // for a caller that keeps its events elsewhere (the office keeps them in a
-// store and holds only the last one in memory).
-func Next(prev *Event, en Entry) (Event, error) {
+// store and holds only the last one in memory). The trail is ssj-v1.
+func Next(prev *Event, en Entry) (Event, error) { return NextWith(suite.SSJv1, prev, en) }
+
+// NextWith is Next for a trail of suite s.
+func NextWith(s suite.Suite, prev *Event, en Entry) (Event, error) {
 	if !en.Kind.Valid() {
 		return Event{}, fmt.Errorf("%w: kind %q is not one of the R29 steps", ErrEntry, en.Kind)
 	}
@@ -349,7 +388,7 @@ func Next(prev *Event, en Entry) (Event, error) {
 	if len(e.Data) == 0 {
 		e.Data = nil
 	}
-	h, err := e.ComputeHash()
+	h, err := e.ComputeHashWith(s)
 	if err != nil {
 		return Event{}, err
 	}
@@ -363,7 +402,7 @@ func (l *Log) MarshalJSONL() []byte {
 	for i, e := range l.events {
 		out = append(out, mustLine(eventLine{Type: "event", Event: e})...)
 		if (i+1)%l.every == 0 {
-			out = append(out, mustLine(checkpointLine{Type: "checkpoint", Checkpoint: checkpointOver(l.leaves[:i+1])})...)
+			out = append(out, mustLine(checkpointLine{Type: "checkpoint", Checkpoint: l.checkpointOver(l.leaves[:i+1])})...)
 		}
 	}
 	return out

@@ -9,7 +9,7 @@ import (
 	"io"
 
 	"github.com/shuangsuiji/ssj/evidence"
-	"github.com/shuangsuiji/ssj/internal/merkle"
+	"github.com/shuangsuiji/ssj/suite"
 
 	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
@@ -226,7 +226,7 @@ func checkAnchor(l *Log, a Checkpoint, lastLine int) *Problem {
 	if a.Size < 0 {
 		return &Problem{Kind: AnchorMismatch, Line: lastLine, Index: -1, Detail: fmt.Sprintf("anchor size %d is negative", a.Size)}
 	}
-	got := checkpointOver(l.leaves[:a.Size])
+	got := l.checkpointOver(l.leaves[:a.Size])
 	if got.Root != a.Root {
 		return &Problem{Kind: AnchorMismatch, Line: lastLine, Index: -1,
 			Detail: fmt.Sprintf("anchor %s: the first %d events have root %s", a, a.Size, got.Root)}
@@ -237,7 +237,7 @@ func checkAnchor(l *Log, a Checkpoint, lastLine int) *Problem {
 // walk checks the parsed lines in order. bad is the malformed line that
 // stopped parsing, reported only if nothing earlier is wrong.
 func walk(lines []parsed, bad *Problem, nLines int) (*Log, Report) {
-	l := &Log{every: DefaultCheckpointEvery}
+	l := &Log{every: DefaultCheckpointEvery, suite: suite.SSJv1}
 	rep := Report{}
 	fail := func(p *Problem) (*Log, Report) {
 		rep.Problem = p
@@ -261,6 +261,15 @@ func walk(lines []parsed, bad *Problem, nLines int) (*Log, Report) {
 	if h.CheckpointEvery < 1 {
 		return fail(&Problem{Kind: Malformed, Line: 1, Index: -1, Detail: fmt.Sprintf("checkpoint_every %d: must be at least 1", h.CheckpointEvery)})
 	}
+	if h.Suite == suite.V1 {
+		// ssj-v1 is written by leaving the member out: one trail, one header line.
+		return fail(&Problem{Kind: Malformed, Line: 1, Index: -1, Detail: fmt.Sprintf("suite %q: leave the member out for ssj-v1", h.Suite)})
+	}
+	st, err := suite.Lookup(string(h.Suite))
+	if err != nil {
+		return fail(&Problem{Kind: Malformed, Line: 1, Index: -1, Detail: err.Error()})
+	}
+	l.suite = st
 	l.every = h.CheckpointEvery
 	lastCP := int64(0)
 	idx := 0 // position among event lines
@@ -307,7 +316,7 @@ func walk(lines []parsed, bad *Problem, nLines int) (*Log, Report) {
 		}
 		// An event line.
 		e := p.ev
-		computed, err := e.ComputeHash()
+		computed, err := e.ComputeHashWith(l.suite)
 		if err != nil {
 			return fail(&Problem{Kind: Malformed, Line: p.line, Index: idx, Seq: n, Detail: err.Error()})
 		}
@@ -352,7 +361,7 @@ func walk(lines []parsed, bad *Problem, nLines int) (*Log, Report) {
 		}
 		raw, _ := hex.DecodeString(e.Hash)
 		l.events = append(l.events, e)
-		l.leaves = append(l.leaves, merkle.LeafHash(raw))
+		l.leaves = append(l.leaves, l.suite.Merkle().LeafHash(raw))
 		prev = e.Hash
 		idx++
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 func init() {
@@ -413,7 +415,7 @@ func drawLock(e *env, fs *pflag.FlagSet) func([]string) int {
 	at := fs.String("at", "", "confirmation time, `RFC3339` (default now)")
 	out := fs.String("out", "", "write the locked record to this `FILE`")
 	asJSON := fs.Bool("json", false, "print the announcement as JSON")
-	keyPath := fs.String("key", "", "sign the lock with this key `FILE` (ssj publish keygen); its holder must be --by")
+	keyPath := fs.String("key", "", "sign the lock with this key `FILE` (ssj publish keygen; its holder must be --by), or a PEM key of ssj keygen (Ed25519 or SM2)")
 	required(fs, "record", "by", "out")
 	return func(args []string) int { return drawLockRun(e, fs, recPath, by, at, out, keyPath, asJSON) }
 }
@@ -441,23 +443,32 @@ func drawLockRun(e *env, fs *pflag.FlagSet, recPath, by, at, out, keyPath *strin
 	}
 	var signer draw.Signer
 	if *keyPath != "" {
-		kf, err := openDoc(*keyPath)
+		raw, err := os.ReadFile(*keyPath)
 		if err != nil {
 			return inputError(e, fmt.Errorf("draw lock: %w", err))
 		}
-		key, err := publish.DecodePrivateKey(kf)
-		kf.Close()
-		if err != nil {
-			return inputError(e, fmt.Errorf("draw lock: %s: %w", *keyPath, err))
+		if bytes.Contains(raw, []byte("-----BEGIN ")) {
+			// A PEM key of ssj keygen, Ed25519 or SM2 (suite ssj-v1-sm): the
+			// verifier's keyring says whose it is (its holder must be --by).
+			s, err := suite.ParsePrivateKeyPEM(raw)
+			if err != nil {
+				return inputError(e, fmt.Errorf("draw lock: %s: %w", *keyPath, err))
+			}
+			signer = s
+		} else {
+			key, err := publish.DecodePrivateKey(bytes.NewReader(raw))
+			if err != nil {
+				return inputError(e, fmt.Errorf("draw lock: %s: %w", *keyPath, err))
+			}
+			if key.Holder != *by {
+				return usageError(e, "draw lock: key %s is held by %q, not by --by %q", key.KeyID, key.Holder, *by)
+			}
+			s, err := key.Signer()
+			if err != nil {
+				return inputError(e, fmt.Errorf("draw lock: %s: %w", *keyPath, err))
+			}
+			signer = s
 		}
-		if key.Holder != *by {
-			return usageError(e, "draw lock: key %s is held by %q, not by --by %q", key.KeyID, key.Holder, *by)
-		}
-		s, err := key.Signer()
-		if err != nil {
-			return inputError(e, fmt.Errorf("draw lock: %s: %w", *keyPath, err))
-		}
-		signer = s
 	}
 	locked, ann, err := draw.LockSigned(rec, when, *by, signer)
 	if err != nil {

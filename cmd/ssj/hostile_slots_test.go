@@ -6,6 +6,7 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,6 +137,9 @@ type hostileFx struct {
 	replaceTarget, replaceCert                              string
 	keyring, key, calendar, pool, results, corrected, reqst string
 	notice                                                  string
+	// Signed checkpoints of the decided trail (size 20 and whole), the
+	// agency's signing key and its verifier key.
+	oldNote, newNote, agencyKey, vkey string
 }
 
 // The fixtures are built once per test binary (they run about sixty
@@ -248,6 +252,12 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 	ok("publish", "export", "--store", st.store, "--out", p("decided"))
 	require.NoError(t, os.Rename(p("decided/objections.json"), p("decided/obj.json")))
 	ok(argvReviewFeedback(st)...)
+	ok("keygen", "--alg", "ed25519", "--name", "test.example/trail", "--holder", "测试", "--role", "agency", "--out", p("agency"))
+	fx.agencyKey, fx.vkey = p("agency.key.pem"), p("agency.vkey")
+	fx.oldNote, fx.newNote = p("old.note"), p("new.note")
+	decided := p("decided/trail.jsonl")
+	writeHostile(t, dir, "old.note", []byte(ok("trail", "checkpoint", decided, "--origin", "test.example/trail", "--key", fx.agencyKey, "--size", "20")))
+	writeHostile(t, dir, "new.note", []byte(ok("trail", "checkpoint", decided, "--origin", "test.example/trail", "--key", fx.agencyKey)))
 
 	// The office store after each step.
 	db := p("office.db")
@@ -613,6 +623,28 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 		// verifies; only a file that cannot be opened is 2.
 		{name: "trail verify", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "decided", "trail.jsonl"), codes: trailValidator,
 			args: func(_ *testing.T, f, _ string) []string { return a("trail", "verify", f) }},
+		// --old 1 is a usage error against an empty trail (2).
+		{name: "trail proof", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "decided", "trail.jsonl"), codes: trailProofCodes,
+			args: func(_ *testing.T, f, _ string) []string { return a("trail", "proof", f, "--old", "1") }},
+		{name: "trail checkpoint", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "decided", "trail.jsonl"), codes: trailValidator,
+			args: func(_ *testing.T, f, _ string) []string {
+				return a("trail", "checkpoint", f, "--origin", "test.example/trail", "--key", fx.agencyKey)
+			}},
+		{name: "trail consistency OLD", kind: kindText, valid: fx.oldNote, signed: true,
+			args: func(_ *testing.T, f, _ string) []string {
+				return a("trail", "consistency", f, fx.newNote, "--vkey", fx.vkey, "--trail", filepath.Join(fx.dir, "decided", "trail.jsonl"))
+			}},
+		{name: "keygen", kind: kindKeyOut, valid: fx.agencyKey, codes: map[string]int{"valid": exitUsage, "missing file": exitOK},
+			args: func(_ *testing.T, f, _ string) []string {
+				// The hostile file lies where the new secret key would go.
+				prefix := f + ".k"
+				if _, err := os.Lstat(f); err == nil {
+					if err := os.Rename(f, prefix+".key.pem"); err != nil {
+						panic(err)
+					}
+				}
+				return a("keygen", "--alg", "ed25519", "--holder", "h", "--out", prefix)
+			}},
 		{name: "trail show", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "decided", "trail.jsonl"), codes: trailValidator,
 			args: func(_ *testing.T, f, _ string) []string { return a("trail", "show", f) }},
 		{name: "trail head", kind: kindJSONL, validator: true, valid: filepath.Join(fx.dir, "decided", "trail.jsonl"), codes: trailValidator,
@@ -650,6 +682,14 @@ func argvDrawReplace(fx hostileFx, record, inspectors, out string) []string {
 // A store that is not a SQLite database, or not there, cannot be opened
 // (2); an empty file is an empty SQLite store that holds no such task (1).
 var storeCodes = map[string]int{"empty": exitProblem}
+
+// trailProofCodes is trailValidator, except that asking for a proof from
+// event 1 of a header-only (empty) trail is a usage error.
+var trailProofCodes = func() map[string]int {
+	m := maps.Clone(trailValidator)
+	m["header only"] = exitUsage
+	return m
+}()
 
 // allEmptyOK: a step over --all on an empty store has nothing to do ("nothing
 // to publish"): 0.

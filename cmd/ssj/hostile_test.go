@@ -209,6 +209,9 @@ type hostileSlot struct {
 	codes map[string]int
 	// crlfChanges is true when CRLF is not equivalent (canonical JSON).
 	crlfChanges bool
+	// signed is true when the file's bytes are signed (a signed note): a
+	// BOM or CRLF copy is another document and must be refused.
+	signed bool
 	// validator is true when the file is what the command checks: its
 	// findings (exit 1) name the file too.
 	validator bool
@@ -363,6 +366,12 @@ func TestHostileInputs(t *testing.T) {
 				dir := t.TempDir()
 				p := writeHostile(t, dir, "eq-"+eq.name+".in", eq.conv(valid))
 				got, _, errOut := runCLI(t, "", slot.args(t, p, filepath.Join(dir, "out-eq.json"))...)
+				if slot.signed {
+					// Refused: as a note that does not verify (1) or, when
+					// the change breaks the note's syntax, as malformed (2).
+					assert.Contains(t, []int{exitProblem, exitUsage}, got, "%s of signed bytes must not verify: %s", eq.name, errOut)
+					continue
+				}
 				assert.Equal(t, slot.want("valid"), got, "%s: %s", eq.name, errOut)
 			}
 			for _, in := range hostileInputs {

@@ -82,6 +82,10 @@ func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) in
 		if rerr != nil {
 			return inputError(e, fmt.Errorf("verify: %w", rerr))
 		}
+		if ring, ok := opt.Signatures.(publish.Keyring); ok && rec.Lock != nil {
+			// A key with a validity period is checked at the lock's time (R16).
+			opt.Signatures = ring.At(rec.Lock.At)
+		}
 		var ve *draw.VerifyError
 		if err = verifyTargets(e, &rec, *f.targets, pools, opt); err != nil && !errors.As(err, &ve) {
 			// The target file does not import: bad input, not a verdict.
