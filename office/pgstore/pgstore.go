@@ -66,6 +66,9 @@ type Options struct {
 	Schema string
 	// LockTimeout overrides DefaultLockTimeout when positive.
 	LockTimeout time.Duration
+	// MustExist makes Open fail with office.ErrNotFound instead of
+	// creating a store when the schema holds none (an auditor's open).
+	MustExist bool
 	// MaxConns caps the pool's connections (default: pgxpool's, the
 	// larger of 4 and the CPU count).
 	MaxConns int32
@@ -120,7 +123,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, wrap("open "+s.name, err)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, opt.MustExist); err != nil {
 		s.pool.Close()
 		return nil, err
 	}
@@ -145,7 +148,7 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 // it migrates a schema (the second is the schema name's hash).
 const migrationLockKey = 0x551_0011
 
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context, mustExist bool) error {
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return err
@@ -161,9 +164,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, migrationLockKey, s.schema); err != nil {
 		return wrap(what, err)
 	}
-	var exists bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname=$1)`, s.schema).Scan(&exists); err != nil {
+	var exists, store bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname=$1),
+		to_regclass(quote_ident($1)||'.schema_migrations') IS NOT NULL`, s.schema).Scan(&exists, &store); err != nil {
 		return wrap(what, err)
+	}
+	if mustExist && !store {
+		return fmt.Errorf("pgstore: %s: %w: no store in this schema", s.name, office.ErrNotFound)
 	}
 	if !exists {
 		if _, err := tx.Exec(ctx, `CREATE SCHEMA `+pgx.Identifier{s.schema}.Sanitize()); err != nil {

@@ -271,3 +271,17 @@ func TestClosed(t *testing.T) {
 	_, err := st.Begin(ctx, false)
 	require.ErrorIs(t, err, office.ErrUnavailable)
 }
+
+// With MustExist, a schema holding no store is refused, not created.
+func TestMustExist(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	schema := pgtest.Schema(t, dsn)
+	_, err := pgstore.Open(ctx, dsn, pgstore.Options{Schema: schema, MustExist: true})
+	require.ErrorIs(t, err, office.ErrNotFound)
+	st, err := pgstore.Open(ctx, dsn, pgstore.Options{Schema: schema})
+	require.NoError(t, err)
+	st.Close()
+	st, err = pgstore.Open(ctx, dsn, pgstore.Options{Schema: schema, MustExist: true})
+	require.NoError(t, err)
+	st.Close()
+}
