@@ -47,7 +47,7 @@ func copyDemo(t *testing.T, dsn, base string) string {
 	for _, tb := range tables {
 		b.Queue(`INSERT INTO ` + pgx.Identifier{schema, tb}.Sanitize() + ` SELECT * FROM ` + pgx.Identifier{base, tb}.Sanitize())
 	}
-	b.Queue(`SELECT setval(pg_get_serial_sequence($1, 'sid'), (SELECT MAX(sid) FROM ` + pgx.Identifier{schema, "snapshots"}.Sanitize() + `))`,
+	b.Queue(`SELECT setval(pg_get_serial_sequence($1, 'sid'), (SELECT MAX(sid) FROM `+pgx.Identifier{schema, "snapshots"}.Sanitize()+`))`,
 		pgx.Identifier{schema, "snapshots"}.Sanitize())
 	require.NoError(t, conn.SendBatch(ctx, b).Close())
 	return schema
@@ -84,7 +84,7 @@ const zeros = "0000000000000000000000000000000000000000000000000000000000000000"
 
 // text and bytes convert a bytea column to text and back, for edits of
 // the JSON it holds.
-func text(col string) string  { return "convert_from(" + col + ",'UTF8')" }
+func text(col string) string   { return "convert_from(" + col + ",'UTF8')" }
 func bytes(expr string) string { return "convert_to(" + expr + ",'UTF8')" }
 
 // Issue 11, after issue 10's SQLite test (office/tamper_test.go), case for
