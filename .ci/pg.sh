@@ -5,6 +5,7 @@
 #                                    # exports SSJ_TEST_POSTGRES and SSJ_PG_ROOT
 #   go test ./office/pgstore/ ./office/ ./cmd/ssj/
 #   bash .ci/pg.sh stop              # stops the server, removes its data
+#   bash .ci/pg.sh run CMD [ARG...]  # start, run CMD with the DSN, stop
 #
 # The server listens on 127.0.0.1:${SSJ_PG_PORT:-55432} only, trusts local
 # connections (user ssj, database ssj_test), keeps its data in a fresh
@@ -73,11 +74,24 @@ stop() {
   echo "pg.sh: stopped, $root removed" >&2
 }
 
+run() {
+  local env
+  env=$(start)
+  eval "$env"
+  trap stop EXIT
+  "$@"
+}
+
 case "${1:-}" in
 start) start ;;
 stop) stop ;;
+run)
+  shift
+  [ $# -gt 0 ] || { echo "usage: bash .ci/pg.sh run CMD [ARG...]" >&2; exit 2; }
+  run "$@"
+  ;;
 *)
-  echo "usage: eval \"\$(bash .ci/pg.sh start)\"; ...; bash .ci/pg.sh stop" >&2
+  echo "usage: eval \"\$(bash .ci/pg.sh start)\"; ...; bash .ci/pg.sh stop   or   bash .ci/pg.sh run CMD [ARG...]" >&2
   exit 2
   ;;
 esac
