@@ -285,3 +285,41 @@ func TestMustExist(t *testing.T) {
 	require.NoError(t, err)
 	st.Close()
 }
+
+// A writer that bypasses the store (no writer_lock) and races a store
+// writer in a read-write cycle makes PostgreSQL abort the store's
+// transaction with a serialization failure: the store reports it as
+// office.ErrConflict, the office's "lost a race: retry the step".
+func TestSerializationFailureIsConflict(t *testing.T) {
+	st, dsn := open(t, pgstore.Options{})
+	w := begin(t, st, true)
+	require.NoError(t, w.AppendEvent(ctx, ev(0)))
+	require.NoError(t, w.CreateSnapshot(ctx, office.Snapshot{ID: "s", Pool: "targets", EventHash: ev(0).Hash}))
+	require.NoError(t, w.Commit())
+
+	w = begin(t, st, true)
+	_, err := w.LastEvent(ctx) // w reads events
+	require.NoError(t, err)
+
+	conn, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `SET search_path TO `+pgx.Identifier{st.Schema()}.Sanitize())
+	require.NoError(t, err)
+	f, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, f.QueryRow(ctx, `SELECT count(*) FROM snapshot_rows`).Scan(&n)) // f reads rows
+
+	err = w.PutRows(ctx, "s", []office.Row{{Key: "a", Data: []byte("A")}}) // w writes rows f read
+	if err == nil {
+		_, err = f.Exec(ctx, `INSERT INTO events(seq,hash,body) VALUES(1,'h1','{}')`) // f writes what w read
+		require.NoError(t, err)
+		require.NoError(t, f.Commit(ctx))
+		err = w.Commit()
+	} else {
+		f.Rollback(ctx)
+	}
+	require.ErrorIs(t, err, office.ErrConflict)
+	assert.Contains(t, err.Error(), "retry the step")
+}
