@@ -103,11 +103,16 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	schema := opt.Schema
 	if schema == "" {
-		if sp := strings.TrimSpace(cfg.ConnConfig.RuntimeParams["search_path"]); sp != "" && !strings.ContainsAny(sp, ", \"") {
+		schema = "public"
+		if sp := strings.TrimSpace(cfg.ConnConfig.RuntimeParams["search_path"]); sp != "" {
+			if strings.ContainsAny(sp, ", \"$") {
+				return nil, fmt.Errorf("pgstore: open: search_path %q: %w: name one schema (letters, digits, _)", sp, office.ErrPrecondition)
+			}
 			schema = sp
-		} else {
-			schema = "public"
 		}
+	}
+	if schema == "" || !storable(schema) || len(schema) > 63 {
+		return nil, fmt.Errorf("pgstore: open: schema %q: %w: want 1 to 63 bytes of UTF-8 text", schema, office.ErrPrecondition)
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{schema}.Sanitize()
 	if opt.MaxConns > 0 {

@@ -115,6 +115,9 @@ func TestSchemaFromSearchPath(t *testing.T) {
 	defer st.Close()
 	assert.Equal(t, schema, st.Schema())
 	assert.Contains(t, st.String(), "schema "+schema)
+	_, err = pgstore.Open(ctx, pgtest.URL(t, dsn, "a,b"), pgstore.Options{})
+	require.ErrorIs(t, err, office.ErrPrecondition)
+	assert.Contains(t, err.Error(), "name one schema")
 }
 
 // A bad connection string is refused without echoing it (it may hold a
