@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"testing"
 	"time"
 
@@ -325,4 +326,46 @@ func TestSerializationFailureIsConflict(t *testing.T) {
 	}
 	require.ErrorIs(t, err, office.ErrConflict)
 	assert.Contains(t, err.Error(), "retry the step")
+}
+
+// The server kills the connection in the middle of a snapshot import (a
+// crash, a restart, an operator): the calls fail with ErrUnavailable, the
+// store holds nothing of the import, and the next transaction works.
+func TestConnectionKilledMidImport(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	schema := pgtest.Schema(t, dsn)
+	u, err := url.Parse(pgtest.URL(t, dsn, schema))
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("application_name", schema)
+	u.RawQuery = q.Encode()
+	st, err := pgstore.Open(ctx, u.String(), pgstore.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+
+	tx := begin(t, st, true)
+	require.NoError(t, tx.AppendEvent(ctx, ev(0)))
+	require.NoError(t, tx.CreateSnapshot(ctx, office.Snapshot{ID: "s", Pool: "targets", EventHash: ev(0).Hash}))
+	require.NoError(t, tx.PutRows(ctx, "s", benchRows(5000)[:4096]))
+
+	conn, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var killed bool
+	require.NoError(t, conn.QueryRow(ctx, `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+		WHERE application_name=$1 AND state LIKE 'idle in transaction%'`, schema).Scan(&killed))
+	require.True(t, killed)
+	require.ErrorIs(t, tx.PutRows(ctx, "s", benchRows(5000)[4096:]), office.ErrUnavailable)
+	require.ErrorIs(t, tx.Commit(), office.ErrUnavailable)
+	require.NoError(t, tx.Rollback())
+
+	r := begin(t, st, false)
+	_, err = r.LastEvent(ctx)
+	require.ErrorIs(t, err, office.ErrNotFound)
+	_, err = r.GetSnapshot(ctx, "s")
+	require.ErrorIs(t, err, office.ErrNotFound)
+	require.NoError(t, r.Rollback())
+	w := begin(t, st, true)
+	require.NoError(t, w.AppendEvent(ctx, ev(0)))
+	require.NoError(t, w.Commit())
 }
