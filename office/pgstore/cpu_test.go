@@ -1,3 +1,5 @@
+//go:build linux
+
 package pgstore_test
 
 import (
