@@ -27,8 +27,9 @@
 // UTF-8, NUL bytes) are refused (writes: office.ErrPrecondition) or not
 // found (reads) before anything is sent.
 //
-// PutRows writes rows with COPY (the binary protocol): a million rows in
-// about a second (see BenchmarkImport).
+// PutRows writes rows with COPY (the binary protocol): a million rows of
+// about 300 bytes cost the server about 2 CPU-seconds and the client 0.6
+// (BenchmarkImport), about 2 s of wall time on an idle 2-core machine.
 package pgstore
 
 import (
