@@ -83,6 +83,7 @@ type Store struct {
 	name        string
 	lockTimeout time.Duration
 	closed      atomic.Bool
+	open        atomic.Int64 // transactions begun and not yet ended
 }
 
 var _ office.Store = (*Store)(nil)
@@ -218,9 +219,16 @@ func (s *Store) migrate(ctx context.Context, mustExist bool) error {
 	return wrap(what, tx.Commit(ctx))
 }
 
-// Close implements office.Store. It waits for open transactions to end.
+// Close implements office.Store. Later calls to Begin fail with
+// office.ErrUnavailable. It does not wait for open transactions, as
+// database/sql's Close: they keep their connection until their Commit or
+// Rollback, which then closes it.
 func (s *Store) Close() error {
 	if s.closed.Swap(true) {
+		return nil
+	}
+	if s.open.Load() > 0 {
+		go s.pool.Close() // returns once the open transactions end
 		return nil
 	}
 	s.pool.Close()
@@ -305,7 +313,8 @@ func (s *Store) Begin(ctx context.Context, writable bool) (office.Tx, error) {
 			}
 		}
 		if err == nil {
-			return &tx{tx: t, ctx: ctx, writable: writable}, nil
+			s.open.Add(1)
+			return &tx{s: s, tx: t, ctx: ctx, writable: writable}, nil
 		}
 		c := pgCode(err)
 		if ctx.Err() != nil || !(c == codeSerialization || c == codeDeadlock || (c == "" && pgconn.SafeToRetry(err))) {
@@ -320,6 +329,8 @@ func (s *Store) Begin(ctx context.Context, writable bool) (office.Tx, error) {
 }
 
 type tx struct {
+	s        *Store
+	ended    atomic.Bool
 	tx       pgx.Tx
 	ctx      context.Context // Begin's: its cancellation makes Commit fail
 	writable bool
@@ -702,6 +713,7 @@ func (t *tx) SnapshotAsOf(ctx context.Context, pool string, at time.Time) (offic
 // Commit implements office.Tx. A cancelled Begin context makes it fail
 // (and roll back), as with database/sql.
 func (t *tx) Commit() error {
+	defer t.end()
 	if err := t.ctx.Err(); err != nil {
 		if rerr := t.tx.Rollback(context.Background()); errors.Is(rerr, pgx.ErrTxClosed) {
 			return wrap("commit", rerr)
@@ -717,9 +729,17 @@ func (t *tx) Commit() error {
 
 // Rollback implements office.Tx; after Commit or Rollback it is a no-op.
 func (t *tx) Rollback() error {
+	defer t.end()
 	err := t.tx.Rollback(context.Background())
 	if errors.Is(err, pgx.ErrTxClosed) {
 		return nil
 	}
 	return wrap("rollback", err)
+}
+
+// end counts the transaction out of the store's open ones, once.
+func (t *tx) end() {
+	if !t.ended.Swap(true) {
+		t.s.open.Add(-1)
+	}
 }

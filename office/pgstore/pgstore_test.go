@@ -267,13 +267,26 @@ func TestCancelBeforeCommit(t *testing.T) {
 	require.NoError(t, w.Commit())
 }
 
-// A closed store refuses work with ErrUnavailable.
+// A closed store refuses work with ErrUnavailable. Close does not wait
+// for an open transaction, which can still finish.
 func TestClosed(t *testing.T) {
 	st, _ := open(t, pgstore.Options{})
+	tx, err := st.Begin(ctx, true)
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { done <- st.Close() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for the open transaction")
+	}
 	require.NoError(t, st.Close())
-	require.NoError(t, st.Close())
-	_, err := st.Begin(ctx, false)
+	_, err = st.Begin(ctx, false)
 	require.ErrorIs(t, err, office.ErrUnavailable)
+	require.NoError(t, tx.AppendEvent(ctx, ev(0)))
+	require.NoError(t, tx.Commit())
+	require.NoError(t, tx.Rollback())
 }
 
 // With MustExist, a schema holding no store is refused, not created.
