@@ -28,8 +28,9 @@
 // found (reads) before anything is sent.
 //
 // PutRows writes rows with COPY (the binary protocol): a million rows of
-// about 300 bytes cost the server about 2 CPU-seconds and the client 0.6
-// (BenchmarkImport), about 2 s of wall time on an idle 2-core machine.
+// about 300 bytes cost the server about 1.7 CPU-seconds and the client 0.5
+// (BenchmarkImport); on a shared 2-core machine under load the import
+// took 2.7–3.6 s of wall time.
 package pgstore
 
 import (
