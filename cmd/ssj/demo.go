@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/office/demo"
+	"github.com/shuangsuiji/ssj/office/pgstore"
 	"github.com/shuangsuiji/ssj/office/sqlitestore"
 	"github.com/shuangsuiji/ssj/registry"
 )
@@ -56,7 +58,7 @@ type demoSummary struct {
 // the office on the embedded SQLite store, then the auditor's check.
 func runDemo(e *env, fs *pflag.FlagSet) func([]string) int {
 	asJSON := fs.Bool("json", false, "print a JSON summary instead of the narrative")
-	store := fs.String("store", "", "leave the populated store in this SQLite `PATH` (must be new or empty; default: a new temporary file)")
+	store := fs.String("store", "", "leave the populated store in this SQLite `PATH` or PostgreSQL URL postgres://… (must be new or empty; default: a new temporary file)")
 	out := fs.String("out", "", "also export the task's public bundle to `DIR`, so that ssj verify DIR can re-check the draw without the store")
 	return func(args []string) int { return runDemoRun(e, args, *asJSON, *store, *out) }
 }
@@ -69,8 +71,22 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 	if asJSON {
 		w = io.Discard
 	}
+	ctx := context.Background()
+	var st office.Store
 	path := ""
-	if storeURL == "" {
+	if pgstore.IsURL(storeURL) {
+		pst, err := openPostgres(ctx, storeURL, true)
+		if err != nil {
+			return inputError(e, fmt.Errorf("demo: %w", err))
+		}
+		defer pst.Close()
+		if empty, err := storeEmpty(ctx, pst); err != nil {
+			return inputError(e, fmt.Errorf("demo: %w", err))
+		} else if !empty {
+			return usageError(e, "demo: %s is not empty; the demo needs a new (or empty) store", pst.Path())
+		}
+		st, path = pst, pst.Path()
+	} else if storeURL == "" {
 		dir, err := os.MkdirTemp("", "ssj-demo-")
 		if err != nil {
 			return inputError(e, err)
@@ -85,13 +101,17 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 			return usageError(e, "demo: %s already exists; the demo needs a new (or empty) store file", path)
 		}
 	}
-	ctx := context.Background()
-	st, err := sqlitestore.Open(ctx, path, sqlitestore.Options{})
-	if err != nil {
-		return inputError(e, fmt.Errorf("demo: %w", err))
+	if st == nil {
+		sst, err := sqlitestore.Open(ctx, path, sqlitestore.Options{})
+		if err != nil {
+			return inputError(e, fmt.Errorf("demo: %w", err))
+		}
+		defer sst.Close()
+		st = sst
+		fmt.Fprintf(w, "store: %s (SQLite; kept after the demo: explore it with ssj trail show --store %s)\n", path, path)
+	} else {
+		fmt.Fprintf(w, "store: %s (PostgreSQL; kept after the demo: explore it with ssj trail show --store URL)\n", path)
 	}
-	defer st.Close()
-	fmt.Fprintf(w, "store: %s (SQLite; kept after the demo: explore it with ssj trail show --store %s)\n", path, path)
 	o, clock, err := demo.New(st)
 	if err != nil {
 		return inputError(e, err)
@@ -170,4 +190,18 @@ func writeOrFail(e *env, v any) int {
 		return inputError(e, err)
 	}
 	return exitOK
+}
+
+// storeEmpty reports whether a store holds no trail event and no snapshot.
+func storeEmpty(ctx context.Context, st office.Store) (bool, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.LastEvent(ctx); !errors.Is(err, office.ErrNotFound) {
+		return false, err
+	}
+	snaps, err := tx.Snapshots(ctx, "", 1)
+	return len(snaps) == 0, err
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"os/user"
 	"strings"
@@ -18,13 +19,14 @@ import (
 
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/office"
+	"github.com/shuangsuiji/ssj/office/pgstore"
 	"github.com/shuangsuiji/ssj/office/sqlitestore"
 	"github.com/shuangsuiji/ssj/registry"
 	"github.com/shuangsuiji/ssj/trail"
 	"github.com/shuangsuiji/ssj/workday"
 )
 
-const storeHelp = "the office store: a SQLite file `PATH` or sqlite:PATH (default: $SSJ_STORE, else ssj.db in the working directory)"
+const storeHelp = "the office store: a SQLite file `PATH`, sqlite:PATH, or a PostgreSQL URL postgres://USER@HOST:PORT/DB?search_path=SCHEMA (default: $SSJ_STORE, else ssj.db in the working directory)"
 
 // storeFlag defines --store: a bare path or sqlite:PATH. The value is
 // resolved when the command runs (storeURL): the flag, else $SSJ_STORE,
@@ -57,13 +59,45 @@ func storePath(url string) (string, error) {
 		}
 		return p, nil
 	case strings.Contains(url, "://"):
-		return "", fmt.Errorf("--store %q: only SQLite stores (a path or sqlite:PATH) are supported by this build", url)
+		return "", fmt.Errorf("--store %q: want a SQLite path, sqlite:PATH, or postgres://", url)
 	}
 	return url, nil
 }
 
-// openStore opens the store; unless create is set, the file must exist.
-func openStore(url string, create bool) (*sqlitestore.Store, error) {
+// cliStore is a store the CLI opened: Path names it in messages.
+type cliStore interface {
+	office.Store
+	Path() string
+}
+
+// pgCLIStore names a PostgreSQL store by its URL, password masked.
+type pgCLIStore struct {
+	*pgstore.Store
+	url string
+}
+
+func (s pgCLIStore) Path() string { return s.url }
+
+// openPostgres opens a postgres:// or postgresql:// --store in process
+// (issue 11; the go-plugin host will take this over).
+func openPostgres(ctx context.Context, url string, create bool) (cliStore, error) {
+	st, err := pgstore.Open(ctx, url, pgstore.Options{MustExist: !create})
+	if err != nil {
+		return nil, err
+	}
+	name := st.String()
+	if u, err := neturl.Parse(url); err == nil {
+		name = u.Redacted()
+	}
+	return pgCLIStore{st, name}, nil
+}
+
+// openStore opens the store; unless create is set, it must exist (a
+// SQLite file, or a PostgreSQL schema holding a store).
+func openStore(url string, create bool) (cliStore, error) {
+	if u := storeURL(url); pgstore.IsURL(u) {
+		return openPostgres(context.Background(), u, create)
+	}
 	path, err := storePath(url)
 	if err != nil {
 		return nil, err

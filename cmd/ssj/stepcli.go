@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/office"
-	"github.com/shuangsuiji/ssj/office/sqlitestore"
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/trail"
 )
@@ -100,7 +99,7 @@ type officeOptions struct {
 }
 
 // openOffice opens the store and builds the office over it.
-func openOffice(url string, opt officeOptions) (*office.Office, *sqlitestore.Store, error) {
+func openOffice(url string, opt officeOptions) (*office.Office, cliStore, error) {
 	cal, err := loadCalendar(opt.calendar)
 	if err != nil {
 		return nil, nil, err
