@@ -1,0 +1,101 @@
+package host_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shuangsuiji/ssj/adapters/host"
+)
+
+// The plugin binaries, built once for the package in TestMain.
+var (
+	sqlitePlugin binary
+	faultPlugin  binary
+)
+
+type binary struct{ path, sum string }
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ssj-plugins-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		for _, b := range []struct {
+			pkg string
+			out *binary
+		}{
+			{"github.com/shuangsuiji/ssj/adapters/plugins/sqlite", &sqlitePlugin},
+			{"github.com/shuangsuiji/ssj/adapters/internal/faultplugin", &faultPlugin},
+		} {
+			bin, err := build(dir, b.pkg)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 2
+			}
+			*b.out = bin
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// build compiles a plugin main package into dir and returns its path and
+// SHA-256.
+func build(dir, pkg string) (binary, error) {
+	out := filepath.Join(dir, filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return binary{}, fmt.Errorf("go build %s: %w", pkg, err)
+	}
+	sum, err := sha256File(out)
+	return binary{out, sum}, err
+}
+
+func sha256File(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// testHost returns a host whose config has one store plugin, name, run
+// from b with args.
+func testHost(t testing.TB, name string, b binary, args ...string) *host.Host {
+	return host.New(&host.Config{Source: "test", Plugins: []host.Plugin{{Name: name, Kind: "store", Command: b.path, SHA256: b.sum, Args: args}}},
+		host.Options{Logger: testLogger(t), StartTimeout: 20 * time.Second})
+}
+
+func testLogger(t testing.TB) hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{Name: "ssj-plugin", Level: hclog.Warn, Output: io.Discard})
+}
+
+// openFault starts the fault plugin over a fresh SQLite file.
+func openFault(t *testing.T, args ...string) *host.StoreClient {
+	t.Helper()
+	args = append([]string{"-path", filepath.Join(t.TempDir(), "ssj.db")}, args...)
+	st, err := testHost(t, "fault", faultPlugin, args...).OpenStore(context.Background(), "fault", "")
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	return st
+}
