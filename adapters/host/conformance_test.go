@@ -21,7 +21,7 @@ func TestConformanceSQLitePlugin(t *testing.T) {
 		opt.BigRows = 3000
 	}
 	storetest.Run(t, func(t *testing.T) func() (office.Store, error) {
-		h := testHost(t, "sqlite", sqlitePlugin, "-path", filepath.Join(t.TempDir(), "ssj.db"))
+		h := testHost(t, "sqlite", &sqlitePlugin, "-path", filepath.Join(t.TempDir(), "ssj.db"))
 		return func() (office.Store, error) { return h.OpenStore(context.Background(), "sqlite", "") }
 	}, opt)
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,8 +19,12 @@ import (
 	"github.com/shuangsuiji/ssj/adapters/host"
 )
 
-// The plugin binaries, built once for the package in TestMain.
+// The plugin binaries, built once per test binary (on first use, so that
+// fuzzing workers, which need none, do not build them).
 var (
+	binDir       string
+	buildOnce    sync.Once
+	buildErr     error
 	sqlitePlugin binary
 	faultPlugin  binary
 )
@@ -32,25 +37,24 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	code := func() int {
-		defer os.RemoveAll(dir)
-		for _, b := range []struct {
-			pkg string
-			out *binary
-		}{
-			{"github.com/shuangsuiji/ssj/adapters/plugins/sqlite", &sqlitePlugin},
-			{"github.com/shuangsuiji/ssj/adapters/internal/faultplugin", &faultPlugin},
-		} {
-			bin, err := build(dir, b.pkg)
-			if err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				return 2
-			}
-			*b.out = bin
-		}
-		return m.Run()
-	}()
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// plugins builds the plugin binaries the first time a test needs them.
+func plugins(t testing.TB) {
+	t.Helper()
+	buildOnce.Do(func() {
+		if sqlitePlugin, buildErr = build(binDir, "github.com/shuangsuiji/ssj/adapters/plugins/sqlite"); buildErr != nil {
+			return
+		}
+		faultPlugin, buildErr = build(binDir, "github.com/shuangsuiji/ssj/adapters/internal/faultplugin")
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
 }
 
 // build compiles a plugin main package into dir and returns its path and
@@ -81,7 +85,8 @@ func sha256File(path string) (string, error) {
 
 // testHost returns a host whose config has one store plugin, name, run
 // from b with args.
-func testHost(t testing.TB, name string, b binary, args ...string) *host.Host {
+func testHost(t testing.TB, name string, b *binary, args ...string) *host.Host {
+	plugins(t)
 	return host.New(&host.Config{Source: "test", Plugins: []host.Plugin{{Name: name, Kind: "store", Command: b.path, SHA256: b.sum, Args: args}}},
 		host.Options{Logger: testLogger(t), StartTimeout: 20 * time.Second})
 }
@@ -94,7 +99,7 @@ func testLogger(t testing.TB) hclog.Logger {
 func openFault(t *testing.T, args ...string) *host.StoreClient {
 	t.Helper()
 	args = append([]string{"-path", filepath.Join(t.TempDir(), "ssj.db")}, args...)
-	st, err := testHost(t, "fault", faultPlugin, args...).OpenStore(context.Background(), "fault", "")
+	st, err := testHost(t, "fault", &faultPlugin, args...).OpenStore(context.Background(), "fault", "")
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	return st
