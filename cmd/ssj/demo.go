@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -56,7 +57,8 @@ type demoSummary struct {
 // the office on the embedded SQLite store, then the auditor's check.
 func runDemo(e *env, fs *pflag.FlagSet) func([]string) int {
 	asJSON := fs.Bool("json", false, "print a JSON summary instead of the narrative")
-	store := fs.String("store", "", "leave the populated store in this SQLite `PATH` (must be new or empty; default: a new temporary file)")
+	pluginFlagsOn(fs)
+	store := fs.String("store", "", "leave the populated store in this SQLite `PATH`, or a store plugin's (as for --store elsewhere; must be new or empty; default: a new temporary SQLite file)")
 	out := fs.String("out", "", "also export the task's public bundle to `DIR`, so that ssj verify DIR can re-check the draw without the store")
 	return func(args []string) int { return runDemoRun(e, args, *asJSON, *store, *out) }
 }
@@ -70,6 +72,8 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 		w = io.Discard
 	}
 	path := ""
+	ctx := context.Background()
+	var st openedStore
 	if storeURL == "" {
 		dir, err := os.MkdirTemp("", "ssj-demo-")
 		if err != nil {
@@ -77,21 +81,41 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 		}
 		path = filepath.Join(dir, "ssj-demo.db")
 	} else {
-		var err error
-		if path, err = storePath(storeURL); err != nil {
+		cfg, err := pluginConfig()
+		if err != nil {
 			return usageError(e, "demo: %v", err)
 		}
-		if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
-			return usageError(e, "demo: %s already exists; the demo needs a new (or empty) store file", path)
+		t, err := resolveStore(storeURL, cfg)
+		if err != nil {
+			return usageError(e, "demo: %v", err)
+		}
+		if t.Plugin != "" {
+			if st, err = openTarget(t, true); err != nil {
+				return inputError(e, fmt.Errorf("demo: %w", err))
+			}
+			defer st.Close()
+			if err := requireEmpty(ctx, st); err != nil {
+				return usageError(e, "demo: %v", err)
+			}
+			path = storeURL
+		} else {
+			path = t.Path
+			if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+				return usageError(e, "demo: %s already exists; the demo needs a new (or empty) store file", path)
+			}
 		}
 	}
-	ctx := context.Background()
-	st, err := sqlitestore.Open(ctx, path, sqlitestore.Options{})
-	if err != nil {
-		return inputError(e, fmt.Errorf("demo: %w", err))
+	if st == nil {
+		sq, err := sqlitestore.Open(ctx, path, sqlitestore.Options{})
+		if err != nil {
+			return inputError(e, fmt.Errorf("demo: %w", err))
+		}
+		defer sq.Close()
+		st = sq
+		fmt.Fprintf(w, "store: %s (SQLite; kept after the demo: explore it with ssj trail show --store %s)\n", path, path)
+	} else {
+		fmt.Fprintf(w, "store: %s (kept after the demo: explore it with ssj trail show --store %s)\n", st.Path(), redact(path))
 	}
-	defer st.Close()
-	fmt.Fprintf(w, "store: %s (SQLite; kept after the demo: explore it with ssj trail show --store %s)\n", path, path)
 	o, clock, err := demo.New(st)
 	if err != nil {
 		return inputError(e, err)
@@ -133,10 +157,10 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 		}
 		fmt.Fprintf(w, "   public bundle written to %s/{%s}\n   re-check it without the store: ssj verify %s --anchor %s\n", out, strings.Join(files, ","), out, anc.Hash)
 	}
-	fmt.Fprintf(w, "next: ssj audit --store %s\n", path)
+	fmt.Fprintf(w, "next: ssj audit --store %s\n", redact(path))
 	if asJSON {
 		return writeOrFail(e, demoSummary{
-			Store:        path,
+			Store:        redact(path),
 			Targets:      registry.Commitment{Count: int(sum.Targets), Root: snapshotRoot(ctx, o, rec, true)},
 			Inspectors:   registry.Commitment{Count: int(sum.Inspectors), Root: snapshotRoot(ctx, o, rec, false)},
 			ManifestHash: rec.ManifestHash, RecordHash: ann.RecordHash, R: rec.R,
@@ -170,4 +194,19 @@ func writeOrFail(e *env, v any) int {
 		return inputError(e, err)
 	}
 	return exitOK
+}
+
+// requireEmpty refuses a store that already has a trail.
+func requireEmpty(ctx context.Context, st office.Store) error {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.LastEvent(ctx); err == nil {
+		return errors.New("the store already holds a trail; the demo needs a new (or empty) store")
+	} else if !errors.Is(err, office.ErrNotFound) {
+		return err
+	}
+	return nil
 }

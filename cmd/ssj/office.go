@@ -18,18 +18,19 @@ import (
 
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/office"
-	"github.com/shuangsuiji/ssj/office/sqlitestore"
 	"github.com/shuangsuiji/ssj/registry"
 	"github.com/shuangsuiji/ssj/trail"
 	"github.com/shuangsuiji/ssj/workday"
 )
 
-const storeHelp = "the office store: a SQLite file `PATH` or sqlite:PATH (default: $SSJ_STORE, else ssj.db in the working directory)"
+const storeHelp = "the office store: a SQLite file `PATH` or sqlite:PATH, postgres://… (the \"postgres\" store plugin), or a store plugin's name from --plugins (default: $SSJ_STORE, else ssj.db in the working directory)"
 
-// storeFlag defines --store: a bare path or sqlite:PATH. The value is
-// resolved when the command runs (storeURL): the flag, else $SSJ_STORE,
-// else ssj.db; the help text stays the same on every machine.
+// storeFlag defines --store (and the plugin host's --plugins and
+// --plugin-log). The value is resolved when the command runs (storeURL,
+// then resolveStore): the flag, else $SSJ_STORE, else ssj.db; the help
+// text stays the same on every machine.
 func storeFlag(fs *pflag.FlagSet) *string {
+	pluginFlagsOn(fs)
 	return fs.String("store", "", storeHelp)
 }
 
@@ -44,36 +45,18 @@ func storeURL(flag string) string {
 	return "ssj.db"
 }
 
-// storePath turns a --store URL into a SQLite file path.
-func storePath(url string) (string, error) {
-	url = storeURL(url)
-	switch {
-	case url == "":
-		return "", errors.New("--store is empty")
-	case strings.HasPrefix(url, "sqlite:"):
-		p := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
-		if p == "" {
-			return "", fmt.Errorf("--store %q: the path after sqlite: is empty", url)
-		}
-		return p, nil
-	case strings.Contains(url, "://"):
-		return "", fmt.Errorf("--store %q: only SQLite stores (a path or sqlite:PATH) are supported by this build", url)
-	}
-	return url, nil
-}
-
-// openStore opens the store; unless create is set, the file must exist.
-func openStore(url string, create bool) (*sqlitestore.Store, error) {
-	path, err := storePath(url)
+// openStore opens the store --store names (resolveStore); a SQLite file
+// must exist unless create is set.
+func openStore(url string, create bool) (openedStore, error) {
+	cfg, err := pluginConfig()
 	if err != nil {
 		return nil, err
 	}
-	if !create {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("--store %s: %w", path, err)
-		}
+	t, err := resolveStore(url, cfg)
+	if err != nil {
+		return nil, err
 	}
-	return sqlitestore.Open(context.Background(), path, sqlitestore.Options{})
+	return openTarget(t, create)
 }
 
 // newOffice builds the office the CLI uses: the wall clock, the embedded
