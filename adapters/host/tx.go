@@ -529,19 +529,18 @@ func (t *tx) Commit() error {
 }
 
 // Rollback implements office.Tx; after Commit, or after the transaction
-// was aborted, it does nothing.
+// was aborted, it does nothing. It does not wait for the plugin: it sends
+// the Rollback and ends the stream, and the plugin rolls back on either.
 func (t *tx) Rollback() error {
 	t.mu.Lock()
-	closed := t.closed
-	t.mu.Unlock()
-	if closed {
+	defer t.mu.Unlock()
+	if t.closed {
 		return nil
 	}
-	err := t.call(context.Background(), "rollback", &pb.TxRequest{Op: &pb.TxRequest_Rollback{Rollback: &pb.Rollback{}}}, nil, t.expectDone)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !t.closed {
-		t.finish()
+	err := t.stream.Send(&pb.TxRequest{Op: &pb.TxRequest_Rollback{Rollback: &pb.Rollback{}}})
+	t.finish()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return t.c.errorf("rollback: %w: %w", office.ErrUnavailable, err)
 	}
-	return err
+	return nil
 }
