@@ -162,4 +162,3 @@ func BenchmarkSmallTx(b *testing.B) {
 		})
 	}
 }
-
