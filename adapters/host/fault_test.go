@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/shuangsuiji/ssj/adapters/host"
 	"github.com/shuangsuiji/ssj/office"
+	"github.com/shuangsuiji/ssj/office/demo"
 )
 
 // Faults (issue 11, point 5): the plugin dies, answers garbage, hangs, is
@@ -284,4 +286,36 @@ func (s *faultSuite) TestSentinelsCross() {
 	r.NoError(st.Close())
 	_, err = st.Begin(s.ctx, false)
 	r.ErrorIs(err, office.ErrUnavailable)
+}
+
+// A real office step killed half-way (the dispatch step dies at its first
+// notice, after its announcement was sent): the demo fails with
+// ErrUnavailable, nothing of the step is stored, and the auditor, on a
+// fresh plugin, verifies the store whole.
+func (s *faultSuite) TestKillMidOfficeStep() {
+	r := s.Require()
+	marker := filepath.Join(s.T().TempDir(), "killed")
+	st := openFault(s.T(), "-kill-on-kind", office.KindNotice, "-kill-once", marker)
+	o, clock, err := demo.New(st)
+	r.NoError(err)
+	_, err = demo.Run(s.ctx, o, clock, io.Discard)
+	r.ErrorIs(err, office.ErrUnavailable)
+	r.FileExists(marker, "the plugin died in the dispatch step")
+	task, err := os.ReadFile(marker)
+	r.NoError(err)
+	taskID, _, _ := strings.Cut(string(task), "/")
+
+	rep, err := office.Audit(s.ctx, st, office.AuditOptions{})
+	r.NoError(err)
+	r.True(rep.OK, "audit after the kill: %v", rep.Problem)
+	r.Equal(2, st.Starts())
+	tx, err := st.Begin(s.ctx, false)
+	r.NoError(err)
+	defer tx.Rollback()
+	_, err = tx.Get(s.ctx, office.KindAnnouncement, taskID)
+	r.ErrorIs(err, office.ErrNotFound, "the killed step's announcement was not stored")
+	last, err := tx.LastEvent(s.ctx)
+	r.NoError(err)
+	r.Equal(int64(rep.Events-1), last.Seq)
+	r.NotContains(string(last.Body), "announcement", "the trail ends before the killed step")
 }

@@ -8,7 +8,10 @@
 //     "kill-import": the process kills itself mid-import;
 //   - a Rows answer of a snapshot whose ID starts with "kill-read": the
 //     process kills itself after the first batch;
-//   - Get of kind "hang": never answers, ignoring the deadline.
+//   - Get of kind "hang": never answers, ignoring the deadline;
+//   - with -kill-on-kind K -kill-once FILE: the first Put of kind K kills
+//     the process, once (FILE records that it happened), so that a real
+//     office step dies half-way and the next plugin process works.
 //
 // -fault selects a fault of the whole process: "garbage-handshake" (prints
 // garbage instead of the handshake), "hang-start" (never starts),
@@ -37,6 +40,8 @@ func main() {
 	mem := flag.Bool("mem", false, "in-memory store")
 	fault := flag.String("fault", "", "process-wide fault")
 	major := flag.Int("major", 0, "protocol major version to serve")
+	flag.StringVar(&killKind, "kill-on-kind", "", "kill at the first Put of this kind")
+	flag.StringVar(&killOnce, "kill-once", "", "marker file: kill only when it does not exist yet")
 	flag.Parse()
 	switch *fault {
 	case "garbage-handshake":
@@ -92,6 +97,8 @@ func garbage(req *pb.TxRequest, resp *pb.TxResponse) *pb.TxResponse {
 	return resp
 }
 
+var killKind, killOnce string
+
 type faultStore struct{ office.Store }
 
 func (s faultStore) Begin(ctx context.Context, writable bool) (office.Tx, error) {
@@ -110,6 +117,14 @@ type faultTx struct {
 func (t *faultTx) Put(ctx context.Context, o office.Object) error {
 	if o.Kind == "kill" {
 		die()
+	}
+	if killKind != "" && o.Kind == killKind {
+		if _, err := os.Stat(killOnce); os.IsNotExist(err) {
+			if err := os.WriteFile(killOnce, []byte(o.ID), 0o600); err != nil {
+				return err
+			}
+			die()
+		}
 	}
 	return t.Tx.Put(ctx, o)
 }
