@@ -261,6 +261,12 @@ func (c *StoreClient) broke(inst *instance) {
 	inst.broken = true
 }
 
+func (c *StoreClient) isBroken(inst *instance) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return inst.broken
+}
+
 // Close closes the plugin's store and stops the plugin process; later
 // calls return office.ErrUnavailable.
 func (c *StoreClient) Close() error {
@@ -304,7 +310,7 @@ func (c *StoreClient) Begin(ctx context.Context, writable bool) (office.Tx, erro
 		}
 		// A plugin found dead at Begin had no transaction of ours yet:
 		// start a fresh one once.
-		if inst.broken && attempt == 0 && ctx.Err() == nil {
+		if attempt == 0 && c.isBroken(inst) && ctx.Err() == nil {
 			continue
 		}
 		return nil, err
