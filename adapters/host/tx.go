@@ -331,12 +331,15 @@ func (t *tx) readRows(recv recvFunc, afterKey string, limit int) ([]office.Row, 
 			if out == nil {
 				out = make([]office.Row, 0, min(limit, 1<<16))
 			}
-			for _, m := range res.Rows.Rows {
-				if m.Key <= last {
-					return nil, fmt.Errorf("%w: row %q out of key order after %q", errProtocol, m.Key, last)
+			n := len(out)
+			if out, err = wire.UnpackRows(out, res.Rows.Packed); err != nil {
+				return nil, fmt.Errorf("%w: %w", errProtocol, err)
+			}
+			for _, row := range out[n:] {
+				if row.Key <= last {
+					return nil, fmt.Errorf("%w: row %q out of key order after %q", errProtocol, row.Key, last)
 				}
-				last = m.Key
-				out = append(out, office.Row{Key: m.Key, Data: m.Data})
+				last = row.Key
 			}
 		case *pb.TxResponse_Error:
 			if len(out) > 0 || r.More {
@@ -470,22 +473,24 @@ func (t *tx) CreateSnapshot(ctx context.Context, s office.Snapshot) error {
 func (t *tx) PutRows(ctx context.Context, snapshotID string, rows []office.Row) error {
 	what := fmt.Sprintf("put rows of snapshot %q", snapshotID)
 	var msgs []*pb.TxRequest
-	batch, size := make([]*pb.Row, 0, min(len(rows), 8192)), len(snapshotID)+32
+	room := wire.Budget - len(snapshotID) - 32
+	var buf []byte
 	flush := func() {
-		msgs = append(msgs, &pb.TxRequest{Op: &pb.TxRequest_PutRows{PutRows: &pb.PutRows{SnapshotId: snapshotID, Rows: batch, More: true}}})
-		batch, size = make([]*pb.Row, 0, cap(batch)), len(snapshotID)+32
+		msgs = append(msgs, &pb.TxRequest{Op: &pb.TxRequest_PutRows{PutRows: &pb.PutRows{SnapshotId: snapshotID, Packed: buf, More: true}}})
+		buf = nil
 	}
 	for _, r := range rows {
-		m := &pb.Row{Key: r.Key, Data: r.Data}
-		n := wire.RowSize(m)
-		if n+len(snapshotID)+32 > wire.Budget {
+		n := wire.PackedRowSize(r)
+		if n > room {
 			return t.c.errorf("%s: row %q: %d bytes, %w", what, r.Key, n, wire.ErrTooLarge)
 		}
-		if size+n > wire.Budget {
+		if len(buf)+n > room {
 			flush()
 		}
-		batch = append(batch, m)
-		size += n
+		if buf == nil {
+			buf = make([]byte, 0, min(room, 64<<10))
+		}
+		buf = wire.AppendRow(buf, r)
 	}
 	flush()
 	msgs[len(msgs)-1].GetPutRows().More = false

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/shuangsuiji/ssj/adapters/internal/storeserver"
+	"github.com/shuangsuiji/ssj/adapters/internal/wire"
 	pb "github.com/shuangsuiji/ssj/adapters/proto/adaptersv1"
 	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/office/memstore"
@@ -88,11 +89,18 @@ func die() {
 func garbage(req *pb.TxRequest, resp *pb.TxResponse) *pb.TxResponse {
 	switch {
 	case req.GetGet() != nil:
-		return &pb.TxResponse{Result: &pb.TxResponse_Rows{Rows: &pb.RowBatch{Rows: []*pb.Row{{Key: "x"}}}}}
-	case req.GetRows() != nil:
-		if rows := resp.GetRows().GetRows(); len(rows) > 1 {
-			rows[0], rows[1] = rows[1], rows[0]
+		return &pb.TxResponse{Result: &pb.TxResponse_Rows{Rows: &pb.RowBatch{Packed: wire.AppendRow(nil, office.Row{Key: "x"})}}}
+	case req.GetRows() != nil && resp.GetRows() != nil:
+		rows, err := wire.UnpackRows(nil, resp.GetRows().Packed)
+		if err != nil || len(rows) < 2 {
+			return resp
 		}
+		rows[0], rows[1] = rows[1], rows[0]
+		var b []byte
+		for _, r := range rows {
+			b = wire.AppendRow(b, r)
+		}
+		return &pb.TxResponse{More: resp.More, Result: &pb.TxResponse_Rows{Rows: &pb.RowBatch{Packed: b}}}
 	}
 	return resp
 }

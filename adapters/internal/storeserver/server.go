@@ -295,9 +295,9 @@ func (t *txStream) putRows(ctx context.Context, tx office.Tx, m *pb.PutRows) err
 	var failed error
 	for {
 		if failed == nil {
-			rows := make([]office.Row, len(m.Rows))
-			for i, r := range m.Rows {
-				rows[i] = office.Row{Key: r.Key, Data: r.Data}
+			rows, err := wire.UnpackRows(nil, m.Packed)
+			if err != nil {
+				return status.Error(codes.InvalidArgument, err.Error())
 			}
 			failed = tx.PutRows(ctx, m.SnapshotId, rows)
 		}
@@ -433,23 +433,24 @@ func (t *txStream) events(es []office.Event, single bool) error {
 }
 
 func (t *txStream) rows(rows []office.Row) error {
-	batch, size := make([]*pb.Row, 0, min(len(rows), 4096)), 0
+	var buf []byte
 	for _, r := range rows {
-		m := &pb.Row{Key: r.Key, Data: r.Data}
-		n := wire.RowSize(m)
+		n := wire.PackedRowSize(r)
 		if n > wire.Budget {
 			return t.fail(fmt.Errorf("row %q: %d bytes, %w", r.Key, n, wire.ErrTooLarge))
 		}
-		if size+n > wire.Budget {
-			if err := t.send(&pb.TxResponse{More: true, Result: &pb.TxResponse_Rows{Rows: &pb.RowBatch{Rows: batch}}}); err != nil {
+		if len(buf)+n > wire.Budget {
+			if err := t.send(&pb.TxResponse{More: true, Result: &pb.TxResponse_Rows{Rows: &pb.RowBatch{Packed: buf}}}); err != nil {
 				return err
 			}
-			batch, size = make([]*pb.Row, 0, cap(batch)), 0
+			buf = nil
 		}
-		batch = append(batch, m)
-		size += n
+		if buf == nil {
+			buf = make([]byte, 0, min(wire.Budget, 64<<10))
+		}
+		buf = wire.AppendRow(buf, r)
 	}
-	return t.send(&pb.TxResponse{Result: &pb.TxResponse_Rows{Rows: &pb.RowBatch{Rows: batch}}})
+	return t.send(&pb.TxResponse{Result: &pb.TxResponse_Rows{Rows: &pb.RowBatch{Packed: buf}}})
 }
 
 func (t *txStream) snapshot(s office.Snapshot, err error) error {

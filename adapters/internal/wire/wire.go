@@ -7,6 +7,7 @@ package wire
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -178,9 +179,6 @@ func ObjectHead(o *pb.Object) int { return len(o.Kind) + len(o.Id) + len(o.Event
 // EventHead is an event's size without its body.
 func EventHead(e *pb.Event) int { return len(e.Hash) + 4*16 }
 
-// RowSize is a row's size.
-func RowSize(r *pb.Row) int { return len(r.Key) + len(r.Data) + 3*16 }
-
 // SnapshotSize is a snapshot description's size.
 func SnapshotSize(s *pb.Snapshot) int {
 	return len(s.Id) + len(s.Pool) + len(s.Root) + len(s.Digest) + len(s.EventHash) + 10*16
@@ -234,4 +232,44 @@ func ReadBody(first []byte, size int64, next func() (*pb.BodyChunk, error)) ([]b
 		body = append(body, c.Data...)
 	}
 	return body, nil
+}
+
+// PackedRowSize is the size of one packed row.
+func PackedRowSize(r office.Row) int {
+	return uvarintLen(len(r.Key)) + len(r.Key) + uvarintLen(len(r.Data)) + len(r.Data)
+}
+
+func uvarintLen(n int) int {
+	return len(binary.AppendUvarint(nil, uint64(n)))
+}
+
+// AppendRow appends one packed row to b.
+func AppendRow(b []byte, r office.Row) []byte {
+	b = binary.AppendUvarint(b, uint64(len(r.Key)))
+	b = append(b, r.Key...)
+	b = binary.AppendUvarint(b, uint64(len(r.Data)))
+	return append(b, r.Data...)
+}
+
+// UnpackRows decodes a packed batch, appending to rows. The rows' Data
+// share b's memory. A truncated or overlong batch is an error.
+func UnpackRows(rows []office.Row, b []byte) ([]office.Row, error) {
+	for off := 0; off < len(b); {
+		var r office.Row
+		for i := 0; i < 2; i++ {
+			n, k := binary.Uvarint(b[off:])
+			if k <= 0 || n > uint64(len(b)-off-k) {
+				return nil, fmt.Errorf("protocol violation: packed rows: bad length at byte %d of %d", off, len(b))
+			}
+			off += k
+			if i == 0 {
+				r.Key = string(b[off : off+int(n)])
+			} else {
+				r.Data = b[off : off+int(n) : off+int(n)]
+			}
+			off += int(n)
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
 }

@@ -511,59 +511,6 @@ func (x *Snapshot) GetEventHash() string {
 	return ""
 }
 
-// Row is office.Row.
-type Row struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Data          []byte                 `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *Row) Reset() {
-	*x = Row{}
-	mi := &file_store_proto_msgTypes[7]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *Row) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*Row) ProtoMessage() {}
-
-func (x *Row) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[7]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use Row.ProtoReflect.Descriptor instead.
-func (*Row) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{7}
-}
-
-func (x *Row) GetKey() string {
-	if x != nil {
-		return x.Key
-	}
-	return ""
-}
-
-func (x *Row) GetData() []byte {
-	if x != nil {
-		return x.Data
-	}
-	return nil
-}
-
 // BodyChunk continues the body of the Object or Event sent just before.
 type BodyChunk struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -574,7 +521,7 @@ type BodyChunk struct {
 
 func (x *BodyChunk) Reset() {
 	*x = BodyChunk{}
-	mi := &file_store_proto_msgTypes[8]
+	mi := &file_store_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -586,7 +533,7 @@ func (x *BodyChunk) String() string {
 func (*BodyChunk) ProtoMessage() {}
 
 func (x *BodyChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[8]
+	mi := &file_store_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -599,7 +546,7 @@ func (x *BodyChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BodyChunk.ProtoReflect.Descriptor instead.
 func (*BodyChunk) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{8}
+	return file_store_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *BodyChunk) GetData() []byte {
@@ -618,7 +565,7 @@ type Begin struct {
 
 func (x *Begin) Reset() {
 	*x = Begin{}
-	mi := &file_store_proto_msgTypes[9]
+	mi := &file_store_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -630,7 +577,7 @@ func (x *Begin) String() string {
 func (*Begin) ProtoMessage() {}
 
 func (x *Begin) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[9]
+	mi := &file_store_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -643,7 +590,7 @@ func (x *Begin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Begin.ProtoReflect.Descriptor instead.
 func (*Begin) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{9}
+	return file_store_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Begin) GetWritable() bool {
@@ -663,7 +610,7 @@ type Get struct {
 
 func (x *Get) Reset() {
 	*x = Get{}
-	mi := &file_store_proto_msgTypes[10]
+	mi := &file_store_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -675,7 +622,7 @@ func (x *Get) String() string {
 func (*Get) ProtoMessage() {}
 
 func (x *Get) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[10]
+	mi := &file_store_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -688,7 +635,7 @@ func (x *Get) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Get.ProtoReflect.Descriptor instead.
 func (*Get) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{10}
+	return file_store_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Get) GetKind() string {
@@ -716,7 +663,7 @@ type GetRev struct {
 
 func (x *GetRev) Reset() {
 	*x = GetRev{}
-	mi := &file_store_proto_msgTypes[11]
+	mi := &file_store_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -728,7 +675,7 @@ func (x *GetRev) String() string {
 func (*GetRev) ProtoMessage() {}
 
 func (x *GetRev) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[11]
+	mi := &file_store_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -741,7 +688,7 @@ func (x *GetRev) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRev.ProtoReflect.Descriptor instead.
 func (*GetRev) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{11}
+	return file_store_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetRev) GetKind() string {
@@ -776,7 +723,7 @@ type Latest struct {
 
 func (x *Latest) Reset() {
 	*x = Latest{}
-	mi := &file_store_proto_msgTypes[12]
+	mi := &file_store_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -788,7 +735,7 @@ func (x *Latest) String() string {
 func (*Latest) ProtoMessage() {}
 
 func (x *Latest) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[12]
+	mi := &file_store_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -801,7 +748,7 @@ func (x *Latest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Latest.ProtoReflect.Descriptor instead.
 func (*Latest) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{12}
+	return file_store_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Latest) GetKind() string {
@@ -837,7 +784,7 @@ type Objects struct {
 
 func (x *Objects) Reset() {
 	*x = Objects{}
-	mi := &file_store_proto_msgTypes[13]
+	mi := &file_store_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -849,7 +796,7 @@ func (x *Objects) String() string {
 func (*Objects) ProtoMessage() {}
 
 func (x *Objects) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[13]
+	mi := &file_store_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -862,7 +809,7 @@ func (x *Objects) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Objects.ProtoReflect.Descriptor instead.
 func (*Objects) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{13}
+	return file_store_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Objects) GetAfterKind() string {
@@ -901,7 +848,7 @@ type LastEvent struct {
 
 func (x *LastEvent) Reset() {
 	*x = LastEvent{}
-	mi := &file_store_proto_msgTypes[14]
+	mi := &file_store_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -913,7 +860,7 @@ func (x *LastEvent) String() string {
 func (*LastEvent) ProtoMessage() {}
 
 func (x *LastEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[14]
+	mi := &file_store_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -926,7 +873,7 @@ func (x *LastEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastEvent.ProtoReflect.Descriptor instead.
 func (*LastEvent) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{14}
+	return file_store_proto_rawDescGZIP(), []int{13}
 }
 
 type Events struct {
@@ -939,7 +886,7 @@ type Events struct {
 
 func (x *Events) Reset() {
 	*x = Events{}
-	mi := &file_store_proto_msgTypes[15]
+	mi := &file_store_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -951,7 +898,7 @@ func (x *Events) String() string {
 func (*Events) ProtoMessage() {}
 
 func (x *Events) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[15]
+	mi := &file_store_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -964,7 +911,7 @@ func (x *Events) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Events.ProtoReflect.Descriptor instead.
 func (*Events) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{15}
+	return file_store_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Events) GetFrom() int64 {
@@ -985,17 +932,18 @@ func (x *Events) GetLimit() int64 {
 // PutRows messages with more=true on all but the last; the plugin answers
 // once, after the last.
 type PutRows struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	SnapshotId    string                 `protobuf:"bytes,1,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
-	Rows          []*Row                 `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
-	More          bool                   `protobuf:"varint,3,opt,name=more,proto3" json:"more,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	SnapshotId string                 `protobuf:"bytes,1,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
+	// The rows, packed (see above).
+	Packed        []byte `protobuf:"bytes,2,opt,name=packed,proto3" json:"packed,omitempty"`
+	More          bool   `protobuf:"varint,3,opt,name=more,proto3" json:"more,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PutRows) Reset() {
 	*x = PutRows{}
-	mi := &file_store_proto_msgTypes[16]
+	mi := &file_store_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1007,7 +955,7 @@ func (x *PutRows) String() string {
 func (*PutRows) ProtoMessage() {}
 
 func (x *PutRows) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[16]
+	mi := &file_store_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1020,7 +968,7 @@ func (x *PutRows) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutRows.ProtoReflect.Descriptor instead.
 func (*PutRows) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{16}
+	return file_store_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *PutRows) GetSnapshotId() string {
@@ -1030,9 +978,9 @@ func (x *PutRows) GetSnapshotId() string {
 	return ""
 }
 
-func (x *PutRows) GetRows() []*Row {
+func (x *PutRows) GetPacked() []byte {
 	if x != nil {
-		return x.Rows
+		return x.Packed
 	}
 	return nil
 }
@@ -1055,7 +1003,7 @@ type Rows struct {
 
 func (x *Rows) Reset() {
 	*x = Rows{}
-	mi := &file_store_proto_msgTypes[17]
+	mi := &file_store_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1067,7 +1015,7 @@ func (x *Rows) String() string {
 func (*Rows) ProtoMessage() {}
 
 func (x *Rows) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[17]
+	mi := &file_store_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1080,7 +1028,7 @@ func (x *Rows) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rows.ProtoReflect.Descriptor instead.
 func (*Rows) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{17}
+	return file_store_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Rows) GetSnapshotId() string {
@@ -1113,7 +1061,7 @@ type GetSnapshot struct {
 
 func (x *GetSnapshot) Reset() {
 	*x = GetSnapshot{}
-	mi := &file_store_proto_msgTypes[18]
+	mi := &file_store_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1125,7 +1073,7 @@ func (x *GetSnapshot) String() string {
 func (*GetSnapshot) ProtoMessage() {}
 
 func (x *GetSnapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[18]
+	mi := &file_store_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1138,7 +1086,7 @@ func (x *GetSnapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSnapshot.ProtoReflect.Descriptor instead.
 func (*GetSnapshot) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{18}
+	return file_store_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetSnapshot) GetId() string {
@@ -1158,7 +1106,7 @@ type Snapshots struct {
 
 func (x *Snapshots) Reset() {
 	*x = Snapshots{}
-	mi := &file_store_proto_msgTypes[19]
+	mi := &file_store_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1170,7 +1118,7 @@ func (x *Snapshots) String() string {
 func (*Snapshots) ProtoMessage() {}
 
 func (x *Snapshots) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[19]
+	mi := &file_store_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1183,7 +1131,7 @@ func (x *Snapshots) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshots.ProtoReflect.Descriptor instead.
 func (*Snapshots) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{19}
+	return file_store_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Snapshots) GetAfterId() string {
@@ -1211,7 +1159,7 @@ type SnapshotAsOf struct {
 
 func (x *SnapshotAsOf) Reset() {
 	*x = SnapshotAsOf{}
-	mi := &file_store_proto_msgTypes[20]
+	mi := &file_store_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1223,7 +1171,7 @@ func (x *SnapshotAsOf) String() string {
 func (*SnapshotAsOf) ProtoMessage() {}
 
 func (x *SnapshotAsOf) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[20]
+	mi := &file_store_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1236,7 +1184,7 @@ func (x *SnapshotAsOf) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotAsOf.ProtoReflect.Descriptor instead.
 func (*SnapshotAsOf) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{20}
+	return file_store_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SnapshotAsOf) GetPool() string {
@@ -1268,7 +1216,7 @@ type Commit struct {
 
 func (x *Commit) Reset() {
 	*x = Commit{}
-	mi := &file_store_proto_msgTypes[21]
+	mi := &file_store_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1280,7 +1228,7 @@ func (x *Commit) String() string {
 func (*Commit) ProtoMessage() {}
 
 func (x *Commit) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[21]
+	mi := &file_store_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1293,7 +1241,7 @@ func (x *Commit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Commit.ProtoReflect.Descriptor instead.
 func (*Commit) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{21}
+	return file_store_proto_rawDescGZIP(), []int{20}
 }
 
 type Rollback struct {
@@ -1304,7 +1252,7 @@ type Rollback struct {
 
 func (x *Rollback) Reset() {
 	*x = Rollback{}
-	mi := &file_store_proto_msgTypes[22]
+	mi := &file_store_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1316,7 +1264,7 @@ func (x *Rollback) String() string {
 func (*Rollback) ProtoMessage() {}
 
 func (x *Rollback) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[22]
+	mi := &file_store_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1329,7 +1277,7 @@ func (x *Rollback) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rollback.ProtoReflect.Descriptor instead.
 func (*Rollback) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{22}
+	return file_store_proto_rawDescGZIP(), []int{21}
 }
 
 type TxRequest struct {
@@ -1363,7 +1311,7 @@ type TxRequest struct {
 
 func (x *TxRequest) Reset() {
 	*x = TxRequest{}
-	mi := &file_store_proto_msgTypes[23]
+	mi := &file_store_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1375,7 +1323,7 @@ func (x *TxRequest) String() string {
 func (*TxRequest) ProtoMessage() {}
 
 func (x *TxRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[23]
+	mi := &file_store_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1388,7 +1336,7 @@ func (x *TxRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TxRequest.ProtoReflect.Descriptor instead.
 func (*TxRequest) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{23}
+	return file_store_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *TxRequest) GetDeadlineUnixNano() int64 {
@@ -1691,7 +1639,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_store_proto_msgTypes[24]
+	mi := &file_store_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1703,7 +1651,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[24]
+	mi := &file_store_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1716,7 +1664,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{24}
+	return file_store_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Error) GetCode() uint32 {
@@ -1742,7 +1690,7 @@ type Done struct {
 
 func (x *Done) Reset() {
 	*x = Done{}
-	mi := &file_store_proto_msgTypes[25]
+	mi := &file_store_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1754,7 +1702,7 @@ func (x *Done) String() string {
 func (*Done) ProtoMessage() {}
 
 func (x *Done) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[25]
+	mi := &file_store_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1767,7 +1715,7 @@ func (x *Done) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Done.ProtoReflect.Descriptor instead.
 func (*Done) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{25}
+	return file_store_proto_rawDescGZIP(), []int{24}
 }
 
 type ObjectBatch struct {
@@ -1779,7 +1727,7 @@ type ObjectBatch struct {
 
 func (x *ObjectBatch) Reset() {
 	*x = ObjectBatch{}
-	mi := &file_store_proto_msgTypes[26]
+	mi := &file_store_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1791,7 +1739,7 @@ func (x *ObjectBatch) String() string {
 func (*ObjectBatch) ProtoMessage() {}
 
 func (x *ObjectBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[26]
+	mi := &file_store_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1804,7 +1752,7 @@ func (x *ObjectBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ObjectBatch.ProtoReflect.Descriptor instead.
 func (*ObjectBatch) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{26}
+	return file_store_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ObjectBatch) GetObjects() []*Object {
@@ -1823,7 +1771,7 @@ type EventBatch struct {
 
 func (x *EventBatch) Reset() {
 	*x = EventBatch{}
-	mi := &file_store_proto_msgTypes[27]
+	mi := &file_store_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1835,7 +1783,7 @@ func (x *EventBatch) String() string {
 func (*EventBatch) ProtoMessage() {}
 
 func (x *EventBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[27]
+	mi := &file_store_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1848,7 +1796,7 @@ func (x *EventBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventBatch.ProtoReflect.Descriptor instead.
 func (*EventBatch) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{27}
+	return file_store_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *EventBatch) GetEvents() []*Event {
@@ -1867,7 +1815,7 @@ type SnapshotBatch struct {
 
 func (x *SnapshotBatch) Reset() {
 	*x = SnapshotBatch{}
-	mi := &file_store_proto_msgTypes[28]
+	mi := &file_store_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1879,7 +1827,7 @@ func (x *SnapshotBatch) String() string {
 func (*SnapshotBatch) ProtoMessage() {}
 
 func (x *SnapshotBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[28]
+	mi := &file_store_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1892,7 +1840,7 @@ func (x *SnapshotBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotBatch.ProtoReflect.Descriptor instead.
 func (*SnapshotBatch) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{28}
+	return file_store_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *SnapshotBatch) GetSnapshots() []*Snapshot {
@@ -1903,15 +1851,16 @@ func (x *SnapshotBatch) GetSnapshots() []*Snapshot {
 }
 
 type RowBatch struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Rows          []*Row                 `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rows, packed (see above).
+	Packed        []byte `protobuf:"bytes,1,opt,name=packed,proto3" json:"packed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RowBatch) Reset() {
 	*x = RowBatch{}
-	mi := &file_store_proto_msgTypes[29]
+	mi := &file_store_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1923,7 +1872,7 @@ func (x *RowBatch) String() string {
 func (*RowBatch) ProtoMessage() {}
 
 func (x *RowBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[29]
+	mi := &file_store_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1936,12 +1885,12 @@ func (x *RowBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowBatch.ProtoReflect.Descriptor instead.
 func (*RowBatch) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{29}
+	return file_store_proto_rawDescGZIP(), []int{28}
 }
 
-func (x *RowBatch) GetRows() []*Row {
+func (x *RowBatch) GetPacked() []byte {
 	if x != nil {
-		return x.Rows
+		return x.Packed
 	}
 	return nil
 }
@@ -1969,7 +1918,7 @@ type TxResponse struct {
 
 func (x *TxResponse) Reset() {
 	*x = TxResponse{}
-	mi := &file_store_proto_msgTypes[30]
+	mi := &file_store_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1981,7 +1930,7 @@ func (x *TxResponse) String() string {
 func (*TxResponse) ProtoMessage() {}
 
 func (x *TxResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[30]
+	mi := &file_store_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1994,7 +1943,7 @@ func (x *TxResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TxResponse.ProtoReflect.Descriptor instead.
 func (*TxResponse) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{30}
+	return file_store_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *TxResponse) GetMore() bool {
@@ -2206,10 +2155,7 @@ const file_store_proto_rawDesc = "" +
 	"\x06digest\x18\a \x01(\tR\x06digest\x12\x1b\n" +
 	"\tevent_seq\x18\b \x01(\x03R\beventSeq\x12\x1d\n" +
 	"\n" +
-	"event_hash\x18\t \x01(\tR\teventHash\"+\n" +
-	"\x03Row\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\x12\x12\n" +
-	"\x04data\x18\x02 \x01(\fR\x04data\"\x1f\n" +
+	"event_hash\x18\t \x01(\tR\teventHash\"\x1f\n" +
 	"\tBodyChunk\x12\x12\n" +
 	"\x04data\x18\x01 \x01(\fR\x04data\"#\n" +
 	"\x05Begin\x12\x1a\n" +
@@ -2234,11 +2180,11 @@ const file_store_proto_rawDesc = "" +
 	"\tLastEvent\"2\n" +
 	"\x06Events\x12\x12\n" +
 	"\x04from\x18\x01 \x01(\x03R\x04from\x12\x14\n" +
-	"\x05limit\x18\x02 \x01(\x03R\x05limit\"h\n" +
+	"\x05limit\x18\x02 \x01(\x03R\x05limit\"V\n" +
 	"\aPutRows\x12\x1f\n" +
 	"\vsnapshot_id\x18\x01 \x01(\tR\n" +
-	"snapshotId\x12(\n" +
-	"\x04rows\x18\x02 \x03(\v2\x14.ssj.adapters.v1.RowR\x04rows\x12\x12\n" +
+	"snapshotId\x12\x16\n" +
+	"\x06packed\x18\x02 \x01(\fR\x06packed\x12\x12\n" +
 	"\x04more\x18\x03 \x01(\bR\x04more\"Z\n" +
 	"\x04Rows\x12\x1f\n" +
 	"\vsnapshot_id\x18\x01 \x01(\tR\n" +
@@ -2291,9 +2237,9 @@ const file_store_proto_rawDesc = "" +
 	"EventBatch\x12.\n" +
 	"\x06events\x18\x01 \x03(\v2\x16.ssj.adapters.v1.EventR\x06events\"H\n" +
 	"\rSnapshotBatch\x127\n" +
-	"\tsnapshots\x18\x01 \x03(\v2\x19.ssj.adapters.v1.SnapshotR\tsnapshots\"4\n" +
-	"\bRowBatch\x12(\n" +
-	"\x04rows\x18\x01 \x03(\v2\x14.ssj.adapters.v1.RowR\x04rows\"\xb9\x04\n" +
+	"\tsnapshots\x18\x01 \x03(\v2\x19.ssj.adapters.v1.SnapshotR\tsnapshots\"\"\n" +
+	"\bRowBatch\x12\x16\n" +
+	"\x06packed\x18\x01 \x01(\fR\x06packed\"\xb9\x04\n" +
 	"\n" +
 	"TxResponse\x12\x12\n" +
 	"\x04more\x18\x01 \x01(\bR\x04more\x12.\n" +
@@ -2326,7 +2272,7 @@ func file_store_proto_rawDescGZIP() []byte {
 	return file_store_proto_rawDescData
 }
 
-var file_store_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
+var file_store_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_store_proto_goTypes = []any{
 	(*OpenRequest)(nil),   // 0: ssj.adapters.v1.OpenRequest
 	(*OpenResponse)(nil),  // 1: ssj.adapters.v1.OpenResponse
@@ -2335,76 +2281,73 @@ var file_store_proto_goTypes = []any{
 	(*Object)(nil),        // 4: ssj.adapters.v1.Object
 	(*Event)(nil),         // 5: ssj.adapters.v1.Event
 	(*Snapshot)(nil),      // 6: ssj.adapters.v1.Snapshot
-	(*Row)(nil),           // 7: ssj.adapters.v1.Row
-	(*BodyChunk)(nil),     // 8: ssj.adapters.v1.BodyChunk
-	(*Begin)(nil),         // 9: ssj.adapters.v1.Begin
-	(*Get)(nil),           // 10: ssj.adapters.v1.Get
-	(*GetRev)(nil),        // 11: ssj.adapters.v1.GetRev
-	(*Latest)(nil),        // 12: ssj.adapters.v1.Latest
-	(*Objects)(nil),       // 13: ssj.adapters.v1.Objects
-	(*LastEvent)(nil),     // 14: ssj.adapters.v1.LastEvent
-	(*Events)(nil),        // 15: ssj.adapters.v1.Events
-	(*PutRows)(nil),       // 16: ssj.adapters.v1.PutRows
-	(*Rows)(nil),          // 17: ssj.adapters.v1.Rows
-	(*GetSnapshot)(nil),   // 18: ssj.adapters.v1.GetSnapshot
-	(*Snapshots)(nil),     // 19: ssj.adapters.v1.Snapshots
-	(*SnapshotAsOf)(nil),  // 20: ssj.adapters.v1.SnapshotAsOf
-	(*Commit)(nil),        // 21: ssj.adapters.v1.Commit
-	(*Rollback)(nil),      // 22: ssj.adapters.v1.Rollback
-	(*TxRequest)(nil),     // 23: ssj.adapters.v1.TxRequest
-	(*Error)(nil),         // 24: ssj.adapters.v1.Error
-	(*Done)(nil),          // 25: ssj.adapters.v1.Done
-	(*ObjectBatch)(nil),   // 26: ssj.adapters.v1.ObjectBatch
-	(*EventBatch)(nil),    // 27: ssj.adapters.v1.EventBatch
-	(*SnapshotBatch)(nil), // 28: ssj.adapters.v1.SnapshotBatch
-	(*RowBatch)(nil),      // 29: ssj.adapters.v1.RowBatch
-	(*TxResponse)(nil),    // 30: ssj.adapters.v1.TxResponse
+	(*BodyChunk)(nil),     // 7: ssj.adapters.v1.BodyChunk
+	(*Begin)(nil),         // 8: ssj.adapters.v1.Begin
+	(*Get)(nil),           // 9: ssj.adapters.v1.Get
+	(*GetRev)(nil),        // 10: ssj.adapters.v1.GetRev
+	(*Latest)(nil),        // 11: ssj.adapters.v1.Latest
+	(*Objects)(nil),       // 12: ssj.adapters.v1.Objects
+	(*LastEvent)(nil),     // 13: ssj.adapters.v1.LastEvent
+	(*Events)(nil),        // 14: ssj.adapters.v1.Events
+	(*PutRows)(nil),       // 15: ssj.adapters.v1.PutRows
+	(*Rows)(nil),          // 16: ssj.adapters.v1.Rows
+	(*GetSnapshot)(nil),   // 17: ssj.adapters.v1.GetSnapshot
+	(*Snapshots)(nil),     // 18: ssj.adapters.v1.Snapshots
+	(*SnapshotAsOf)(nil),  // 19: ssj.adapters.v1.SnapshotAsOf
+	(*Commit)(nil),        // 20: ssj.adapters.v1.Commit
+	(*Rollback)(nil),      // 21: ssj.adapters.v1.Rollback
+	(*TxRequest)(nil),     // 22: ssj.adapters.v1.TxRequest
+	(*Error)(nil),         // 23: ssj.adapters.v1.Error
+	(*Done)(nil),          // 24: ssj.adapters.v1.Done
+	(*ObjectBatch)(nil),   // 25: ssj.adapters.v1.ObjectBatch
+	(*EventBatch)(nil),    // 26: ssj.adapters.v1.EventBatch
+	(*SnapshotBatch)(nil), // 27: ssj.adapters.v1.SnapshotBatch
+	(*RowBatch)(nil),      // 28: ssj.adapters.v1.RowBatch
+	(*TxResponse)(nil),    // 29: ssj.adapters.v1.TxResponse
 }
 var file_store_proto_depIdxs = []int32{
-	7,  // 0: ssj.adapters.v1.PutRows.rows:type_name -> ssj.adapters.v1.Row
-	9,  // 1: ssj.adapters.v1.TxRequest.begin:type_name -> ssj.adapters.v1.Begin
-	10, // 2: ssj.adapters.v1.TxRequest.get:type_name -> ssj.adapters.v1.Get
-	11, // 3: ssj.adapters.v1.TxRequest.get_rev:type_name -> ssj.adapters.v1.GetRev
-	4,  // 4: ssj.adapters.v1.TxRequest.put:type_name -> ssj.adapters.v1.Object
-	12, // 5: ssj.adapters.v1.TxRequest.latest:type_name -> ssj.adapters.v1.Latest
-	13, // 6: ssj.adapters.v1.TxRequest.objects:type_name -> ssj.adapters.v1.Objects
-	5,  // 7: ssj.adapters.v1.TxRequest.append_event:type_name -> ssj.adapters.v1.Event
-	14, // 8: ssj.adapters.v1.TxRequest.last_event:type_name -> ssj.adapters.v1.LastEvent
-	15, // 9: ssj.adapters.v1.TxRequest.events:type_name -> ssj.adapters.v1.Events
-	6,  // 10: ssj.adapters.v1.TxRequest.create_snapshot:type_name -> ssj.adapters.v1.Snapshot
-	16, // 11: ssj.adapters.v1.TxRequest.put_rows:type_name -> ssj.adapters.v1.PutRows
-	17, // 12: ssj.adapters.v1.TxRequest.rows:type_name -> ssj.adapters.v1.Rows
-	18, // 13: ssj.adapters.v1.TxRequest.get_snapshot:type_name -> ssj.adapters.v1.GetSnapshot
-	19, // 14: ssj.adapters.v1.TxRequest.snapshots:type_name -> ssj.adapters.v1.Snapshots
-	20, // 15: ssj.adapters.v1.TxRequest.snapshot_as_of:type_name -> ssj.adapters.v1.SnapshotAsOf
-	21, // 16: ssj.adapters.v1.TxRequest.commit:type_name -> ssj.adapters.v1.Commit
-	22, // 17: ssj.adapters.v1.TxRequest.rollback:type_name -> ssj.adapters.v1.Rollback
-	8,  // 18: ssj.adapters.v1.TxRequest.chunk:type_name -> ssj.adapters.v1.BodyChunk
-	4,  // 19: ssj.adapters.v1.ObjectBatch.objects:type_name -> ssj.adapters.v1.Object
-	5,  // 20: ssj.adapters.v1.EventBatch.events:type_name -> ssj.adapters.v1.Event
-	6,  // 21: ssj.adapters.v1.SnapshotBatch.snapshots:type_name -> ssj.adapters.v1.Snapshot
-	7,  // 22: ssj.adapters.v1.RowBatch.rows:type_name -> ssj.adapters.v1.Row
-	24, // 23: ssj.adapters.v1.TxResponse.error:type_name -> ssj.adapters.v1.Error
-	25, // 24: ssj.adapters.v1.TxResponse.done:type_name -> ssj.adapters.v1.Done
-	4,  // 25: ssj.adapters.v1.TxResponse.object:type_name -> ssj.adapters.v1.Object
-	26, // 26: ssj.adapters.v1.TxResponse.objects:type_name -> ssj.adapters.v1.ObjectBatch
-	5,  // 27: ssj.adapters.v1.TxResponse.event:type_name -> ssj.adapters.v1.Event
-	27, // 28: ssj.adapters.v1.TxResponse.events:type_name -> ssj.adapters.v1.EventBatch
-	6,  // 29: ssj.adapters.v1.TxResponse.snapshot:type_name -> ssj.adapters.v1.Snapshot
-	28, // 30: ssj.adapters.v1.TxResponse.snapshots:type_name -> ssj.adapters.v1.SnapshotBatch
-	29, // 31: ssj.adapters.v1.TxResponse.rows:type_name -> ssj.adapters.v1.RowBatch
-	8,  // 32: ssj.adapters.v1.TxResponse.chunk:type_name -> ssj.adapters.v1.BodyChunk
-	0,  // 33: ssj.adapters.v1.Store.Open:input_type -> ssj.adapters.v1.OpenRequest
-	23, // 34: ssj.adapters.v1.Store.Transact:input_type -> ssj.adapters.v1.TxRequest
-	2,  // 35: ssj.adapters.v1.Store.Close:input_type -> ssj.adapters.v1.CloseRequest
-	1,  // 36: ssj.adapters.v1.Store.Open:output_type -> ssj.adapters.v1.OpenResponse
-	30, // 37: ssj.adapters.v1.Store.Transact:output_type -> ssj.adapters.v1.TxResponse
-	3,  // 38: ssj.adapters.v1.Store.Close:output_type -> ssj.adapters.v1.CloseResponse
-	36, // [36:39] is the sub-list for method output_type
-	33, // [33:36] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	8,  // 0: ssj.adapters.v1.TxRequest.begin:type_name -> ssj.adapters.v1.Begin
+	9,  // 1: ssj.adapters.v1.TxRequest.get:type_name -> ssj.adapters.v1.Get
+	10, // 2: ssj.adapters.v1.TxRequest.get_rev:type_name -> ssj.adapters.v1.GetRev
+	4,  // 3: ssj.adapters.v1.TxRequest.put:type_name -> ssj.adapters.v1.Object
+	11, // 4: ssj.adapters.v1.TxRequest.latest:type_name -> ssj.adapters.v1.Latest
+	12, // 5: ssj.adapters.v1.TxRequest.objects:type_name -> ssj.adapters.v1.Objects
+	5,  // 6: ssj.adapters.v1.TxRequest.append_event:type_name -> ssj.adapters.v1.Event
+	13, // 7: ssj.adapters.v1.TxRequest.last_event:type_name -> ssj.adapters.v1.LastEvent
+	14, // 8: ssj.adapters.v1.TxRequest.events:type_name -> ssj.adapters.v1.Events
+	6,  // 9: ssj.adapters.v1.TxRequest.create_snapshot:type_name -> ssj.adapters.v1.Snapshot
+	15, // 10: ssj.adapters.v1.TxRequest.put_rows:type_name -> ssj.adapters.v1.PutRows
+	16, // 11: ssj.adapters.v1.TxRequest.rows:type_name -> ssj.adapters.v1.Rows
+	17, // 12: ssj.adapters.v1.TxRequest.get_snapshot:type_name -> ssj.adapters.v1.GetSnapshot
+	18, // 13: ssj.adapters.v1.TxRequest.snapshots:type_name -> ssj.adapters.v1.Snapshots
+	19, // 14: ssj.adapters.v1.TxRequest.snapshot_as_of:type_name -> ssj.adapters.v1.SnapshotAsOf
+	20, // 15: ssj.adapters.v1.TxRequest.commit:type_name -> ssj.adapters.v1.Commit
+	21, // 16: ssj.adapters.v1.TxRequest.rollback:type_name -> ssj.adapters.v1.Rollback
+	7,  // 17: ssj.adapters.v1.TxRequest.chunk:type_name -> ssj.adapters.v1.BodyChunk
+	4,  // 18: ssj.adapters.v1.ObjectBatch.objects:type_name -> ssj.adapters.v1.Object
+	5,  // 19: ssj.adapters.v1.EventBatch.events:type_name -> ssj.adapters.v1.Event
+	6,  // 20: ssj.adapters.v1.SnapshotBatch.snapshots:type_name -> ssj.adapters.v1.Snapshot
+	23, // 21: ssj.adapters.v1.TxResponse.error:type_name -> ssj.adapters.v1.Error
+	24, // 22: ssj.adapters.v1.TxResponse.done:type_name -> ssj.adapters.v1.Done
+	4,  // 23: ssj.adapters.v1.TxResponse.object:type_name -> ssj.adapters.v1.Object
+	25, // 24: ssj.adapters.v1.TxResponse.objects:type_name -> ssj.adapters.v1.ObjectBatch
+	5,  // 25: ssj.adapters.v1.TxResponse.event:type_name -> ssj.adapters.v1.Event
+	26, // 26: ssj.adapters.v1.TxResponse.events:type_name -> ssj.adapters.v1.EventBatch
+	6,  // 27: ssj.adapters.v1.TxResponse.snapshot:type_name -> ssj.adapters.v1.Snapshot
+	27, // 28: ssj.adapters.v1.TxResponse.snapshots:type_name -> ssj.adapters.v1.SnapshotBatch
+	28, // 29: ssj.adapters.v1.TxResponse.rows:type_name -> ssj.adapters.v1.RowBatch
+	7,  // 30: ssj.adapters.v1.TxResponse.chunk:type_name -> ssj.adapters.v1.BodyChunk
+	0,  // 31: ssj.adapters.v1.Store.Open:input_type -> ssj.adapters.v1.OpenRequest
+	22, // 32: ssj.adapters.v1.Store.Transact:input_type -> ssj.adapters.v1.TxRequest
+	2,  // 33: ssj.adapters.v1.Store.Close:input_type -> ssj.adapters.v1.CloseRequest
+	1,  // 34: ssj.adapters.v1.Store.Open:output_type -> ssj.adapters.v1.OpenResponse
+	29, // 35: ssj.adapters.v1.Store.Transact:output_type -> ssj.adapters.v1.TxResponse
+	3,  // 36: ssj.adapters.v1.Store.Close:output_type -> ssj.adapters.v1.CloseResponse
+	34, // [34:37] is the sub-list for method output_type
+	31, // [31:34] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_store_proto_init() }
@@ -2412,7 +2355,7 @@ func file_store_proto_init() {
 	if File_store_proto != nil {
 		return
 	}
-	file_store_proto_msgTypes[23].OneofWrappers = []any{
+	file_store_proto_msgTypes[22].OneofWrappers = []any{
 		(*TxRequest_Begin)(nil),
 		(*TxRequest_Get)(nil),
 		(*TxRequest_GetRev)(nil),
@@ -2432,7 +2375,7 @@ func file_store_proto_init() {
 		(*TxRequest_Rollback)(nil),
 		(*TxRequest_Chunk)(nil),
 	}
-	file_store_proto_msgTypes[30].OneofWrappers = []any{
+	file_store_proto_msgTypes[29].OneofWrappers = []any{
 		(*TxResponse_Error)(nil),
 		(*TxResponse_Done)(nil),
 		(*TxResponse_Object)(nil),
@@ -2450,7 +2393,7 @@ func file_store_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_store_proto_rawDesc), len(file_store_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   31,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
