@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -318,4 +319,47 @@ func (s *faultSuite) TestKillMidOfficeStep() {
 	r.NoError(err)
 	r.Equal(int64(rep.Events-1), last.Seq)
 	r.NotContains(string(last.Body), "announcement", "the trail ends before the killed step")
+}
+
+// The plugin's log lines reach the host's logger, filtered at the level
+// the user set.
+func (s *faultSuite) TestPluginLogsAtHostLevel() {
+	r := s.Require()
+	plugins(s.T())
+	for _, c := range []struct {
+		level string
+		want  bool
+	}{{"debug", true}, {"warn", false}} {
+		var buf syncBuffer
+		logger, err := host.NewLogger(&buf, c.level)
+		r.NoError(err)
+		h := host.New(&host.Config{Source: "test", Plugins: []host.Plugin{
+			{Name: "mem", Kind: "store", Command: faultPlugin.path, SHA256: faultPlugin.sum, Args: []string{"-mem"}},
+		}}, host.Options{Logger: logger})
+		st, err := h.OpenStore(s.ctx, "mem", "")
+		r.NoError(err)
+		r.NoError(st.Close())
+		// The plugin's own line ("store opened", logged in the plugin
+		// process at debug level) arrives named after the plugin.
+		r.Equal(c.want, strings.Contains(buf.String(), "ssj-plugin.mem") && strings.Contains(buf.String(), "store opened"), "level %s:\n%s", c.level, buf.String())
+	}
+	_, err := host.NewLogger(io.Discard, "loud")
+	r.ErrorContains(err, `plugin log level "loud"`)
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
