@@ -116,6 +116,13 @@ func (h *Host) OpenStore(ctx context.Context, name, location string) (*StoreClie
 
 // StoreClient is an office.Store served by a plugin process. It is safe
 // for concurrent use, like every office.Store.
+//
+// Each transaction is one gRPC stream, bound to Begin's context: when
+// that context ends, the transaction is aborted and the plugin rolls it
+// back. A call whose own context ends first returns ErrUnavailable
+// wrapping the context's error and aborts the transaction too, so no
+// call waits on a hung plugin past its deadline. Commit and Rollback have
+// no context of their own: Begin's bounds them.
 type StoreClient struct {
 	p        Plugin
 	location string
