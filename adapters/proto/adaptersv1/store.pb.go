@@ -33,211 +33,6 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-type OpenRequest struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The protocol version the host speaks: major 1 for ssj.adapters.v1.
-	ProtocolMajor uint32 `protobuf:"varint,1,opt,name=protocol_major,json=protocolMajor,proto3" json:"protocol_major,omitempty"`
-	ProtocolMinor uint32 `protobuf:"varint,2,opt,name=protocol_minor,json=protocolMinor,proto3" json:"protocol_minor,omitempty"`
-	// Where the store lives, as the user gave it (e.g. a postgres:// URL);
-	// empty when the plugin's arguments say it.
-	Location      string `protobuf:"bytes,3,opt,name=location,proto3" json:"location,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *OpenRequest) Reset() {
-	*x = OpenRequest{}
-	mi := &file_store_proto_msgTypes[0]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *OpenRequest) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*OpenRequest) ProtoMessage() {}
-
-func (x *OpenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[0]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use OpenRequest.ProtoReflect.Descriptor instead.
-func (*OpenRequest) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{0}
-}
-
-func (x *OpenRequest) GetProtocolMajor() uint32 {
-	if x != nil {
-		return x.ProtocolMajor
-	}
-	return 0
-}
-
-func (x *OpenRequest) GetProtocolMinor() uint32 {
-	if x != nil {
-		return x.ProtocolMinor
-	}
-	return 0
-}
-
-func (x *OpenRequest) GetLocation() string {
-	if x != nil {
-		return x.Location
-	}
-	return ""
-}
-
-type OpenResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	ProtocolMajor uint32                 `protobuf:"varint,1,opt,name=protocol_major,json=protocolMajor,proto3" json:"protocol_major,omitempty"`
-	ProtocolMinor uint32                 `protobuf:"varint,2,opt,name=protocol_minor,json=protocolMinor,proto3" json:"protocol_minor,omitempty"`
-	// The plugin kind: "store".
-	Kind string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
-	// A free description of the implementation, for logs.
-	Implementation string `protobuf:"bytes,4,opt,name=implementation,proto3" json:"implementation,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
-}
-
-func (x *OpenResponse) Reset() {
-	*x = OpenResponse{}
-	mi := &file_store_proto_msgTypes[1]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *OpenResponse) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*OpenResponse) ProtoMessage() {}
-
-func (x *OpenResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[1]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use OpenResponse.ProtoReflect.Descriptor instead.
-func (*OpenResponse) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{1}
-}
-
-func (x *OpenResponse) GetProtocolMajor() uint32 {
-	if x != nil {
-		return x.ProtocolMajor
-	}
-	return 0
-}
-
-func (x *OpenResponse) GetProtocolMinor() uint32 {
-	if x != nil {
-		return x.ProtocolMinor
-	}
-	return 0
-}
-
-func (x *OpenResponse) GetKind() string {
-	if x != nil {
-		return x.Kind
-	}
-	return ""
-}
-
-func (x *OpenResponse) GetImplementation() string {
-	if x != nil {
-		return x.Implementation
-	}
-	return ""
-}
-
-type CloseRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *CloseRequest) Reset() {
-	*x = CloseRequest{}
-	mi := &file_store_proto_msgTypes[2]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *CloseRequest) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*CloseRequest) ProtoMessage() {}
-
-func (x *CloseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[2]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use CloseRequest.ProtoReflect.Descriptor instead.
-func (*CloseRequest) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{2}
-}
-
-type CloseResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *CloseResponse) Reset() {
-	*x = CloseResponse{}
-	mi := &file_store_proto_msgTypes[3]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *CloseResponse) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*CloseResponse) ProtoMessage() {}
-
-func (x *CloseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[3]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use CloseResponse.ProtoReflect.Descriptor instead.
-func (*CloseResponse) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{3}
-}
-
 // Object is office.Object.
 type Object struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
@@ -255,7 +50,7 @@ type Object struct {
 
 func (x *Object) Reset() {
 	*x = Object{}
-	mi := &file_store_proto_msgTypes[4]
+	mi := &file_store_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -267,7 +62,7 @@ func (x *Object) String() string {
 func (*Object) ProtoMessage() {}
 
 func (x *Object) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[4]
+	mi := &file_store_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -280,7 +75,7 @@ func (x *Object) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Object.ProtoReflect.Descriptor instead.
 func (*Object) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{4}
+	return file_store_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *Object) GetKind() string {
@@ -346,7 +141,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_store_proto_msgTypes[5]
+	mi := &file_store_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -358,7 +153,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[5]
+	mi := &file_store_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -371,7 +166,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{5}
+	return file_store_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *Event) GetSeq() int64 {
@@ -420,7 +215,7 @@ type Snapshot struct {
 
 func (x *Snapshot) Reset() {
 	*x = Snapshot{}
-	mi := &file_store_proto_msgTypes[6]
+	mi := &file_store_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -432,7 +227,7 @@ func (x *Snapshot) String() string {
 func (*Snapshot) ProtoMessage() {}
 
 func (x *Snapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[6]
+	mi := &file_store_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -445,7 +240,7 @@ func (x *Snapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshot.ProtoReflect.Descriptor instead.
 func (*Snapshot) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{6}
+	return file_store_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Snapshot) GetId() string {
@@ -511,51 +306,6 @@ func (x *Snapshot) GetEventHash() string {
 	return ""
 }
 
-// BodyChunk continues the body of the Object or Event sent just before.
-type BodyChunk struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Data          []byte                 `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *BodyChunk) Reset() {
-	*x = BodyChunk{}
-	mi := &file_store_proto_msgTypes[7]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *BodyChunk) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*BodyChunk) ProtoMessage() {}
-
-func (x *BodyChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[7]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use BodyChunk.ProtoReflect.Descriptor instead.
-func (*BodyChunk) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{7}
-}
-
-func (x *BodyChunk) GetData() []byte {
-	if x != nil {
-		return x.Data
-	}
-	return nil
-}
-
 type Begin struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Writable      bool                   `protobuf:"varint,1,opt,name=writable,proto3" json:"writable,omitempty"`
@@ -565,7 +315,7 @@ type Begin struct {
 
 func (x *Begin) Reset() {
 	*x = Begin{}
-	mi := &file_store_proto_msgTypes[8]
+	mi := &file_store_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -577,7 +327,7 @@ func (x *Begin) String() string {
 func (*Begin) ProtoMessage() {}
 
 func (x *Begin) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[8]
+	mi := &file_store_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -590,7 +340,7 @@ func (x *Begin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Begin.ProtoReflect.Descriptor instead.
 func (*Begin) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{8}
+	return file_store_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Begin) GetWritable() bool {
@@ -610,7 +360,7 @@ type Get struct {
 
 func (x *Get) Reset() {
 	*x = Get{}
-	mi := &file_store_proto_msgTypes[9]
+	mi := &file_store_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -622,7 +372,7 @@ func (x *Get) String() string {
 func (*Get) ProtoMessage() {}
 
 func (x *Get) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[9]
+	mi := &file_store_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -635,7 +385,7 @@ func (x *Get) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Get.ProtoReflect.Descriptor instead.
 func (*Get) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{9}
+	return file_store_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Get) GetKind() string {
@@ -663,7 +413,7 @@ type GetRev struct {
 
 func (x *GetRev) Reset() {
 	*x = GetRev{}
-	mi := &file_store_proto_msgTypes[10]
+	mi := &file_store_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -675,7 +425,7 @@ func (x *GetRev) String() string {
 func (*GetRev) ProtoMessage() {}
 
 func (x *GetRev) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[10]
+	mi := &file_store_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -688,7 +438,7 @@ func (x *GetRev) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRev.ProtoReflect.Descriptor instead.
 func (*GetRev) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{10}
+	return file_store_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetRev) GetKind() string {
@@ -723,7 +473,7 @@ type Latest struct {
 
 func (x *Latest) Reset() {
 	*x = Latest{}
-	mi := &file_store_proto_msgTypes[11]
+	mi := &file_store_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -735,7 +485,7 @@ func (x *Latest) String() string {
 func (*Latest) ProtoMessage() {}
 
 func (x *Latest) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[11]
+	mi := &file_store_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -748,7 +498,7 @@ func (x *Latest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Latest.ProtoReflect.Descriptor instead.
 func (*Latest) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{11}
+	return file_store_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Latest) GetKind() string {
@@ -784,7 +534,7 @@ type Objects struct {
 
 func (x *Objects) Reset() {
 	*x = Objects{}
-	mi := &file_store_proto_msgTypes[12]
+	mi := &file_store_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -796,7 +546,7 @@ func (x *Objects) String() string {
 func (*Objects) ProtoMessage() {}
 
 func (x *Objects) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[12]
+	mi := &file_store_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -809,7 +559,7 @@ func (x *Objects) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Objects.ProtoReflect.Descriptor instead.
 func (*Objects) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{12}
+	return file_store_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Objects) GetAfterKind() string {
@@ -848,7 +598,7 @@ type LastEvent struct {
 
 func (x *LastEvent) Reset() {
 	*x = LastEvent{}
-	mi := &file_store_proto_msgTypes[13]
+	mi := &file_store_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -860,7 +610,7 @@ func (x *LastEvent) String() string {
 func (*LastEvent) ProtoMessage() {}
 
 func (x *LastEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[13]
+	mi := &file_store_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -873,7 +623,7 @@ func (x *LastEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LastEvent.ProtoReflect.Descriptor instead.
 func (*LastEvent) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{13}
+	return file_store_proto_rawDescGZIP(), []int{8}
 }
 
 type Events struct {
@@ -886,7 +636,7 @@ type Events struct {
 
 func (x *Events) Reset() {
 	*x = Events{}
-	mi := &file_store_proto_msgTypes[14]
+	mi := &file_store_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -898,7 +648,7 @@ func (x *Events) String() string {
 func (*Events) ProtoMessage() {}
 
 func (x *Events) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[14]
+	mi := &file_store_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -911,7 +661,7 @@ func (x *Events) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Events.ProtoReflect.Descriptor instead.
 func (*Events) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{14}
+	return file_store_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Events) GetFrom() int64 {
@@ -943,7 +693,7 @@ type PutRows struct {
 
 func (x *PutRows) Reset() {
 	*x = PutRows{}
-	mi := &file_store_proto_msgTypes[15]
+	mi := &file_store_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -955,7 +705,7 @@ func (x *PutRows) String() string {
 func (*PutRows) ProtoMessage() {}
 
 func (x *PutRows) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[15]
+	mi := &file_store_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -968,7 +718,7 @@ func (x *PutRows) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutRows.ProtoReflect.Descriptor instead.
 func (*PutRows) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{15}
+	return file_store_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *PutRows) GetSnapshotId() string {
@@ -1003,7 +753,7 @@ type Rows struct {
 
 func (x *Rows) Reset() {
 	*x = Rows{}
-	mi := &file_store_proto_msgTypes[16]
+	mi := &file_store_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1015,7 +765,7 @@ func (x *Rows) String() string {
 func (*Rows) ProtoMessage() {}
 
 func (x *Rows) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[16]
+	mi := &file_store_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1028,7 +778,7 @@ func (x *Rows) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rows.ProtoReflect.Descriptor instead.
 func (*Rows) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{16}
+	return file_store_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Rows) GetSnapshotId() string {
@@ -1061,7 +811,7 @@ type GetSnapshot struct {
 
 func (x *GetSnapshot) Reset() {
 	*x = GetSnapshot{}
-	mi := &file_store_proto_msgTypes[17]
+	mi := &file_store_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1073,7 +823,7 @@ func (x *GetSnapshot) String() string {
 func (*GetSnapshot) ProtoMessage() {}
 
 func (x *GetSnapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[17]
+	mi := &file_store_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1086,7 +836,7 @@ func (x *GetSnapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSnapshot.ProtoReflect.Descriptor instead.
 func (*GetSnapshot) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{17}
+	return file_store_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetSnapshot) GetId() string {
@@ -1106,7 +856,7 @@ type Snapshots struct {
 
 func (x *Snapshots) Reset() {
 	*x = Snapshots{}
-	mi := &file_store_proto_msgTypes[18]
+	mi := &file_store_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1118,7 +868,7 @@ func (x *Snapshots) String() string {
 func (*Snapshots) ProtoMessage() {}
 
 func (x *Snapshots) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[18]
+	mi := &file_store_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1131,7 +881,7 @@ func (x *Snapshots) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshots.ProtoReflect.Descriptor instead.
 func (*Snapshots) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{18}
+	return file_store_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Snapshots) GetAfterId() string {
@@ -1159,7 +909,7 @@ type SnapshotAsOf struct {
 
 func (x *SnapshotAsOf) Reset() {
 	*x = SnapshotAsOf{}
-	mi := &file_store_proto_msgTypes[19]
+	mi := &file_store_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1171,7 +921,7 @@ func (x *SnapshotAsOf) String() string {
 func (*SnapshotAsOf) ProtoMessage() {}
 
 func (x *SnapshotAsOf) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[19]
+	mi := &file_store_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1184,7 +934,7 @@ func (x *SnapshotAsOf) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotAsOf.ProtoReflect.Descriptor instead.
 func (*SnapshotAsOf) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{19}
+	return file_store_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SnapshotAsOf) GetPool() string {
@@ -1216,7 +966,7 @@ type Commit struct {
 
 func (x *Commit) Reset() {
 	*x = Commit{}
-	mi := &file_store_proto_msgTypes[20]
+	mi := &file_store_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1228,7 +978,7 @@ func (x *Commit) String() string {
 func (*Commit) ProtoMessage() {}
 
 func (x *Commit) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[20]
+	mi := &file_store_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1241,7 +991,7 @@ func (x *Commit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Commit.ProtoReflect.Descriptor instead.
 func (*Commit) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{20}
+	return file_store_proto_rawDescGZIP(), []int{15}
 }
 
 type Rollback struct {
@@ -1252,7 +1002,7 @@ type Rollback struct {
 
 func (x *Rollback) Reset() {
 	*x = Rollback{}
-	mi := &file_store_proto_msgTypes[21]
+	mi := &file_store_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1264,7 +1014,7 @@ func (x *Rollback) String() string {
 func (*Rollback) ProtoMessage() {}
 
 func (x *Rollback) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[21]
+	mi := &file_store_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1277,7 +1027,7 @@ func (x *Rollback) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rollback.ProtoReflect.Descriptor instead.
 func (*Rollback) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{21}
+	return file_store_proto_rawDescGZIP(), []int{16}
 }
 
 type TxRequest struct {
@@ -1311,7 +1061,7 @@ type TxRequest struct {
 
 func (x *TxRequest) Reset() {
 	*x = TxRequest{}
-	mi := &file_store_proto_msgTypes[22]
+	mi := &file_store_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1323,7 +1073,7 @@ func (x *TxRequest) String() string {
 func (*TxRequest) ProtoMessage() {}
 
 func (x *TxRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[22]
+	mi := &file_store_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1336,7 +1086,7 @@ func (x *TxRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TxRequest.ProtoReflect.Descriptor instead.
 func (*TxRequest) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{22}
+	return file_store_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *TxRequest) GetDeadlineUnixNano() int64 {
@@ -1639,7 +1389,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_store_proto_msgTypes[23]
+	mi := &file_store_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1651,7 +1401,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[23]
+	mi := &file_store_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1664,7 +1414,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{23}
+	return file_store_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Error) GetCode() uint32 {
@@ -1690,7 +1440,7 @@ type Done struct {
 
 func (x *Done) Reset() {
 	*x = Done{}
-	mi := &file_store_proto_msgTypes[24]
+	mi := &file_store_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1702,7 +1452,7 @@ func (x *Done) String() string {
 func (*Done) ProtoMessage() {}
 
 func (x *Done) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[24]
+	mi := &file_store_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1715,7 +1465,7 @@ func (x *Done) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Done.ProtoReflect.Descriptor instead.
 func (*Done) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{24}
+	return file_store_proto_rawDescGZIP(), []int{19}
 }
 
 type ObjectBatch struct {
@@ -1727,7 +1477,7 @@ type ObjectBatch struct {
 
 func (x *ObjectBatch) Reset() {
 	*x = ObjectBatch{}
-	mi := &file_store_proto_msgTypes[25]
+	mi := &file_store_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1739,7 +1489,7 @@ func (x *ObjectBatch) String() string {
 func (*ObjectBatch) ProtoMessage() {}
 
 func (x *ObjectBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[25]
+	mi := &file_store_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1752,7 +1502,7 @@ func (x *ObjectBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ObjectBatch.ProtoReflect.Descriptor instead.
 func (*ObjectBatch) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{25}
+	return file_store_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ObjectBatch) GetObjects() []*Object {
@@ -1771,7 +1521,7 @@ type EventBatch struct {
 
 func (x *EventBatch) Reset() {
 	*x = EventBatch{}
-	mi := &file_store_proto_msgTypes[26]
+	mi := &file_store_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1783,7 +1533,7 @@ func (x *EventBatch) String() string {
 func (*EventBatch) ProtoMessage() {}
 
 func (x *EventBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[26]
+	mi := &file_store_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1796,7 +1546,7 @@ func (x *EventBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventBatch.ProtoReflect.Descriptor instead.
 func (*EventBatch) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{26}
+	return file_store_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *EventBatch) GetEvents() []*Event {
@@ -1815,7 +1565,7 @@ type SnapshotBatch struct {
 
 func (x *SnapshotBatch) Reset() {
 	*x = SnapshotBatch{}
-	mi := &file_store_proto_msgTypes[27]
+	mi := &file_store_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1827,7 +1577,7 @@ func (x *SnapshotBatch) String() string {
 func (*SnapshotBatch) ProtoMessage() {}
 
 func (x *SnapshotBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[27]
+	mi := &file_store_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1840,7 +1590,7 @@ func (x *SnapshotBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotBatch.ProtoReflect.Descriptor instead.
 func (*SnapshotBatch) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{27}
+	return file_store_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *SnapshotBatch) GetSnapshots() []*Snapshot {
@@ -1860,7 +1610,7 @@ type RowBatch struct {
 
 func (x *RowBatch) Reset() {
 	*x = RowBatch{}
-	mi := &file_store_proto_msgTypes[28]
+	mi := &file_store_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1872,7 +1622,7 @@ func (x *RowBatch) String() string {
 func (*RowBatch) ProtoMessage() {}
 
 func (x *RowBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[28]
+	mi := &file_store_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1885,7 +1635,7 @@ func (x *RowBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RowBatch.ProtoReflect.Descriptor instead.
 func (*RowBatch) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{28}
+	return file_store_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RowBatch) GetPacked() []byte {
@@ -1918,7 +1668,7 @@ type TxResponse struct {
 
 func (x *TxResponse) Reset() {
 	*x = TxResponse{}
-	mi := &file_store_proto_msgTypes[29]
+	mi := &file_store_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1930,7 +1680,7 @@ func (x *TxResponse) String() string {
 func (*TxResponse) ProtoMessage() {}
 
 func (x *TxResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_store_proto_msgTypes[29]
+	mi := &file_store_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1943,7 +1693,7 @@ func (x *TxResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TxResponse.ProtoReflect.Descriptor instead.
 func (*TxResponse) Descriptor() ([]byte, []int) {
-	return file_store_proto_rawDescGZIP(), []int{29}
+	return file_store_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *TxResponse) GetMore() bool {
@@ -2118,18 +1868,7 @@ var File_store_proto protoreflect.FileDescriptor
 
 const file_store_proto_rawDesc = "" +
 	"\n" +
-	"\vstore.proto\x12\x0fssj.adapters.v1\"w\n" +
-	"\vOpenRequest\x12%\n" +
-	"\x0eprotocol_major\x18\x01 \x01(\rR\rprotocolMajor\x12%\n" +
-	"\x0eprotocol_minor\x18\x02 \x01(\rR\rprotocolMinor\x12\x1a\n" +
-	"\blocation\x18\x03 \x01(\tR\blocation\"\x98\x01\n" +
-	"\fOpenResponse\x12%\n" +
-	"\x0eprotocol_major\x18\x01 \x01(\rR\rprotocolMajor\x12%\n" +
-	"\x0eprotocol_minor\x18\x02 \x01(\rR\rprotocolMinor\x12\x12\n" +
-	"\x04kind\x18\x03 \x01(\tR\x04kind\x12&\n" +
-	"\x0eimplementation\x18\x04 \x01(\tR\x0eimplementation\"\x0e\n" +
-	"\fCloseRequest\"\x0f\n" +
-	"\rCloseResponse\"\xab\x01\n" +
+	"\vstore.proto\x12\x0fssj.adapters.v1\x1a\fplugin.proto\"\xab\x01\n" +
 	"\x06Object\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x10\n" +
@@ -2155,9 +1894,7 @@ const file_store_proto_rawDesc = "" +
 	"\x06digest\x18\a \x01(\tR\x06digest\x12\x1b\n" +
 	"\tevent_seq\x18\b \x01(\x03R\beventSeq\x12\x1d\n" +
 	"\n" +
-	"event_hash\x18\t \x01(\tR\teventHash\"\x1f\n" +
-	"\tBodyChunk\x12\x12\n" +
-	"\x04data\x18\x01 \x01(\fR\x04data\"#\n" +
+	"event_hash\x18\t \x01(\tR\teventHash\"#\n" +
 	"\x05Begin\x12\x1a\n" +
 	"\bwritable\x18\x01 \x01(\bR\bwritable\")\n" +
 	"\x03Get\x12\x12\n" +
@@ -2272,77 +2009,77 @@ func file_store_proto_rawDescGZIP() []byte {
 	return file_store_proto_rawDescData
 }
 
-var file_store_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_store_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_store_proto_goTypes = []any{
-	(*OpenRequest)(nil),   // 0: ssj.adapters.v1.OpenRequest
-	(*OpenResponse)(nil),  // 1: ssj.adapters.v1.OpenResponse
-	(*CloseRequest)(nil),  // 2: ssj.adapters.v1.CloseRequest
-	(*CloseResponse)(nil), // 3: ssj.adapters.v1.CloseResponse
-	(*Object)(nil),        // 4: ssj.adapters.v1.Object
-	(*Event)(nil),         // 5: ssj.adapters.v1.Event
-	(*Snapshot)(nil),      // 6: ssj.adapters.v1.Snapshot
-	(*BodyChunk)(nil),     // 7: ssj.adapters.v1.BodyChunk
-	(*Begin)(nil),         // 8: ssj.adapters.v1.Begin
-	(*Get)(nil),           // 9: ssj.adapters.v1.Get
-	(*GetRev)(nil),        // 10: ssj.adapters.v1.GetRev
-	(*Latest)(nil),        // 11: ssj.adapters.v1.Latest
-	(*Objects)(nil),       // 12: ssj.adapters.v1.Objects
-	(*LastEvent)(nil),     // 13: ssj.adapters.v1.LastEvent
-	(*Events)(nil),        // 14: ssj.adapters.v1.Events
-	(*PutRows)(nil),       // 15: ssj.adapters.v1.PutRows
-	(*Rows)(nil),          // 16: ssj.adapters.v1.Rows
-	(*GetSnapshot)(nil),   // 17: ssj.adapters.v1.GetSnapshot
-	(*Snapshots)(nil),     // 18: ssj.adapters.v1.Snapshots
-	(*SnapshotAsOf)(nil),  // 19: ssj.adapters.v1.SnapshotAsOf
-	(*Commit)(nil),        // 20: ssj.adapters.v1.Commit
-	(*Rollback)(nil),      // 21: ssj.adapters.v1.Rollback
-	(*TxRequest)(nil),     // 22: ssj.adapters.v1.TxRequest
-	(*Error)(nil),         // 23: ssj.adapters.v1.Error
-	(*Done)(nil),          // 24: ssj.adapters.v1.Done
-	(*ObjectBatch)(nil),   // 25: ssj.adapters.v1.ObjectBatch
-	(*EventBatch)(nil),    // 26: ssj.adapters.v1.EventBatch
-	(*SnapshotBatch)(nil), // 27: ssj.adapters.v1.SnapshotBatch
-	(*RowBatch)(nil),      // 28: ssj.adapters.v1.RowBatch
-	(*TxResponse)(nil),    // 29: ssj.adapters.v1.TxResponse
+	(*Object)(nil),        // 0: ssj.adapters.v1.Object
+	(*Event)(nil),         // 1: ssj.adapters.v1.Event
+	(*Snapshot)(nil),      // 2: ssj.adapters.v1.Snapshot
+	(*Begin)(nil),         // 3: ssj.adapters.v1.Begin
+	(*Get)(nil),           // 4: ssj.adapters.v1.Get
+	(*GetRev)(nil),        // 5: ssj.adapters.v1.GetRev
+	(*Latest)(nil),        // 6: ssj.adapters.v1.Latest
+	(*Objects)(nil),       // 7: ssj.adapters.v1.Objects
+	(*LastEvent)(nil),     // 8: ssj.adapters.v1.LastEvent
+	(*Events)(nil),        // 9: ssj.adapters.v1.Events
+	(*PutRows)(nil),       // 10: ssj.adapters.v1.PutRows
+	(*Rows)(nil),          // 11: ssj.adapters.v1.Rows
+	(*GetSnapshot)(nil),   // 12: ssj.adapters.v1.GetSnapshot
+	(*Snapshots)(nil),     // 13: ssj.adapters.v1.Snapshots
+	(*SnapshotAsOf)(nil),  // 14: ssj.adapters.v1.SnapshotAsOf
+	(*Commit)(nil),        // 15: ssj.adapters.v1.Commit
+	(*Rollback)(nil),      // 16: ssj.adapters.v1.Rollback
+	(*TxRequest)(nil),     // 17: ssj.adapters.v1.TxRequest
+	(*Error)(nil),         // 18: ssj.adapters.v1.Error
+	(*Done)(nil),          // 19: ssj.adapters.v1.Done
+	(*ObjectBatch)(nil),   // 20: ssj.adapters.v1.ObjectBatch
+	(*EventBatch)(nil),    // 21: ssj.adapters.v1.EventBatch
+	(*SnapshotBatch)(nil), // 22: ssj.adapters.v1.SnapshotBatch
+	(*RowBatch)(nil),      // 23: ssj.adapters.v1.RowBatch
+	(*TxResponse)(nil),    // 24: ssj.adapters.v1.TxResponse
+	(*BodyChunk)(nil),     // 25: ssj.adapters.v1.BodyChunk
+	(*OpenRequest)(nil),   // 26: ssj.adapters.v1.OpenRequest
+	(*CloseRequest)(nil),  // 27: ssj.adapters.v1.CloseRequest
+	(*OpenResponse)(nil),  // 28: ssj.adapters.v1.OpenResponse
+	(*CloseResponse)(nil), // 29: ssj.adapters.v1.CloseResponse
 }
 var file_store_proto_depIdxs = []int32{
-	8,  // 0: ssj.adapters.v1.TxRequest.begin:type_name -> ssj.adapters.v1.Begin
-	9,  // 1: ssj.adapters.v1.TxRequest.get:type_name -> ssj.adapters.v1.Get
-	10, // 2: ssj.adapters.v1.TxRequest.get_rev:type_name -> ssj.adapters.v1.GetRev
-	4,  // 3: ssj.adapters.v1.TxRequest.put:type_name -> ssj.adapters.v1.Object
-	11, // 4: ssj.adapters.v1.TxRequest.latest:type_name -> ssj.adapters.v1.Latest
-	12, // 5: ssj.adapters.v1.TxRequest.objects:type_name -> ssj.adapters.v1.Objects
-	5,  // 6: ssj.adapters.v1.TxRequest.append_event:type_name -> ssj.adapters.v1.Event
-	13, // 7: ssj.adapters.v1.TxRequest.last_event:type_name -> ssj.adapters.v1.LastEvent
-	14, // 8: ssj.adapters.v1.TxRequest.events:type_name -> ssj.adapters.v1.Events
-	6,  // 9: ssj.adapters.v1.TxRequest.create_snapshot:type_name -> ssj.adapters.v1.Snapshot
-	15, // 10: ssj.adapters.v1.TxRequest.put_rows:type_name -> ssj.adapters.v1.PutRows
-	16, // 11: ssj.adapters.v1.TxRequest.rows:type_name -> ssj.adapters.v1.Rows
-	17, // 12: ssj.adapters.v1.TxRequest.get_snapshot:type_name -> ssj.adapters.v1.GetSnapshot
-	18, // 13: ssj.adapters.v1.TxRequest.snapshots:type_name -> ssj.adapters.v1.Snapshots
-	19, // 14: ssj.adapters.v1.TxRequest.snapshot_as_of:type_name -> ssj.adapters.v1.SnapshotAsOf
-	20, // 15: ssj.adapters.v1.TxRequest.commit:type_name -> ssj.adapters.v1.Commit
-	21, // 16: ssj.adapters.v1.TxRequest.rollback:type_name -> ssj.adapters.v1.Rollback
-	7,  // 17: ssj.adapters.v1.TxRequest.chunk:type_name -> ssj.adapters.v1.BodyChunk
-	4,  // 18: ssj.adapters.v1.ObjectBatch.objects:type_name -> ssj.adapters.v1.Object
-	5,  // 19: ssj.adapters.v1.EventBatch.events:type_name -> ssj.adapters.v1.Event
-	6,  // 20: ssj.adapters.v1.SnapshotBatch.snapshots:type_name -> ssj.adapters.v1.Snapshot
-	23, // 21: ssj.adapters.v1.TxResponse.error:type_name -> ssj.adapters.v1.Error
-	24, // 22: ssj.adapters.v1.TxResponse.done:type_name -> ssj.adapters.v1.Done
-	4,  // 23: ssj.adapters.v1.TxResponse.object:type_name -> ssj.adapters.v1.Object
-	25, // 24: ssj.adapters.v1.TxResponse.objects:type_name -> ssj.adapters.v1.ObjectBatch
-	5,  // 25: ssj.adapters.v1.TxResponse.event:type_name -> ssj.adapters.v1.Event
-	26, // 26: ssj.adapters.v1.TxResponse.events:type_name -> ssj.adapters.v1.EventBatch
-	6,  // 27: ssj.adapters.v1.TxResponse.snapshot:type_name -> ssj.adapters.v1.Snapshot
-	27, // 28: ssj.adapters.v1.TxResponse.snapshots:type_name -> ssj.adapters.v1.SnapshotBatch
-	28, // 29: ssj.adapters.v1.TxResponse.rows:type_name -> ssj.adapters.v1.RowBatch
-	7,  // 30: ssj.adapters.v1.TxResponse.chunk:type_name -> ssj.adapters.v1.BodyChunk
-	0,  // 31: ssj.adapters.v1.Store.Open:input_type -> ssj.adapters.v1.OpenRequest
-	22, // 32: ssj.adapters.v1.Store.Transact:input_type -> ssj.adapters.v1.TxRequest
-	2,  // 33: ssj.adapters.v1.Store.Close:input_type -> ssj.adapters.v1.CloseRequest
-	1,  // 34: ssj.adapters.v1.Store.Open:output_type -> ssj.adapters.v1.OpenResponse
-	29, // 35: ssj.adapters.v1.Store.Transact:output_type -> ssj.adapters.v1.TxResponse
-	3,  // 36: ssj.adapters.v1.Store.Close:output_type -> ssj.adapters.v1.CloseResponse
+	3,  // 0: ssj.adapters.v1.TxRequest.begin:type_name -> ssj.adapters.v1.Begin
+	4,  // 1: ssj.adapters.v1.TxRequest.get:type_name -> ssj.adapters.v1.Get
+	5,  // 2: ssj.adapters.v1.TxRequest.get_rev:type_name -> ssj.adapters.v1.GetRev
+	0,  // 3: ssj.adapters.v1.TxRequest.put:type_name -> ssj.adapters.v1.Object
+	6,  // 4: ssj.adapters.v1.TxRequest.latest:type_name -> ssj.adapters.v1.Latest
+	7,  // 5: ssj.adapters.v1.TxRequest.objects:type_name -> ssj.adapters.v1.Objects
+	1,  // 6: ssj.adapters.v1.TxRequest.append_event:type_name -> ssj.adapters.v1.Event
+	8,  // 7: ssj.adapters.v1.TxRequest.last_event:type_name -> ssj.adapters.v1.LastEvent
+	9,  // 8: ssj.adapters.v1.TxRequest.events:type_name -> ssj.adapters.v1.Events
+	2,  // 9: ssj.adapters.v1.TxRequest.create_snapshot:type_name -> ssj.adapters.v1.Snapshot
+	10, // 10: ssj.adapters.v1.TxRequest.put_rows:type_name -> ssj.adapters.v1.PutRows
+	11, // 11: ssj.adapters.v1.TxRequest.rows:type_name -> ssj.adapters.v1.Rows
+	12, // 12: ssj.adapters.v1.TxRequest.get_snapshot:type_name -> ssj.adapters.v1.GetSnapshot
+	13, // 13: ssj.adapters.v1.TxRequest.snapshots:type_name -> ssj.adapters.v1.Snapshots
+	14, // 14: ssj.adapters.v1.TxRequest.snapshot_as_of:type_name -> ssj.adapters.v1.SnapshotAsOf
+	15, // 15: ssj.adapters.v1.TxRequest.commit:type_name -> ssj.adapters.v1.Commit
+	16, // 16: ssj.adapters.v1.TxRequest.rollback:type_name -> ssj.adapters.v1.Rollback
+	25, // 17: ssj.adapters.v1.TxRequest.chunk:type_name -> ssj.adapters.v1.BodyChunk
+	0,  // 18: ssj.adapters.v1.ObjectBatch.objects:type_name -> ssj.adapters.v1.Object
+	1,  // 19: ssj.adapters.v1.EventBatch.events:type_name -> ssj.adapters.v1.Event
+	2,  // 20: ssj.adapters.v1.SnapshotBatch.snapshots:type_name -> ssj.adapters.v1.Snapshot
+	18, // 21: ssj.adapters.v1.TxResponse.error:type_name -> ssj.adapters.v1.Error
+	19, // 22: ssj.adapters.v1.TxResponse.done:type_name -> ssj.adapters.v1.Done
+	0,  // 23: ssj.adapters.v1.TxResponse.object:type_name -> ssj.adapters.v1.Object
+	20, // 24: ssj.adapters.v1.TxResponse.objects:type_name -> ssj.adapters.v1.ObjectBatch
+	1,  // 25: ssj.adapters.v1.TxResponse.event:type_name -> ssj.adapters.v1.Event
+	21, // 26: ssj.adapters.v1.TxResponse.events:type_name -> ssj.adapters.v1.EventBatch
+	2,  // 27: ssj.adapters.v1.TxResponse.snapshot:type_name -> ssj.adapters.v1.Snapshot
+	22, // 28: ssj.adapters.v1.TxResponse.snapshots:type_name -> ssj.adapters.v1.SnapshotBatch
+	23, // 29: ssj.adapters.v1.TxResponse.rows:type_name -> ssj.adapters.v1.RowBatch
+	25, // 30: ssj.adapters.v1.TxResponse.chunk:type_name -> ssj.adapters.v1.BodyChunk
+	26, // 31: ssj.adapters.v1.Store.Open:input_type -> ssj.adapters.v1.OpenRequest
+	17, // 32: ssj.adapters.v1.Store.Transact:input_type -> ssj.adapters.v1.TxRequest
+	27, // 33: ssj.adapters.v1.Store.Close:input_type -> ssj.adapters.v1.CloseRequest
+	28, // 34: ssj.adapters.v1.Store.Open:output_type -> ssj.adapters.v1.OpenResponse
+	24, // 35: ssj.adapters.v1.Store.Transact:output_type -> ssj.adapters.v1.TxResponse
+	29, // 36: ssj.adapters.v1.Store.Close:output_type -> ssj.adapters.v1.CloseResponse
 	34, // [34:37] is the sub-list for method output_type
 	31, // [31:34] is the sub-list for method input_type
 	31, // [31:31] is the sub-list for extension type_name
@@ -2355,7 +2092,8 @@ func file_store_proto_init() {
 	if File_store_proto != nil {
 		return
 	}
-	file_store_proto_msgTypes[22].OneofWrappers = []any{
+	file_plugin_proto_init()
+	file_store_proto_msgTypes[17].OneofWrappers = []any{
 		(*TxRequest_Begin)(nil),
 		(*TxRequest_Get)(nil),
 		(*TxRequest_GetRev)(nil),
@@ -2375,7 +2113,7 @@ func file_store_proto_init() {
 		(*TxRequest_Rollback)(nil),
 		(*TxRequest_Chunk)(nil),
 	}
-	file_store_proto_msgTypes[29].OneofWrappers = []any{
+	file_store_proto_msgTypes[24].OneofWrappers = []any{
 		(*TxResponse_Error)(nil),
 		(*TxResponse_Done)(nil),
 		(*TxResponse_Object)(nil),
@@ -2393,7 +2131,7 @@ func file_store_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_store_proto_rawDesc), len(file_store_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   30,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
