@@ -1,14 +1,18 @@
 package host_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -362,4 +366,36 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// A host killed outright (SIGKILL, no Close) leaves no plugin running: the
+// plugin sees that its parent is gone and exits.
+func (s *faultSuite) TestHostKilledPluginExits() {
+	r := s.Require()
+	plugins(s.T())
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SSJ_HOST_HELPER="+faultPlugin.path, "SSJ_HOST_HELPER_SUM="+faultPlugin.sum)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	r.NoError(err)
+	r.NoError(cmd.Start())
+	line, err := bufio.NewReader(out).ReadString('\n')
+	r.NoError(err)
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	r.NoError(err)
+	r.True(alive(pid), "the plugin runs while its host does")
+	r.NoError(cmd.Process.Kill())
+	_ = cmd.Wait() // killed: the error is expected
+	r.Eventually(func() bool { return !alive(pid) }, 15*time.Second, 100*time.Millisecond, "plugin %d outlived its host", pid)
+}
+
+// alive: the process exists and is not a zombie.
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	// The state follows the command name in parentheses.
+	rest := string(b[strings.LastIndexByte(string(b), ')')+1:])
+	return !strings.HasPrefix(strings.TrimSpace(rest), "Z")
 }

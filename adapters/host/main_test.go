@@ -32,6 +32,9 @@ var (
 type binary struct{ path, sum string }
 
 func TestMain(m *testing.M) {
+	if bin := os.Getenv("SSJ_HOST_HELPER"); bin != "" {
+		os.Exit(helperHost(bin))
+	}
 	dir, err := os.MkdirTemp("", "ssj-plugins-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -103,4 +106,20 @@ func openFault(t *testing.T, args ...string) *host.StoreClient {
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// helperHost is a host process for TestFaults/TestHostKilled: it starts
+// the fault plugin, prints the plugin's PID and waits to be killed.
+func helperHost(bin string) int {
+	h := host.New(&host.Config{Source: "helper", Plugins: []host.Plugin{
+		{Name: "mem", Kind: "store", Command: bin, SHA256: os.Getenv("SSJ_HOST_HELPER_SUM"), Args: []string{"-mem"}},
+	}}, host.Options{Logger: hclog.NewNullLogger()})
+	st, err := h.OpenStore(context.Background(), "mem", "")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	fmt.Println(st.Pid())
+	time.Sleep(time.Minute)
+	return 1
 }

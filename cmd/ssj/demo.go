@@ -157,7 +157,11 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 		}
 		fmt.Fprintf(w, "   public bundle written to %s/{%s}\n   re-check it without the store: ssj verify %s --anchor %s\n", out, strings.Join(files, ","), out, anc.Hash)
 	}
-	fmt.Fprintf(w, "next: ssj audit --store %s\n", redact(path))
+	plugins := ""
+	if pluginFlags.config != "" {
+		plugins = " --plugins " + pluginFlags.config
+	}
+	fmt.Fprintf(w, "next: ssj audit%s --store %s\n", plugins, redact(path))
 	if asJSON {
 		return writeOrFail(e, demoSummary{
 			Store:        redact(path),

@@ -55,6 +55,7 @@ func Serve(cfg Config) {
 	}
 	logger := hclog.New(&hclog.LoggerOptions{Level: hclog.Trace, Output: os.Stderr, JSONFormat: true})
 	s := &Server{cfg: cfg, major: uint32(major), log: logger}
+	go watchHost(logger, time.Second)
 	hs := wire.Handshake
 	hs.ProtocolVersion = uint(major)
 	plugin.Serve(&plugin.ServeConfig{
@@ -65,6 +66,22 @@ func Serve(cfg Config) {
 		},
 		Logger: logger,
 	})
+}
+
+// watchHost ends the plugin process when the host that started it is
+// gone (killed, crashed): the process is then re-parented, and its
+// parent process ID changes. go-plugin stops a plugin only when the host
+// asks; without this, a host killed with SIGKILL would leave its plugins
+// running, holding their stores. What was not committed is lost, as if
+// the plugin had been killed.
+func watchHost(log hclog.Logger, every time.Duration) {
+	host := os.Getppid()
+	for range time.Tick(every) {
+		if os.Getppid() != host {
+			log.Error("the host process is gone; exiting", "host_pid", host)
+			os.Exit(3)
+		}
+	}
 }
 
 // Server implements pb.StoreServer over an office.Store.
