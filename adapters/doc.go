@@ -1,4 +1,16 @@
-// Package adapters holds the I/O side of ssj: the go-plugin protocol through
-// which a host loads storage, randomness and publication plugins (插件), and the
-// reference plugins. Domain packages never do I/O; adapters do.
+// Package adapters holds the I/O side of ssj: the plugins (插件) through
+// which storage (and later publication and randomness) integrations plug
+// into the office, out of process, over hashicorp/go-plugin and gRPC.
+// Domain packages never do I/O; adapters do.
+//
+//   - adapters/proto: the versioned protocol ssj.adapters.v1 (store.proto)
+//     and its generated Go code (gen.sh regenerates it, check.sh compares);
+//   - adapters/host: the host side: the plugin config file, starting
+//     plugins (checksum, AutoMTLS, handshake, version negotiation), and
+//     StoreClient, an office.Store backed by a plugin;
+//   - adapters/storeplugin: the plugin side: Serve turns an office.Store
+//     into a plugin program;
+//   - adapters/plugins/sqlite: office/sqlitestore as a plugin.
+//
+// examples/jsonstore is a third-party store plugin in one file.
 package adapters

@@ -14,7 +14,6 @@ import (
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/office/demo"
-	"github.com/shuangsuiji/ssj/office/pgstore"
 	"github.com/shuangsuiji/ssj/office/sqlitestore"
 	"github.com/shuangsuiji/ssj/registry"
 )
@@ -58,7 +57,8 @@ type demoSummary struct {
 // the office on the embedded SQLite store, then the auditor's check.
 func runDemo(e *env, fs *pflag.FlagSet) func([]string) int {
 	asJSON := fs.Bool("json", false, "print a JSON summary instead of the narrative")
-	store := fs.String("store", "", "leave the populated store in this SQLite `PATH` or PostgreSQL URL postgres://… (must be new or empty; default: a new temporary file)")
+	pluginFlagsOn(fs)
+	store := fs.String("store", "", "leave the populated store in this SQLite `PATH`, or a store plugin's (as for --store elsewhere; must be new or empty; default: a new temporary SQLite file)")
 	out := fs.String("out", "", "also export the task's public bundle to `DIR`, so that ssj verify DIR can re-check the draw without the store")
 	return func(args []string) int { return runDemoRun(e, args, *asJSON, *store, *out) }
 }
@@ -71,46 +71,52 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 	if asJSON {
 		w = io.Discard
 	}
-	ctx := context.Background()
-	var st office.Store
 	path := ""
-	if pgstore.IsURL(storeURL) {
-		pst, err := openPostgres(ctx, storeURL, true)
-		if err != nil {
-			return inputError(e, fmt.Errorf("demo: %w", err))
-		}
-		defer pst.Close()
-		if empty, err := storeEmpty(ctx, pst); err != nil {
-			return inputError(e, fmt.Errorf("demo: %w", err))
-		} else if !empty {
-			return usageError(e, "demo: %s is not empty; the demo needs a new (or empty) store", pst.Path())
-		}
-		st, path = pst, pst.Path()
-	} else if storeURL == "" {
+	ctx := context.Background()
+	var st openedStore
+	if storeURL == "" {
 		dir, err := os.MkdirTemp("", "ssj-demo-")
 		if err != nil {
 			return inputError(e, err)
 		}
 		path = filepath.Join(dir, "ssj-demo.db")
 	} else {
-		var err error
-		if path, err = storePath(storeURL); err != nil {
+		cfg, err := pluginConfig()
+		if err != nil {
 			return usageError(e, "demo: %v", err)
 		}
-		if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
-			return usageError(e, "demo: %s already exists; the demo needs a new (or empty) store file", path)
+		t, err := resolveStore(storeURL, cfg)
+		if err != nil {
+			return usageError(e, "demo: %v", err)
+		}
+		if t.Plugin != "" || t.Postgres != "" {
+			if st, err = openTarget(t, true); err != nil {
+				return inputError(e, fmt.Errorf("demo: %w", err))
+			}
+			defer st.Close()
+			if err := requireEmpty(ctx, st); err != nil {
+				return usageError(e, "demo: %v", err)
+			}
+			path = storeURL
+		} else {
+			path = t.Path
+			if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+				return usageError(e, "demo: %s already exists; the demo needs a new (or empty) store file", path)
+			}
 		}
 	}
 	if st == nil {
-		sst, err := sqlitestore.Open(ctx, path, sqlitestore.Options{})
+		sq, err := sqlitestore.Open(ctx, path, sqlitestore.Options{})
 		if err != nil {
 			return inputError(e, fmt.Errorf("demo: %w", err))
 		}
-		defer sst.Close()
-		st = sst
+		defer sq.Close()
+		st = sq
 		fmt.Fprintf(w, "store: %s (SQLite; kept after the demo: explore it with ssj trail show --store %s)\n", path, path)
+	} else if _, pg := st.(pgCLIStore); pg {
+		fmt.Fprintf(w, "store: %s (PostgreSQL; kept after the demo: explore it with ssj trail show --store URL)\n", st.Path())
 	} else {
-		fmt.Fprintf(w, "store: %s (PostgreSQL; kept after the demo: explore it with ssj trail show --store URL)\n", path)
+		fmt.Fprintf(w, "store: %s (kept after the demo: explore it with ssj trail show --store %s)\n", st.Path(), redact(path))
 	}
 	o, clock, err := demo.New(st)
 	if err != nil {
@@ -153,10 +159,14 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 		}
 		fmt.Fprintf(w, "   public bundle written to %s/{%s}\n   re-check it without the store: ssj verify %s --anchor %s\n", out, strings.Join(files, ","), out, anc.Hash)
 	}
-	fmt.Fprintf(w, "next: ssj audit --store %s\n", path)
+	plugins := ""
+	if pluginFlags.config != "" {
+		plugins = " --plugins " + pluginFlags.config
+	}
+	fmt.Fprintf(w, "next: ssj audit%s --store %s\n", plugins, redact(path))
 	if asJSON {
 		return writeOrFail(e, demoSummary{
-			Store:        path,
+			Store:        redact(path),
 			Targets:      registry.Commitment{Count: int(sum.Targets), Root: snapshotRoot(ctx, o, rec, true)},
 			Inspectors:   registry.Commitment{Count: int(sum.Inspectors), Root: snapshotRoot(ctx, o, rec, false)},
 			ManifestHash: rec.ManifestHash, RecordHash: ann.RecordHash, R: rec.R,
@@ -192,16 +202,17 @@ func writeOrFail(e *env, v any) int {
 	return exitOK
 }
 
-// storeEmpty reports whether a store holds no trail event and no snapshot.
-func storeEmpty(ctx context.Context, st office.Store) (bool, error) {
+// requireEmpty refuses a store that already has a trail.
+func requireEmpty(ctx context.Context, st office.Store) error {
 	tx, err := st.Begin(ctx, false)
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.LastEvent(ctx); !errors.Is(err, office.ErrNotFound) {
-		return false, err
+	if _, err := tx.LastEvent(ctx); err == nil {
+		return errors.New("the store is not empty: it already holds a trail; the demo needs a new (or empty) store")
+	} else if !errors.Is(err, office.ErrNotFound) {
+		return err
 	}
-	snaps, err := tx.Snapshots(ctx, "", 1)
-	return len(snaps) == 0, err
+	return nil
 }

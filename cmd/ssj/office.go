@@ -20,18 +20,19 @@ import (
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/office/pgstore"
-	"github.com/shuangsuiji/ssj/office/sqlitestore"
 	"github.com/shuangsuiji/ssj/registry"
 	"github.com/shuangsuiji/ssj/trail"
 	"github.com/shuangsuiji/ssj/workday"
 )
 
-const storeHelp = "the office store: a SQLite file `PATH`, sqlite:PATH, or a PostgreSQL URL postgres://USER@HOST:PORT/DB?search_path=SCHEMA (default: $SSJ_STORE, else ssj.db in the working directory)"
+const storeHelp = "the office store: a SQLite file `PATH` or sqlite:PATH, a PostgreSQL URL postgres://USER@HOST:PORT/DB?search_path=SCHEMA (in process, or through the \"postgres\" store plugin when --plugins names one), or a store plugin's name from --plugins (default: $SSJ_STORE, else ssj.db in the working directory)"
 
-// storeFlag defines --store: a bare path or sqlite:PATH. The value is
-// resolved when the command runs (storeURL): the flag, else $SSJ_STORE,
-// else ssj.db; the help text stays the same on every machine.
+// storeFlag defines --store (and the plugin host's --plugins and
+// --plugin-log). The value is resolved when the command runs (storeURL,
+// then resolveStore): the flag, else $SSJ_STORE, else ssj.db; the help
+// text stays the same on every machine.
 func storeFlag(fs *pflag.FlagSet) *string {
+	pluginFlagsOn(fs)
 	return fs.String("store", "", storeHelp)
 }
 
@@ -46,29 +47,8 @@ func storeURL(flag string) string {
 	return "ssj.db"
 }
 
-// storePath turns a --store URL into a SQLite file path.
-func storePath(url string) (string, error) {
-	url = storeURL(url)
-	switch {
-	case url == "":
-		return "", errors.New("--store is empty")
-	case strings.HasPrefix(url, "sqlite:"):
-		p := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
-		if p == "" {
-			return "", fmt.Errorf("--store %q: the path after sqlite: is empty", url)
-		}
-		return p, nil
-	case strings.Contains(url, "://"):
-		return "", fmt.Errorf("--store %q: want a SQLite path, sqlite:PATH, or postgres://", url)
-	}
-	return url, nil
-}
-
 // cliStore is a store the CLI opened: Path names it in messages.
-type cliStore interface {
-	office.Store
-	Path() string
-}
+type cliStore = openedStore
 
 // pgCLIStore names a PostgreSQL store by its URL, password masked.
 type pgCLIStore struct {
@@ -92,22 +72,18 @@ func openPostgres(ctx context.Context, url string, create bool) (cliStore, error
 	return pgCLIStore{st, name}, nil
 }
 
-// openStore opens the store; unless create is set, it must exist (a
-// SQLite file, or a PostgreSQL schema holding a store).
-func openStore(url string, create bool) (cliStore, error) {
-	if u := storeURL(url); pgstore.IsURL(u) {
-		return openPostgres(context.Background(), u, create)
-	}
-	path, err := storePath(url)
+// openStore opens the store --store names (resolveStore); a SQLite file
+// must exist unless create is set.
+func openStore(url string, create bool) (openedStore, error) {
+	cfg, err := pluginConfig()
 	if err != nil {
 		return nil, err
 	}
-	if !create {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("--store %s: %w", path, err)
-		}
+	t, err := resolveStore(url, cfg)
+	if err != nil {
+		return nil, err
 	}
-	return sqlitestore.Open(context.Background(), path, sqlitestore.Options{})
+	return openTarget(t, create)
 }
 
 // newOffice builds the office the CLI uses: the wall clock, the embedded

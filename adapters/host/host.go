@@ -1,0 +1,342 @@
+// Package host starts and talks to ssj plugins (插件): separate programs,
+// named in a config file, that implement a Go interface of ssj over gRPC
+// through hashicorp/go-plugin. For the store kind, OpenStore returns a
+// *StoreClient: an office.Store that the office cannot tell apart from an
+// in-process store.
+//
+// Every plugin start checks the binary's SHA-256 against the config
+// before running it (go-plugin's SecureConfig), speaks gRPC only over
+// mutual TLS with a fresh certificate per start (AutoMTLS), and needs the
+// handshake cookie and protocol major version 1 (ssj.adapters.v1) on both
+// sides; a plugin of another major version is refused with a message that
+// says so. The plugin's log lines go through hclog to the host's logger.
+//
+// Errors cross the boundary as gRPC status codes: NotFound, Aborted
+// (conflict), FailedPrecondition and Unavailable stand for office's
+// ErrNotFound, ErrConflict, ErrPrecondition and ErrUnavailable, so
+// errors.Is works on the host as it does in process. When the plugin
+// process dies, the calls in flight fail with ErrUnavailable, their
+// transactions are rolled back by the store, and the next Begin starts a
+// fresh plugin process.
+package host
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
+
+	"github.com/shuangsuiji/ssj/adapters/internal/wire"
+	pb "github.com/shuangsuiji/ssj/adapters/proto/adaptersv1"
+	"github.com/shuangsuiji/ssj/office"
+)
+
+// RemoteError is an error a plugin returned; errors.Is finds the office
+// sentinel its gRPC code stands for.
+type RemoteError = wire.RemoteError
+
+// ErrVersion is wrapped when a plugin speaks another protocol major
+// version (it also wraps office.ErrPrecondition).
+var ErrVersion = fmt.Errorf("plugin protocol version mismatch: %w", office.ErrPrecondition)
+
+// ErrChecksum is wrapped when a plugin binary's SHA-256 differs from the
+// config's: the binary was not started.
+var ErrChecksum = errors.New("plugin binary checksum mismatch")
+
+// DefaultStartTimeout is how long a plugin has to start and answer the
+// handshake.
+const DefaultStartTimeout = 20 * time.Second
+
+// Options tune a Host.
+type Options struct {
+	// Logger receives the host's and the plugins' log lines; nil logs
+	// warnings and errors to os.Stderr.
+	Logger hclog.Logger
+	// StartTimeout overrides DefaultStartTimeout when positive.
+	StartTimeout time.Duration
+}
+
+// NewLogger returns an hclog logger writing to w at level ("trace",
+// "debug", "info", "warn", "error" or "off").
+func NewLogger(w io.Writer, level string) (hclog.Logger, error) {
+	l := hclog.LevelFromString(level)
+	if l == hclog.NoLevel {
+		return nil, fmt.Errorf("plugin log level %q: want trace, debug, info, warn, error or off", level)
+	}
+	return hclog.New(&hclog.LoggerOptions{Name: "ssj-plugin", Level: l, Output: w}), nil
+}
+
+// Host starts the plugins of a config.
+type Host struct {
+	cfg *Config
+	opt Options
+}
+
+// New returns a host for the plugins of cfg.
+func New(cfg *Config, opt Options) *Host {
+	if opt.Logger == nil {
+		opt.Logger = hclog.New(&hclog.LoggerOptions{Name: "ssj-plugin", Level: hclog.Warn, Output: os.Stderr})
+	}
+	if opt.StartTimeout <= 0 {
+		opt.StartTimeout = DefaultStartTimeout
+	}
+	return &Host{cfg: cfg, opt: opt}
+}
+
+// OpenStore starts the store plugin called name and opens its store;
+// location (e.g. a postgres:// URL, or empty) is handed to the plugin's
+// opener. The plugin is started now, so that a wrong checksum, a wrong
+// version or a store that cannot be opened shows at once.
+func (h *Host) OpenStore(ctx context.Context, name, location string) (*StoreClient, error) {
+	p, ok := h.cfg.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("%w %s: no plugin named %q", ErrConfig, h.cfg.Source, name)
+	}
+	if p.Kind != wire.KindStore {
+		return nil, fmt.Errorf("%w %s: plugin %q is a %s plugin, not a store", ErrConfig, h.cfg.Source, name, p.Kind)
+	}
+	c := &StoreClient{p: p, location: location, opt: h.opt, log: h.opt.Logger.Named(p.Name)}
+	if _, err := c.instance(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// StoreClient is an office.Store served by a plugin process. It is safe
+// for concurrent use, like every office.Store.
+//
+// Each transaction is one gRPC stream, bound to Begin's context: when
+// that context ends, the transaction is aborted and the plugin rolls it
+// back. A call whose own context ends first returns ErrUnavailable
+// wrapping the context's error and aborts the transaction too, so no
+// call waits on a hung plugin past its deadline. Commit and Rollback have
+// no context of their own: Begin's bounds them.
+type StoreClient struct {
+	p        Plugin
+	location string
+	opt      Options
+	log      hclog.Logger
+
+	mu     sync.Mutex
+	inst   *instance
+	closed bool
+	starts int
+}
+
+var _ office.Store = (*StoreClient)(nil)
+
+// instance is one running plugin process.
+type instance struct {
+	pc     *plugin.Client
+	rpc    pb.StoreClient
+	broken bool
+}
+
+// Starts reports how many plugin processes this client started.
+func (c *StoreClient) Starts() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.starts
+}
+
+// Pid returns the running plugin process's ID, or 0.
+func (c *StoreClient) Pid() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inst == nil {
+		return 0
+	}
+	if rc := c.inst.pc.ReattachConfig(); rc != nil {
+		return rc.Pid
+	}
+	return 0
+}
+
+func (c *StoreClient) errorf(format string, a ...any) error {
+	return fmt.Errorf("store plugin %q: "+format, append([]any{c.p.Name}, a...)...)
+}
+
+// instance returns the running plugin, starting a fresh one when there is
+// none or the last one died.
+func (c *StoreClient) instance(ctx context.Context) (*instance, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, c.errorf("%w: the store is closed", office.ErrUnavailable)
+	}
+	if c.inst != nil && !c.inst.broken && !c.inst.pc.Exited() {
+		return c.inst, nil
+	}
+	if c.inst != nil {
+		c.log.Warn("plugin process gone; starting a fresh one")
+		c.inst.pc.Kill()
+		c.inst = nil
+	}
+	inst, err := c.start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.inst = inst
+	c.starts++
+	return inst, nil
+}
+
+func (c *StoreClient) start(ctx context.Context) (*instance, error) {
+	sum, err := hex.DecodeString(c.p.SHA256)
+	if err != nil || len(sum) != sha256.Size {
+		return nil, c.errorf("%w: sha256 %q is not 64 hex digits", ErrConfig, c.p.SHA256)
+	}
+	pc := plugin.NewClient(&plugin.ClientConfig{
+		HandshakeConfig:  wire.Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{wire.ProtocolMajor: {wire.KindStore: &wire.StorePlugin{}}},
+		Cmd:              exec.Command(c.p.Command, c.p.Args...),
+		SecureConfig:     &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()},
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		AutoMTLS:         true,
+		StartTimeout:     c.opt.StartTimeout,
+		Logger:           c.log,
+		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
+			grpc.MaxCallRecvMsgSize(wire.MaxMessage), grpc.MaxCallSendMsgSize(wire.MaxMessage))},
+	})
+	fail := func(err error) (*instance, error) {
+		pc.Kill()
+		return nil, err
+	}
+	proto, err := pc.Client()
+	if err != nil {
+		return fail(c.startError(err))
+	}
+	raw, err := proto.Dispense(wire.KindStore)
+	if err != nil {
+		return fail(c.errorf("%w: dispense: %w", office.ErrUnavailable, err))
+	}
+	rpc, ok := raw.(pb.StoreClient)
+	if !ok {
+		return fail(c.errorf("%w: dispensed %T, not a store client", office.ErrUnavailable, raw))
+	}
+	resp, err := rpc.Open(ctx, &pb.OpenRequest{ProtocolMajor: wire.ProtocolMajor, ProtocolMinor: wire.ProtocolMinor, Location: c.location})
+	if err != nil {
+		st := status.Convert(err)
+		if wire.Sentinel(st.Code()) == office.ErrPrecondition && strings.Contains(st.Message(), "ssj.adapters.v") {
+			return fail(c.errorf("%w: %s", ErrVersion, st.Message()))
+		}
+		return fail(&RemoteError{Plugin: c.p.Name, Code: st.Code(), Message: st.Message()})
+	}
+	if resp.ProtocolMajor != wire.ProtocolMajor {
+		return fail(c.errorf("%w: the plugin answered protocol major version %d; this host speaks ssj.adapters.v%d", ErrVersion, resp.ProtocolMajor, wire.ProtocolMajor))
+	}
+	if resp.Kind != wire.KindStore {
+		return fail(c.errorf("%w: the plugin says it is a %q plugin, not a store", office.ErrPrecondition, resp.Kind))
+	}
+	c.log.Debug("store plugin open", "implementation", resp.Implementation, "minor", resp.ProtocolMinor)
+	return &instance{pc: pc, rpc: rpc}, nil
+}
+
+// startError explains why a plugin did not start.
+func (c *StoreClient) startError(err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, plugin.ErrChecksumsDoNotMatch):
+		return c.errorf("%w: %s does not have the SHA-256 the config names (%s); it was not started", ErrChecksum, c.p.Command, c.p.SHA256)
+	case strings.Contains(msg, "incompatible API version"):
+		return c.errorf("%w: %s speaks another protocol major version than this host's ssj.adapters.v%d (%s): use a plugin built for ssj.adapters.v%d",
+			ErrVersion, c.p.Command, wire.ProtocolMajor, msg, wire.ProtocolMajor)
+	case strings.Contains(msg, "Unrecognized remote plugin message"):
+		return c.errorf("%w: %s is not an ssj plugin (it printed something else than the go-plugin handshake): %s", office.ErrUnavailable, c.p.Command, msg)
+	case strings.Contains(msg, "timeout while waiting for plugin to start"):
+		return c.errorf("%w: %s did not answer the handshake within %s", office.ErrUnavailable, c.p.Command, c.opt.StartTimeout)
+	}
+	return c.errorf("%w: start %s: %w", office.ErrUnavailable, c.p.Command, err)
+}
+
+// broke marks the instance dead: the next call starts a fresh plugin.
+func (c *StoreClient) broke(inst *instance) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	inst.broken = true
+}
+
+func (c *StoreClient) isBroken(inst *instance) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return inst.broken
+}
+
+// Close closes the plugin's store and stops the plugin process; later
+// calls return office.ErrUnavailable.
+func (c *StoreClient) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	inst := c.inst
+	c.inst = nil
+	if inst == nil {
+		return nil
+	}
+	defer inst.pc.Kill()
+	if inst.broken || inst.pc.Exited() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := inst.rpc.Close(ctx, &pb.CloseRequest{}); err != nil {
+		st := status.Convert(err)
+		return &RemoteError{Plugin: c.p.Name, Code: st.Code(), Message: "close: " + st.Message()}
+	}
+	return nil
+}
+
+// Begin implements office.Store: one Transact stream per transaction.
+func (c *StoreClient) Begin(ctx context.Context, writable bool) (office.Tx, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, c.errorf("begin: %w: %w", office.ErrUnavailable, err)
+	}
+	for attempt := 0; ; attempt++ {
+		inst, err := c.instance(ctx)
+		if err != nil {
+			return nil, err
+		}
+		t, err := c.begin(ctx, inst, writable)
+		if err == nil {
+			return t, nil
+		}
+		// A plugin found dead at Begin had no transaction of ours yet:
+		// start a fresh one once.
+		if attempt == 0 && c.isBroken(inst) && ctx.Err() == nil {
+			continue
+		}
+		return nil, err
+	}
+}
+
+func (c *StoreClient) begin(ctx context.Context, inst *instance, writable bool) (*tx, error) {
+	sctx, cancel := context.WithCancel(ctx)
+	stream, err := inst.rpc.Transact(sctx)
+	if err != nil {
+		cancel()
+		c.broke(inst)
+		return nil, c.errorf("begin: %w: %w", office.ErrUnavailable, err)
+	}
+	t := &tx{c: c, inst: inst, stream: stream, cancel: cancel}
+	err = t.call(ctx, "begin", &pb.TxRequest{Op: &pb.TxRequest_Begin{Begin: &pb.Begin{Writable: writable}}}, nil, t.expectDone)
+	if err != nil {
+		t.finish()
+		return nil, err
+	}
+	return t, nil
+}
