@@ -379,6 +379,9 @@ func jsonFieldError(data []byte, err error) error {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
 		name = strings.Trim(name, `"`)
+		if name == "" {
+			return &FieldError{Status: http.StatusBadRequest, Field: "body", Value: `""`, Msg: "unknown field with an empty name"}
+		}
 		return &FieldError{Status: http.StatusBadRequest, Field: name, Value: name, Msg: "unknown field"}
 	}
 	// Errors from a field's UnmarshalJSON (dates, enumerations).

@@ -28,7 +28,7 @@ var staff = []Role{RoleOperator, RoleApprover, RoleAuditor}
 func (s *Server) apiRoutes() []Route {
 	pub := []Role(nil)
 	return []Route{
-		{"GET", base + "/", pub, s.getIndex},
+		{"GET", base + "/{$}", pub, s.getIndex},
 		{"GET", base + "/me", pub, s.getMe},
 		{"GET", base + "/tasks", pub, s.listTasks},
 		{"GET", base + "/tasks/{id}", pub, s.getTask},
@@ -800,11 +800,15 @@ func (s *Server) postBlob(w http.ResponseWriter, r *http.Request, p Principal) {
 }
 
 func (s *Server) getBlob(w http.ResponseWriter, r *http.Request, p Principal) {
-	if s.blobs == nil {
-		problem(w, http.StatusNotFound, "not-found", "not found", "the server keeps no evidence files", "sha256", r.PathValue("sha256"))
+	sha := r.PathValue("sha256")
+	if !isHex64(sha) {
+		inputProblem(w, &FieldError{Status: http.StatusBadRequest, Field: "sha256", Value: sha, Msg: "want 64 lower-case hex digits"})
 		return
 	}
-	sha := r.PathValue("sha256")
+	if s.blobs == nil {
+		problem(w, http.StatusNotFound, "not-found", "not found", "the server keeps no evidence files", "sha256", sha)
+		return
+	}
 	f, err := s.blobs.Open(sha)
 	if err != nil {
 		var fe *FieldError
