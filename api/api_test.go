@@ -279,8 +279,8 @@ func TestWritesNeedTheRightRole(t *testing.T) {
 	before := f.head(t)
 	cases := []struct {
 		name, method, path, token, body string
-		status                           int
-		field                            string
+		status                          int
+		field                           string
 	}{
 		{"enter without token", "POST", "/api/v1/entries", "", string(body), 401, "Authorization"},
 		{"enter with unknown token", "POST", "/api/v1/entries", "nope", string(body), 401, "Authorization"},
