@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -46,6 +47,11 @@ type Config struct {
 	// Verifier is served at /verifier/ (the JavaScript verifier's
 	// modules); nil for none.
 	Verifier fs.FS
+	// Recheck is how long a cached public answer is served before the
+	// trail head is read again (DefaultRecheck when 0; see publicCache):
+	// the longest a step taken by another process on the same store goes
+	// unseen. Steps taken through this server are seen at once.
+	Recheck time.Duration
 	// Log receives internal errors; log.Default() when nil.
 	Log *log.Logger
 }
@@ -62,6 +68,7 @@ type Server struct {
 	log     *log.Logger
 	mux     *http.ServeMux
 	routes  []Route
+	cache   *publicCache
 }
 
 // Route is one method and path pattern the server answers, with the role
@@ -101,15 +108,28 @@ func New(cfg Config) (*Server, error) {
 			s.origins[o] = true
 		}
 	}
+	s.cache = &publicCache{o: s.o, recheck: cfg.Recheck}
+	if s.cache.recheck <= 0 {
+		s.cache.recheck = DefaultRecheck
+	}
 	s.routes = s.apiRoutes()
 	for _, rt := range s.routes {
 		rt := rt
+		cacheable := rt.Method == http.MethodGet && len(rt.Role) == 0 && rt.Pattern != base+"/me" && rt.Pattern != base+"/{$}"
 		s.mux.HandleFunc(rt.Method+" "+rt.Pattern, func(w http.ResponseWriter, r *http.Request) {
 			p, ok := s.authorize(w, r, rt.Role)
 			if !ok {
 				return
 			}
-			rt.handler(w, r, p)
+			switch {
+			case cacheable:
+				s.cache.serve(w, r, func(w http.ResponseWriter, r *http.Request) { rt.handler(w, r, p) })
+			case rt.Method == http.MethodPost:
+				defer s.cache.invalidate()
+				rt.handler(w, r, p)
+			default:
+				rt.handler(w, r, p)
+			}
 		})
 	}
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

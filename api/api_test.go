@@ -514,3 +514,39 @@ func TestPanicBecomesProblem(t *testing.T) {
 	require.Equal(t, 200, r.status)
 	assert.JSONEq(t, fmt.Sprintf(`{"role":"operator","name":%q}`, "治安大队 录入员 孙*"), string(r.body))
 }
+
+// The public cache holds an answer for one trail head: a step taken through
+// the server is seen at once, a step taken behind its back (another process
+// on the same store) once the head is read again, after Config.Recheck.
+func TestPublicCacheFollowsTheTrailHead(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		recheck time.Duration
+		want    int
+	}{{"recheck at once", time.Nanosecond, 1}, {"recheck in an hour", time.Hour, 0}} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, demo.StageDispatched, api.Config{Recheck: c.recheck})
+			count := func() int {
+				r := f.do(t, "GET", "/api/v1/results", "", "")
+				require.Equal(t, 200, r.status)
+				var p publicPage
+				require.NoError(t, json.Unmarshal(r.body, &p))
+				return len(p.Items)
+			}
+			require.Equal(t, 0, count())
+			ctx := context.Background()
+			results, err := demo.MakeResults(ctx, f.o, taskID)
+			require.NoError(t, err)
+			f.clock.Set(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC))
+			_, err = f.o.EnterResult(ctx, office.Step{Who: "a"}, results[0])
+			require.NoError(t, err)
+			require.NoError(t, f.o.ReviewResult(ctx, office.Step{Who: "b"}, results[0].ID, ""))
+			_, _, err = f.o.Release(ctx, office.Step{Who: "a"}, results[0].ID)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, count())
+			// Any write through the server empties the cache.
+			f.do(t, "POST", "/api/v1/entries/nope/release", operatorToken, "")
+			assert.Equal(t, 1, count())
+		})
+	}
+}
