@@ -302,6 +302,7 @@ func sendBytes(w http.ResponseWriter, r *http.Request, status int, ctype string,
 	} else {
 		h.Set("Cache-Control", "no-store")
 	}
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(b)
