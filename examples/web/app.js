@@ -105,6 +105,7 @@ const PAGES = [
   ['results.html', '结果公示'],
   ['stats.html', '统计'],
   ['entry.html', '结果录入'],
+  ['review.html', '审核公示'],
 ];
 
 /** Draws the page header with the navigation and the token box. */

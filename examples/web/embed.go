@@ -4,8 +4,9 @@
 // index.html (registries and the plan check table), task.html (a task's
 // manifest, sources, drawn list with strata and inspector groups),
 // results.html (公示: published results with corrections), entry.html (the
-// inspector's result entry on a phone, with a draft kept in localStorage)
-// and stats.html (the R25 summary as SVG charts); verify.html and
+// inspector's result entry on a phone, with a draft kept in localStorage),
+// review.html (staff: review and release entered results), and
+// stats.html (the R25 summary as SVG charts); verify.html and
 // verify.js run the JavaScript verifier in the browser.
 package web
 
