@@ -115,6 +115,7 @@ func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
 			if err != nil {
 				return inputError(e, err)
 			}
+			defer os.RemoveAll(dir) // a fresh store each time: nothing to keep
 			path = filepath.Join(dir, "ssj-demo.db")
 		} else {
 			p, err := storePath(*store)
@@ -200,6 +201,10 @@ func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
 		if err != nil {
 			return usageError(e, "serve: %v", err)
 		}
+		// Catch SIGINT and SIGTERM before saying where we listen, so that a
+		// signal sent on reading that line shuts down gracefully.
+		sigctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
 			return inputError(e, fmt.Errorf("serve: --addr: %w", err))
@@ -211,15 +216,13 @@ func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
 				fmt.Fprintln(e.stdout, t)
 			}
 		}
-		return serveUntilSignal(e, &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}, ln)
+		return serveUntil(sigctx, e, &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}, ln)
 	}
 }
 
-// serveUntilSignal serves until SIGINT or SIGTERM, then shuts down
+// serveUntil serves until ctx ends (SIGINT or SIGTERM), then shuts down
 // gracefully (requests in flight may finish within 10 seconds).
-func serveUntilSignal(e *env, hs *http.Server, ln net.Listener) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+func serveUntil(ctx context.Context, e *env, hs *http.Server, ln net.Listener) int {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
