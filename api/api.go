@@ -125,8 +125,11 @@ func New(cfg Config) (*Server, error) {
 			case cacheable:
 				s.cache.serve(w, r, func(w http.ResponseWriter, r *http.Request) { rt.handler(w, r, p) })
 			case rt.Method == http.MethodPost:
-				defer s.cache.invalidate()
-				rt.handler(w, r, p)
+				// The step has committed when the handler starts its answer:
+				// forget the cached answers before the client can see it.
+				iw := &invalidating{ResponseWriter: w, c: s.cache}
+				defer iw.once()
+				rt.handler(iw, r, p)
 			default:
 				rt.handler(w, r, p)
 			}

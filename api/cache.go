@@ -30,10 +30,11 @@ type publicCache struct {
 	o       *office.Office
 	recheck time.Duration
 
-	mu      sync.Mutex
-	head    string
-	checked time.Time
-	entries map[string]*cached
+	mu         sync.Mutex
+	refreshing bool
+	head       string
+	checked    time.Time
+	entries    map[string]*cached
 }
 
 type cached struct {
@@ -56,10 +57,19 @@ func (c *publicCache) invalidate() {
 func (c *publicCache) currentHead(ctx context.Context) error {
 	c.mu.Lock()
 	fresh := !c.checked.IsZero() && time.Since(c.checked) < c.recheck
-	c.mu.Unlock()
-	if fresh {
+	// One request reads the head; the others meanwhile answer from the
+	// cache as it stands (unless it was just emptied by a write).
+	if fresh || (c.refreshing && !c.checked.IsZero()) {
+		c.mu.Unlock()
 		return nil
 	}
+	c.refreshing = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.refreshing = false
+		c.mu.Unlock()
+	}()
 	head := "empty"
 	ev, err := c.o.LastEvent(ctx)
 	switch {
@@ -155,4 +165,29 @@ func (c *publicCache) serve(w http.ResponseWriter, r *http.Request, h func(http.
 	if r.Method != http.MethodHead {
 		w.Write(e.body)
 	}
+}
+
+// invalidating empties the cache when the answer starts (a step answers
+// after its transaction committed).
+type invalidating struct {
+	http.ResponseWriter
+	c    *publicCache
+	done bool
+}
+
+func (w *invalidating) once() {
+	if !w.done {
+		w.done = true
+		w.c.invalidate()
+	}
+}
+
+func (w *invalidating) WriteHeader(status int) {
+	w.once()
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *invalidating) Write(b []byte) (int, error) {
+	w.once()
+	return w.ResponseWriter.Write(b)
 }
