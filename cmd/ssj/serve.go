@@ -92,17 +92,25 @@ type continuing struct {
 
 func (c continuing) Now() time.Time { return c.from.Add(time.Since(c.start)) }
 
+var demoStages = map[string]demo.Stage{"registries": demo.StageRegistries, "published": demo.StagePublished, "committed": demo.StageCommitted,
+	"dispatched": demo.StageDispatched, "released": demo.StageReleased, "corrected": demo.StageCorrected, "objection": demo.StageObjection, "all": demo.StageAll}
+
 func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
 	store := storeFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
 	tokens := fs.String("tokens", "", "the bearer token `FILE` (lines SHA256 ROLE NAME; see ssj token)")
 	cors := fs.String("cors", "", "comma-separated `ORIGINS` allowed to call the API from a browser (* for any)")
 	demoFlag := fs.Bool("demo", false, "serve a freshly made demo store (ignores --store) and print a token per role")
+	demoStage := fs.String("demo-stage", "all", "with --demo, run the demo up to `STAGE`: registries, published, committed, dispatched (results not entered yet: try the result-entry page), released, corrected, objection or all")
 	maxBody := fs.Int64("max-body", api.DefaultMaxBody, "request body limit in `BYTES`")
 	blobs := fs.String("blobs", "", "evidence file `DIR` (default: the store's path + .blobs)")
 	return func(args []string) int {
 		if len(args) != 0 {
 			return usageError(e, "serve takes no arguments, got %q", args)
+		}
+		stage, ok := demoStages[*demoStage]
+		if !ok {
+			return usageError(e, "serve: --demo-stage %q: want one of registries, published, committed, dispatched, released, corrected, objection, all", *demoStage)
 		}
 		if *maxBody < 1 {
 			return usageError(e, "serve: --max-body %d: want at least 1", *maxBody)
@@ -134,7 +142,7 @@ func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
 			if err != nil {
 				return inputError(e, err)
 			}
-			if _, err := demo.Run(ctx, o, clock, nil); err != nil {
+			if _, err := demo.RunUntil(ctx, o, clock, nil, stage); err != nil {
 				return officeError(e, "serve --demo", err)
 			}
 			signer, ring, err := demo.Keys()
