@@ -103,6 +103,7 @@ func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
 	demoFlag := fs.Bool("demo", false, "serve a freshly made demo store (ignores --store) and print a token per role")
 	demoStage := fs.String("demo-stage", "all", "with --demo, run the demo up to `STAGE`: registries, published, committed, dispatched (results not entered yet: try the result-entry page), released, corrected, objection or all")
 	maxBody := fs.Int64("max-body", api.DefaultMaxBody, "request body limit in `BYTES`")
+	maxBlob := fs.Int64("max-blob", api.DefaultMaxBlob, "evidence file (photo, recording) limit in `BYTES`")
 	blobs := fs.String("blobs", "", "evidence file `DIR` (default: the store's path + .blobs)")
 	return func(args []string) int {
 		if len(args) != 0 {
@@ -112,8 +113,8 @@ func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
 		if !ok {
 			return usageError(e, "serve: --demo-stage %q: want one of registries, published, committed, dispatched, released, corrected, objection, all", *demoStage)
 		}
-		if *maxBody < 1 {
-			return usageError(e, "serve: --max-body %d: want at least 1", *maxBody)
+		if *maxBody < 1 || *maxBlob < 1 {
+			return usageError(e, "serve: --max-body %d, --max-blob %d: want at least 1", *maxBody, *maxBlob)
 		}
 		ctx := context.Background()
 		var cfg api.Config
@@ -202,7 +203,7 @@ func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
 		if *cors != "" {
 			cfg.CORSOrigins = strings.Split(*cors, ",")
 		}
-		cfg.MaxBody = *maxBody
+		cfg.MaxBody, cfg.MaxBlob = *maxBody, *maxBlob
 		cfg.Web = web.FS
 		cfg.Verifier = serveVerifierFS
 		srv, err := api.New(cfg)
