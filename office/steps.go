@@ -728,8 +728,9 @@ func (o *Office) DraftCorrection(ctx context.Context, corrected publish.Result, 
 	return o.book(sr.Entry).NewCorrection(corrected, reason, origin, signer, at)
 }
 
-// Results returns every stored result in ID order, each binding checked.
-func (o *Office) Results(ctx context.Context) ([]StoredResult, error) {
+// AllResults returns every stored result in ID order, each binding
+// checked (Results pages through them).
+func (o *Office) AllResults(ctx context.Context) ([]StoredResult, error) {
 	var out []StoredResult
 	err := o.view(ctx, func(tx Tx) error {
 		objs, err := listAll(ctx, tx, KindResult)
@@ -752,7 +753,7 @@ func (o *Office) Results(ctx context.Context) ([]StoredResult, error) {
 // policy, for the read-only views of package publish (PublicView,
 // Summarize, VerifyCorrections).
 func (o *Office) Book(ctx context.Context) (*publish.Book, error) {
-	rs, err := o.Results(ctx)
+	rs, err := o.AllResults(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -14,103 +14,21 @@ import (
 	"github.com/shuangsuiji/ssj/trail"
 )
 
-// bundleReadme is written into every exported bundle.
-const bundleReadme = `ssj public bundle of one task (ssj task export).
-
-  manifest.json      the task's manifest, committed before the randomness
-  record.json        the draw record: evidence, R, K, selection, groups,
-                     replacements, lock
-  targets.csv        the target registry snapshot the draw ran on
-  inspectors.csv     the inspector registry snapshot (when inspectors were matched)
-  fallback.csv       the cross-region fallback pool (when declared)
-  proofs.json        RFC 6962 inclusion proofs of every drawn target in targets.csv
-  trail.jsonl        the office's whole trail (hash chain with checkpoints)
-  checkpoint.txt     the trail head SIZE:ROOT at export; compare it with a published anchor
-
-Check it without the store: ssj verify DIR
-`
-
-// exportTask writes a task's public bundle into dir.
+// exportTask writes a task's public bundle (office.Bundle) into dir.
 func exportTask(ctx context.Context, o *office.Office, taskID, dir string) ([]string, error) {
-	m, err := o.Manifest(ctx, taskID)
+	files, err := o.Bundle(ctx, taskID)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := o.Record(ctx, taskID)
-	if err != nil {
-		return nil, err
-	}
-	targets, err := o.Targets(ctx, m.Targets)
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{"README.txt": []byte(bundleReadme)}
-	if files["manifest.json"], err = draw.MarshalManifest(&m.Manifest); err != nil {
-		return nil, err
-	}
-	if files["record.json"], err = draw.MarshalRecord(&rec); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := registry.WriteTargetsCSV(&buf, targets); err != nil {
-		return nil, err
-	}
-	files["targets.csv"] = bytes.Clone(buf.Bytes())
-	for name, id := range map[string]string{"inspectors.csv": m.Inspectors, "fallback.csv": m.Fallback} {
-		if id == "" {
-			continue
-		}
-		ins, err := o.Inspectors(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		buf.Reset()
-		if err := registry.WriteInspectorsCSV(&buf, ins); err != nil {
-			return nil, err
-		}
-		files[name] = bytes.Clone(buf.Bytes())
-	}
-	var proofs []registry.Proof
-	for _, s := range rec.Selected {
-		p, err := registry.ProveTarget(targets, s.Target)
-		if err != nil {
-			return nil, err
-		}
-		proofs = append(proofs, p)
-	}
-	files["proofs.json"] = mustJSON(proofs)
-	log, err := trail.New(0)
-	if err != nil {
-		return nil, err
-	}
-	err = o.Trail(ctx, 0, func(ev trail.Event) error {
-		got, _, err := log.Append(trail.Entry{Kind: ev.Kind, Actor: ev.Actor, Time: ev.Time, Subject: ev.Subject, Data: ev.Data})
-		if err != nil {
-			return err
-		}
-		if got.Hash != ev.Hash {
-			return fmt.Errorf("trail event %d: stored hash %s, recomputed %s: %w", ev.Seq, ev.Hash, got.Hash, office.ErrConflict)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	files["trail.jsonl"] = log.MarshalJSONL()
-	files["checkpoint.txt"] = []byte(log.Head().String() + "\n")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	var names []string
-	for _, name := range []string{"README.txt", "manifest.json", "record.json", "targets.csv", "inspectors.csv", "fallback.csv", "proofs.json", "trail.jsonl", "checkpoint.txt"} {
-		data, ok := files[name]
-		if !ok {
-			continue
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
 			return nil, err
 		}
-		names = append(names, name)
+		names = append(names, f.Name)
 	}
 	return names, nil
 }

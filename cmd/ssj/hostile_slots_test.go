@@ -31,6 +31,11 @@ var hostileExempt = map[string]string{
 	// The demo builds its own inputs; that it refuses to overwrite a
 	// store is tested in TestDemoStoreThenAudit.
 	"ssj demo": "reads no file",
+	// ssj token appends one hash line to --file and reads nothing.
+	"ssj token": "reads no file",
+	// ssj serve runs until stopped; its --tokens file is checked by
+	// api.TestTokenFile, its store like every --store slot's (openStore).
+	"ssj serve": "runs a server",
 }
 
 // The command tree cannot grow a command the matrix forgets: every

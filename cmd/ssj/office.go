@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	neturl "net/url"
@@ -507,12 +506,4 @@ func registryImport(e *env, fs *pflag.FlagSet) func([]string) int {
 		fmt.Fprintln(e.stdout)
 		return exitOK
 	}
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		panic(err)
-	}
-	return append(b, '\n')
 }

@@ -212,7 +212,7 @@ func pubIDs(ctx context.Context, o *office.Office, all bool, ids []string, pick 
 	if !all {
 		return ids, nil
 	}
-	rs, err := o.Results(ctx)
+	rs, err := o.AllResults(ctx)
 	if err != nil {
 		return nil, err
 	}
