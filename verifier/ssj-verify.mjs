@@ -31,10 +31,17 @@ export class InputError extends Error {}
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function parseJSONFile(bytes, name) {
+// parseJSONFile reads a JSON file (UTF-8, a leading BOM ignored). Text that
+// is not UTF-8 or not one JSON document is unreadable (InputError, exit 2);
+// with numbers=true a float or an integer beyond 2^53 in valid JSON is a
+// Difference at path "record" (spec §10.4: such a document does not verify).
+function parseJSONFile(bytes, name, numbers = false) {
+  let text;
   try {
-    return parseStrict(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return parseStrict(text);
   } catch (e) {
+    if (numbers && e instanceof JSONError && e.kind === 'number') throw new Difference('record', null, null, e.message);
     throw new InputError(`${name}: ${e.message}`);
   }
 }
@@ -61,7 +68,7 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
       throw new InputError(`${names.keyring || 'keyring'}: ${e.message}`);
     }
   }
-  const record = parseJSONFile(files.record, names.record || 'record');
+  const record = parseJSONFile(files.record, names.record || 'record', true);
   const manifest = files.manifest ? parseJSONFile(files.manifest, names.manifest || 'manifest.json') : undefined;
   const proofs = files.proofs ? parseJSONFile(files.proofs, names.proofs || 'proofs.json') : undefined;
   let targets;
