@@ -73,7 +73,7 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
   const proofs = files.proofs ? parseJSONFile(files.proofs, names.proofs || 'proofs.json') : undefined;
   let targets;
   let pools = null;
-  progress('read');
+  await progress('read');
   try {
     targets = readPool(decodeText(files.targets, names.targets), 'targets', names.targets || 'targets');
     if (files.inspectors) {
@@ -88,7 +88,7 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
   }
   const summary = await verifyRecord(hasher, record, targets, pools, progress, { anchor, keyring: keys });
   if (manifest !== undefined || proofs !== undefined) {
-    progress('bundle');
+    await progress('bundle');
     try {
       const b = await checkBundle(hasher, record, targets, manifest, proofs);
       summary.bundle = { manifest: manifest !== undefined, proofs: b.proofs, not_checked: BUNDLE_NOT_CHECKED };

@@ -399,7 +399,7 @@ export function totalQuotas(T, keys, bases) {
 export async function recompute(hasher, m, evidence, targets, pools, progress = () => {}) {
   // In label order: the commitment's leaf order (units.sorted comes from readPool).
   const scope = (targets.sorted || sortByLabel(targets, (u) => u.id)).filter((u) => inScope(m.scope, u));
-  progress('pools');
+  await progress('pools');
   const tc = await commitment(hasher, scope, (u) => u.id, targetLeaf, { sorted: true, writeLeaf: writeTargetLeaf });
   if (tc.count !== m.targets.count || tc.root !== m.targets.root) {
     throw new Difference('manifest.targets', `count ${m.targets.count} root ${m.targets.root}`, `count ${tc.count} root ${tc.root}`);
@@ -425,7 +425,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
       if (!ids.has(e.target)) throw new Difference(`manifest.exclusions[${i}].target`, show(e.target), null, 'is not in the task\'s scope');
     });
   }
-  progress('randomness');
+  await progress('randomness');
   const commitNs = parseTime(m.commit_time);
   let rnd;
   try {
@@ -437,7 +437,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
   const mh = await hasher.sha256(utf8(canonical(m)));
   const k = await hasher.hmac(mh, rnd.r);
 
-  progress('strata');
+  await progress('strata');
   const year = String(yearInChina(commitNs)).padStart(4, '0');
   const items = new Set(m.task.items);
   const compliant = new Set();
@@ -496,7 +496,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
     });
   }
 
-  progress('ranks');
+  await progress('ranks');
   const prefix = concat([lp('ssj-v1'), lp('target')]);
   const counts = (c) => c.map((n, i) => (n ? { reason: EXCLUSION_REASONS[i], count: n } : null)).filter(Boolean);
   const total = [0, 0, 0];
@@ -508,6 +508,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
   const chosen = [];
   for (let i = 0; i < skeys.length; i++) {
     const s = strata.get(skeys[i]);
+    if (skeys.length > 1 && s.eligible > 5000) await progress('ranks', { done: i, total: skeys.length });
     const take = Math.min(quotas[i], s.eligible);
     if (take > 0) {
       const ranks = await hasher.ranks(k, prefix, s.units.map((u) => u.id));
@@ -543,10 +544,10 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
     }
   }
   if (m.inspectors) {
-    progress('groups');
+    await progress('groups');
     try {
       const matcher = new Matcher(hasher, k, pools.home, pools.fallback || [], m.inspectors.spec);
-      const groups = await matcher.matchAll(rec.selected.map((s) => s.target));
+      const groups = await matcher.matchAll(rec.selected.map((s) => s.target), (done, total) => progress('groups', { done, total }));
       if (groups.length > 0) rec.groups = groups;
       rec._matcher = matcher;
     } catch (e) {
@@ -566,12 +567,14 @@ function byRank(a, b) {
 /**
  * verifyRecord checks a parsed record against the pools (targets: units in
  * file order; pools: {home, fallback} or null) and returns a summary; the
- * first difference throws a Difference. progress(step) is told each step.
+ * first difference throws a Difference. progress(step, detail) is told each
+ * step (and, while matching, {done, total} targets) and awaited when it
+ * returns a promise, so that a page can repaint between steps.
  */
 export async function verifyRecord(hasher, record, targets, pools, progress = () => {}, opts = {}) {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new Difference('', show(record), 'a record object');
   if (record.format !== RECORD_FORMAT) throw new Difference('format', show(record.format), show(RECORD_FORMAT));
-  progress('manifest');
+  await progress('manifest');
   const m = normalize(record.manifest, MANIFEST, 'manifest');
   const evidence = record.evidence === undefined ? null : normalize(record.evidence, EVIDENCE, 'evidence');
   const replacements = record.replacements === undefined ? [] : normalize(record.replacements, arr(REPLACEMENT), 'replacements');
@@ -583,7 +586,7 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
   const rec = await recompute(hasher, m, evidence, targets, pools, progress);
   const matcher = rec._matcher;
   delete rec._matcher;
-  progress('record');
+  await progress('record');
   const pub = { ...record };
   delete pub.replacements;
   delete pub.lock;
@@ -591,7 +594,7 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
   if (d) throw d;
   let recomputedReps;
   if (replacements && replacements.length > 0) {
-    progress('replacements');
+    await progress('replacements');
     if (!m.inspectors) throw new Difference('replacements', `${replacements.length} replacements`, 'none (the manifest matches no inspectors)');
     let got;
     try {
@@ -609,7 +612,7 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
   if (replacements && replacements.length > 0) full.replacements = recomputedReps;
   let signedVia;
   if (lock) {
-    progress('lock');
+    await progress('lock');
     recordHash = hex(await hasher.sha256(utf8(canonical(rec))));
     if (lock.record_hash !== recordHash) throw new Difference('lock.record_hash', show(lock.record_hash), show(recordHash));
     label('lock.by', lock.by);
@@ -631,7 +634,7 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
   // §10.1 step 9: the canonical bytes of the whole record against those of
   // the recomputation (lock.at, lock.by, lock.signature and the
   // replacements' requests taken from the record).
-  progress('canonical');
+  await progress('canonical');
   const want = canonical(full);
   if (canonical(record) !== want) {
     const d3 = diffJSON(record, JSON.parse(want), '');
@@ -641,7 +644,7 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
   let anchor;
   if (lock) anchor = await anchorOf(hasher, lock, replacements || []);
   if (opts.anchor !== undefined && opts.anchor !== null && opts.anchor !== '') {
-    progress('anchor');
+    await progress('anchor');
     if (!lock) throw new Difference('lock', 'nothing', null, 'an anchor was supplied and the record is not locked');
     if (anchor !== opts.anchor) {
       let detail = 'no state of the record\'s replacement chain has it';

@@ -211,10 +211,11 @@ export class Matcher {
   }
 
   /** matchAll returns the groups of the targets, in order (§3, §4). */
-  async matchAll(targets) {
+  async matchAll(targets, progress) {
     const reqs = this.seatReqs();
     const groups = [];
     for (const t of targets) {
+      if (progress && groups.length % 100 === 0 && groups.length > 0) await progress(groups.length, targets.length);
       const st = { home: await this.candidates(0, t, null), fb: null, seated: new Set(), departed: null };
       const seats = [];
       for (const q of reqs) seats.push(await this.fill(t, q, st));
