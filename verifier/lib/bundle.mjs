@@ -63,6 +63,7 @@ export async function checkBundle(hasher, record, targets, manifestValue, proofs
     if (canonical(manifestValue) !== canonical(record.manifest)) throw new BundleProblem('manifest.json', 'is not the record\'s manifest (their canonical forms differ)');
   }
   if (proofsValue === undefined) return { proofs: 0 };
+  if (proofsValue === null) proofsValue = []; // ssj task export writes null when nothing was drawn
   if (!Array.isArray(proofsValue)) throw new BundleProblem('proofs.json', 'is not a JSON array of proofs');
   const all = await commitment(hasher, targets.sorted, (u) => u.id, targetLeaf, { sorted: true, writeLeaf: writeTargetLeaf });
   const byId = new Map(targets.map((u) => [u.id, u]));
