@@ -91,7 +91,7 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
     await progress('bundle');
     try {
       const b = await checkBundle(hasher, record, targets, manifest, proofs);
-      summary.bundle = { manifest: manifest !== undefined, proofs: b.proofs, not_checked: BUNDLE_NOT_CHECKED };
+      summary.bundle = { manifest: manifest !== undefined, proofs_file: proofs !== undefined, proofs: b.proofs, not_checked: BUNDLE_NOT_CHECKED };
     } catch (e) {
       if (e instanceof BundleProblem) throw new Difference(e.path, null, null, e.detail);
       throw e;
@@ -230,7 +230,7 @@ export async function main(argv, out = process.stdout, err = process.stderr) {
       out.write(`verified: task ${s.task}, ${s.selected} targets selected, shortfall ${s.shortfall}, ${s.groups} groups, ${s.replacements} replacements, ${s.locked ? 'locked' : 'not locked'}${s.manipulation_resistant ? '' : ', NOT manipulation-resistant (manual source)'}\nmanifest_hash ${s.manifest_hash}\n`);
       if (s.locked) out.write(`lock_hash ${s.lock_hash}\nanchor ${s.anchor} (${s.replacements} replacements; ${s.anchor_matches ? 'matches --anchor' : 'compare it with the announced anchor, or pass --anchor'})\n`);
       if (s.signature) out.write(`lock signed: ${s.signature}\n`);
-      if (s.bundle) out.write(`bundle: manifest.json is the record's; ${s.bundle.proofs} inclusion proofs check against targets.csv; not checked here: ${s.bundle.not_checked.join(', ')} (ssj verify DIR checks them)\n`);
+      if (s.bundle) out.write(`bundle: ${s.bundle.manifest ? "manifest.json is the record's" : 'no manifest.json'}; ${s.bundle.proofs_file ? `${s.bundle.proofs} inclusion proofs check against targets.csv` : 'no proofs.json'}; not checked here: ${s.bundle.not_checked.join(', ')} (ssj verify DIR checks them)\n`);
     }
     return 0;
   } catch (e) {

@@ -161,7 +161,10 @@ function showSummary(s) {
     rows.push(['record_hash', s.record_hash], ['lock.hash', s.lock_hash]);
     rows.push(['链锚点', `${s.anchor}${s.anchor_matches ? '（与您提供的锚点一致）' : '（请与任务公告中的锚点比对，或在上方填入后重新验证）'}`]);
   } else rows.push(['锁定', '尚未锁定']);
-  if (s.bundle) rows.push(['公开包', `manifest.json 与记录一致；${s.bundle.proofs} 个包含证明有效；未在浏览器中检查：${s.bundle.not_checked.join('、')}（可用 ssj verify 目录 检查）`]);
+  if (s.bundle) {
+    const parts = [s.bundle.manifest ? 'manifest.json 与记录一致' : '无 manifest.json', s.bundle.proofs_file ? `${s.bundle.proofs} 个包含证明有效` : '无 proofs.json（未检查包含证明）'];
+    rows.push(['公开包', `${parts.join('；')}；未在浏览器中检查：${s.bundle.not_checked.join('、')}（可用 ssj verify 目录 检查）`]);
+  }
   $('summary').replaceChildren(el('table', { class: 'sum' }, ...rows.map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { class: /^[0-9a-f]{64}/.test(v) ? 'hash' : '' }, v)))));
 }
 

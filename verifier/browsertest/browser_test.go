@@ -3,6 +3,8 @@ package browsertest
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -181,35 +183,9 @@ func TestVerifyPage(t *testing.T) {
 	t.Logf("screenshots in %s", shots)
 	fmt.Printf("browser test screenshots: %s\n", shots)
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.WindowSize(1100, 1400))
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	var console []string
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			console = append(console, fmt.Sprint(m))
-		}
-	}()
-
-	shot := func(name string) {
-		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		require.NoError(t, err)
-		p := filepath.Join(shots, name)
-		require.NoError(t, os.WriteFile(p, buf, 0o644))
-		t.Logf("screenshot %s", p)
-	}
-	state := func() string {
-		v, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById('verdict').dataset.state !== 'running' && document.getElementById('verdict').dataset.state !== 'idle' && document.getElementById('verdict').dataset.state`, chromedp.WithPollingTimeout(60*time.Second)))
-		require.NoError(t, err, "verdict never settled; console: %v", console)
-		return v
-	}
+	ctx := browser(t, exe)
+	shot := func(name string) { screenshot(t, ctx, shots, name) }
+	state := func() string { return settled(t, ctx) }
 
 	t.Run("verified", func(t *testing.T) {
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/verify.html?task="+taskID+"&anchor="+anchor)))
@@ -217,7 +193,7 @@ func TestVerifyPage(t *testing.T) {
 		verdict, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("verdict")))
 		require.NoError(t, err)
 		shot("verified.png")
-		require.Equal(t, "verified", st, "%s; console: %v", verdict, console)
+		require.Equal(t, "verified", st, verdict)
 		assert.Contains(t, verdict, "已验证")
 		assert.Contains(t, verdict, "verified")
 		states, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll('#steps li')].map(li => [li.dataset.step, li.dataset.state]))`))
@@ -235,7 +211,7 @@ func TestVerifyPage(t *testing.T) {
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/verify.html?task=TAMPERED")))
 		st := state()
 		shot("tampered.png")
-		require.Equal(t, "failed", st, "console: %v", console)
+		require.Equal(t, "failed", st)
 		path, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("diff-path")))
 		require.NoError(t, err)
 		assert.Equal(t, goPath, path, "the page names the first difference where the Go verifier does")
@@ -259,4 +235,100 @@ func TestVerifyPage(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, verdict, "HTTP 404")
 	})
+
+	t.Run("ed25519 in the browser", func(t *testing.T) {
+		// Lock signatures (spec §10.2) go through WebCrypto's Ed25519 in
+		// Chromium; the @noble fallback must load through the import map.
+		pub, priv, err := ed25519.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{9}, 64)))
+		require.NoError(t, err)
+		msg := []byte("ssj-v1.1-lock\n{\"at\":\"2026-09-18T01:30:00Z\",\"by\":\"王*\",\"record_hash\":\"00\"}")
+		sig := ed25519.Sign(priv, msg)
+		js := fmt.Sprintf(`(async () => {
+			const m = await import('/verifier/ssj-verify.mjs');
+			const b = (h) => Uint8Array.from(h.match(/../g).map((x) => parseInt(x, 16)));
+			const pub = b(%q), sig = b(%q), msg = new TextEncoder().encode(%q);
+			const web = await m.verifyEd25519(pub, sig, msg);
+			const bad = await m.verifyEd25519(pub, sig, new TextEncoder().encode('x'));
+			const { ed25519 } = await import('@noble/curves/ed25519.js');
+			return [web.via, String(web.ok), String(bad.ok), String(ed25519.verify(sig, msg, pub))].join(' ');
+		})()`, hex.EncodeToString(pub), hex.EncodeToString(sig), string(msg))
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+		require.NoError(t, err)
+		assert.Equal(t, "webcrypto true false true", got)
+	})
+}
+
+// browser starts headless chromium and returns its context.
+func browser(t *testing.T, exe string) context.Context {
+	t.Helper()
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.WindowSize(1100, 1400))
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 5*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// screenshot saves a full-page PNG into dir.
+func screenshot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, buf, 0o644))
+	t.Logf("screenshot %s", p)
+}
+
+// settled waits until the page's verdict is no longer "running" and returns it.
+func settled(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const s = document.getElementById('verdict').dataset.state; return s !== 'running' && s !== 'idle' && s; })()`,
+		chromedp.WithPollingTimeout(4*time.Minute)))
+	require.NoError(t, err, "the verdict never settled")
+	return v
+}
+
+// TestVerifyPageBundleDir opens verify.html on a bundle directory (ssj task
+// export, or ssj demo --out) given in SSJ_BROWSER_BUNDLE, for looking at a
+// large draw by hand: it takes a screenshot while the verifier runs and one
+// at the end. It is skipped without SSJ_BROWSER_BUNDLE.
+func TestVerifyPageBundleDir(t *testing.T) {
+	dir := os.Getenv("SSJ_BROWSER_BUNDLE")
+	if dir == "" {
+		t.Skip("set SSJ_BROWSER_BUNDLE=DIR (a bundle of ssj task export) to open it in the browser")
+	}
+	exe := chromium(t)
+	b := bundle{}
+	for _, n := range []string{"README.txt", "manifest.json", "record.json", "targets.csv", "inspectors.csv", "fallback.csv", "proofs.json"} {
+		if data, err := os.ReadFile(filepath.Join(dir, n)); err == nil {
+			b[n] = data
+		}
+	}
+	var rec struct {
+		Manifest struct {
+			Task struct {
+				ID string `json:"id"`
+			} `json:"task"`
+		} `json:"manifest"`
+	}
+	require.NoError(t, json.Unmarshal(b["record.json"], &rec))
+	ts := server(t, map[string]bundle{rec.Manifest.Task.ID: b})
+	shots, err := os.MkdirTemp("", "ssj-browser-")
+	require.NoError(t, err)
+	fmt.Printf("browser test screenshots: %s\n", shots)
+	ctx := browser(t, exe)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/verify.html?task="+rec.Manifest.Task.ID)))
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`['ranks', 'groups', 'record'].some((s) => document.querySelector('#steps li[data-step="' + s + '"]').dataset.state === 'running')`,
+		chromedp.WithPollingTimeout(4*time.Minute), chromedp.WithPollingInterval(10*time.Millisecond)))
+	if err == nil {
+		screenshot(t, ctx, shots, "running.png")
+	}
+	st := settled(t, ctx)
+	screenshot(t, ctx, shots, "done.png")
+	verdict, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("verdict")))
+	require.NoError(t, err)
+	t.Logf("%s: %s", st, verdict)
+	assert.Equal(t, "verified", st, verdict)
 }
