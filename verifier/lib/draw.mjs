@@ -447,6 +447,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
   const keys = m.strata || [];
   const strata = new Map(); // key -> {scope, eligible, excl[3], units[]}
   const up = m.uplift;
+  const goodValues = new Set();
   for (const u of scope) {
     let raised = false;
     let cls = u.credit_class;
@@ -455,13 +456,17 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
       if (!x) throw new Difference('manifest.uplift.classes', null, null, `target ${show(u.id)}: credit class ${show(u.credit_class)} is not one of uplift.classes ${show(up.classes)}`);
       [cls, raised] = x;
     }
-    const vals = keys.map((k) => (k === 'credit_class' ? cls : u[k]));
-    for (let i = 0; i < vals.length; i++) {
-      const v = vals[i];
-      const p = labelProblem(v);
-      if (p || v.includes('/')) throw new Difference('strata', null, null, `target ${show(u.id)}: stratum value ${keys[i]} ${show(v)} ${p || 'contains /'}`);
+    let key = '';
+    for (let i = 0; i < keys.length; i++) {
+      const v = keys[i] === 'credit_class' ? cls : u[keys[i]];
+      if (!goodValues.has(v)) {
+        // Each distinct stratum value is checked once (a label without "/").
+        const p = labelProblem(v);
+        if (p || v.includes('/')) throw new Difference('strata', null, null, `target ${show(u.id)}: stratum value ${keys[i]} ${show(v)} ${p || 'contains /'}`);
+        goodValues.add(v);
+      }
+      key = i === 0 ? v : key + '/' + v;
     }
-    const key = vals.join('/');
     let s = strata.get(key);
     if (!s) strata.set(key, (s = { scope: 0, eligible: 0, excl: [0, 0, 0], units: [], uplifted: 0 }));
     s.scope++;

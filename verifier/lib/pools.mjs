@@ -595,6 +595,16 @@ export function sortByLabel(units, labelOf) {
     keyed.sort((a, b) => cmpStr(a[0], b[0]));
     return keyed.map((x) => x[1]);
   }
+  // A file already in label order (ssj task export writes snapshots so)
+  // needs no sort; equal labels are then adjacent in file order too.
+  let ordered = true;
+  for (let i = 1; i < labels.length; i++) {
+    if (labels[i - 1] > labels[i]) {
+      ordered = false;
+      break;
+    }
+  }
+  if (ordered) return units.slice();
   // Without a comparator, sort() compares strings by UTF-16 code units,
   // natively. Equal labels keep file order (the sort is stable).
   const byLabel = new Map();
