@@ -37,16 +37,18 @@ JSON
   anchor=$("$W/ssj" verify "$W/record-$kind.json" --targets "$W/targets.csv" $insp --json | sed -n 's/.*"anchor": *"\([0-9a-f]*\)".*/\1/p')
   opts="--keyring $W/head.pub.json --anchor $anchor"
   node verifier/ssj-verify.mjs "$W/record-$kind.json" --targets "$W/targets.csv" $insp $opts | grep -q "lock signed: ed25519" || { echo "node did not check the signed lock" >&2; exit 1; }
-  go_t=(); js_t=()
+  go_t=(); js_t=(); go_c=(); js_c=()
   for i in $(seq "$RUNS"); do
-    s=$(date +%s.%N); "$W/ssj" verify "$W/record-$kind.json" --targets "$W/targets.csv" $insp $opts >/dev/null; e=$(date +%s.%N)
-    go_t+=("$(echo "$e - $s" | bc)")
-    s=$(date +%s.%N); node verifier/ssj-verify.mjs "$W/record-$kind.json" --targets "$W/targets.csv" $insp $opts >/dev/null; e=$(date +%s.%N)
-    js_t+=("$(echo "$e - $s" | bc)")
+    # wall seconds, and CPU seconds (user + sys): on a shared machine the
+    # wall time includes waiting for a core, the CPU time does not.
+    /usr/bin/time -f '%e %U %S' -o "$W/t" "$W/ssj" verify "$W/record-$kind.json" --targets "$W/targets.csv" $insp $opts >/dev/null
+    read -r wall u sy < "$W/t"; go_t+=("$wall"); go_c+=("$(echo "$u + $sy" | bc)")
+    /usr/bin/time -f '%e %U %S' -o "$W/t" node verifier/ssj-verify.mjs "$W/record-$kind.json" --targets "$W/targets.csv" $insp $opts >/dev/null
+    read -r wall u sy < "$W/t"; js_t+=("$wall"); js_c+=("$(echo "$u + $sy" | bc)")
   done
   med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-  g=$(med "${go_t[@]}"); j=$(med "${js_t[@]}")
+  g=$(med "${go_t[@]}"); j=$(med "${js_t[@]}"); gc=$(med "${go_c[@]}"); jc=$(med "${js_c[@]}")
   sel=$(grep -c '"rank"' "$W/record-$kind.json" || true)
-  printf '%-9s 100000 targets, %s ranks in record: ssj verify median %.3f s, node ssj-verify median %.3f s, ratio %.2fx (runs: go %s; js %s)\n' \
-    "$kind" "$sel" "$g" "$j" "$(echo "$j / $g" | bc -l)" "${go_t[*]}" "${js_t[*]}"
+  printf '%-9s 100000 targets, %s ranks in record: wall median ssj verify %.3f s, node %.3f s, ratio %.2fx; CPU median ssj verify %.3f s, node %.3f s, ratio %.2fx (wall runs: go %s; js %s)\n' \
+    "$kind" "$sel" "$g" "$j" "$(echo "$j / $g" | bc -l)" "$gc" "$jc" "$(echo "$jc / $gc" | bc -l)" "${go_t[*]}" "${js_t[*]}"
 done
