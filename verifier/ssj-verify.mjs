@@ -4,7 +4,8 @@
 // (import { verify } from './ssj-verify.mjs', with an import map for
 // @noble/curves).
 //
-//   node verifier/ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--json]
+//   node verifier/ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--json]
+//   node verifier/ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--json]
 //
 // Exit 0: verified. 1: the record differs from its recomputation (the first
 // difference is named by JSON path with both values). 2: bad usage or
@@ -15,8 +16,12 @@ import { parseStrict, canonical, JSONError } from './lib/canon.mjs';
 import { decodeText, readPool, PoolError, commitment, targetLeaf, inspectorLeaf } from './lib/pools.mjs';
 import { verifyRecord, Difference } from './lib/draw.mjs';
 import { formatUTC } from './lib/time.mjs';
+import { parseKeyring, checkLockSignature, anchorOf, verifyEd25519, lockBody, LOCK_CONTEXT } from './lib/sign.mjs';
+import { checkBundle, verifyInclusion, BundleProblem, BUNDLE_FILES, BUNDLE_NOT_CHECKED } from './lib/bundle.mjs';
 
 export { makeHasher, parseStrict, canonical, decodeText, readPool, commitment, targetLeaf, inspectorLeaf, verifyRecord, Difference, PoolError, JSONError, formatUTC };
+export { parseKeyring, checkLockSignature, anchorOf, verifyEd25519, lockBody, LOCK_CONTEXT, checkBundle, verifyInclusion, BUNDLE_FILES, BUNDLE_NOT_CHECKED };
+export { upliftedClass } from './lib/draw.mjs';
 export { deriveRandomness, verifyBeacon, lotteryCanonical, QUICKNET } from './lib/sources.mjs';
 export { Matcher, replay, groupsHash, groupDigest, MATCH_OPTIONS } from './lib/match.mjs';
 export { ratioQuota, totalQuotas, normalize, diffJSON, MANIFEST } from './lib/draw.mjs';
@@ -24,22 +29,51 @@ export { ratioQuota, totalQuotas, normalize, diffJSON, MANIFEST } from './lib/dr
 /** InputError is input that cannot be read (exit 2). */
 export class InputError extends Error {}
 
+const HEX64 = /^[0-9a-f]{64}$/;
+
+// parseJSONFile reads a JSON file (UTF-8, a leading BOM ignored). Text that
+// is not UTF-8 or not one JSON document is unreadable (InputError, exit 2);
+// with numbers=true a float or an integer beyond 2^53 in valid JSON is a
+// Difference at path "record" (spec §10.4: such a document does not verify).
+function parseJSONFile(bytes, name, numbers = false) {
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return parseStrict(text);
+  } catch (e) {
+    if (numbers && e instanceof JSONError && e.kind === 'number') throw new Difference('record', null, null, e.message);
+    throw new InputError(`${name}: ${e.message}`);
+  }
+}
+
 /**
  * verify checks a draw from the bytes of its files: {record, targets,
- * inspectors?, fallback?} (Uint8Array each; names in `names` for messages).
+ * inspectors?, fallback?} (Uint8Array each), and for a bundle (`ssj task
+ * export`) also {manifest?, proofs?}; names holds the file names for
+ * messages. Options: anchor (hex, §10.3), keyring (the bytes of a keyring
+ * file, §10.2: the lock must then be signed by a key in it held by
+ * lock.by), progress(step), webcrypto (send every hash through WebCrypto).
  * It resolves to the summary when verified, and rejects with a Difference
  * (exit 1) or an InputError (exit 2).
  */
-export async function verify(files, { names = {}, progress, webcrypto = false } = {}) {
+export async function verify(files, { names = {}, progress = () => {}, webcrypto = false, anchor, keyring } = {}) {
   const hasher = makeHasher({ webcrypto });
-  let record;
-  try {
-    record = parseStrict(new TextDecoder('utf-8', { fatal: true }).decode(files.record));
-  } catch (e) {
-    throw new InputError(`${names.record || 'record'}: ${e.message}`);
+  if (anchor !== undefined && anchor !== null && anchor !== '' && !HEX64.test(anchor)) throw new InputError(`--anchor ${JSON.stringify(anchor)}: want 64 lower-case hex digits`);
+  let keys;
+  if (keyring) {
+    try {
+      keys = parseKeyring(parseJSONFile(keyring, names.keyring || 'keyring'));
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(`${names.keyring || 'keyring'}: ${e.message}`);
+    }
   }
+  const record = parseJSONFile(files.record, names.record || 'record', true);
+  const manifest = files.manifest ? parseJSONFile(files.manifest, names.manifest || 'manifest.json') : undefined;
+  const proofs = files.proofs ? parseJSONFile(files.proofs, names.proofs || 'proofs.json') : undefined;
   let targets;
   let pools = null;
+  await progress('read');
   try {
     targets = readPool(decodeText(files.targets, names.targets), 'targets', names.targets || 'targets');
     if (files.inspectors) {
@@ -52,15 +86,32 @@ export async function verify(files, { names = {}, progress, webcrypto = false } 
     if (e instanceof PoolError) throw new InputError(e.message);
     throw e;
   }
-  return verifyRecord(hasher, record, targets, pools, progress);
+  const summary = await verifyRecord(hasher, record, targets, pools, progress, { anchor, keyring: keys });
+  if (manifest !== undefined || proofs !== undefined) {
+    await progress('bundle');
+    try {
+      const b = await checkBundle(hasher, record, targets, manifest, proofs);
+      summary.bundle = { manifest: manifest !== undefined, proofs_file: proofs !== undefined, proofs: b.proofs, not_checked: BUNDLE_NOT_CHECKED };
+    } catch (e) {
+      if (e instanceof BundleProblem) throw new Difference(e.path, null, null, e.detail);
+      throw e;
+    }
+  }
+  return summary;
 }
 
-const USAGE = `usage: node ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--json]
+const USAGE = `usage: node ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--json]
+       node ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--json]
 
-Re-runs a published ssj-v1 draw record from its manifest, its evidence and
-the pool files (CSV, UTF-8 or GB18030) as docs/draw-spec.md specifies, and
-prints "verified" (exit 0) or the first difference (exit 1). Exit 2: bad
-usage or unreadable input.`;
+Re-runs a published ssj draw record (ssj-v1.1) from its manifest, its
+evidence and the pool files (CSV, UTF-8 or GB18030) as docs/draw-spec.md
+specifies, and prints "verified" (exit 0) or the first difference (exit 1).
+BUNDLE_DIR is a directory written by \`ssj task export\`: record.json with
+targets.csv, inspectors.csv, fallback.csv, and manifest.json and
+proofs.json checked against them. --anchor: the chain anchor from the task
+announcement or the trail (§10.3). --keyring: the lock must be signed by a
+key of this keyring (ssj publish keygen) held by lock.by (§10.2).
+Exit 2: bad usage or unreadable input.`;
 
 /** parseArgs reads the command line; flags and RECORD in any order. */
 export function parseArgs(argv) {
@@ -84,9 +135,11 @@ export function parseArgs(argv) {
         break;
       case '--targets':
       case '--inspectors':
-      case '--fallback': {
+      case '--fallback':
+      case '--anchor':
+      case '--keyring': {
         if (val === undefined) {
-          if (i + 1 >= argv.length) throw new InputError(`${a} needs a FILE`);
+          if (i + 1 >= argv.length) throw new InputError(`${a} needs a ${a === '--anchor' ? 'HEX' : 'FILE'}`);
           val = argv[++i];
         }
         out[a.slice(2)] = val;
@@ -98,29 +151,61 @@ export function parseArgs(argv) {
     }
   }
   if (out.help) return out;
-  if (pos.length !== 1) throw new InputError(pos.length === 0 ? 'RECORD is required' : `unexpected argument ${JSON.stringify(pos[1])}`);
+  if (pos.length !== 1) throw new InputError(pos.length === 0 ? 'RECORD or BUNDLE_DIR is required' : `unexpected argument ${JSON.stringify(pos[1])}`);
   out.record = pos[0];
-  // A bundle directory (the office's `ssj task export`) is pending: when it
-  // is defined, loadFiles below reads RECORD as a directory and fills
-  // targets/inspectors/fallback from the bundle's index.
-  if (!out.targets) throw new InputError('--targets FILE is required');
+  if (out.anchor !== undefined && !HEX64.test(out.anchor)) throw new InputError(`--anchor ${JSON.stringify(out.anchor)}: want 64 lower-case hex digits`);
   return out;
 }
 
-/** loadFiles reads the files named by parsed arguments (node only). */
+/**
+ * loadFiles reads the files named by parsed arguments (node only). When
+ * RECORD is a directory it is read as a bundle: record.json, targets.csv,
+ * inspectors.csv and fallback.csv when present, manifest.json, proofs.json.
+ */
 export async function loadFiles(args) {
   const fs = await import('node:fs/promises');
+  const path = await import('node:path');
   const read = async (p) => {
     try {
       return new Uint8Array(await fs.readFile(p));
     } catch (e) {
-      throw new InputError(`${p}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+      throw new InputError(`${p}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
     }
   };
+  let st;
+  try {
+    st = await fs.stat(args.record);
+  } catch (e) {
+    throw new InputError(`${args.record}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+  }
+  if (st.isDirectory()) {
+    if (args.targets || args.inspectors || args.fallback) throw new InputError(`${args.record} is a bundle directory: --targets, --inspectors and --fallback come from it`);
+    const dir = args.record;
+    const files = {};
+    const names = {};
+    const keyOf = { 'record.json': 'record', 'manifest.json': 'manifest', 'targets.csv': 'targets', 'inspectors.csv': 'inspectors', 'fallback.csv': 'fallback', 'proofs.json': 'proofs' };
+    for (const name of BUNDLE_FILES) {
+      const p = path.join(dir, name);
+      try {
+        files[keyOf[name]] = new Uint8Array(await fs.readFile(p));
+        names[keyOf[name]] = p;
+      } catch (e) {
+        if (e.code !== 'ENOENT') throw new InputError(`${p}: ${e.message}`);
+        if (name === 'record.json' || name === 'targets.csv') throw new InputError(`${dir}: not a bundle (ssj task export): no ${name}`);
+      }
+    }
+    if (args.keyring) {
+      files.keyring = await read(args.keyring);
+      names.keyring = args.keyring;
+    }
+    return { files, names };
+  }
+  if (!args.targets) throw new InputError('--targets FILE is required (or give a bundle directory)');
   const files = { record: await read(args.record), targets: await read(args.targets) };
   if (args.inspectors) files.inspectors = await read(args.inspectors);
   if (args.fallback) files.fallback = await read(args.fallback);
-  const names = { record: args.record, targets: args.targets, inspectors: args.inspectors, fallback: args.fallback };
+  if (args.keyring) files.keyring = await read(args.keyring);
+  const names = { record: args.record, targets: args.targets, inspectors: args.inspectors, fallback: args.fallback, keyring: args.keyring };
   return { files, names };
 }
 
@@ -139,9 +224,14 @@ export async function main(argv, out = process.stdout, err = process.stderr) {
   }
   try {
     const { files, names } = await loadFiles(args);
-    const s = await verify(files, { names });
+    const s = await verify(files, { names, anchor: args.anchor, keyring: files.keyring });
     if (args.json) out.write(JSON.stringify(s) + '\n');
-    else out.write(`verified: task ${s.task}, ${s.selected} targets selected, shortfall ${s.shortfall}, ${s.groups} groups, ${s.replacements} replacements, ${s.locked ? 'locked' : 'not locked'}${s.manipulation_resistant ? '' : ', NOT manipulation-resistant (manual source)'}\nmanifest_hash ${s.manifest_hash}\n`);
+    else {
+      out.write(`verified: task ${s.task}, ${s.selected} targets selected, shortfall ${s.shortfall}, ${s.groups} groups, ${s.replacements} replacements, ${s.locked ? 'locked' : 'not locked'}${s.manipulation_resistant ? '' : ', NOT manipulation-resistant (manual source)'}\nmanifest_hash ${s.manifest_hash}\n`);
+      if (s.locked) out.write(`lock_hash ${s.lock_hash}\nanchor ${s.anchor} (${s.replacements} replacements; ${s.anchor_matches ? 'matches --anchor' : 'compare it with the announced anchor, or pass --anchor'})\n`);
+      if (s.signature) out.write(`lock signed: ${s.signature}\n`);
+      if (s.bundle) out.write(`bundle: ${s.bundle.manifest ? "manifest.json is the record's" : 'no manifest.json'}; ${s.bundle.proofs_file ? `${s.bundle.proofs} inclusion proofs check against targets.csv` : 'no proofs.json'}; not checked here: ${s.bundle.not_checked.join(', ')} (ssj verify DIR checks them)\n`);
+    }
     return 0;
   } catch (e) {
     if (e instanceof Difference) {

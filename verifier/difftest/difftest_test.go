@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
@@ -79,6 +80,13 @@ type jsCase struct {
 	Targets    string `json:"targets"`
 	Inspectors string `json:"inspectors,omitempty"`
 	Fallback   string `json:"fallback,omitempty"`
+	// Manifest and Proofs, when set, make the case a bundle (ssj task export).
+	Manifest string `json:"manifest,omitempty"`
+	Proofs   string `json:"proofs,omitempty"`
+	// Anchor (spec §10.3) and Keyring (a keyring file, §10.2) are the
+	// verifier's options; the Go side verifies with the same.
+	Anchor  string `json:"anchor,omitempty"`
+	Keyring string `json:"keyring,omitempty"`
 }
 
 // jsResult is the runner's verdict on one case.
@@ -98,6 +106,10 @@ type made struct {
 	edit     string // path of the edited leaf
 	goPath   string // Go's VerifyError path for the edit, "" when Go refused to decode it
 	features []string
+	opt      draw.VerifyOptions
+	// extra are further tampered records of the case (a dropped replacement,
+	// a relocked record with recomputed hashes) that must not verify.
+	extra []jsCase
 }
 
 // TestJSVerifierDifferential draws random tasks with package draw and checks
@@ -108,6 +120,7 @@ func TestJSVerifierDifferential(t *testing.T) {
 	node := needNode(t)
 	beacon := readBeacon(t)
 	dir := t.TempDir()
+	setUpKeys(t, dir)
 	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
 	var all []made
 	var runs []jsCase
@@ -127,13 +140,16 @@ func TestJSVerifierDifferential(t *testing.T) {
 		}
 		pickEdit(t, rng, dir, &m)
 		all = append(all, m)
-		runs = append(runs, m.files, jsCase{ID: m.files.ID + "-edit", Record: filepath.Join(dir, m.files.ID+"-edit.json"),
-			Targets: m.files.Targets, Inspectors: m.files.Inspectors, Fallback: m.files.Fallback})
+		edit := m.files
+		edit.ID, edit.Record = m.files.ID+"-edit", filepath.Join(dir, m.files.ID+"-edit.json")
+		runs = append(runs, m.files, edit)
+		runs = append(runs, m.extra...)
 	}
 	t.Logf("%d cases; features: %v", len(all), features)
 	for _, f := range []string{"ratio", "total", "ceiling", "floor", "half_up", "base_eligible", "min_max", "shortfall", "exclusions",
 		"compliant", "strata", "directed", "batches", "inspectors", "joint", "conflicts", "interests", "fallback", "fallback_used",
-		"cap", "rotation", "replacements", "lock", "manual", "gb18030", "chinese_headers", "pool_5000"} {
+		"cap", "rotation", "replacements", "lock", "manual", "gb18030", "chinese_headers", "pool_5000",
+		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked"} {
 		require.Positive(t, features[f], "no generated case covers %s", f)
 	}
 
@@ -154,13 +170,21 @@ func TestJSVerifierDifferential(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(line), &r), line)
 		got[r.ID] = r
 	}
-	samePath, goDecode := 0, 0
+	samePath, goDecode, extra := 0, 0, 0
 	for _, m := range all {
 		r, ok := got[m.files.ID]
 		require.True(t, ok, "no result for %s", m.files.ID)
 		require.Equal(t, "verified", r.Result, "%s (%v): the JavaScript verifier refused a record the Go code wrote: %s", m.files.ID, m.features, r.Message)
 		e := got[m.files.ID+"-edit"]
 		require.Equal(t, "difference", e.Result, "%s: edit of %s: want a difference, got %s: %s", m.files.ID, m.edit, e.Result, e.Message)
+		for _, x := range m.extra {
+			r := got[x.ID]
+			require.Equal(t, "difference", r.Result, "%s: want a difference, got %s: %s", x.ID, r.Result, r.Message)
+			if x.Anchor != "" || x.Keyring != "" {
+				require.True(t, r.Path == "anchor" || strings.HasPrefix(r.Path, "lock.signature"), "%s: want a difference at anchor or lock.signature, got %s: %s", x.ID, r.Path, r.Message)
+			}
+			extra++
+		}
 		switch {
 		case m.goPath == "":
 			goDecode++ // Go refused the document before recomputing (not canonical, invalid manifest)
@@ -170,7 +194,7 @@ func TestJSVerifierDifferential(t *testing.T) {
 			t.Logf("%s: edit of %s: Go reports %q, JavaScript %q (%s)", m.files.ID, m.edit, m.goPath, e.Path, e.Message)
 		}
 	}
-	t.Logf("edits rejected by both: same first-difference path in %d, refused by Go's decoder in %d, of %d", samePath, goDecode, len(all))
+	t.Logf("edits rejected by both: same first-difference path in %d, refused by Go's decoder in %d, of %d; %d further tampered records (dropped replacement, relocked) rejected", samePath, goDecode, len(all), extra)
 }
 
 func readBeacon(t *testing.T) draw.Evidence {
@@ -451,6 +475,24 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		r.Shuffle(len(keys), func(a, b int) { keys[a], keys[b] = keys[b], keys[a] })
 		task.Strata = keys[:1+r.IntN(2)]
 	}
+	if r.IntN(4) == 0 {
+		// Rule R12: the uplift needs credit_class among the strata.
+		add("uplift")
+		if !slices.Contains(task.Strata, "credit_class") {
+			task.Strata = append(task.Strata, "credit_class")
+		}
+		u := &draw.Uplift{Classes: []string{"A", "B", "C", "D"}}
+		if r.IntN(2) == 0 {
+			u.Abnormal = pick(r, []string{"C", "D"})
+		}
+		if r.IntN(2) == 0 {
+			u.SeriousViolation = "D"
+		}
+		if r.IntN(2) == 0 || (u.Abnormal == "" && u.SeriousViolation == "") {
+			u.ComplaintsAtLeast = 1 + r.IntN(4)
+		}
+		task.Uplift = u
+	}
 	task.Quota.Rounding = pick(r, []string{"", draw.RoundCeiling, draw.RoundFloor, draw.RoundHalfUp})
 	switch task.Quota.Rounding {
 	case "", draw.RoundCeiling:
@@ -554,6 +596,12 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 			add("joint")
 			spec.ParticipatingDepartments = []string{pick(r, departments[1:])}
 			spec.TeamSize = max(spec.TeamSize, 2)
+			if len(items) == 2 && r.IntN(2) == 0 {
+				// Rule R20: each department checks its own item; inspectors of
+				// the third department own no item and are unqualified.
+				add("item_departments")
+				spec.ItemDepartments = []draw.ItemDepartment{{Item: items[0], Department: "治安"}, {Item: items[1], Department: spec.ParticipatingDepartments[0]}}
+			}
 		}
 		if r.IntN(2) == 0 {
 			spec.Items = slices.Clone(items)
@@ -659,10 +707,27 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 			add("replacements")
 		}
 	}
+	var opt draw.VerifyOptions
 	if r.IntN(5) < 2 {
 		add("lock")
-		if rec, _, err = draw.Lock(rec, commit.Add(36*time.Hour), "张科长"); err != nil {
+		if r.IntN(2) == 0 {
+			// Rule R16: the confirming officer signs; the verifier is given the keyring.
+			add("signed")
+			if rec, _, err = draw.LockSigned(rec, commit.Add(36*time.Hour), "张科长", lockSigner); err != nil {
+				return made{}, err
+			}
+			files.Keyring = keyringFile
+			opt.Signatures, opt.RequireSignature = lockKeyring, true
+		} else if rec, _, err = draw.Lock(rec, commit.Add(36*time.Hour), "张科长"); err != nil {
 			return made{}, err
+		}
+		if r.IntN(2) == 0 {
+			add("anchor")
+			a, err := draw.AnchorOf(&rec)
+			if err != nil {
+				return made{}, err
+			}
+			files.Anchor, opt.Anchor = a.Hash, a.Hash
 		}
 	}
 	data, err := draw.MarshalRecord(&rec)
@@ -677,10 +742,50 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 	if err != nil {
 		return made{}, fmt.Errorf("decode own record: %w", err)
 	}
-	if err := draw.Verify(&back, targets, pools); err != nil {
+	if err := draw.VerifyWith(&back, targets, pools, opt); err != nil {
 		return made{}, fmt.Errorf("go verify of own record: %w", err)
 	}
-	return made{files: files, targets: targets, pools: pools, record: data, features: feat}, nil
+	if len(targets) <= 1500 && r.IntN(3) == 0 {
+		// The bundle of ssj task export: manifest.json and the inclusion
+		// proofs of the drawn targets in the whole target file.
+		add("bundle")
+		mj, err := draw.MarshalManifest(&rec.Manifest)
+		if err != nil {
+			return made{}, err
+		}
+		var proofs []registry.Proof
+		for _, s := range rec.Selected {
+			p, err := registry.ProveTarget(targets, s.Target)
+			if err != nil {
+				return made{}, err
+			}
+			proofs = append(proofs, p)
+		}
+		pj, err := json.Marshal(proofs)
+		if err != nil {
+			return made{}, err
+		}
+		files.Manifest, files.Proofs = filepath.Join(dir, id+"-manifest.json"), filepath.Join(dir, id+"-proofs.json")
+		if err := os.WriteFile(files.Manifest, mj, 0o644); err != nil {
+			return made{}, err
+		}
+		if err := os.WriteFile(files.Proofs, pj, 0o644); err != nil {
+			return made{}, err
+		}
+	}
+	mc := made{files: files, targets: targets, pools: pools, record: data, features: feat, opt: opt}
+	if rec.Lock != nil && (files.Anchor != "" || files.Keyring != "") {
+		if err := mc.tampered(dir, rec); err != nil {
+			return made{}, err
+		}
+	}
+	for _, st := range rec.Strata {
+		if st.Uplifted > 0 {
+			mc.features = append(mc.features, "uplifted")
+			break
+		}
+	}
+	return mc, nil
 }
 
 // leaf is one scalar of the record's JSON and the path to it.
@@ -741,8 +846,8 @@ func edited(v any) any {
 }
 
 // pickEdit writes case m's single-field edit: a random scalar of the record
-// changed so that the Go code refuses it too. lock.at and lock.by are left
-// alone: on main no hash covers them (docs/draw-spec.md §10).
+// changed so that the Go code refuses it too (with the case's anchor and
+// keyring, when it has them).
 func pickEdit(t *testing.T, r *rand.Rand, dir string, m *made) {
 	t.Helper()
 	for try := 0; try < 100; try++ {
@@ -753,7 +858,6 @@ func pickEdit(t *testing.T, r *rand.Rand, dir string, m *made) {
 		var ls []leaf
 		leaves(doc, "", nil, &ls)
 		slices.SortFunc(ls, func(a, b leaf) int { return strings.Compare(a.path, b.path) })
-		ls = slices.DeleteFunc(ls, func(l leaf) bool { return l.path == "lock.at" || l.path == "lock.by" })
 		l := pick(r, ls)
 		l.set(edited(l.val))
 		data, err := json.MarshalIndent(doc, "", "  ")
@@ -761,7 +865,7 @@ func pickEdit(t *testing.T, r *rand.Rand, dir string, m *made) {
 		rec, err := draw.DecodeRecord(bytes.NewReader(data))
 		goPath := ""
 		if err == nil {
-			err = draw.Verify(&rec, m.targets, m.pools)
+			err = draw.VerifyWith(&rec, m.targets, m.pools, m.opt)
 			if err == nil {
 				continue // not a change the format can see; pick another
 			}
@@ -775,4 +879,67 @@ func pickEdit(t *testing.T, r *rand.Rand, dir string, m *made) {
 		return
 	}
 	t.Fatalf("%s: no edit the Go verifier refuses in 100 tries", m.files.ID)
+}
+
+// The lock signer of the generated tasks and its keyring (spec §10.2).
+var (
+	lockSigner  draw.Signer
+	lockKeyring publish.Keyring
+	keyringFile string
+)
+
+// setUpKeys makes the deterministic Ed25519 key of 张科长 and writes its
+// keyring into dir.
+func setUpKeys(t *testing.T, dir string) {
+	t.Helper()
+	key, err := publish.GenerateEd25519(bytes.NewReader(bytes.Repeat([]byte{7}, 32)), "分局", "张科长")
+	require.NoError(t, err)
+	s, err := key.Signer()
+	require.NoError(t, err)
+	lockSigner = s
+	lockKeyring = publish.Keyring{Keys: []publish.PublicKey{key.PublicKey}}
+	b, err := json.Marshal(lockKeyring)
+	require.NoError(t, err)
+	keyringFile = filepath.Join(dir, "keyring.json")
+	require.NoError(t, os.WriteFile(keyringFile, b, 0o644))
+}
+
+// tampered adds the records that rewrite what only the anchor or the
+// signature pins: the last replacement dropped (a correct record of the
+// draw on its own), and lock.by rewritten with lock.hash recomputed. Both
+// verify without options and must fail with the case's anchor or keyring;
+// the Go verifier is asked too.
+func (m *made) tampered(dir string, rec draw.Record) error {
+	write := func(name string, r draw.Record) error {
+		if err := draw.VerifyWith(&r, m.targets, m.pools, m.opt); err == nil {
+			return fmt.Errorf("%s: the Go verifier accepts the tampered record %s", m.files.ID, name)
+		}
+		data, err := draw.MarshalRecord(&r)
+		if err != nil {
+			return err
+		}
+		c := m.files
+		c.ID, c.Record = m.files.ID+"-"+name, filepath.Join(dir, m.files.ID+"-"+name+".json")
+		m.extra = append(m.extra, c)
+		return os.WriteFile(c.Record, data, 0o644)
+	}
+	if len(rec.Replacements) > 0 && m.files.Anchor != "" {
+		m.features = append(m.features, "dropped_replacement")
+		d := rec
+		d.Replacements = slices.Clone(rec.Replacements[:len(rec.Replacements)-1])
+		if err := write("dropped", d); err != nil {
+			return err
+		}
+	}
+	m.features = append(m.features, "relocked")
+	l := *rec.Lock
+	l.By = "另一人"
+	h, err := draw.LockHash(&l)
+	if err != nil {
+		return err
+	}
+	l.Hash = h
+	d := rec
+	d.Lock = &l
+	return write("relocked", d)
 }

@@ -1,7 +1,8 @@
 // runner.mjs verifies many cases in one node process for the Go
 // differential test: argv[2] is a JSON file [{id, record, targets,
-// inspectors?, fallback?}] of file paths; it prints one JSON line per case:
-// {id, result: "verified" | "difference" | "input", path?, message?}.
+// inspectors?, fallback?, manifest?, proofs?, anchor?, keyring?}] (file
+// paths; anchor a hex string); it prints one JSON line per case:
+// {id, result: "verified" | "difference" | "input" | "error", path?, message?}.
 import { readFileSync } from 'node:fs';
 import { verify, Difference, InputError } from '../ssj-verify.mjs';
 
@@ -9,10 +10,9 @@ const cases = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const out = [];
 for (const c of cases) {
   const files = { record: readFileSync(c.record), targets: readFileSync(c.targets) };
-  if (c.inspectors) files.inspectors = readFileSync(c.inspectors);
-  if (c.fallback) files.fallback = readFileSync(c.fallback);
+  for (const k of ['inspectors', 'fallback', 'manifest', 'proofs', 'keyring']) if (c[k]) files[k] = readFileSync(c[k]);
   try {
-    await verify(files, { names: { record: c.record, targets: c.targets, inspectors: c.inspectors, fallback: c.fallback } });
+    await verify(files, { names: { record: c.record, targets: c.targets, inspectors: c.inspectors, fallback: c.fallback }, anchor: c.anchor, keyring: files.keyring });
     out.push({ id: c.id, result: 'verified' });
   } catch (e) {
     if (e instanceof Difference) out.push({ id: c.id, result: 'difference', path: e.path, message: e.message });

@@ -5,7 +5,24 @@
 const MAX = 2 ** 53;
 
 /** JSONError is a document that is not JSON of ssj's subset. */
-export class JSONError extends Error {}
+export class JSONError extends Error {
+  constructor(msg, kind = 'syntax') {
+    super(msg);
+    /** kind is 'syntax' (not one JSON document) or 'number' (valid JSON with a float or an integer beyond 2^53). */
+    this.kind = kind;
+  }
+}
+
+function numberError(text, msg) {
+  // Valid JSON with a number outside the subset is a 'number' problem; text
+  // that is not JSON at all stays a syntax error.
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    return new JSONError(e.message);
+  }
+  return new JSONError(msg, 'number');
+}
 
 /**
  * parseStrict parses JSON text and refuses numbers with a fraction or an
@@ -31,10 +48,10 @@ export function parseStrict(text) {
       let j = i;
       while (j < n && /[-+0-9.eE]/.test(text[j])) j++;
       const tok = text.slice(i, j);
-      if (/[.eE]/.test(tok)) throw new JSONError(`floating-point number ${tok} at offset ${i}`);
+      if (/[.eE]/.test(tok)) throw numberError(text, `floating-point number ${tok} at offset ${i}`);
       // Compared exactly: Number() would round 2^53 + 1 down to 2^53.
       if (tok.length > 15 && /^-?[0-9]+$/.test(tok) && (BigInt(tok) > 2n ** 53n || BigInt(tok) < -(2n ** 53n))) {
-        throw new JSONError(`integer ${tok} at offset ${i} is beyond 2^53`);
+        throw numberError(text, `integer ${tok} at offset ${i} is beyond 2^53`);
       }
       i = j - 1;
     }

@@ -8,6 +8,7 @@ import { commitment, inspectorLeaf, labelProblem, sortByLabel, targetLeaf, write
 import { formatUTC } from './time.mjs';
 import { deriveRandomness, SourceError } from './sources.mjs';
 import { Matcher, MatchError, replay } from './match.mjs';
+import { anchorOf, checkLockSignature, lockBody, SignatureError } from './sign.mjs';
 
 export const RECORD_FORMAT = 'ssj-v1.1-record';
 
@@ -34,7 +35,7 @@ const commitmentT = obj(['count', I], ['root', S]);
 const sourceT = obj(['kind', S], ['network', S, 1], ['round', I, 1], ['lottery', S, 1], ['issue', S, 1], ['draw_at', T, 1], ['participant', S, 1], ['commitment', S, 1], ['note', S, 1]);
 const specT = obj(
   ['team_size', I], ['launching_department', S], ['participating_departments', arr(S), 1], ['items', arr(S)],
-  ['window_from', T], ['window_to', T], ['home_regions', arr(S), 1], ['fallback', B, 1], ['fallback_regions', arr(S), 1],
+  ['item_departments', arr(obj(['item', S], ['department', S])), 1], ['window_from', T], ['window_to', T], ['home_regions', arr(S), 1], ['fallback', B, 1], ['fallback_regions', arr(S), 1],
   ['cap', I, 1], ['conflicts', arr(obj(['target', S], ['cert', S], ['reason', S])), 1], ['rotation_months', I, 1],
   ['history', arr(obj(['cert', S], ['target', S], ['date', T])), 1],
 );
@@ -44,12 +45,13 @@ export const MANIFEST = obj(
   ['scope', obj(['jurisdictions', arr(S), 1], ['industries', arr(S), 1], ['credit_classes', arr(S), 1], ['kinds', arr(S), 1], ['departments', arr(S), 1])],
   ['targets', commitmentT], ['strata', arr(S), 1],
   ['quota', obj(['ratios', arr(obj(['stratum', S], ['ratio', S])), 1], ['default_ratio', S, 1], ['rounding', S], ['base', S], ['min', I, 1], ['max', I, 1], ['total', I, 1])],
+  ['uplift', ptr(obj(['classes', arr(S)], ['abnormal', S, 1], ['serious_violation', S, 1], ['complaints_at_least', I, 1])), 1],
   ['exclusions', arr(obj(['target', S], ['reason', S])), 1], ['compliant', arr(obj(['target', S], ['item', S], ['date', S])), 1],
   ['compliance_exempt', S, 1], ['sources', arr(sourceT)], ['commit_time', T], ['batches', I, 1],
   ['inspectors', ptr(obj(['spec', specT], ['pool', commitmentT], ['fallback', ptr(commitmentT), 1])), 1],
 );
 const EVIDENCE = arr(obj(['randomness', S, 1], ['signature', S, 1], ['numbers', arr(I), 1], ['secret', S, 1], ['value', S, 1]));
-const SEAT = obj(['cert', S], ['department', S], ['role', S], ['kind', S], ['seat_department', S, 1], ['rank', S], ['from_fallback', B]);
+const SEAT = obj(['cert', S], ['department', S], ['role', S], ['kind', S], ['seat_department', S, 1], ['rank', S], ['from_fallback', B], ['items', arr(S), 1]);
 const REPLACEMENT = obj(['seq', I], ['target', S], ['leaving', S], ['reason', S], ['approver', S], ['at', T], ['note', S, 1], ['seat_index', I], ['newcomer', SEAT], ['prev_hash', S], ['state_hash', S], ['hash', S]);
 const LOCK = obj(['at', T], ['by', S], ['record_hash', S], ['hash', S], ['signature', ptr(obj(['algorithm', S], ['key_id', S], ['value', S])), 1]);
 
@@ -250,7 +252,42 @@ export function validateManifest(m) {
   if (parseTime(m.commit_time) === null || !isUTC(m.commit_time)) throw bad('manifest.commit_time', `${show(m.commit_time)} is not a time in UTC`);
   if (m.sources.length === 0) throw bad('manifest.sources', 'no randomness source declared');
   if ((m.batches || 0) < 0) throw bad('manifest.batches', 'is negative');
+  if (m.uplift) validateUplift(m);
   if (m.inspectors) validateSpec(m);
+}
+
+// §5 (rule R12): the uplift's classes are distinct labels without "/", the
+// named classes are among them, at least one rule is given, and the strata
+// contain credit_class.
+function validateUplift(m) {
+  const u = m.uplift;
+  const p = 'manifest.uplift';
+  const bad = (path, msg) => new Difference(`${p}.${path}`, null, null, msg);
+  labelSet(`${p}.classes`, u.classes, true);
+  u.classes.forEach((c, i) => {
+    if (c.includes('/')) throw bad(`classes[${i}]`, `${show(c)} contains "/"`);
+  });
+  for (const f of ['abnormal', 'serious_violation']) {
+    if (u[f] !== undefined && !u.classes.includes(u[f])) throw bad(f, `${show(u[f])} is not one of classes ${show(u.classes)}`);
+  }
+  if ((u.complaints_at_least || 0) < 0) throw bad('complaints_at_least', 'is negative');
+  if (u.abnormal === undefined && u.serious_violation === undefined && !u.complaints_at_least) throw new Difference(p, null, null, 'declares no rule: abnormal, serious_violation or complaints_at_least');
+  if (!(m.strata || []).includes('credit_class')) throw new Difference(p, null, null, 'needs "credit_class" among the strata (rule R12)');
+}
+
+/**
+ * upliftedClass returns [class, raised] for target t under uplift u (§5):
+ * the highest of its class (one up with enough complaints), the abnormal
+ * class and the serious-violation class; null when t's class is not in u.
+ */
+export function upliftedClass(u, t) {
+  const i = u.classes.indexOf(t.credit_class);
+  if (i < 0) return null;
+  let c = i;
+  if ((u.complaints_at_least || 0) > 0 && t.complaints >= u.complaints_at_least) c = Math.min(i + 1, u.classes.length - 1);
+  if (t.abnormal && u.abnormal !== undefined) c = Math.max(c, u.classes.indexOf(u.abnormal));
+  if (t.serious_violation && u.serious_violation !== undefined) c = Math.max(c, u.classes.indexOf(u.serious_violation));
+  return [u.classes[c], c !== i];
 }
 
 function validDate(s) {
@@ -290,6 +327,24 @@ function validateSpec(m) {
     label(`${p}.history[${i}].cert`, h.cert);
     if (h.date === ZERO_TIME) throw bad(`history[${i}].date`, 'is unset');
   });
+  if (s.item_departments) {
+    // Appendix C §1 (rule R20): one entry per item, in items order, each a
+    // department of the task, and every department of the task owning an item.
+    const ids = s.item_departments;
+    if (ids.length !== s.items.length) throw bad('item_departments', `has ${ids.length} entries for ${s.items.length} items: every item needs exactly one department`);
+    const depts = [s.launching_department, ...deps];
+    const owns = depts.map(() => false);
+    ids.forEach((e, i) => {
+      if (e.item !== s.items[i]) throw bad(`item_departments[${i}].item`, `${show(e.item)}: want ${show(s.items[i])} (one entry per item, in items order)`);
+      label(`${p}.item_departments[${i}].department`, e.department);
+      const d = depts.indexOf(e.department);
+      if (d < 0) throw bad(`item_departments[${i}].department`, `${show(e.department)} is neither the launching nor a participating department`);
+      owns[d] = true;
+    });
+    owns.forEach((ok, d) => {
+      if (!ok) throw bad('item_departments', `department ${show(depts[d])} owns no item of the task`);
+    });
+  }
   if (canonical(s.items) !== canonical(m.task.items)) throw bad('items', `${show(s.items)} differ from task.items ${show(m.task.items)} (rule R20)`);
   if (!!m.inspectors.fallback !== !!s.fallback) throw new Difference('manifest.inspectors.fallback', show(m.inspectors.fallback), null, `fallback commitment present=${!!m.inspectors.fallback} but spec.fallback=${!!s.fallback}`);
 }
@@ -344,7 +399,7 @@ export function totalQuotas(T, keys, bases) {
 export async function recompute(hasher, m, evidence, targets, pools, progress = () => {}) {
   // In label order: the commitment's leaf order (units.sorted comes from readPool).
   const scope = (targets.sorted || sortByLabel(targets, (u) => u.id)).filter((u) => inScope(m.scope, u));
-  progress('pools');
+  await progress('pools');
   const tc = await commitment(hasher, scope, (u) => u.id, targetLeaf, { sorted: true, writeLeaf: writeTargetLeaf });
   if (tc.count !== m.targets.count || tc.root !== m.targets.root) {
     throw new Difference('manifest.targets', `count ${m.targets.count} root ${m.targets.root}`, `count ${tc.count} root ${tc.root}`);
@@ -370,7 +425,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
       if (!ids.has(e.target)) throw new Difference(`manifest.exclusions[${i}].target`, show(e.target), null, 'is not in the task\'s scope');
     });
   }
-  progress('randomness');
+  await progress('randomness');
   const commitNs = parseTime(m.commit_time);
   let rnd;
   try {
@@ -382,7 +437,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
   const mh = await hasher.sha256(utf8(canonical(m)));
   const k = await hasher.hmac(mh, rnd.r);
 
-  progress('strata');
+  await progress('strata');
   const year = String(yearInChina(commitNs)).padStart(4, '0');
   const items = new Set(m.task.items);
   const compliant = new Set();
@@ -391,17 +446,31 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
   }
   const keys = m.strata || [];
   const strata = new Map(); // key -> {scope, eligible, excl[3], units[]}
+  const up = m.uplift;
+  const goodValues = new Set();
   for (const u of scope) {
-    const vals = keys.map((k) => u[k]);
-    for (let i = 0; i < vals.length; i++) {
-      const v = vals[i];
-      const p = labelProblem(v);
-      if (p || v.includes('/')) throw new Difference('strata', null, null, `target ${show(u.id)}: stratum value ${keys[i]} ${show(v)} ${p || 'contains /'}`);
+    let raised = false;
+    let cls = u.credit_class;
+    if (up) {
+      const x = upliftedClass(up, u);
+      if (!x) throw new Difference('manifest.uplift.classes', null, null, `target ${show(u.id)}: credit class ${show(u.credit_class)} is not one of uplift.classes ${show(up.classes)}`);
+      [cls, raised] = x;
     }
-    const key = vals.join('/');
+    let key = '';
+    for (let i = 0; i < keys.length; i++) {
+      const v = keys[i] === 'credit_class' ? cls : u[keys[i]];
+      if (!goodValues.has(v)) {
+        // Each distinct stratum value is checked once (a label without "/").
+        const p = labelProblem(v);
+        if (p || v.includes('/')) throw new Difference('strata', null, null, `target ${show(u.id)}: stratum value ${keys[i]} ${show(v)} ${p || 'contains /'}`);
+        goodValues.add(v);
+      }
+      key = i === 0 ? v : key + '/' + v;
+    }
     let s = strata.get(key);
-    if (!s) strata.set(key, (s = { scope: 0, eligible: 0, excl: [0, 0, 0], units: [] }));
+    if (!s) strata.set(key, (s = { scope: 0, eligible: 0, excl: [0, 0, 0], units: [], uplifted: 0 }));
     s.scope++;
+    if (raised) s.uplifted++;
     let r = -1;
     if (u.status !== 'active') r = 0;
     else if (excluded.has(u.id)) r = 1;
@@ -432,7 +501,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
     });
   }
 
-  progress('ranks');
+  await progress('ranks');
   const prefix = concat([lp('ssj-v1'), lp('target')]);
   const counts = (c) => c.map((n, i) => (n ? { reason: EXCLUSION_REASONS[i], count: n } : null)).filter(Boolean);
   const total = [0, 0, 0];
@@ -444,6 +513,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
   const chosen = [];
   for (let i = 0; i < skeys.length; i++) {
     const s = strata.get(skeys[i]);
+    if (skeys.length > 1 && s.eligible > 5000) await progress('ranks', { done: i, total: skeys.length });
     const take = Math.min(quotas[i], s.eligible);
     if (take > 0) {
       const ranks = await hasher.ranks(k, prefix, s.units.map((u) => u.id));
@@ -455,7 +525,9 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
     }
     const sr = { stratum: skeys[i] };
     if (ratios[i] !== undefined) sr.ratio = ratios[i];
-    Object.assign(sr, { scope: s.scope, eligible: s.eligible, exclusions: counts(s.excl), base: bases[i], quota: quotas[i], selected: take, shortfall: quotas[i] - take });
+    Object.assign(sr, { scope: s.scope, eligible: s.eligible, exclusions: counts(s.excl) });
+    if (s.uplifted > 0) sr.uplifted = s.uplifted;
+    Object.assign(sr, { base: bases[i], quota: quotas[i], selected: take, shortfall: quotas[i] - take });
     rec.strata.push(sr);
     rec.eligible += s.eligible;
     rec.quota += quotas[i];
@@ -477,10 +549,10 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
     }
   }
   if (m.inspectors) {
-    progress('groups');
+    await progress('groups');
     try {
       const matcher = new Matcher(hasher, k, pools.home, pools.fallback || [], m.inspectors.spec);
-      const groups = await matcher.matchAll(rec.selected.map((s) => s.target));
+      const groups = await matcher.matchAll(rec.selected.map((s) => s.target), (done, total) => progress('groups', { done, total }));
       if (groups.length > 0) rec.groups = groups;
       rec._matcher = matcher;
     } catch (e) {
@@ -500,12 +572,14 @@ function byRank(a, b) {
 /**
  * verifyRecord checks a parsed record against the pools (targets: units in
  * file order; pools: {home, fallback} or null) and returns a summary; the
- * first difference throws a Difference. progress(step) is told each step.
+ * first difference throws a Difference. progress(step, detail) is told each
+ * step (and, while matching, {done, total} targets) and awaited when it
+ * returns a promise, so that a page can repaint between steps.
  */
-export async function verifyRecord(hasher, record, targets, pools, progress = () => {}) {
+export async function verifyRecord(hasher, record, targets, pools, progress = () => {}, opts = {}) {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new Difference('', show(record), 'a record object');
   if (record.format !== RECORD_FORMAT) throw new Difference('format', show(record.format), show(RECORD_FORMAT));
-  progress('manifest');
+  await progress('manifest');
   const m = normalize(record.manifest, MANIFEST, 'manifest');
   const evidence = record.evidence === undefined ? null : normalize(record.evidence, EVIDENCE, 'evidence');
   const replacements = record.replacements === undefined ? [] : normalize(record.replacements, arr(REPLACEMENT), 'replacements');
@@ -517,14 +591,15 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
   const rec = await recompute(hasher, m, evidence, targets, pools, progress);
   const matcher = rec._matcher;
   delete rec._matcher;
-  progress('record');
+  await progress('record');
   const pub = { ...record };
   delete pub.replacements;
   delete pub.lock;
   const d = diffJSON(pub, rec, '');
   if (d) throw d;
+  let recomputedReps;
   if (replacements && replacements.length > 0) {
-    progress('replacements');
+    await progress('replacements');
     if (!m.inspectors) throw new Difference('replacements', `${replacements.length} replacements`, 'none (the manifest matches no inspectors)');
     let got;
     try {
@@ -535,23 +610,68 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
     }
     const d2 = diffJSON(replacements, got, 'replacements');
     if (d2) throw d2;
+    recomputedReps = got;
   }
   let recordHash;
+  let full = { ...rec };
+  if (replacements && replacements.length > 0) full.replacements = recomputedReps;
+  let signedVia;
   if (lock) {
-    progress('lock');
+    await progress('lock');
     recordHash = hex(await hasher.sha256(utf8(canonical(rec))));
     if (lock.record_hash !== recordHash) throw new Difference('lock.record_hash', show(lock.record_hash), show(recordHash));
     label('lock.by', lock.by);
     if (parseTime(lock.at) < parseTime(m.commit_time)) throw new Difference('lock.at', show(lock.at), null, `is before the commit time ${m.commit_time}`);
-    // ssj-v1.1 (spec §10): lock.hash = SHA-256(canonical {at, by, record_hash}).
-    const lockHash = hex(await hasher.sha256(utf8(canonical({ at: record.lock.at, by: lock.by, record_hash: lock.record_hash }))));
+    // ssj-v1.1 (spec §10.2): lock.hash = SHA-256(canonical {at, by, record_hash}).
+    const lockHash = hex(await hasher.sha256(utf8(lockBody({ at: record.lock.at, by: lock.by, record_hash: recordHash }))));
     if (lock.hash !== lockHash) throw new Difference('lock.hash', show(lock.hash), show(lockHash));
+    if (opts.keyring) {
+      try {
+        signedVia = await checkLockSignature(lock, opts.keyring);
+      } catch (e) {
+        if (e instanceof SignatureError) throw new Difference(e.path, null, null, e.message);
+        throw e;
+      }
+    }
+    full.lock = { at: record.lock.at, by: lock.by, record_hash: recordHash, hash: lockHash };
+    if (lock.signature) full.lock.signature = lock.signature;
   }
-  return {
+  // §10.1 step 9: the canonical bytes of the whole record against those of
+  // the recomputation (lock.at, lock.by, lock.signature and the
+  // replacements' requests taken from the record).
+  await progress('canonical');
+  const want = canonical(full);
+  if (canonical(record) !== want) {
+    const d3 = diffJSON(record, JSON.parse(want), '');
+    throw d3 || new Difference('record', null, null, 'the canonical bytes of the record differ from those of its recomputation');
+  }
+  full = null;
+  let anchor;
+  if (lock) anchor = await anchorOf(hasher, lock, replacements || []);
+  if (opts.anchor !== undefined && opts.anchor !== null && opts.anchor !== '') {
+    await progress('anchor');
+    if (!lock) throw new Difference('lock', 'nothing', null, 'an anchor was supplied and the record is not locked');
+    if (anchor !== opts.anchor) {
+      let detail = 'no state of the record\'s replacement chain has it';
+      const reps = replacements || [];
+      for (let n = reps.length - 1; n >= 0; n--) {
+        if ((await anchorOf(hasher, lock, reps, n)) === opts.anchor) {
+          detail = `it is the anchor of the record with its first ${n} of ${reps.length} replacements (the record has grown since)`;
+          break;
+        }
+      }
+      throw new Difference('anchor', show(opts.anchor), show(anchor), `the supplied anchor ${opts.anchor} is not the record's (${anchor}, ${reps.length} replacements): ${detail}`);
+    }
+  }
+  const out = {
     verified: true, task: m.task.id, manifest_hash: mh, selected: rec.selected.length, shortfall: rec.shortfall,
     manipulation_resistant: rec.manipulation_resistant, groups: (rec.groups || []).length,
-    replacements: (replacements || []).length, locked: !!lock, record_hash: recordHash,
+    replacements: (replacements || []).length, locked: !!lock,
   };
+  if (lock) Object.assign(out, { record_hash: recordHash, lock_hash: lock.hash, anchor });
+  if (opts.anchor) out.anchor_matches = true;
+  if (signedVia) out.signature = `${lock.signature.algorithm} ${lock.signature.key_id} (${signedVia})`;
+  return out;
 }
 
 export { unhex };

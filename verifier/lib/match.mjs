@@ -53,6 +53,16 @@ export class Matcher {
     this.spec = spec;
     this.from = parseTime(spec.window_from);
     this.to = parseTime(spec.window_to);
+    // Rule R20 (Appendix C §1, §2 reason 3): with item_departments, each
+    // department's items in items order; null without.
+    this.deptItems = null;
+    if (spec.item_departments) {
+      this.deptItems = new Map();
+      for (const e of spec.item_departments) {
+        if (!this.deptItems.has(e.department)) this.deptItems.set(e.department, []);
+        this.deptItems.get(e.department).push(e.item);
+      }
+    }
     if (!spec.fallback && fallback.length > 0) throw new MatchError('manifest.inspectors', `a fallback pool of ${fallback.length} inspectors was given but the spec declares none`);
     this.pools = [home, fallback].map((src, pi) => {
       const regions = (pi === 0 ? spec.home_regions : spec.fallback_regions) || [];
@@ -97,15 +107,19 @@ export class Matcher {
   staticReason(i, regions) {
     if (!i.active) return RI.inactive;
     if (i.unavailable.some((p) => p.from < this.to && this.from < p.to)) return RI.unavailable;
-    if (this.spec.items.some((it) => !i.qualifications.includes(it))) return RI.unqualified;
+    if (this.deptItems) {
+      const own = this.deptItems.get(i.department);
+      if (!own || own.some((it) => !i.qualifications.includes(it))) return RI.unqualified;
+    } else if (this.spec.items.some((it) => !i.qualifications.includes(it))) return RI.unqualified;
     if (regions.length > 0 && !regions.includes(i.jurisdiction)) return RI.region;
     return -1;
   }
 
   /** seatReq returns the requirement of seat kind (§3.2). */
   seatReq(kind, seatDept, n) {
-    if (kind === 'leader') return { kind, dept: this.spec.launching_department, leader: true, name: 'leader' };
-    if (kind === 'department') return { kind, dept: seatDept, leader: false, name: `department ${seatDept}` };
+    const its = (d) => (this.deptItems ? ` (items ${(this.deptItems.get(d) || []).join(', ')})` : '');
+    if (kind === 'leader') return { kind, dept: this.spec.launching_department, leader: true, name: `leader${its(this.spec.launching_department)}` };
+    if (kind === 'department') return { kind, dept: seatDept, leader: false, name: `department ${seatDept}${its(seatDept)}` };
     return { kind: 'open', dept: '', leader: false, name: `member ${n}` };
   }
 
@@ -192,14 +206,16 @@ export class Matcher {
     if (q.kind !== 'open') s.seat_department = q.dept;
     s.rank = hex(x.ranks.subarray(32 * x.j, 32 * x.j + 32));
     s.from_fallback = fromFallback;
+    if (this.deptItems) s.items = this.deptItems.get(x.ins.department).slice();
     return s;
   }
 
   /** matchAll returns the groups of the targets, in order (§3, §4). */
-  async matchAll(targets) {
+  async matchAll(targets, progress) {
     const reqs = this.seatReqs();
     const groups = [];
     for (const t of targets) {
+      if (progress && groups.length % 100 === 0 && groups.length > 0) await progress(groups.length, targets.length);
       const st = { home: await this.candidates(0, t, null), fb: null, seated: new Set(), departed: null };
       const seats = [];
       for (const q of reqs) seats.push(await this.fill(t, q, st));

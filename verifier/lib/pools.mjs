@@ -139,12 +139,16 @@ const TRIM = new RegExp(`^[${WS}]+|[${WS}]+$`, 'g');
 /** trim removes white space at both ends (Go's strings.TrimSpace). */
 export const trim = (s) => {
   if (s === '') return s;
-  const a = s.charCodeAt(0);
-  const b = s.charCodeAt(s.length - 1);
-  // Fast path: neither end is ASCII space/control or a non-ASCII character that may be white space.
-  if (a > 0x20 && a < 0x7f && b > 0x20 && b < 0x7f) return s;
+  // Fast path: neither end is white space (most cells, Chinese text included).
+  if (!isWS(s.charCodeAt(0)) && !isWS(s.charCodeAt(s.length - 1))) return s;
   return s.replace(TRIM, '');
 };
+// isWS reports whether UTF-16 code unit c is in WS (all of WS is in the BMP).
+function isWS(c) {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0x85) return false;
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** checkLabel returns the problem of a label (spec §1), or ''. */
@@ -201,8 +205,15 @@ const STATUSES = {
 };
 const RELATIONS = { kin: 'kin', 近亲属: 'kin', 亲属: 'kin', former_employer: 'former_employer', 曾任职: 'former_employer', 原单位: 'former_employer', 前雇主: 'former_employer', shareholding: 'shareholding', 持股: 'shareholding', 股东: 'shareholding', other: 'other', 其他: 'other' };
 const has = (o, k) => Object.hasOwn(o, k);
+// The spelling tables as Maps (a row looks up several cells; a Map lookup is
+// cheaper than Object.hasOwn on a dictionary-mode object).
+const SPELLINGS = new Map([BOOL, ACTIVE, KINDS, STATUSES, RELATIONS].map((t) => [t, new Map(Object.entries(t))]));
 // spelled looks a cell up in a table of spellings, exact first, then lower-cased (ASCII and all).
-const spelled = (table, s) => (has(table, s) ? table[s] : has(table, s.toLowerCase()) ? table[s.toLowerCase()] : undefined);
+const spelled = (table, s) => {
+  const m = SPELLINGS.get(table);
+  const v = m.get(s);
+  return v !== undefined ? v : m.get(s.toLowerCase());
+};
 
 /** splitList splits a list cell at ';' or '；', trims the elements and drops empty ones. */
 export function splitList(s) {
@@ -595,6 +606,16 @@ export function sortByLabel(units, labelOf) {
     keyed.sort((a, b) => cmpStr(a[0], b[0]));
     return keyed.map((x) => x[1]);
   }
+  // A file already in label order (ssj task export writes snapshots so)
+  // needs no sort; equal labels are then adjacent in file order too.
+  let ordered = true;
+  for (let i = 1; i < labels.length; i++) {
+    if (labels[i - 1] > labels[i]) {
+      ordered = false;
+      break;
+    }
+  }
+  if (ordered) return units.slice();
   // Without a comparator, sort() compares strings by UTF-16 code units,
   // natively. Equal labels keep file order (the sort is stable).
   const byLabel = new Map();

@@ -75,13 +75,54 @@ test('bad usage and unreadable input: exit 2', () => {
   assert.match(x.stderr, /XLSX files are not supported/);
   const notjson = join(tmp, 'float.json');
   writeFileSync(notjson, '{"format": "ssj-v1-record", "scope": 1.0}');
-  const f = run(notjson, '--targets', targets);
-  assert.equal(f.status, 2);
-  assert.match(f.stderr, /floating-point number 1\.0/);
+  const f = run(notjson, '--targets', targets, '--json');
+  // Spec §10.4: valid JSON with a float does not verify (exit 1); text that is not JSON is unreadable (exit 2).
+  assert.equal(f.status, 1, f.stderr);
+  assert.match(JSON.parse(f.stdout).error, /floating-point number 1\.0/);
+  writeFileSync(notjson, '{"format": "ssj-v1-record", "scope": 1.0');
+  assert.equal(run(notjson, '--targets', targets).status, 2);
   const dup = join(tmp, 'dup.csv');
   const t = readFileSync(targets, 'utf8').split('\n');
   writeFileSync(dup, [...t.slice(0, 3), t[1]].join('\n'));
   const d = run(record, '--targets', dup, '--inspectors', inspectors);
   assert.equal(d.status, 2);
   assert.match(d.stderr, /row 4: column id: duplicate ID: first at row 2/);
+});
+
+test('--anchor: exit 0 when it is the record\'s, 1 naming "anchor" when not, 2 when not hex', () => {
+  const s = JSON.parse(run(record, '--targets', targets, '--inspectors', inspectors, '--json').stdout);
+  assert.match(s.anchor, /^[0-9a-f]{64}$/);
+  let r = run(record, '--targets', targets, '--inspectors', inspectors, '--anchor', s.anchor);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /matches --anchor/);
+  const other = s.anchor.slice(0, 63) + (s.anchor.endsWith('0') ? '1' : '0');
+  r = run(record, '--targets', targets, '--inspectors', inspectors, '--anchor', other, '--json');
+  assert.equal(r.status, 1);
+  const o = JSON.parse(r.stdout);
+  assert.equal(o.path, 'anchor');
+  assert.equal(o.recomputed, JSON.stringify(s.anchor));
+  assert.equal(run(record, '--targets', targets, '--inspectors', inspectors, '--anchor', 'XYZ').status, 2);
+});
+
+test('BUNDLE_DIR: the files of ssj task export; manifest.json must be the record\'s', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssj-bundle-'));
+  const rec = readFileSync(record);
+  writeFileSync(join(dir, 'record.json'), rec);
+  writeFileSync(join(dir, 'targets.csv'), readFileSync(targets));
+  writeFileSync(join(dir, 'inspectors.csv'), readFileSync(inspectors));
+  const m = JSON.parse(rec).manifest;
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+  let r = run(dir);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /bundle: manifest\.json is the record's/);
+  assert.equal(run(dir, '--targets', targets).status, 2); // the pools come from the bundle
+  m.task.name += '（改）';
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+  r = run(dir, '--json');
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(JSON.parse(r.stdout).path, 'manifest.json');
+  const empty = mkdtempSync(join(tmpdir(), 'ssj-empty-'));
+  r = run(empty);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /not a bundle/);
 });

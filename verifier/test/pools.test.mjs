@@ -1,7 +1,7 @@
 // Pool files (docs/draw-spec.md Appendix D): CSV syntax, cells, leaves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCSV, readPool, decodeText, targetLeaf, writeTargetLeaf, LeafWriter, inspectorLeaf, trim, PoolError, usccProblem } from '../lib/pools.mjs';
+import { parseCSV, readPool, decodeText, targetLeaf, writeTargetLeaf, LeafWriter, inspectorLeaf, trim, PoolError, usccProblem, sortByLabel } from '../lib/pools.mjs';
 import { canonical } from '../lib/canon.mjs';
 import { formatUTC } from '../lib/time.mjs';
 
@@ -105,4 +105,15 @@ test('rankOrder: the limited order is the head of the full order, ties by label'
     const hb = Buffer.from(ranks.subarray(32 * b, 32 * b + 32)).toString('hex');
     assert.ok(ha < hb || (ha === hb && labels[a] < labels[b]), `order at ${i}`);
   }
+});
+
+test('sortByLabel: byte order; a file already in label order is kept as it is; equal labels keep file order', () => {
+  const u = (id, n) => ({ id, n });
+  const sorted = [u('A', 1), u('B', 2), u('B', 3), u('C', 4)];
+  const got = sortByLabel(sorted, (x) => x.id);
+  assert.notEqual(got, sorted);
+  assert.deepEqual(got, sorted);
+  assert.deepEqual(sortByLabel([u('C', 1), u('B', 2), u('A', 3), u('B', 4)], (x) => x.id).map((x) => x.n), [3, 2, 4, 1]);
+  // U+FF71 sorts before U+20000 in UTF-8 byte order (after it in UTF-16 code units).
+  assert.deepEqual(sortByLabel([u('\u{20000}', 1), u('\uFF71', 2)], (x) => x.id).map((x) => x.n), [2, 1]);
 });

@@ -1,0 +1,100 @@
+// Lock signatures (docs/draw-spec.md §10.2) and the chain anchor (§10.3).
+//
+// Ed25519 goes through WebCrypto (crypto.subtle, algorithm "Ed25519"):
+// node ≥ 20 and Chromium ≥ 137 have it. Where a browser lacks it, the
+// verifier falls back to @noble/curves' ed25519 (the package it already
+// uses for drand), loaded only then.
+
+import { canonical } from './canon.mjs';
+import { hex, utf8 } from './bytes.mjs';
+
+/** SignatureError is a lock signature that does not check (exit 1). */
+export class SignatureError extends Error {}
+
+/** LOCK_CONTEXT is the ASCII context string the lock signature covers first. */
+export const LOCK_CONTEXT = 'ssj-v1.1-lock\n';
+
+/** lockBody is the canonical JSON of {at, by, record_hash}: the bytes lock.hash covers. */
+export function lockBody(lock) {
+  return canonical({ at: lock.at, by: lock.by, record_hash: lock.record_hash });
+}
+
+/** anchorOf returns the hex anchor of a locked record with its first n replacements (§10.3). */
+export async function anchorOf(hasher, lock, replacements, n = replacements.length) {
+  const head = n === 0 ? lock.hash : replacements[n - 1].hash;
+  return hex(await hasher.sha256(utf8(canonical({ record_hash: lock.record_hash, lock_hash: lock.hash, replacements: n, head }))));
+}
+
+function b64(s) {
+  if (typeof s !== 'string' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) return null;
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * verifyEd25519 checks an Ed25519 signature (32-byte public key, 64-byte
+ * signature) with WebCrypto, or @noble/curves where WebCrypto lacks Ed25519.
+ * It returns {ok, via} with via "webcrypto" or "noble".
+ */
+export async function verifyEd25519(pub, sig, msg) {
+  let key;
+  try {
+    key = await globalThis.crypto.subtle.importKey('raw', pub, { name: 'Ed25519' }, false, ['verify']);
+  } catch (e) {
+    if (e && e.name === 'DataError') return { ok: false, via: 'webcrypto' };
+    const { ed25519 } = await import('@noble/curves/ed25519.js');
+    let ok = false;
+    try {
+      ok = ed25519.verify(sig, msg, pub);
+    } catch {
+      ok = false;
+    }
+    return { ok, via: 'noble' };
+  }
+  return { ok: await globalThis.crypto.subtle.verify({ name: 'Ed25519' }, key, sig, msg), via: 'webcrypto' };
+}
+
+/**
+ * parseKeyring reads the keyring of `ssj publish keygen` ({"keys": [{key_id,
+ * algorithm, unit, holder, role, key}]}, key in base64) from a parsed JSON
+ * value; it throws an Error naming the problem.
+ */
+export function parseKeyring(v) {
+  if (v === null || typeof v !== 'object' || !Array.isArray(v.keys)) throw new Error('keyring: want {"keys": [...]}');
+  const seen = new Set();
+  return v.keys.map((k, i) => {
+    for (const f of ['key_id', 'algorithm', 'unit', 'key']) {
+      if (typeof k[f] !== 'string' || k[f] === '') throw new Error(`keyring key #${i}: key_id, unit, algorithm and key are required (${f})`);
+    }
+    if (seen.has(k.key_id)) throw new Error(`keyring key #${i}: key_id ${JSON.stringify(k.key_id)} repeats`);
+    seen.add(k.key_id);
+    return k;
+  });
+}
+
+/**
+ * checkLockSignature checks lock.signature against the keyring (§10.2): the
+ * key found by key_id, its algorithm the signature's, its holder lock.by,
+ * and the signature over LOCK_CONTEXT || JCS({at, by, record_hash}).
+ * It throws a SignatureError whose `path` names the member.
+ */
+export async function checkLockSignature(lock, keys) {
+  const fail = (path, msg) => Object.assign(new SignatureError(msg), { path });
+  const s = lock.signature;
+  if (!s) throw fail('lock.signature', 'the lock is not signed and a keyring was given, so a signature is required');
+  const key = keys.find((k) => k.key_id === s.key_id);
+  if (!key) throw fail('lock.signature.key_id', `key ${s.key_id} is not in the keyring`);
+  if (key.algorithm !== s.algorithm) throw fail('lock.signature.algorithm', `signed with ${JSON.stringify(s.algorithm)}, key ${s.key_id} is ${JSON.stringify(key.algorithm)}`);
+  if (key.holder !== lock.by) throw fail('lock.signature', `signed as ${JSON.stringify(lock.by)}, key ${s.key_id} is held by ${JSON.stringify(key.holder)}`);
+  if (s.algorithm !== 'ed25519') throw fail('lock.signature.algorithm', `algorithm ${JSON.stringify(s.algorithm)} is not supported by this verifier (ed25519 only)`);
+  const sig = b64(s.value);
+  if (!sig) throw fail('lock.signature.value', 'is not standard padded base64');
+  const pub = b64(key.key);
+  if (!pub || pub.length !== 32) throw fail('lock.signature.key_id', `key ${s.key_id}: not a 32-byte Ed25519 public key`);
+  if (sig.length !== 64) throw fail('lock.signature.value', `${sig.length} bytes, an Ed25519 signature has 64`);
+  const { ok, via } = await verifyEd25519(pub, sig, utf8(LOCK_CONTEXT + lockBody(lock)));
+  if (!ok) throw fail('lock.signature.value', `the Ed25519 signature of ${JSON.stringify(lock.by)} does not verify (key ${s.key_id})`);
+  return via;
+}
