@@ -96,33 +96,7 @@ func checkPoolCommitments(m *Manifest, scope []registry.Target, pools *Inspector
 		return &VerifyError{Path: "manifest.targets", Record: fmt.Sprintf("count %d root %s", m.Targets.Count, m.Targets.Root),
 			Recomputed: fmt.Sprintf("count %d root %s", c.Count, c.Root), Err: ErrPoolMismatch}
 	}
-	if m.Inspectors == nil {
-		return nil
-	}
-	if pools == nil {
-		return fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrPoolMismatch)
-	}
-	h, err := registry.CommitInspectors(pools.Home)
-	if err != nil {
-		return fmt.Errorf("draw: inspector pool: %w", err)
-	}
-	if h != m.Inspectors.Pool {
-		return &VerifyError{Path: "manifest.inspectors.pool", Record: fmt.Sprintf("count %d root %s", m.Inspectors.Pool.Count, m.Inspectors.Pool.Root),
-			Recomputed: fmt.Sprintf("count %d root %s", h.Count, h.Root), Err: ErrPoolMismatch}
-	}
-	if m.Inspectors.Fallback != nil {
-		f, err := registry.CommitInspectors(pools.Fallback)
-		if err != nil {
-			return fmt.Errorf("draw: fallback inspector pool: %w", err)
-		}
-		if f != *m.Inspectors.Fallback {
-			return &VerifyError{Path: "manifest.inspectors.fallback", Record: fmt.Sprintf("count %d root %s", m.Inspectors.Fallback.Count, m.Inspectors.Fallback.Root),
-				Recomputed: fmt.Sprintf("count %d root %s", f.Count, f.Root), Err: ErrPoolMismatch}
-		}
-	} else if len(pools.Fallback) > 0 {
-		return fmt.Errorf("%w: a fallback inspector pool was given but the manifest declares none", ErrPoolMismatch)
-	}
-	return nil
+	return checkInspectorPools(m, pools)
 }
 
 func exclusionCounts(c [4]int64) []ExclusionCount {
