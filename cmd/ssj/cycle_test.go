@@ -66,13 +66,6 @@ func copyStore(t *testing.T, from, to string) {
 	require.NoError(t, copyStoreFiles(from, to))
 }
 
-// mustCopyStore is copyStore where no *testing.T is at hand.
-func mustCopyStore(from, to string) {
-	if err := copyStoreFiles(from, to); err != nil {
-		panic(err)
-	}
-}
-
 func copyStoreFiles(from, to string) error {
 	for _, suffix := range []string{"", "-wal"} {
 		in, err := os.Open(from + suffix)

@@ -706,12 +706,3 @@ var allEmptyOK = map[string]int{"empty": exitOK}
 var trailValidator = map[string]int{"empty": exitProblem, "header only": exitOK,
 	"missing column": exitProblem, "duplicate IDs": exitProblem, "binary garbage": exitProblem, "truncated": exitProblem,
 	"wrong types": exitProblem, "null": exitProblem, "huge field": exitProblem}
-
-// trailConsumer: a step is refused on a trail that does not verify (1); a
-// missing trail is a new one.
-var trailConsumer = map[string]int{"empty": exitProblem, "header only": exitOK,
-	"missing column": exitProblem, "duplicate IDs": exitProblem, "binary garbage": exitProblem, "truncated": exitProblem,
-	"wrong types": exitProblem, "null": exitProblem, "huge field": exitProblem, "missing file": exitOK}
-
-// noObjection: a register read as {} holds no objection to act on (1).
-var noObjection = map[string]int{"header only": exitProblem}
