@@ -140,6 +140,16 @@ func commit(task Task, targets []registry.Target, pools *InspectorPools, p *mete
 	return m, nil
 }
 
+// CheckTask makes every check of Commit that does not need the pools: the
+// task's fields, quotas, exclusions (without the scope), match spec and
+// sources against the commit time. An application (the office, at task
+// launch) calls it to refuse a task that Commit would refuse anyway,
+// before anything is stored. Errors are those of Commit.
+func CheckTask(task Task) error {
+	_, err := newManifest(task)
+	return err
+}
+
 // newManifest is the part of Commit that does not look at the pools: the
 // manifest of task with its defaults, validated.
 func newManifest(task Task) (Manifest, error) {

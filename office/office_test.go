@@ -323,10 +323,12 @@ func TestManifestCommitValidatesPools(t *testing.T) {
 	task, err := o.Task(ctx, "2026-ZA-03B")
 	require.NoError(t, err)
 	task.ID = "2026-ZA-03C"
-	task.CommitTime = cst("2026-09-20 10:00:00")
-	clock.Set(cst("2026-09-20 09:30:00"))
-	require.NoError(t, strict.LaunchTask(ctx, office.Step{Who: "李*", At: cst("2026-09-20 09:00:00")}, task))
-	_, err = strict.CommitManifest(ctx, office.Step{Who: "李*", At: cst("2026-09-20 09:30:00")}, office.ManifestCommit{TaskID: task.ID})
+	// Still before the drand round's emission (23:23:42 China time): a
+	// task whose sources precede its commit time is refused at launch.
+	task.CommitTime = cst("2026-09-17 23:20:00")
+	clock.Set(cst("2026-09-17 23:20:00"))
+	require.NoError(t, strict.LaunchTask(ctx, office.Step{Who: "李*", At: cst("2026-09-17 23:15:00")}, task))
+	_, err = strict.CommitManifest(ctx, office.Step{Who: "李*", At: cst("2026-09-17 23:20:00")}, office.ManifestCommit{TaskID: task.ID})
 	var se *office.StepError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "targets", se.Field)

@@ -167,6 +167,11 @@ func (o *Office) LaunchTask(ctx context.Context, s Step, task draw.Task) error {
 				}
 			}
 		}
+		// Every check draw.Commit makes without the pools, at launch: a
+		// task that could never be committed is not stored.
+		if err := draw.CheckTask(task); err != nil {
+			return refuse(step, task.ID, "task", task.ID, err)
+		}
 		_, err = t.emit(trail.TaskLaunched, task.ID, map[string]string{"name": task.Name, "items": strings.Join(task.Items, ","), "commit_time": fmtTime(task.CommitTime)}, put{KindTask, task.ID, task})
 		return err
 	})

@@ -291,12 +291,7 @@ var familyCodes = map[string]map[string]int{
 // knownGaps are slots that still give another status than their family
 // for an input, each with the issue that closes it. TestSameInputSameStatus
 // accepts them (and fails when one is closed, so that it is removed).
-var knownGaps = map[string]map[string]int{
-	// office.LaunchTask checks only the task's ID: a repeated exclusion
-	// is accepted at launch and refused at task commit (1). Issue 10: the
-	// office is to check the whole task at launch (draw's task checks).
-	"task launch TASK.json": {"duplicate IDs": exitOK},
-}
+var knownGaps = map[string]map[string]int{}
 
 // reportsInput reports whether a finding (1) of slot for input is about
 // the input itself, so that its message must name the file and where in
