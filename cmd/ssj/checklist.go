@@ -73,7 +73,7 @@ func checklistVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) i
 		var c *stepCLI
 		var dryRun *bool
 		if verb == "publish" {
-			c = newPlainStepCLI(fs)
+			c = newPlainStepCLI(e, fs)
 			dryRun = fs.Bool("dry-run", false, "print version 1 of the file as it would be published; no store")
 		}
 		return func(args []string) int {

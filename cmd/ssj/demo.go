@@ -57,7 +57,7 @@ type demoSummary struct {
 // the office on the embedded SQLite store, then the auditor's check.
 func runDemo(e *env, fs *pflag.FlagSet) func([]string) int {
 	asJSON := fs.Bool("json", false, "print a JSON summary instead of the narrative")
-	pluginFlagsOn(fs)
+	pluginFlagsOn(e, fs)
 	store := fs.String("store", "", "leave the populated store in this SQLite `PATH`, or a store plugin's (as for --store elsewhere; must be new or empty; default: a new temporary SQLite file)")
 	out := fs.String("out", "", "also export the task's public bundle to `DIR`, so that ssj verify DIR can re-check the draw without the store")
 	return func(args []string) int { return runDemoRun(e, args, *asJSON, *store, *out) }
@@ -81,7 +81,7 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 		}
 		path = filepath.Join(dir, "ssj-demo.db")
 	} else {
-		cfg, err := pluginConfig()
+		cfg, err := pluginConfig(e)
 		if err != nil {
 			return usageError(e, "demo: %v", err)
 		}
@@ -90,7 +90,7 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 			return usageError(e, "demo: %v", err)
 		}
 		if t.Plugin != "" || t.Postgres != "" {
-			if st, err = openTarget(t, true); err != nil {
+			if st, err = openTarget(e, t, true); err != nil {
 				return inputError(e, fmt.Errorf("demo: %w", err))
 			}
 			defer st.Close()
@@ -160,8 +160,8 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 		fmt.Fprintf(w, "   public bundle written to %s/{%s}\n   re-check it without the store: ssj verify %s --anchor %s\n", out, strings.Join(files, ","), out, anc.Hash)
 	}
 	plugins := ""
-	if pluginFlags.config != "" {
-		plugins = " --plugins " + pluginFlags.config
+	if e.plugins.config != "" {
+		plugins = " --plugins " + e.plugins.config
 	}
 	fmt.Fprintf(w, "next: ssj audit%s --store %s\n", plugins, redact(path))
 	if asJSON {

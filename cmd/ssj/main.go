@@ -38,6 +38,10 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	quiet  bool // --quiet: no progress bars
+	// plugins are the plugin host's flags of this run (--plugins,
+	// --plugin-log): per run, so that concurrent runs (tests, embedders)
+	// share nothing.
+	plugins struct{ config, logLevel string }
 }
 
 // memoryLimit is the heap size the garbage collector keeps to unless

@@ -30,8 +30,8 @@ const storeHelp = "the office store: a SQLite file `PATH` or sqlite:PATH, a Post
 // --plugin-log). The value is resolved when the command runs (storeURL,
 // then resolveStore): the flag, else $SSJ_STORE, else ssj.db; the help
 // text stays the same on every machine.
-func storeFlag(fs *pflag.FlagSet) *string {
-	pluginFlagsOn(fs)
+func storeFlag(e *env, fs *pflag.FlagSet) *string {
+	pluginFlagsOn(e, fs)
 	return fs.String("store", "", storeHelp)
 }
 
@@ -73,8 +73,8 @@ func openPostgres(ctx context.Context, url string, create bool) (cliStore, error
 
 // openStore opens the store --store names (resolveStore); a SQLite file
 // must exist unless create is set.
-func openStore(url string, create bool) (openedStore, error) {
-	cfg, err := pluginConfig()
+func openStore(e *env, url string, create bool) (openedStore, error) {
+	cfg, err := pluginConfig(e)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func openStore(url string, create bool) (openedStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return openTarget(t, create)
+	return openTarget(e, t, create)
 }
 
 // newOffice builds the office the CLI uses: the wall clock, the embedded
@@ -174,7 +174,7 @@ with ssj registry import. For a draw from plain files, use ssj draw.`,
 }
 
 func runAudit(e *env, fs *pflag.FlagSet) func([]string) int {
-	store := storeFlag(fs)
+	store := storeFlag(e, fs)
 	asJSON := jsonFlag(fs)
 	var anch trailAnchors
 	fs.Var(&anch, "anchor", "a published trail checkpoint `SIZE:ROOT` the store must match (repeatable)")
@@ -182,7 +182,7 @@ func runAudit(e *env, fs *pflag.FlagSet) func([]string) int {
 		if len(args) != 0 {
 			return usageError(e, "audit takes no arguments, got %q", args)
 		}
-		st, err := openStore(*store, false)
+		st, err := openStore(e, *store, false)
 		if err != nil {
 			return inputError(e, fmt.Errorf("audit: %w", err))
 		}
@@ -210,7 +210,7 @@ func runAudit(e *env, fs *pflag.FlagSet) func([]string) int {
 
 func taskVerb(name string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 	return func(e *env, fs *pflag.FlagSet) func([]string) int {
-		store := storeFlag(fs)
+		store := storeFlag(e, fs)
 		var sf stepFlags
 		if name != "show" && name != "export" {
 			sf = stepFlagsOn(fs)
@@ -248,7 +248,7 @@ func taskVerb(name string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 				return usageError(e, "task %s: want exactly one argument, got %d", name, len(args))
 			}
 			arg := args[0]
-			st, err := openStore(*store, name == "launch")
+			st, err := openStore(e, *store, name == "launch")
 			if err != nil {
 				return inputError(e, fmt.Errorf("task %s: %w", name, err))
 			}
@@ -425,7 +425,7 @@ func taskShow(e *env, o *office.Office, id string, asJSON bool) int {
 
 // trailShowStore lists the events of an office store (ssj trail show --store).
 func trailShowStore(e *env, url string, asJSON bool) int {
-	st, err := openStore(url, false)
+	st, err := openStore(e, url, false)
 	if err != nil {
 		return inputError(e, fmt.Errorf("trail show: %w", err))
 	}
@@ -452,7 +452,7 @@ func trailShowStore(e *env, url string, asJSON bool) int {
 // registryImport is ssj registry import: a registry file becomes a snapshot
 // in the store (R6).
 func registryImport(e *env, fs *pflag.FlagSet) func([]string) int {
-	store := storeFlag(fs)
+	store := storeFlag(e, fs)
 	sf := stepFlagsOn(fs)
 	id := fs.String("id", "", "the snapshot's `ID` (default: POOL-DATE of --in-force)")
 	inForce := fs.String("in-force", "", "when the snapshot is in force from, RFC 3339 `TIME` (default: the step's time)")
@@ -486,7 +486,7 @@ func registryImport(e *env, fs *pflag.FlagSet) func([]string) int {
 		if sid == "" {
 			sid = string(tab.Pool) + "-" + workday.DateOf(at.In(workday.Shanghai())).String()
 		}
-		st, err := openStore(*store, true)
+		st, err := openStore(e, *store, true)
 		if err != nil {
 			return inputError(e, fmt.Errorf("registry import: %w", err))
 		}

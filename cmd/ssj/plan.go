@@ -87,7 +87,7 @@ func planVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 		var c *stepCLI
 		dryRun := new(bool)
 		if verb == "publish" || verb == "adjust" {
-			c = newPlainStepCLI(fs)
+			c = newPlainStepCLI(e, fs)
 		}
 		if verb == "publish" {
 			dryRun = fs.Bool("dry-run", false, "print the published form only; no store")

@@ -156,7 +156,7 @@ func pubKeygen(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubEnter(e *env, fs *pflag.FlagSet) func([]string) int {
-	c := newStepCLI(fs)
+	c := newStepCLI(e, fs)
 	policy := fs.String("policy", "seed", "deadline policy: seed (2 working days) or national (20)")
 	goneFlags(fs, c.gone, goneStore, "book", "trail")
 	goneFlags(fs, c.gone, goneOn, "on")
@@ -225,7 +225,7 @@ func pubIDs(ctx context.Context, o *office.Office, all bool, ids []string, pick 
 }
 
 func pubApprove(e *env, fs *pflag.FlagSet) func([]string) int {
-	c := newPlainStepCLI(fs)
+	c := newPlainStepCLI(e, fs)
 	all := fs.Bool("all", false, "review every entered result not yet reviewed (or name result IDs as arguments)")
 	note := fs.String("note", "", "the approver's note, e.g. 同意公示")
 	return func(args []string) int {
@@ -258,7 +258,7 @@ func pubApprove(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubRelease(e *env, fs *pflag.FlagSet) func([]string) int {
-	c := newStepCLI(fs)
+	c := newStepCLI(e, fs)
 	all := fs.Bool("all", false, "publish every reviewed, entered result (or name result IDs as arguments)")
 	goneFlags(fs, c.gone, goneStore, "book", "trail")
 	goneFlags(fs, c.gone, goneOn, "on")
@@ -296,7 +296,7 @@ func pubRelease(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubCorrect(e *env, fs *pflag.FlagSet) func([]string) int {
-	c := newPlainStepCLI(fs)
+	c := newPlainStepCLI(e, fs)
 	ringPath := fs.String("keyring", "", "keyring `FILE` of the units' principal heads, from keygen (required unless --sign-only)")
 	keyPath := fs.String("key", "", "principal head's key `FILE`: sign the correction now (this or --signed)")
 	signedPath := fs.String("signed", "", "an already signed correction `FILE`, JSON (this or --key)")
@@ -391,7 +391,7 @@ func pubCorrectError(e *env, what string, err error) int {
 }
 
 func pubFollowUp(e *env, fs *pflag.FlagSet) func([]string) int {
-	c := newPlainStepCLI(fs)
+	c := newPlainStepCLI(e, fs)
 	action := fs.String("action", "", "the follow-up `ACTION` (后续处置), e.g. 责令整改, 回访")
 	note := fs.String("note", "", "details")
 	on := fs.String("date", "", "the date of the action, `YYYY-MM-DD` (default the date of --at in China)")
@@ -425,7 +425,7 @@ func pubFollowUp(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubRetention(e *env, fs *pflag.FlagSet) func([]string) int {
-	c := newPlainStepCLI(fs)
+	c := newPlainStepCLI(e, fs)
 	asJSON := jsonFlag(fs)
 	return func(args []string) int {
 		if len(args) != 0 {
@@ -453,14 +453,14 @@ func pubRetention(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubExport(e *env, fs *pflag.FlagSet) func([]string) int {
-	store := storeFlag(fs)
+	store := storeFlag(e, fs)
 	out := fs.String("out", "", "the `DIR` to write book.json, objections.json, trail.jsonl and checkpoint.txt to")
 	required(fs, "out")
 	return func(args []string) int {
 		if len(args) != 0 || *out == "" {
 			return usageError(e, "publish export: --out DIR is required, no arguments")
 		}
-		o, st, err := openOffice(*store, officeOptions{})
+		o, st, err := openOffice(e, *store, officeOptions{})
 		if err != nil {
 			return inputError(e, fmt.Errorf("publish export: %w", err))
 		}

@@ -28,11 +28,12 @@ type pubStatusRow struct {
 // pubSource is where a read-only publish verb reads the results: the
 // store (default), or an exported book file given by --book.
 type pubSource struct {
+	e                     *env
 	store, book, calendar *string
 }
 
-func pubSourceFlags(fs *pflag.FlagSet) pubSource {
-	return pubSource{store: storeFlag(fs), book: fs.String("book", "", "read an exported book `FILE` (ssj publish export) instead of the store"),
+func pubSourceFlags(e *env, fs *pflag.FlagSet) pubSource {
+	return pubSource{e: e, store: storeFlag(e, fs), book: fs.String("book", "", "read an exported book `FILE` (ssj publish export) instead of the store"),
 		calendar: calendarFlag(fs)}
 }
 
@@ -43,7 +44,7 @@ func (s pubSource) load(what string) (*publish.Book, *office.Office, func(), err
 		b, err := pubLoadBook(*s.book, "")
 		return b, nil, func() {}, err
 	}
-	o, st, err := openOffice(*s.store, officeOptions{calendar: *s.calendar})
+	o, st, err := openOffice(s.e, *s.store, officeOptions{calendar: *s.calendar})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -56,7 +57,7 @@ func (s pubSource) load(what string) (*publish.Book, *office.Office, func(), err
 }
 
 func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
-	src := pubSourceFlags(fs)
+	src := pubSourceFlags(e, fs)
 	today := fs.String("today", "", "with --book: the date to judge deadlines on, `YYYY-MM-DD` (default today in China)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	ringPath := fs.String("keyring", "", "also re-verify every correction's signature against this keyring `FILE` (exit 1 if one fails)")
@@ -135,7 +136,7 @@ func pubStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubView(e *env, fs *pflag.FlagSet) func([]string) int {
-	src := pubSourceFlags(fs)
+	src := pubSourceFlags(e, fs)
 	format := fs.String("format", "json", "output `FORMAT`: json, csv or xlsx")
 	out := fs.String("out", "", "output `FILE` (default stdout; required for xlsx)")
 	history := fs.String("history", "", "show every version of this result `ID`")
@@ -208,7 +209,7 @@ func (d *pubDrawn) Set(v string) error {
 }
 
 func pubReport(e *env, fs *pflag.FlagSet) func([]string) int {
-	src := pubSourceFlags(fs)
+	src := pubSourceFlags(e, fs)
 	sf := stepFlagsOn(fs)
 	byAlias(fs, sf)
 	id := fs.String("id", "", "the report's `ID` in the store (default: the step's date)")
@@ -232,7 +233,7 @@ func pubReport(e *env, fs *pflag.FlagSet) func([]string) int {
 			if err != nil {
 				return usageError(e, "publish report: %v", err)
 			}
-			o, st, err := openOffice(*src.store, officeOptions{calendar: *src.calendar})
+			o, st, err := openOffice(e, *src.store, officeOptions{calendar: *src.calendar})
 			if err != nil {
 				return inputError(e, fmt.Errorf("publish report: %w", err))
 			}
@@ -288,7 +289,7 @@ func pubReport(e *env, fs *pflag.FlagSet) func([]string) int {
 }
 
 func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
-	store := storeFlag(fs)
+	store := storeFlag(e, fs)
 	bookPath := fs.String("book", "", "with results: read an exported book `FILE` instead of the store")
 	task := fs.String("task", "", "task number `TASKNO` (required for results)")
 	issuer := fs.String("issuer", "", "issuing agency (results; default the results' agency)")
@@ -317,7 +318,7 @@ func pubAnnounce(e *env, fs *pflag.FlagSet) func([]string) int {
 					return usageError(e, "publish announce: --date %q: %v", *date, err)
 				}
 			}
-			src := pubSource{store: store, book: bookPath, calendar: new(string)}
+			src := pubSource{e: e, store: store, book: bookPath, calendar: new(string)}
 			book, _, done, err := src.load("publish announce")
 			if err != nil {
 				return officeError(e, "publish announce", err)

@@ -54,7 +54,7 @@ is the same).`
 func revVerb(use string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 	verb, _, _ := strings.Cut(use, " ")
 	return func(e *env, fs *pflag.FlagSet) func([]string) int {
-		c := newStepCLI(fs)
+		c := newStepCLI(e, fs)
 		id := fs.String("id", "", "objection `ID`")
 		required(fs, "id")
 		goneFlags(fs, c.gone, goneStore, "objections", "trail")
@@ -212,7 +212,7 @@ type revRow struct {
 }
 
 func revStatus(e *env, fs *pflag.FlagSet) func([]string) int {
-	store := storeFlag(fs)
+	store := storeFlag(e, fs)
 	regPath := fs.String("objections", "", "read an exported objection register `FILE` (ssj publish export) instead of the store")
 	today := fs.String("today", "", "with --objections: the date to judge deadlines on, `YYYY-MM-DD` (default today in China)")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -240,7 +240,7 @@ func revStatus(e *env, fs *pflag.FlagSet) func([]string) int {
 			}
 			obs = reg.Objections
 		} else {
-			o, st, err := openOffice(*store, officeOptions{calendar: *calFile})
+			o, st, err := openOffice(e, *store, officeOptions{calendar: *calFile})
 			if err != nil {
 				return inputError(e, fmt.Errorf("review status: %w", err))
 			}

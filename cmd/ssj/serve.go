@@ -97,7 +97,7 @@ var demoStages = map[string]demo.Stage{"registries": demo.StageRegistries, "publ
 	"dispatched": demo.StageDispatched, "released": demo.StageReleased, "corrected": demo.StageCorrected, "objection": demo.StageObjection, "all": demo.StageAll}
 
 func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
-	store := storeFlag(fs)
+	store := storeFlag(e, fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
 	tokens := fs.String("tokens", "", "the bearer token `FILE` (lines SHA256 ROLE NAME; see ssj token)")
 	cors := fs.String("cors", "", "comma-separated `ORIGINS` allowed to call the API from a browser (* for any)")
@@ -130,7 +130,7 @@ func runServe(e *env, fs *pflag.FlagSet) func([]string) int {
 		} else {
 			path = storeURL(*store)
 		}
-		st, err := openStore(path, *demoFlag)
+		st, err := openStore(e, path, *demoFlag)
 		if err != nil {
 			return inputError(e, fmt.Errorf("serve: %w", err))
 		}

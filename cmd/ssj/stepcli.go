@@ -31,8 +31,8 @@ type stepCLI struct {
 
 // newStepCLI defines the step flags on fs. --by is kept as a synonym of
 // --as: it was the actor flag of the file-based publish and review verbs.
-func newStepCLI(fs *pflag.FlagSet) *stepCLI {
-	c := &stepCLI{fs: fs, store: storeFlag(fs), sf: stepFlagsOn(fs), gone: map[string]string{}}
+func newStepCLI(e *env, fs *pflag.FlagSet) *stepCLI {
+	c := &stepCLI{fs: fs, store: storeFlag(e, fs), sf: stepFlagsOn(fs), gone: map[string]string{}}
 	byAlias(fs, c.sf)
 	c.calendar = calendarFlag(fs)
 	return c
@@ -40,8 +40,8 @@ func newStepCLI(fs *pflag.FlagSet) *stepCLI {
 
 // newPlainStepCLI is newStepCLI for steps that compute no working days
 // (no --calendar flag).
-func newPlainStepCLI(fs *pflag.FlagSet) *stepCLI {
-	c := &stepCLI{fs: fs, store: storeFlag(fs), sf: stepFlagsOn(fs), gone: map[string]string{}, calendar: new(string)}
+func newPlainStepCLI(e *env, fs *pflag.FlagSet) *stepCLI {
+	c := &stepCLI{fs: fs, store: storeFlag(e, fs), sf: stepFlagsOn(fs), gone: map[string]string{}, calendar: new(string)}
 	byAlias(fs, c.sf)
 	return c
 }
@@ -99,12 +99,12 @@ type officeOptions struct {
 }
 
 // openOffice opens the store and builds the office over it.
-func openOffice(url string, opt officeOptions) (*office.Office, cliStore, error) {
+func openOffice(e *env, url string, opt officeOptions) (*office.Office, cliStore, error) {
 	cal, err := loadCalendar(opt.calendar)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := openStore(url, opt.create)
+	st, err := openStore(e, url, opt.create)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -131,7 +131,7 @@ func (c *stepCLI) begin(e *env, what string, opt officeOptions) (*office.Office,
 		return nil, step, nil, usageError(e, "%s: %v", what, err)
 	}
 	opt.calendar = *c.calendar
-	o, st, err := openOffice(*c.store, opt)
+	o, st, err := openOffice(e, *c.store, opt)
 	if err != nil {
 		return nil, step, nil, inputError(e, fmt.Errorf("%s: %w", what, err))
 	}

@@ -17,15 +17,11 @@ import (
 	"github.com/shuangsuiji/ssj/office/sqlitestore"
 )
 
-// pluginFlags are the plugin host's settings, bound by pluginFlagsOn to
-// the flags of the command being run (each run defines them afresh, which
-// resets them to their defaults).
-var pluginFlags struct{ config, logLevel string }
-
-// pluginFlagsOn defines --plugins and --plugin-log next to --store.
-func pluginFlagsOn(fs *pflag.FlagSet) {
-	fs.StringVar(&pluginFlags.config, "plugins", "", "the plugin config `FILE` naming store plugins for --store (default: $SSJ_PLUGINS)")
-	fs.StringVar(&pluginFlags.logLevel, "plugin-log", "", "plugin log `LEVEL` on stderr: trace, debug, info, warn, error, off (default: $SSJ_PLUGIN_LOG, else warn)")
+// pluginFlagsOn defines --plugins and --plugin-log next to --store, bound
+// to the run's env (e.plugins), so that runs share no state.
+func pluginFlagsOn(e *env, fs *pflag.FlagSet) {
+	fs.StringVar(&e.plugins.config, "plugins", "", "the plugin config `FILE` naming store plugins for --store (default: $SSJ_PLUGINS)")
+	fs.StringVar(&e.plugins.logLevel, "plugin-log", "", "plugin log `LEVEL` on stderr: trace, debug, info, warn, error, off (default: $SSJ_PLUGIN_LOG, else warn)")
 }
 
 // storeTarget is what a --store value names: a SQLite file (Path) or a
@@ -110,8 +106,8 @@ func redact(url string) string {
 
 // pluginConfig loads the plugin config file of --plugins or
 // $SSJ_PLUGINS; nil when neither is set.
-func pluginConfig() (*host.Config, error) {
-	path := pluginFlags.config
+func pluginConfig(e *env) (*host.Config, error) {
+	path := e.plugins.config
 	if path == "" {
 		path = os.Getenv("SSJ_PLUGINS")
 	}
@@ -137,7 +133,7 @@ func (p pluginStore) Path() string { return p.name }
 
 // openTarget opens what resolveStore found; a SQLite file must exist
 // unless create is set.
-func openTarget(t storeTarget, create bool) (openedStore, error) {
+func openTarget(e *env, t storeTarget, create bool) (openedStore, error) {
 	ctx := context.Background()
 	if t.Postgres != "" {
 		return openPostgres(ctx, t.Postgres, create)
@@ -150,11 +146,11 @@ func openTarget(t storeTarget, create bool) (openedStore, error) {
 		}
 		return sqlitestore.Open(ctx, t.Path, sqlitestore.Options{})
 	}
-	cfg, err := pluginConfig()
+	cfg, err := pluginConfig(e)
 	if err != nil {
 		return nil, err
 	}
-	level := pluginFlags.logLevel
+	level := e.plugins.logLevel
 	if level == "" {
 		level = os.Getenv("SSJ_PLUGIN_LOG")
 	}

@@ -103,7 +103,7 @@ func trailVerb(verb string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 		var anch trailAnchors
 		var store *string
 		if verb == "show" || verb == "verify" {
-			store = storeFlag(fs)
+			store = storeFlag(e, fs)
 		}
 		var notes, vkeys []string
 		if verb == "verify" {
@@ -266,7 +266,7 @@ func trailLoad(e *env, cmd string, args []string, store string) (*trail.Log, str
 		l, code := trailReadFile(e, cmd, args[0])
 		return l, args[0], code
 	}
-	st, err := openStore(store, false)
+	st, err := openStore(e, store, false)
 	if err != nil {
 		return nil, "", inputError(e, fmt.Errorf("trail %s: %w", cmd, err))
 	}
@@ -466,7 +466,7 @@ func trailCheckpoint(e *env, fs *pflag.FlagSet) func([]string) int {
 	cosign := fs.String("cosign-key", "", "SM2 private key PEM `FILE` for the co-signature (required for an ssj-v1-sm trail)")
 	ringPath := fs.String("keyring", "", "keyring `FILE`: each key must be in it and valid at the last covered event's time")
 	size := fs.Int64("size", -1, "checkpoint the first `N` events (default all)")
-	store := storeFlag(fs)
+	store := storeFlag(e, fs)
 	required(fs, "origin", "key")
 	return func(args []string) int {
 		if len(args) > 1 || *origin == "" || *keyPath == "" {
@@ -556,7 +556,7 @@ func trailLoadKeyring(e *env, path string) (suite.Keyring, int) {
 func trailProof(e *env, fs *pflag.FlagSet) func([]string) int {
 	old := fs.Int64("old", -1, "size `N` of the earlier checkpoint")
 	newSize := fs.Int64("new", -1, "size `M` of the later checkpoint (default all events)")
-	store := storeFlag(fs)
+	store := storeFlag(e, fs)
 	required(fs, "old")
 	return func(args []string) int {
 		if len(args) > 1 || *old < 0 {
