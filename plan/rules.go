@@ -229,9 +229,13 @@ func pool(k Task, year int, active []registry.Target, history []Record) pooled {
 		}
 		class, raised := t.CreditClass, false
 		if k.Uplift != nil { // rule R12
-			var ok bool
-			if class, raised, ok = k.Uplift.Class(t); !ok {
+			// A registered class outside uplift.classes (the draw refuses
+			// such a target) keeps its class here and is reported.
+			c, r, err := k.Uplift.Class(&t)
+			if err != nil {
 				outside = append(outside, t.ID)
+			} else {
+				class, raised = c, r
 			}
 		}
 		s, ok := byClass[class]
