@@ -388,22 +388,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 		rec.Selected[i] = Selection{Target: strings.Clone(p.Label(u)), Name: strings.Clone(p.Name(u)),
 			Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: ranks[i].String()}
 	}
-	rec.Batches = makeBatches(rec.Selected, m.Batches)
-	if m.Inspectors != nil {
-		if pools == nil {
-			return Record{}, fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrInvalidTask)
-		}
-		labels := make([]string, len(rec.Selected))
-		for i, s := range rec.Selected {
-			labels[i] = s.Target
-		}
-		groups, err := Match(k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec)
-		if err != nil {
-			return Record{}, fmt.Errorf("draw: inspectors: %w", err)
-		}
-		rec.Groups = groups
-	}
-	return rec, nil
+	return finishRecord(rec, m, k, pools)
 }
 
 // selectPool ranks the eligible units in scope of strata with a positive

@@ -67,21 +67,29 @@ func runMeter(m *Manifest, evidence []Evidence, targets []registry.Target, pools
 		u := &scope[c.i]
 		rec.Selected[i] = Selection{Target: u.ID, Name: u.Name, Stratum: t.keys[t.class[c.i]>>2], Rank: ranks[i].String()}
 	}
+	return finishRecord(rec, m, k, pools)
+}
+
+// finishRecord completes a record whose selection is made, for Run,
+// RunPool and the streaming verifier alike: the batches (§8) and, when the
+// manifest matches inspectors, the groups (§9).
+func finishRecord(rec Record, m *Manifest, k Key, pools *InspectorPools) (Record, error) {
 	rec.Batches = makeBatches(rec.Selected, m.Batches)
-	if m.Inspectors != nil {
-		if pools == nil {
-			return Record{}, fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrInvalidTask)
-		}
-		labels := make([]string, len(rec.Selected))
-		for i, s := range rec.Selected {
-			labels[i] = s.Target
-		}
-		groups, err := Match(k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec)
-		if err != nil {
-			return Record{}, fmt.Errorf("draw: inspectors: %w", err)
-		}
-		rec.Groups = groups
+	if m.Inspectors == nil {
+		return rec, nil
 	}
+	if pools == nil {
+		return Record{}, fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrInvalidTask)
+	}
+	labels := make([]string, len(rec.Selected))
+	for i, s := range rec.Selected {
+		labels[i] = s.Target
+	}
+	groups, err := Match(k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec)
+	if err != nil {
+		return Record{}, fmt.Errorf("draw: inspectors: %w", err)
+	}
+	rec.Groups = groups
 	return rec, nil
 }
 

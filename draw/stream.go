@@ -411,20 +411,5 @@ func (st *streamState) record(evidence []Evidence, mh [32]byte, rnd Randomness, 
 		c := &sel[o]
 		rec.Selected[i] = Selection{Target: c.label, Name: c.name, Stratum: stratumOf[o], Rank: hex.EncodeToString(c.rank[:])}
 	}
-	rec.Batches = makeBatches(rec.Selected, m.Batches)
-	if m.Inspectors != nil {
-		if pools == nil {
-			return Record{}, fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrInvalidTask)
-		}
-		labels := make([]string, len(rec.Selected))
-		for i, s := range rec.Selected {
-			labels[i] = s.Target
-		}
-		groups, err := Match(st.k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec)
-		if err != nil {
-			return Record{}, fmt.Errorf("draw: inspectors: %w", err)
-		}
-		rec.Groups = groups
-	}
-	return rec, nil
+	return finishRecord(rec, m, st.k, pools)
 }
