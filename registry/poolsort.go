@@ -125,22 +125,9 @@ func common(ks []lkey) int {
 // levelInPlace is level without scratch space: the keys are permuted
 // into their buckets in place (American flag sort).
 func (s *labelSorter) levelInPlace(ks []lkey, d int, bucket func(lo, hi, d int)) {
-	if len(ks) <= radixSmall || d >= 16 {
-		slices.SortFunc(ks, s.cmp)
+	cnt, d, done := s.count(ks, d)
+	if done {
 		return
-	}
-	c := common(ks)
-	if c >= 16 {
-		slices.SortFunc(ks, s.cmp)
-		return
-	}
-	d = max(d, c)
-	var cnt [257]int
-	for k := range ks {
-		cnt[digit(&ks[k], d)+1]++
-	}
-	for b := 1; b <= 256; b++ {
-		cnt[b] += cnt[b-1]
 	}
 	var next [256]int
 	copy(next[:], cnt[:256])
@@ -159,6 +146,30 @@ func (s *labelSorter) levelInPlace(ks []lkey, d int, bucket func(lo, hi, d int))
 		}
 	}
 	s.buckets(ks, cnt[:], d, bucket)
+}
+
+// count starts a radix pass at the first prefix byte from d on where the
+// keys of ks differ (the bytes every key shares are skipped): it returns
+// the bucket boundaries and that byte's position, or done when ks was small
+// or exhausted and is already sorted by the comparison sort.
+func (s *labelSorter) count(ks []lkey, d int) (cnt [257]int, _ int, done bool) {
+	if len(ks) <= radixSmall || d >= 16 {
+		slices.SortFunc(ks, s.cmp)
+		return cnt, d, true
+	}
+	c := common(ks)
+	if c >= 16 {
+		slices.SortFunc(ks, s.cmp)
+		return cnt, d, true
+	}
+	d = max(d, c)
+	for k := range ks {
+		cnt[digit(&ks[k], d)+1]++
+	}
+	for b := 1; b <= 256; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	return cnt, d, false
 }
 
 // buckets finishes or hands on the buckets of one pass (cnt: bucket
@@ -181,23 +192,9 @@ func (s *labelSorter) buckets(ks []lkey, cnt []int, d int, bucket func(lo, hi, d
 // bucket for each bucket that needs more sorting, with the next digit.
 // Small or exhausted ranges are finished with the comparison sort.
 func (s *labelSorter) level(ks, tmp []lkey, d int, bucket func(lo, hi, d int)) {
-	if len(ks) <= radixSmall || d >= 16 {
-		slices.SortFunc(ks, s.cmp)
+	cnt, d, done := s.count(ks, d)
+	if done {
 		return
-	}
-	// Skip the bytes every key shares.
-	c := common(ks)
-	if c >= 16 {
-		slices.SortFunc(ks, s.cmp)
-		return
-	}
-	d = max(d, c)
-	var cnt [257]int
-	for k := range ks {
-		cnt[digit(&ks[k], d)+1]++
-	}
-	for b := 1; b <= 256; b++ {
-		cnt[b] += cnt[b-1]
 	}
 	var pos [256]int
 	copy(pos[:], cnt[:256])
