@@ -4,13 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
-
-	"github.com/shuangsuiji/ssj/draw"
 )
 
 // progressMin is the amount of work (rows) below which no bar is drawn.
@@ -101,66 +98,4 @@ func busy(e *env, what string, n int) (stop func()) {
 		<-done
 		_ = bar.Finish()
 	}
-}
-
-// drawProgress returns the draw.Progress to hand to draw.CommitWith,
-// RunWith or VerifyWith for a pool of rows rows, and the function to call
-// when the work is over. Under the same conditions as progress (a
-// terminal, no --quiet, at least progressMin rows) it draws a bar with the
-// share of the draw's passes done and the elapsed time, kept ticking
-// between the library's calls; otherwise the Progress is nil and nothing
-// is drawn.
-func drawProgress(e *env, what string, rows int) (report draw.Progress, finish func()) {
-	if e.quiet || rows < progressMin || !isTerminal(e.stderr) {
-		return nil, func() {}
-	}
-	var (
-		mu   sync.Mutex
-		bar  *progressbar.ProgressBar
-		done int64
-	)
-	quit, stopped := make(chan struct{}), make(chan struct{})
-	report = func(d, total int64) {
-		mu.Lock()
-		defer mu.Unlock()
-		if bar == nil {
-			bar = progressbar.NewOptions64(total,
-				progressbar.OptionSetWriter(e.stderr),
-				progressbar.OptionSetDescription(fmt.Sprintf("%s (%d rows)", what, rows)),
-				progressbar.OptionSetRenderBlankState(true),
-				progressbar.OptionClearOnFinish(),
-				progressbar.OptionThrottle(100*time.Millisecond),
-				progressbar.OptionSetWidth(30),
-			)
-			go func() { // the elapsed time moves while a pass runs
-				defer close(stopped)
-				t := time.NewTicker(200 * time.Millisecond)
-				defer t.Stop()
-				for {
-					select {
-					case <-quit:
-						return
-					case <-t.C:
-						mu.Lock()
-						_ = bar.Set64(done)
-						mu.Unlock()
-					}
-				}
-			}()
-		}
-		done = d
-		_ = bar.Set64(d)
-	}
-	finish = func() {
-		mu.Lock()
-		started := bar != nil
-		mu.Unlock()
-		if !started {
-			return
-		}
-		close(quit)
-		<-stopped
-		_ = bar.Finish()
-	}
-	return report, finish
 }

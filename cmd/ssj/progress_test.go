@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -62,41 +61,4 @@ func TestBusyOnlyOnATerminal(t *testing.T) {
 	e.quiet = false
 	busy(e, "verifying", 1_000_000)()
 	assert.Contains(t, buf.String(), "verifying (1000000 rows)")
-}
-
-// The draw's progress (draw.CommitWith, RunWith, VerifyWith) follows the
-// same rules, and on a terminal draws a bar that is gone when the work is.
-func TestDrawProgressOnlyOnATerminal(t *testing.T) {
-	var buf bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &buf}
-	report, finish := drawProgress(e, "drawing", 1_000_000)
-	assert.Nil(t, report, "a buffer is not a terminal")
-	finish()
-
-	defer func(f func(io.Writer) bool) { isTerminal = f }(isTerminal)
-	isTerminal = func(io.Writer) bool { return true }
-	report, finish = drawProgress(e, "drawing", 10)
-	assert.Nil(t, report, "small work")
-	finish()
-	e.quiet = true
-	report, finish = drawProgress(e, "drawing", 1_000_000)
-	assert.Nil(t, report, "--quiet")
-	finish()
-	assert.Empty(t, buf.String())
-
-	e.quiet = false
-	report, finish = drawProgress(e, "drawing", 1_000_000)
-	if assert.NotNil(t, report) {
-		for done := int64(0); done <= 3_000_000; done += 1_000_000 {
-			report(done, 3_000_000)
-		}
-		finish()
-		assert.Contains(t, buf.String(), "drawing (1000000 rows)")
-	}
-	// A draw of a small pool draws nothing, even on a terminal.
-	data := filepath.Join("..", "..", "examples", "data")
-	code, _, errOut := runCLI(t, "", "draw", "commit", "--task", filepath.Join(data, "task.json"),
-		"--targets", filepath.Join(data, "targets.csv"), "--inspectors", filepath.Join(data, "inspectors.csv"))
-	assert.Equal(t, exitOK, code)
-	assert.NotContains(t, errOut, "committing the manifest")
 }
