@@ -2,8 +2,8 @@
 // randomness value for a declared source, e.g. drand quicknet round N,
 // for the draw (see docs/draw-spec.md).
 //
-// PROTOCOL ONLY: this build has no host client or plugin side for this
-// kind yet (adapters/host runs store plugins only).
+// The host client is adapters/host.BeaconClient, the plugin side
+// adapters/beaconplugin.Serve, the reference plugin adapters/plugins/beacon-drand.
 //
 // A plugin verifies a value against the source's pinned chain information
 // before handing it over; the host verifies it again (draw's own check),
