@@ -1,18 +1,17 @@
 package host
 
 import (
-	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
 
 // ErrConfig is wrapped by every problem LoadConfig and ParseConfig find.
@@ -76,16 +75,13 @@ func LoadConfig(path string) (*Config, error) {
 
 // ParseConfig parses and checks a plugin config; source names it in
 // messages. Unknown fields, duplicate names, relative commands and
-// malformed checksums are refused.
+// malformed checksums are refused, and so are duplicate keys, a top-level
+// null and data after the document (internal/jsonin; a leading UTF-8 BOM
+// is accepted).
 func ParseConfig(data []byte, source string) (*Config, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var c Config
-	if err := dec.Decode(&c); err != nil {
+	if err := jsonin.Decode(data, &c, jsonin.Options{}); err != nil {
 		return nil, fmt.Errorf("%w %s: %w", ErrConfig, source, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w %s: data after the JSON document", ErrConfig, source)
 	}
 	c.Source = source
 	seen := map[string]int{}

@@ -28,7 +28,9 @@ func TestParseConfig(t *testing.T) {
 		return `{"plugins":[{"name":"` + name + `","kind":"` + kind + `","command":"` + cmd + `","sha256":"` + sum + `"}]}`
 	}
 	for _, c := range []struct{ doc, want string }{
-		{`{"plugins":[]} x`, "data after the JSON document"},
+		{`{"plugins":[]} x`, "trailing data after the JSON value"},
+		{`{"plugins":[],"plugins":[]}`, `duplicate key "plugins"`},
+		{"null", "top level"},
 		{`{"plugin":[]}`, `unknown field "plugin"`},
 		{`[`, "plugins.json"},
 		{entry("", "store", "/a", sum64), `plugins[0]: name ""`},

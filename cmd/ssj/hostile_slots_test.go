@@ -142,6 +142,10 @@ type hostileFx struct {
 	replaceTarget, replaceCert                              string
 	keyring, key, calendar, pool, results, corrected, reqst string
 	notice                                                  string
+	// beaconPlugins is a plugin config naming the beacon plugin "drand"
+	// (adapters/plugins/beacon-drand), which fetches from a local relay
+	// of the bundled real beacons (beaconFixture).
+	beaconPlugins string
 	// Signed checkpoints of the decided trail (size 20 and whole), the
 	// agency's signing key and its verifier key.
 	oldNote, newNote, agencyKey, vkey string
@@ -285,6 +289,7 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 		"approver": "周*", "at": "2026-09-18T10:30:00+08:00"})
 	require.NoError(t, err)
 	writeHostile(t, dir, "request.json", req)
+	fx.beaconPlugins = beaconFixture(t, dir)
 	return fx
 }
 
@@ -520,6 +525,12 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 		{name: "task draw --randomness", kind: kindJSON, family: familyEvidence, valid: fx.randomness,
 			args: func(t *testing.T, f, o string) []string {
 				return office("task", "draw", "2026-ZA-03B", "--randomness", f, "--store", fx.store(t, "committed", o), "--at", "2026-09-18T09:00:00+08:00")
+			}},
+		// The plugin config naming the --beacon plugin: every hostile
+		// config is refused before any plugin runs (2).
+		{name: "task draw --beacon", kind: kindJSON, valid: fx.beaconPlugins,
+			args: func(t *testing.T, f, o string) []string {
+				return office("task", "draw", "2026-ZA-03B", "--beacon", "drand", "--plugins", f, "--store", fx.store(t, "committed", o), "--at", "2026-09-18T09:00:00+08:00")
 			}},
 		{name: "task lock --store", kind: kindStore, valid: filepath.Join(fx.dir, "drawn.db"), codes: storeCodes,
 			args: func(_ *testing.T, f, _ string) []string {

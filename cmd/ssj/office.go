@@ -158,7 +158,7 @@ with ssj registry import. For a draw from plain files, use ssj draw.`,
 			{Use: "commit TASK", Short: "validate the pools and fix the task's manifest (R15)",
 				Example: "  ssj task commit 2026-ZA-03B --store ssj.db --as 治安大队 --at 2026-09-17T23:13:42+08:00", Setup: taskVerb("commit")},
 			{Use: "draw TASK", Short: "run the committed draw with the revealed randomness (R15, R17)",
-				Example: "  ssj task draw 2026-ZA-03B --randomness examples/data/randomness.json --store ssj.db", Setup: taskVerb("draw")},
+				Example: "  ssj task draw 2026-ZA-03B --randomness examples/data/randomness.json --store ssj.db\n  ssj task draw 2026-ZA-03B --beacon drand --plugins /etc/ssj/plugins.json --store ssj.db", Setup: taskVerb("draw")},
 			{Use: "lock TASK", Short: "confirm and lock the drawn list (R16)",
 				Example: "  ssj task lock 2026-ZA-03B --store ssj.db --as 大队长", Setup: taskVerb("lock")},
 			{Use: "dispatch TASK", Short: "dispatch to the executing unit: task announcement and inspection notices (R16)",
@@ -219,15 +219,15 @@ func taskVerb(name string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 		if name == "show" {
 			asJSON = jsonFlag(fs)
 		}
-		var targets, inspectors, fallback, randomness, request, out, toUnit, issuer, from, until, launching, scope *string
+		var targets, inspectors, fallback, randomness, beaconName, request, out, toUnit, issuer, from, until, launching, scope *string
 		switch name {
 		case "commit":
 			targets = fs.String("targets", "", "target snapshot `ID` (default: the one in force at the commit time)")
 			inspectors = fs.String("inspectors", "", "inspector snapshot `ID` (default: the one in force at the commit time)")
 			fallback = fs.String("fallback", "", "cross-region fallback inspector snapshot `ID` (R7)")
 		case "draw":
-			randomness = fs.String("randomness", "", "the revealed randomness evidence `FILE` (JSON)")
-			required(fs, "randomness")
+			randomness = fs.String("randomness", "", "the revealed randomness evidence `FILE` (JSON; needed unless --beacon gives every source's)")
+			beaconName = beaconFlagOn(fs)
 		case "replace":
 			request = fs.String("request", "", "the approved replacement request `FILE` (JSON)")
 			required(fs, "request")
@@ -291,19 +291,17 @@ func taskVerb(name string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 				}
 				fmt.Fprintf(e.stdout, "task %s: manifest committed; manifest_hash %x; targets in scope %d\n", arg, mh, m.Targets.Count)
 			case "draw":
-				f, err := openDoc(*randomness)
-				if err != nil {
-					return inputError(e, fmt.Errorf("task draw: %w", err))
-				}
-				ev, err := draw.DecodeEvidence(f)
-				f.Close()
-				if err != nil {
-					return inputError(e, fmt.Errorf("task draw: %s: %w", *randomness, err))
+				ev, code, ok := taskDrawEvidence(ctx, e, o, arg, *randomness, *beaconName)
+				if !ok {
+					return code
 				}
 				rec, err := o.RunDraw(ctx, step, arg, ev)
 				if errors.Is(err, draw.ErrEvidenceMismatch) || errors.Is(err, draw.ErrBadSource) ||
 					errors.Is(err, draw.ErrBadBeacon) || errors.Is(err, draw.ErrBadReveal) {
-					return officeError(e, what+": "+*randomness, err) // the evidence file is at fault
+					if *randomness != "" {
+						what += ": " + *randomness // the evidence file is at fault
+					}
+					return officeError(e, what, err)
 				}
 				if err != nil {
 					return officeError(e, what, err)

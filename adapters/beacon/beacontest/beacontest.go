@@ -7,6 +7,8 @@ package beacontest
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -38,22 +40,36 @@ type Relay struct {
 }
 
 // testdata returns draw/testdata/drand, found from this source file.
-func testdata(t testing.TB) string {
+func testdata() (string, error) {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
-		t.Fatal("beacontest: cannot locate the source tree")
+		return "", errors.New("beacontest: cannot locate the source tree")
 	}
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "draw", "testdata", "drand")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "draw", "testdata", "drand"), nil
 }
 
 // NewRelay starts a relay serving the bundled beacons; it stops when the
 // test ends.
 func NewRelay(t testing.TB) *Relay {
 	t.Helper()
-	dir := testdata(t)
-	raw, err := os.ReadFile(filepath.Join(dir, "quicknet-beacons.json"))
+	r, err := Start()
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	return r
+}
+
+// Start starts a relay serving the bundled beacons, for fixtures that
+// outlive one test; the caller closes it.
+func Start() (*Relay, error) {
+	dir, err := testdata()
+	if err != nil {
+		return nil, err
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "quicknet-beacons.json"))
+	if err != nil {
+		return nil, err
 	}
 	var doc struct {
 		Beacons []struct {
@@ -63,18 +79,17 @@ func NewRelay(t testing.TB) *Relay {
 		} `json:"beacons"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
+		return nil, fmt.Errorf("beacontest: %w", err)
 	}
 	r := &Relay{Beacons: map[uint64]beacon.DrandAnswer{}, override: map[uint64]http.HandlerFunc{}}
 	for _, b := range doc.Beacons {
 		r.Beacons[b.Round] = beacon.DrandAnswer{Round: b.Round, Randomness: b.Randomness, Signature: b.Signature}
 	}
 	if r.Info, err = os.ReadFile(filepath.Join(dir, "quicknet-info.json")); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	r.Server = httptest.NewServer(http.HandlerFunc(r.serve))
-	t.Cleanup(r.Close)
-	return r
+	return r, nil
 }
 
 // Rounds returns the bundled rounds.
