@@ -103,3 +103,29 @@ func TestTaskDrawBeacon(t *testing.T) {
 	assert.Contains(t, stderr, "HTTP 500")
 	assert.Nil(t, show(st).Record)
 }
+
+// ssj demo --beacon: the draw's evidence comes from the beacon plugin;
+// the demo's draw is the same, and the audit passes.
+func TestDemoBeacon(t *testing.T) {
+	fx := hostileFixtures(t)
+	code, stdout, stderr := runCLI(t, "", "demo", "--beacon", "drand", "--plugins", fx.beaconPlugins, "--store", filepath.Join(t.TempDir(), "demo.db"))
+	require.Equal(t, exitOK, code, "%s\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "the beacon's value was fetched from the beacon plugin drand")
+	assert.Contains(t, stdout, "9. audit of the whole store: verified")
+
+	// The same draw as with the bundled evidence file.
+	var plain, viaBeacon demoSummary
+	code, stdout, stderr = runCLI(t, "", "demo", "--json", "--store", filepath.Join(t.TempDir(), "demo.db"))
+	require.Equal(t, exitOK, code, stderr)
+	require.NoError(t, json.Unmarshal([]byte(stdout), &plain))
+	code, stdout, stderr = runCLI(t, "", "demo", "--json", "--beacon", "drand", "--plugins", fx.beaconPlugins, "--store", filepath.Join(t.TempDir(), "demo.db"))
+	require.Equal(t, exitOK, code, stderr)
+	require.NoError(t, json.Unmarshal([]byte(stdout), &viaBeacon))
+	require.NotEmpty(t, plain.R)
+	assert.Equal(t, plain.R, viaBeacon.R)
+	assert.Equal(t, plain.RecordHash, viaBeacon.RecordHash)
+
+	code, _, stderr = runCLI(t, "", "demo", "--beacon", "nope", "--plugins", fx.beaconPlugins, "--store", filepath.Join(t.TempDir(), "demo.db"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, `no plugin named "nope"`)
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/shuangsuiji/ssj/adapters/beacon"
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/office/demo"
@@ -30,7 +31,7 @@ released, one signed correction, one objection, summary report, then an audit
 of the whole store. The steps are dated in the sample task's window by a
 simulated clock. Without --store the store is a new temporary file, kept, and
 its path is printed.`,
-		Example: "  ssj demo\n  ssj demo --store demo.db && ssj audit --store demo.db\n  ssj demo --out /tmp/demo && ssj verify /tmp/demo",
+		Example: "  ssj demo\n  ssj demo --store demo.db && ssj audit --store demo.db\n  ssj demo --out /tmp/demo && ssj verify /tmp/demo\n  ssj demo --beacon drand --plugins /etc/ssj/plugins.json",
 		Setup:   runDemo,
 	})
 }
@@ -60,12 +61,25 @@ func runDemo(e *env, fs *pflag.FlagSet) func([]string) int {
 	pluginFlagsOn(e, fs)
 	store := fs.String("store", "", "leave the populated store in this SQLite `PATH`, or a store plugin's (as for --store elsewhere; must be new or empty; default: a new temporary SQLite file)")
 	out := fs.String("out", "", "also export the task's public bundle to `DIR`, so that ssj verify DIR can re-check the draw without the store")
-	return func(args []string) int { return runDemoRun(e, args, *asJSON, *store, *out) }
+	beaconName := fs.String("beacon", "", "fetch the draw's drand evidence from the beacon plugin `NAME` of --plugins (verified against the pinned chain) instead of the bundled randomness.json")
+	return func(args []string) int { return runDemoRun(e, args, *asJSON, *store, *out, *beaconName) }
 }
 
-func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
+func runDemoRun(e *env, args []string, asJSON bool, storeURL, out, beaconName string) int {
 	if len(args) != 0 {
 		return usageError(e, "demo takes no arguments, got %q", args)
+	}
+	var dopt demo.Options
+	if beaconName != "" {
+		b, err := openBeacon(context.Background(), e, beaconName)
+		if err != nil {
+			return inputError(e, fmt.Errorf("demo: --beacon %s: %w", beaconName, err))
+		}
+		defer b.Close()
+		dopt.EvidenceFrom = "the beacon plugin " + beaconName
+		dopt.Evidence = func(ctx context.Context, sources []draw.Source) ([]draw.Evidence, error) {
+			return beacon.Evidence(ctx, b, sources, nil)
+		}
 	}
 	w := e.stdout
 	if asJSON {
@@ -122,7 +136,7 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 	if err != nil {
 		return inputError(e, err)
 	}
-	sum, err := demo.Run(ctx, o, clock, w)
+	sum, err := demo.RunWith(ctx, o, clock, w, dopt)
 	if err != nil {
 		return officeError(e, "demo", err)
 	}

@@ -172,6 +172,31 @@ func MakeResults(ctx context.Context, o *office.Office, taskID string) ([]publis
 
 // RunUntil runs the demo's stages up to and including upTo.
 func RunUntil(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer, upTo Stage) (Summary, error) {
+	return RunWith(ctx, o, clock, w, Options{Until: upTo})
+}
+
+// EvidenceFunc returns the draw's evidence for the committed manifest's
+// declared sources (e.g. fetched from a beacon plugin, adapters/beacon).
+type EvidenceFunc func(ctx context.Context, sources []draw.Source) ([]draw.Evidence, error)
+
+// Options vary a demo run.
+type Options struct {
+	// Until is the last stage run; 0 means StageAll.
+	Until Stage
+	// Evidence, when set, supplies the draw's evidence instead of the
+	// bundled examples/data/randomness.json; the draw step verifies it
+	// as any evidence.
+	Evidence EvidenceFunc
+	// EvidenceFrom names where Evidence takes it from, for the narrative.
+	EvidenceFrom string
+}
+
+// RunWith runs the demo's stages as opt says.
+func RunWith(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer, opt Options) (Summary, error) {
+	upTo := opt.Until
+	if upTo == 0 {
+		upTo = StageAll
+	}
 	if w == nil {
 		w = io.Discard
 	}
@@ -276,13 +301,19 @@ func RunUntil(ctx context.Context, o *office.Office, clock *SimClock, w io.Write
 
 	// 4. The drand beacon is revealed: draw and match, lock, replace one
 	// inspector (rule R18), dispatch.
-	rj, err := file("randomness.json")
-	if err != nil {
-		return sum, err
-	}
-	ev, err := draw.DecodeEvidence(bytes.NewReader(rj))
-	if err != nil {
-		return sum, err
+	var ev []draw.Evidence
+	if opt.Evidence != nil {
+		if ev, err = opt.Evidence(ctx, m.Sources); err != nil {
+			return sum, fmt.Errorf("demo: the draw's evidence from %s: %w", opt.EvidenceFrom, err)
+		}
+	} else {
+		rj, err := file("randomness.json")
+		if err != nil {
+			return sum, err
+		}
+		if ev, err = draw.DecodeEvidence(bytes.NewReader(rj)); err != nil {
+			return sum, err
+		}
 	}
 	rec, err := o.RunDraw(ctx, step("治安大队 李*", "2026-09-18 09:00:00"), task.ID, ev)
 	if err != nil {
@@ -290,6 +321,9 @@ func RunUntil(ctx context.Context, o *office.Office, clock *SimClock, w io.Write
 	}
 	sum.Selected, sum.Groups, sum.R = len(rec.Selected), len(rec.Groups), rec.R
 	say("4. drand quicknet beacon verified; R %s", rec.R)
+	if opt.Evidence != nil {
+		say("   the beacon's value was fetched from %s", opt.EvidenceFrom)
+	}
 	say("   scope %d, eligible %d, selected %d of quota %d (shortfall %d)", rec.Scope, rec.Eligible, len(rec.Selected), rec.Quota, rec.Shortfall)
 	for i := 0; i < len(rec.Selected) && i < 3; i++ {
 		s := rec.Selected[i]
