@@ -20,7 +20,7 @@ import (
 // pluginFlagsOn defines --plugins and --plugin-log next to --store, bound
 // to the run's env (e.plugins), so that runs share no state.
 func pluginFlagsOn(e *env, fs *pflag.FlagSet) {
-	fs.StringVar(&e.plugins.config, "plugins", "", "the plugin config `FILE` naming store plugins for --store (default: $SSJ_PLUGINS)")
+	fs.StringVar(&e.plugins.config, "plugins", "", "the plugin config `FILE` naming the plugins for --store and --beacon (default: $SSJ_PLUGINS)")
 	fs.StringVar(&e.plugins.logLevel, "plugin-log", "", "plugin log `LEVEL` on stderr: trace, debug, info, warn, error, off (default: $SSJ_PLUGIN_LOG, else warn)")
 }
 
