@@ -31,9 +31,9 @@
 // itself, the savepoint, the COPY and the release in one round trip: a
 // million rows of about 300 bytes cost the server about 2.1 CPU-seconds
 // (a third of it maintaining the primary key's index, a quarter writing
-// heap pages) and the client 0.4 (BenchmarkImport). The wall time is
-// about the server's CPU time on an idle 2-core machine, and grows with
-// the machine's load.
+// heap pages) and the client 0.4 (BenchmarkImport); the wall time on a
+// shared machine depends on its load (11 s at a load average of 18 on 2
+// cores).
 package pgstore
 
 import (
