@@ -49,6 +49,17 @@ func TestParseConfig(t *testing.T) {
 	}
 }
 
+// A beacon plugin is a kind of its own; a config written by Notepad (a
+// leading BOM) reads the same.
+func TestParseConfigBeaconBOM(t *testing.T) {
+	c, err := host.ParseConfig([]byte("\ufeff"+`{"plugins":[{"name":"drand","kind":"beacon","command":"/opt/ssj/beacon-drand","sha256":"`+sum64+`","args":["-url","https://api.drand.sh"]}]}`), "plugins.json")
+	require.NoError(t, err)
+	p, ok := c.Lookup("drand")
+	require.True(t, ok)
+	require.Equal(t, "beacon", p.Kind)
+	require.Equal(t, []string{"-url", "https://api.drand.sh"}, p.Args)
+}
+
 func TestLoadConfig(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "plugins.json")
 	_, err := host.LoadConfig(path)
@@ -64,6 +75,7 @@ func TestLoadConfig(t *testing.T) {
 func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{"plugins":[{"name":"sqlite","kind":"store","command":"/opt/ssj/sqlite","sha256":"` + sum64 + `","args":["-path","x"]}]}`))
 	f.Add([]byte(`{"plugins":null}`))
+	f.Add([]byte("\ufeff" + `{"plugins":[{"name":"drand","kind":"beacon","command":"/opt/ssj/beacon-drand","sha256":"` + sum64 + `","args":["-url","https://api.drand.sh"]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := host.ParseConfig(data, "fuzz.json")
 		if err != nil {
