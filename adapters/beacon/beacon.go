@@ -14,13 +14,14 @@
 // answer, the plugin's server before it answers, and the host on what the
 // plugin sent. A beacon is trusted for availability only.
 //
-// Errors wrap the office's sentinels, which cross the plugin boundary as
-// gRPC codes: office.ErrNotFound (the round is not published yet: retry
-// later), office.ErrPrecondition (the value does not verify, or the
-// source or network is unknown; a value that does not verify is also a
-// *VerifyError, errors.Is draw.ErrBadBeacon in process) and
-// office.ErrUnavailable (the source could not be reached, answered an
-// HTTP error, or did not answer before the context's deadline).
+// Errors wrap ErrNotFound (the round is not published yet: retry later),
+// ErrRefused (the value does not verify, or the source or network is
+// unknown; a value that does not verify is also a *VerifyError, errors.Is
+// draw.ErrBadBeacon in process) or ErrUnavailable (the source could not
+// be reached, answered an HTTP error, or did not answer before the
+// context's deadline). Each is also the office sentinel it travels as
+// across the plugin boundary (a gRPC code): office.ErrNotFound,
+// office.ErrPrecondition, office.ErrUnavailable.
 package beacon
 
 import (
@@ -33,6 +34,27 @@ import (
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/office"
 )
+
+// The beacon's errors. errors.Is also finds the office sentinel each one
+// stands for (ErrNotFound is office.ErrNotFound, ErrRefused
+// office.ErrPrecondition, ErrUnavailable office.ErrUnavailable), which
+// carries it across the plugin boundary and gives the CLI's exit status;
+// their messages speak of the beacon.
+var (
+	ErrNotFound    error = &sentinel{"not published (yet)", office.ErrNotFound}
+	ErrRefused     error = &sentinel{"refused", office.ErrPrecondition}
+	ErrUnavailable error = &sentinel{"beacon unavailable", office.ErrUnavailable}
+)
+
+type sentinel struct {
+	msg string
+	as  error
+}
+
+func (s *sentinel) Error() string { return s.msg }
+
+// Is makes errors.Is find the office sentinel too.
+func (s *sentinel) Is(target error) bool { return target == s.as }
 
 // SourceDrand is the source name of drand's beacons (draw.SourceDrand).
 const SourceDrand = string(draw.SourceDrand)
@@ -95,7 +117,7 @@ type Beacon interface {
 // VerifyError is a value that does not answer its request or does not
 // verify against the pinned chain information: it names the request, the
 // field at fault and the reason. errors.Is finds draw.ErrBadBeacon and
-// office.ErrPrecondition.
+// ErrRefused (so office.ErrPrecondition).
 type VerifyError struct {
 	// Request is what was asked for.
 	Request Request
@@ -114,24 +136,24 @@ func (e *VerifyError) Error() string {
 	return fmt.Sprintf("%s: field %s: refused: %v", e.Request, e.Field, e.Err)
 }
 
-// Unwrap returns draw.ErrBadBeacon, office.ErrPrecondition and the reason.
+// Unwrap returns draw.ErrBadBeacon, ErrRefused and the reason.
 func (e *VerifyError) Unwrap() []error {
-	return []error{draw.ErrBadBeacon, office.ErrPrecondition, e.Err}
+	return []error{draw.ErrBadBeacon, ErrRefused, e.Err}
 }
 
 // Chain returns the pinned chain information of a request's network, or
-// an error wrapping office.ErrPrecondition for an unknown source or
+// an error wrapping ErrRefused for an unknown source or
 // network, or round 0.
 func Chain(req Request) (draw.DrandChain, error) {
 	if req.Source != SourceDrand {
-		return draw.DrandChain{}, fmt.Errorf("beacon: source %q: %w: this build knows the source %q only", req.Source, office.ErrPrecondition, SourceDrand)
+		return draw.DrandChain{}, fmt.Errorf("beacon: source %q: %w: this build knows the source %q only", req.Source, ErrRefused, SourceDrand)
 	}
 	if req.Round == 0 {
-		return draw.DrandChain{}, fmt.Errorf("beacon: %s: %w: round 0 does not exist", req, office.ErrPrecondition)
+		return draw.DrandChain{}, fmt.Errorf("beacon: %s: %w: round 0 does not exist", req, ErrRefused)
 	}
 	c, err := draw.DrandChainByName(req.Network)
 	if err != nil {
-		return draw.DrandChain{}, fmt.Errorf("beacon: %s: %w: %w", req, office.ErrPrecondition, err)
+		return draw.DrandChain{}, fmt.Errorf("beacon: %s: %w: %w", req, ErrRefused, err)
 	}
 	return c, nil
 }

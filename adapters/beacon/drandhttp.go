@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/shuangsuiji/ssj/draw"
-	"github.com/shuangsuiji/ssj/office"
 )
 
 // DefaultDrandURL is drand's public HTTP relay.
@@ -35,8 +34,8 @@ const MaxAnswer = 64 << 10
 // network GET {base}/{chain hash}/info, whose answer must equal the pinned
 // chain information. Every beacon is verified with Check before Fetch
 // returns it. HTTP 404 and 425 (drand's "too early") give
-// office.ErrNotFound; other HTTP errors, network errors and answers later
-// than the deadline give office.ErrUnavailable.
+// ErrNotFound; other HTTP errors, network errors and answers later
+// than the deadline give ErrUnavailable.
 type DrandHTTP struct {
 	base    *url.URL
 	client  *http.Client
@@ -64,7 +63,7 @@ func NewDrandHTTP(base string, opt DrandHTTPOptions) (*DrandHTTP, error) {
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("beacon: drand base URL %q: %w: want http(s)://HOST[/PATH] without query or fragment", base, office.ErrPrecondition)
+		return nil, fmt.Errorf("beacon: drand base URL %q: %w: want http(s)://HOST[/PATH] without query or fragment", base, ErrRefused)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	if opt.Client == nil {
@@ -139,27 +138,27 @@ func (d *DrandHTTP) get(ctx context.Context, req Request, path string) ([]byte, 
 	u := d.base.String() + "/" + path
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, fmt.Errorf("beacon: %s: GET %s: %w: %w", req, u, office.ErrPrecondition, err)
+		return nil, fmt.Errorf("beacon: %s: GET %s: %w: %w", req, u, ErrRefused, err)
 	}
 	hreq.Header.Set("Accept", "application/json")
 	resp, err := d.client.Do(hreq)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("beacon: %s: GET %s: %w: no answer before the deadline: %w", req, u, office.ErrUnavailable, err)
+			return nil, fmt.Errorf("beacon: %s: GET %s: %w: no answer before the deadline: %w", req, u, ErrUnavailable, err)
 		}
-		return nil, fmt.Errorf("beacon: %s: GET %s: %w: %w", req, u, office.ErrUnavailable, err)
+		return nil, fmt.Errorf("beacon: %s: GET %s: %w: %w", req, u, ErrUnavailable, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswer+1))
 	if err != nil {
-		return nil, fmt.Errorf("beacon: %s: GET %s: %w: reading the answer: %w", req, u, office.ErrUnavailable, err)
+		return nil, fmt.Errorf("beacon: %s: GET %s: %w: reading the answer: %w", req, u, ErrUnavailable, err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusTooEarly:
 		return nil, fmt.Errorf("beacon: %s: GET %s: %w: HTTP %d: the relay does not have it (a round not yet emitted is published at %s)",
-			req, u, office.ErrNotFound, resp.StatusCode, roundTime(req))
+			req, u, ErrNotFound, resp.StatusCode, roundTime(req))
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("beacon: %s: GET %s: %w: HTTP %d: %s", req, u, office.ErrUnavailable, resp.StatusCode, snippet(body))
+		return nil, fmt.Errorf("beacon: %s: GET %s: %w: HTTP %d: %s", req, u, ErrUnavailable, resp.StatusCode, snippet(body))
 	case len(body) > MaxAnswer:
 		return nil, &VerifyError{Request: req, Field: "answer", Err: fmt.Errorf("GET %s: the answer is longer than %d bytes", u, MaxAnswer)}
 	}

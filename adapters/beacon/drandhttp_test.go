@@ -129,6 +129,8 @@ func TestDrandHTTPUnavailable(t *testing.T) {
 		assert.NotErrorIs(t, err, draw.ErrBadBeacon)
 		assert.ErrorContains(t, err, "round 1000")
 		assert.ErrorContains(t, err, `HTTP 500: "internal error"`)
+		assert.ErrorIs(t, err, beacon.ErrUnavailable)
+		assert.NotContains(t, err.Error(), "store", "the office sentinel's text is not the beacon's")
 	})
 	t.Run("hang past the deadline", func(t *testing.T) {
 		r.Override(1000, beacontest.Hang())

@@ -138,7 +138,7 @@ func (s *Server) Fetch(ctx context.Context, req *pb.FetchRequest) (*pb.BeaconVal
 		err = beacon.Check(r, v)
 	}
 	if err != nil {
-		s.log.Warn("fetch failed", "request", r.String(), "error", err)
+		s.log.Debug("fetch failed", "request", r.String(), "error", err) // the host reports it
 		return nil, status.Error(wire.Code(err), err.Error())
 	}
 	return &pb.BeaconValue{Source: v.Source, ChainHash: v.ChainHash, Round: v.Round,

@@ -49,7 +49,7 @@ func (h *Host) OpenBeacon(ctx context.Context, name, location string) (*BeaconCl
 // Fetch verifies the plugin's answer with beacon.Check (the plugin's own
 // check is not trusted): a value that does not verify is refused with a
 // *beacon.VerifyError. A call whose context ends before the plugin
-// answers returns office.ErrUnavailable wrapping the context's error. When
+// answers returns beacon.ErrUnavailable wrapping the context's error. When
 // the plugin process dies, the next call starts a fresh one.
 type BeaconClient struct {
 	p        Plugin
@@ -99,7 +99,7 @@ func (c *BeaconClient) instance(ctx context.Context) (*beaconInstance, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
-		return nil, c.errorf("%w: the beacon is closed", office.ErrUnavailable)
+		return nil, c.errorf("%w: the beacon is closed", beacon.ErrUnavailable)
 	}
 	if c.inst != nil && !c.inst.broken && !c.inst.pc.Exited() {
 		return c.inst, nil
@@ -145,11 +145,11 @@ func (c *BeaconClient) start(ctx context.Context) (*beaconInstance, error) {
 	}
 	raw, err := proto.Dispense(wire.KindBeacon)
 	if err != nil {
-		return fail(c.errorf("%w: dispense: %w", office.ErrUnavailable, err))
+		return fail(c.errorf("%w: dispense: %w", beacon.ErrUnavailable, err))
 	}
 	rpc, ok := raw.(pb.BeaconClient)
 	if !ok {
-		return fail(c.errorf("%w: dispensed %T, not a beacon client", office.ErrUnavailable, raw))
+		return fail(c.errorf("%w: dispensed %T, not a beacon client", beacon.ErrUnavailable, raw))
 	}
 	resp, err := rpc.Open(ctx, &pb.OpenRequest{ProtocolMajor: wire.ProtocolMajor, ProtocolMinor: wire.ProtocolMinor, Location: c.location})
 	if err != nil {
@@ -163,7 +163,7 @@ func (c *BeaconClient) start(ctx context.Context) (*beaconInstance, error) {
 		return fail(c.errorf("%w: the plugin answered protocol major version %d; this host speaks ssj.adapters.v%d", ErrVersion, resp.ProtocolMajor, wire.ProtocolMajor))
 	}
 	if resp.Kind != wire.KindBeacon {
-		return fail(c.errorf("%w: the plugin says it is a %q plugin, not a beacon", office.ErrPrecondition, resp.Kind))
+		return fail(c.errorf("%w: the plugin says it is a %q plugin, not a beacon", beacon.ErrRefused, resp.Kind))
 	}
 	c.log.Debug("beacon plugin open", "implementation", resp.Implementation, "minor", resp.ProtocolMinor)
 	return &beaconInstance{pc: pc, rpc: rpc}, nil
@@ -179,20 +179,28 @@ func (c *BeaconClient) startError(err error) error {
 		return c.errorf("%w: %s speaks another protocol major version than this host's ssj.adapters.v%d (%s): use a plugin built for ssj.adapters.v%d",
 			ErrVersion, c.p.Command, wire.ProtocolMajor, msg, wire.ProtocolMajor)
 	case strings.Contains(msg, "Unrecognized remote plugin message"):
-		return c.errorf("%w: %s is not an ssj plugin (it printed something else than the go-plugin handshake): %s", office.ErrUnavailable, c.p.Command, msg)
+		return c.errorf("%w: %s is not an ssj plugin (it printed something else than the go-plugin handshake): %s", beacon.ErrUnavailable, c.p.Command, msg)
 	case strings.Contains(msg, "timeout while waiting for plugin to start"):
-		return c.errorf("%w: %s did not answer the handshake within %s", office.ErrUnavailable, c.p.Command, c.opt.StartTimeout)
+		return c.errorf("%w: %s did not answer the handshake within %s", beacon.ErrUnavailable, c.p.Command, c.opt.StartTimeout)
 	}
-	return c.errorf("%w: start %s: %w", office.ErrUnavailable, c.p.Command, err)
+	return c.errorf("%w: start %s: %w", beacon.ErrUnavailable, c.p.Command, err)
 }
 
-// remote turns a plugin's gRPC status into an error wrapping the office
-// sentinel of its code.
+// remote turns a plugin's gRPC status into an error wrapping the beacon
+// sentinel of its code (and so the office sentinel).
 func (c *BeaconClient) remote(st *status.Status, what string) error {
-	if s := wire.Sentinel(st.Code()); s != nil {
-		return c.errorf("%s: %w: %s", what, s, st.Message())
+	var s error
+	switch wire.Sentinel(st.Code()) {
+	case office.ErrNotFound:
+		s = beacon.ErrNotFound
+	case office.ErrPrecondition:
+		s = beacon.ErrRefused
+	case office.ErrUnavailable:
+		s = beacon.ErrUnavailable
+	default:
+		return c.errorf("%s: %s: %s", what, st.Code(), st.Message())
 	}
-	return c.errorf("%s: %s: %s", what, st.Code(), st.Message())
+	return c.errorf("%s: %w: %s", what, s, st.Message())
 }
 
 // Fetch implements beacon.Beacon: the plugin's value for req, verified
@@ -203,7 +211,7 @@ func (c *BeaconClient) Fetch(ctx context.Context, req beacon.Request) (beacon.Va
 		return beacon.Value{}, c.errorf("%s: %w", what, err)
 	}
 	if err := ctx.Err(); err != nil {
-		return beacon.Value{}, c.errorf("%s: %w: %w", what, office.ErrUnavailable, err)
+		return beacon.Value{}, c.errorf("%s: %w: %w", what, beacon.ErrUnavailable, err)
 	}
 	inst, err := c.instance(ctx)
 	if err != nil {
@@ -213,13 +221,13 @@ func (c *BeaconClient) Fetch(ctx context.Context, req beacon.Request) (beacon.Va
 	if err != nil {
 		st := status.Convert(err)
 		if cerr := ctx.Err(); cerr != nil {
-			return beacon.Value{}, c.errorf("%s: %w: the plugin did not answer in time: %w", what, office.ErrUnavailable, cerr)
+			return beacon.Value{}, c.errorf("%s: %w: the plugin did not answer in time: %w", what, beacon.ErrUnavailable, cerr)
 		}
 		if st.Code() == codes.Unavailable && inst.pc.Exited() {
 			c.mu.Lock()
 			inst.broken = true
 			c.mu.Unlock()
-			return beacon.Value{}, c.errorf("%s: %w: the plugin stopped answering (%s); the next call starts a fresh plugin", what, office.ErrUnavailable, st.Message())
+			return beacon.Value{}, c.errorf("%s: %w: the plugin stopped answering (%s); the next call starts a fresh plugin", what, beacon.ErrUnavailable, st.Message())
 		}
 		return beacon.Value{}, c.remote(st, what)
 	}
@@ -232,7 +240,7 @@ func (c *BeaconClient) Fetch(ctx context.Context, req beacon.Request) (beacon.Va
 }
 
 // Close stops the plugin process; later calls return
-// office.ErrUnavailable.
+// beacon.ErrUnavailable.
 func (c *BeaconClient) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -102,6 +102,8 @@ func TestBeaconPluginRelayFaults(t *testing.T) {
 	_, err = c.Fetch(ctx, qn(1000))
 	assert.ErrorIs(t, err, office.ErrUnavailable)
 	assert.ErrorContains(t, err, "HTTP 500")
+	assert.ErrorIs(t, err, beacon.ErrUnavailable)
+	assert.NotContains(t, err.Error(), "store")
 
 	_, err = c.Fetch(ctx, qn(90_000_000))
 	assert.ErrorIs(t, err, office.ErrNotFound)

@@ -304,7 +304,7 @@ func RunWith(ctx context.Context, o *office.Office, clock *SimClock, w io.Writer
 	var ev []draw.Evidence
 	if opt.Evidence != nil {
 		if ev, err = opt.Evidence(ctx, m.Sources); err != nil {
-			return sum, fmt.Errorf("demo: the draw's evidence from %s: %w", opt.EvidenceFrom, err)
+			return sum, fmt.Errorf("the draw's evidence from %s: %w", opt.EvidenceFrom, err)
 		}
 	} else {
 		rj, err := file("randomness.json")

@@ -17,7 +17,6 @@ import (
 
 	"github.com/shuangsuiji/ssj/adapters/beacon"
 	"github.com/shuangsuiji/ssj/adapters/beaconplugin"
-	"github.com/shuangsuiji/ssj/office"
 )
 
 func main() {
@@ -29,10 +28,10 @@ func open(_ context.Context, req beaconplugin.OpenRequest) (beacon.Beacon, error
 	base := fs.String("url", beacon.DefaultDrandURL, "the drand HTTP relay's base URL")
 	timeout := fs.Duration("timeout", beacon.DefaultTimeout, "how long one HTTP exchange may take")
 	if err := fs.Parse(req.Args); err != nil {
-		return nil, fmt.Errorf("beacon-drand plugin: arguments %q: %w: %w", req.Args, office.ErrPrecondition, err)
+		return nil, fmt.Errorf("beacon-drand plugin: arguments %q: %w: %w", req.Args, beacon.ErrRefused, err)
 	}
 	if fs.NArg() != 0 {
-		return nil, fmt.Errorf("beacon-drand plugin: arguments %q: %w: unexpected %q", req.Args, office.ErrPrecondition, fs.Args())
+		return nil, fmt.Errorf("beacon-drand plugin: arguments %q: %w: unexpected %q", req.Args, beacon.ErrRefused, fs.Args())
 	}
 	u := *base
 	if req.Location != "" {
