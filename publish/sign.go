@@ -52,6 +52,9 @@ type Role string
 // Roles.
 const (
 	RolePrincipalHead Role = "principal_head" // 主要负责人
+	// RoleDeputyHead approves inspector replacements (rule R18:
+	// 分管负责人); Keyring.VerifyApproval requires it.
+	RoleDeputyHead Role = suite.RoleDeputyHead
 )
 
 // Ed25519 is the algorithm name of the built-in signer.
@@ -301,6 +304,23 @@ func (k Keyring) VerifySignature(signer, alg, keyID string, msg, sig []byte) err
 		return fmt.Errorf("key %s (%s): %w", keyID, key.Holder, err)
 	}
 	return nil
+}
+
+// VerifyApproval checks a replacement approval signature (rule R18; it
+// implements draw.ApprovalVerifier): as VerifySignature at the time at,
+// and the key must be held with RoleDeputyHead. A key with a validity
+// period verifies only approvals dated within it.
+func (k Keyring) VerifyApproval(signer, alg, keyID string, at time.Time, msg, sig []byte) error {
+	for i := range k.Keys {
+		if key := k.Keys[i]; key.KeyID == keyID && key.Role != RoleDeputyHead {
+			return fmt.Errorf("%w: key %s (%s) is held as %q, not as %q: it may not approve replacements (R18)",
+				ErrSignature, keyID, key.Holder, key.Role, RoleDeputyHead)
+		}
+	}
+	if at.IsZero() {
+		return fmt.Errorf("%w: key %s: no approval time to check the key against", ErrSignature, keyID)
+	}
+	return k.At(at).VerifySignature(signer, alg, keyID, msg, sig)
 }
 
 // Correction changes a published result (rule R27). It names the version it
