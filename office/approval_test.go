@@ -2,8 +2,8 @@ package office_test
 
 import (
 	"bytes"
-	"fmt"
 	"crypto/ed25519"
+	"fmt"
 	"testing"
 	"time"
 

@@ -21,7 +21,7 @@ type approvalFlags struct {
 
 func newApprovalFlags(fs *pflag.FlagSet, withRequire bool) approvalFlags {
 	f := approvalFlags{
-		key: fs.String("key", "", "the approving deputy head's private key `FILE` (PEM of ssj keygen, or a key file of ssj publish keygen): signs the replacement's approval (R18)"),
+		key:     fs.String("key", "", "the approving deputy head's private key `FILE` (PEM of ssj keygen, or a key file of ssj publish keygen): signs the replacement's approval (R18)"),
 		keyring: fs.String("keyring", "", "keyring `FILE` the approval must verify against before it is written: the key held by --approver as deputy_head, valid at --at (a rotated key cannot sign)"),
 	}
 	if withRequire {
