@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -54,4 +55,35 @@ func TestPublishUsesSuiteEd25519(t *testing.T) {
 	assert.ErrorIs(t, err, suite.ErrSignature)
 	err = ring.Authorize(publish.SignedCorrection{Correction: publish.Correction{ResultID: "R1"}}, "所")
 	assert.ErrorIs(t, err, suite.ErrSignature, "unsigned correction")
+}
+
+// Rule R18: publish.Keyring verifies replacement approvals (it is what
+// ssj verify --keyring and ssj audit --keyring load): the key must be
+// held by the signer as deputy head and valid at the approval time.
+func TestKeyringVerifyApproval(t *testing.T) {
+	s, err := suite.NewEd25519Signer(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{5}, ed25519.SeedSize)))
+	require.NoError(t, err)
+	rotated := time.Date(2026, 6, 30, 16, 0, 0, 0, time.UTC)
+	k := suite.KeyOf(s, "市场监管局", "周副局长", suite.RoleDeputyHead, suite.Validity{NotAfter: &rotated})
+	ring := publish.Keyring{Keys: []publish.PublicKey{{KeyID: k.KeyID, Algorithm: k.Algorithm, Unit: k.Unit, Holder: k.Holder,
+		Role: publish.RoleDeputyHead, Key: k.Key, Validity: k.Validity}}}
+	msg := []byte("ssj-v1.1-replacement\n{}")
+	sig, err := s.Sign(msg)
+	require.NoError(t, err)
+	before, after := rotated.Add(-time.Hour), rotated.Add(time.Hour)
+	require.NoError(t, ring.VerifyApproval("周副局长", suite.Ed25519, s.KeyID(), before, msg, sig))
+	for name, err := range map[string]error{
+		"rotated":       ring.VerifyApproval("周副局长", suite.Ed25519, s.KeyID(), after, msg, sig),
+		"no time":       ring.VerifyApproval("周副局长", suite.Ed25519, s.KeyID(), time.Time{}, msg, sig),
+		"other holder":  ring.VerifyApproval("吴副局长", suite.Ed25519, s.KeyID(), before, msg, sig),
+		"other message": ring.VerifyApproval("周副局长", suite.Ed25519, s.KeyID(), before, append(msg, 'x'), sig),
+		"not a deputy head": func() error {
+			r := ring
+			r.Keys = []publish.PublicKey{ring.Keys[0]}
+			r.Keys[0].Role = publish.RolePrincipalHead
+			return r.VerifyApproval("周副局长", suite.Ed25519, s.KeyID(), before, msg, sig)
+		}(),
+	} {
+		assert.ErrorIs(t, err, publish.ErrSignature, name)
+	}
 }
