@@ -34,6 +34,9 @@ func newApprovalFlags(fs *pflag.FlagSet, withRequire bool) approvalFlags {
 // without --keyring). A key file of ssj publish keygen names its holder,
 // who must be approver.
 func (f approvalFlags) load(approver string) (draw.Signer, draw.ApprovalVerifier, error) {
+	if *f.keyring != "" && *f.key == "" {
+		return nil, nil, fmt.Errorf("--keyring checks the approval --key signs: give --key too (rule R18)")
+	}
 	var s draw.Signer
 	if *f.key != "" {
 		var err error

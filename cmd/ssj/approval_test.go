@@ -59,7 +59,9 @@ func TestDrawReplaceSignedApproval(t *testing.T) {
 	}
 	cli(t, exitOK, replace("signed.json", "--key", p("deputy.key.pem"), "--keyring", p("ring.json"))...)
 	cli(t, exitOK, replace("unsigned.json")...)
-	out := cli(t, exitProblem, replace("rotated.json", "--key", p("rotated.key.pem"), "--keyring", p("ring.json"))...)
+	out := cli(t, exitUsage, replace("nokey.json", "--keyring", p("ring.json"))...)
+	assert.Contains(t, out, "give --key too")
+	out = cli(t, exitProblem, replace("rotated.json", "--key", p("rotated.key.pem"), "--keyring", p("ring.json"))...)
 	assert.Contains(t, out, "rotated")
 	out = cli(t, exitProblem, replace("other.json", "--key", p("other.key.pem"), "--keyring", p("ring.json"))...)
 	assert.Contains(t, out, "吴副局长")
