@@ -323,8 +323,11 @@ type Replacement struct {
 	// StateHash is GroupsHash of the groups after this replacement.
 	StateHash string `json:"state_hash"`
 	// Hash is SHA-256 of the canonical JSON of this replacement without the
-	// hash member.
+	// hash member (and without the approval).
 	Hash string `json:"hash"`
+	// Approval, when present, is the deputy head's signature approving the
+	// replacement (rule R18; SignReplacement). It is not hashed.
+	Approval *ReplacementApproval `json:"approval,omitempty"`
 }
 
 // ErrInvalidRequest is returned (wrapped) when a replacement request is

@@ -64,6 +64,12 @@ type VerifyOptions struct {
 	// nil, a lock signature is not checked.
 	Signatures       SignatureVerifier
 	RequireSignature bool
+	// Approvals, when not nil, checks every replacement approval signature
+	// present (rule R18; keys valid at each replacement's at); with
+	// RequireApprovals a replacement without one does not verify, with or
+	// without Approvals.
+	Approvals        ApprovalVerifier
+	RequireApprovals bool
 	// Progress, when not nil, is called as the work advances (see the
 	// type), over four passes of targets: selecting the units in scope,
 	// checking the pool commitments, and the recomputation's scope and
@@ -178,6 +184,9 @@ func verifyRecord(rec *Record, m *Manifest, pools *InspectorPools, opt VerifyOpt
 				return &VerifyError{Path: md.Path, Record: md.Got, Recomputed: md.Want, Err: err}
 			}
 			return &VerifyError{Path: "replacements", Err: err}
+		}
+		if err := verifyApprovals(rec, reps, opt); err != nil {
+			return err
 		}
 		got.Replacements = reps
 	}

@@ -26,6 +26,11 @@ type AuditOptions struct {
 	// Authority, when set, re-checks the signature of every correction
 	// (rule R27).
 	Authority publish.Authority
+	// Approvals, when set, re-checks every replacement approval signature
+	// in the draw records (rule R18); with RequireApprovals every
+	// replacement must carry one.
+	Approvals        draw.ApprovalVerifier
+	RequireApprovals bool
 }
 
 // AuditReport is the outcome of Audit.
@@ -308,7 +313,8 @@ func (a *auditor) snapshotsAndRecords() error {
 		if n.man.Inspectors != "" || n.man.Fallback != "" {
 			pools = &draw.InspectorPools{Home: inspectors[n.man.Inspectors], Fallback: inspectors[n.man.Fallback]}
 		}
-		if err := draw.Verify(&n.rec, targets[n.man.Targets], pools); err != nil {
+		vopt := draw.VerifyOptions{Approvals: a.opt.Approvals, RequireApprovals: a.opt.RequireApprovals}
+		if err := draw.VerifyWith(&n.rec, targets[n.man.Targets], pools, vopt); err != nil {
 			field := "record"
 			var ve *draw.VerifyError
 			if errors.As(err, &ve) {

@@ -66,7 +66,9 @@ brackets):
     then CommitManifest: it validates the pools, then fixes the manifest
     before the randomness exists (R15). [ssj task launch, ssj task commit]
   - RunDraw with the revealed randomness (R15, R17); Lock (R16);
-    ReplaceInspector (R18; a refused replacement is traced, R31); Dispatch:
+    ReplaceInspector (R18; signed with the approving deputy head's key
+    when Config.ApprovalSigner holds it, required with RequireApproval;
+    a refused replacement is traced, R31); Dispatch:
     the task announcement and one inspection notice (检查通知书) per drawn
     entity, made from the lock (R16). [ssj task draw, lock, replace,
     dispatch]

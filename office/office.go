@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
 	"github.com/shuangsuiji/ssj/trail"
@@ -56,6 +57,17 @@ type Config struct {
 	// Registry holds the registry rules (credit classes) the snapshot
 	// imports and manifest commits validate against.
 	Registry registry.Config
+	// ApprovalSigner signs each replacement ReplaceInspector appends with
+	// the key of the deputy head who approved it (rule R18); nil, or a nil
+	// signer for an approver, leaves the replacement unsigned.
+	ApprovalSigner ApprovalSignerFunc
+	// ApprovalKeyring, when set, checks every approval the office signs:
+	// the key must be the approver's, held as deputy head and valid at the
+	// approval time (suite.Keyring, publish.Keyring).
+	ApprovalKeyring draw.ApprovalVerifier
+	// RequireApproval refuses a replacement the office cannot sign; it
+	// needs an ApprovalSigner.
+	RequireApproval bool
 }
 
 // Office runs the steps of the regime over a Store. It is safe for
@@ -70,6 +82,10 @@ type Office struct {
 	skew   time.Duration
 	policy publish.Policy
 	reg    registry.Config
+
+	approvalSigner  ApprovalSignerFunc
+	approvalKeys    draw.ApprovalVerifier
+	requireApproval bool
 }
 
 // New checks cfg and returns an Office.
@@ -78,7 +94,11 @@ func New(cfg Config) (*Office, error) {
 		return nil, fmt.Errorf("office: %w: Store, Clock and Calendar are required", ErrPrecondition)
 	}
 	o := &Office{store: cfg.Store, clock: cfg.Clock, cal: cfg.Calendar, signer: cfg.Signer, auth: cfg.Authority,
-		skew: cfg.Skew, policy: cfg.Policy, reg: cfg.Registry}
+		skew: cfg.Skew, policy: cfg.Policy, reg: cfg.Registry,
+		approvalSigner: cfg.ApprovalSigner, approvalKeys: cfg.ApprovalKeyring, requireApproval: cfg.RequireApproval}
+	if cfg.RequireApproval && cfg.ApprovalSigner == nil {
+		return nil, fmt.Errorf("office: %w: RequireApproval needs an ApprovalSigner (rule R18)", ErrPrecondition)
+	}
 	if o.skew == 0 {
 		o.skew = DefaultSkew
 	}

@@ -494,9 +494,17 @@ func (o *Office) ReplaceInspector(ctx context.Context, s Step, taskID string, re
 			refused = refuse(step, taskID, "request", req.Target+"/"+req.Inspector, err)
 			return refused
 		}
-		rep = next.Replacements[len(next.Replacements)-1]
-		_, err = t.emit(trail.InspectorReplaced, taskID, map[string]string{"target": req.Target, "leaving": req.Inspector,
-			"reason": string(req.Reason), "approver": req.Approver}, put{KindRecord, taskID, next})
+		last := len(next.Replacements) - 1
+		if next.Replacements[last], err = o.signApproval(next.Replacements[last]); err != nil {
+			refused = refuse(step, taskID, "approval", req.Approver, err)
+			return refused
+		}
+		rep = next.Replacements[last]
+		data := map[string]string{"target": req.Target, "leaving": req.Inspector, "reason": string(req.Reason), "approver": req.Approver}
+		if rep.Approval != nil {
+			data["approval_key"] = rep.Approval.KeyID
+		}
+		_, err = t.emit(trail.InspectorReplaced, taskID, data, put{KindRecord, taskID, next})
 		return err
 	})
 	if refused != nil {

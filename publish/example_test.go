@@ -77,7 +77,7 @@ func ExampleBook_Correct() {
 	hist, _ := book.PublicHistory(r.ID, publish.ViewOptions{})
 	fmt.Println("versions kept:", len(hist), hist[0].CompletionDate, hist[1].CompletionDate)
 	// Output:
-	// unsigned: publish: correction signature refused: correction of SJ-2026-001/91330802MA2B3C4D5E is not signed
+	// unsigned: signature refused: correction of SJ-2026-001/91330802MA2B3C4D5E is not signed
 	// signed: version 2 <nil>
 	// versions kept: 2 2026-02-12 2026-02-11
 }

@@ -2,10 +2,7 @@ package publish
 
 import (
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,8 +14,11 @@ import (
 
 // ErrSignature is returned (wrapped) when a correction is unsigned, signed
 // by an unknown key, by a key that is not the executing unit's principal
-// head's, or the signature does not verify (rule R27).
-var ErrSignature = errors.New("publish: correction signature refused")
+// head's, or the signature does not verify (rule R27), and by the signers
+// and verifiers. It is suite.ErrSignature: one sentinel for every refused
+// signature, so errors.Is(err, publish.ErrSignature) and errors.Is(err,
+// suite.ErrSignature) agree whichever package refused.
+var ErrSignature = suite.ErrSignature
 
 // Signer signs corrections. Ed25519Signer is the built-in implementation;
 // package suite has Ed25519 and SM2 (GB/T 32918, suite ssj-v1-sm) signers
@@ -52,57 +52,32 @@ type Role string
 // Roles.
 const (
 	RolePrincipalHead Role = "principal_head" // 主要负责人
+	// RoleDeputyHead approves inspector replacements (rule R18:
+	// 分管负责人); Keyring.VerifyApproval requires it.
+	RoleDeputyHead Role = suite.RoleDeputyHead
 )
 
 // Ed25519 is the algorithm name of the built-in signer.
-const Ed25519 = "ed25519"
+const Ed25519 = suite.Ed25519
 
-// Ed25519Signer signs with an Ed25519 private key.
-type Ed25519Signer struct {
-	key ed25519.PrivateKey
-	id  string
-}
+// Ed25519Signer signs with an Ed25519 private key. It is
+// suite.Ed25519Signer (one implementation for corrections, locks,
+// approvals and checkpoints).
+type Ed25519Signer = suite.Ed25519Signer
 
-// NewEd25519Signer wraps a private key.
+// NewEd25519Signer wraps a private key (suite.NewEd25519Signer). A key of
+// the wrong length is refused with an error matching ErrSignature.
 func NewEd25519Signer(key ed25519.PrivateKey) (*Ed25519Signer, error) {
-	if len(key) != ed25519.PrivateKeySize {
-		return nil, fmt.Errorf("%w: ed25519 private key has %d bytes, want %d", ErrSignature, len(key), ed25519.PrivateKeySize)
-	}
-	return &Ed25519Signer{key: key, id: KeyIDOf(Ed25519, key.Public().(ed25519.PublicKey))}, nil
+	return suite.NewEd25519Signer(key)
 }
 
-// Algorithm returns "ed25519".
-func (s *Ed25519Signer) Algorithm() string { return Ed25519 }
-
-// KeyID returns the key's ID (see KeyIDOf).
-func (s *Ed25519Signer) KeyID() string { return s.id }
-
-// Sign signs msg.
-func (s *Ed25519Signer) Sign(msg []byte) ([]byte, error) { return ed25519.Sign(s.key, msg), nil }
-
-// Ed25519Verifier verifies Ed25519 signatures.
-type Ed25519Verifier struct{}
-
-// Algorithm returns "ed25519".
-func (Ed25519Verifier) Algorithm() string { return Ed25519 }
-
-// Verify checks sig over msg under an Ed25519 public key.
-func (Ed25519Verifier) Verify(pub, msg, sig []byte) error {
-	if len(pub) != ed25519.PublicKeySize {
-		return fmt.Errorf("%w: ed25519 public key has %d bytes", ErrSignature, len(pub))
-	}
-	if !ed25519.Verify(ed25519.PublicKey(pub), msg, sig) {
-		return fmt.Errorf("%w: ed25519 signature does not verify", ErrSignature)
-	}
-	return nil
-}
+// Ed25519Verifier verifies Ed25519 signatures. It is
+// suite.Ed25519Verifier.
+type Ed25519Verifier = suite.Ed25519Verifier
 
 // KeyIDOf is the ID of a public key: the algorithm, a colon and the first 16
-// hex digits of SHA-256 over the public key bytes.
-func KeyIDOf(alg string, pub []byte) string {
-	sum := sha256.Sum256(pub)
-	return alg + ":" + hex.EncodeToString(sum[:8])
-}
+// hex digits of SHA-256 over the public key bytes (suite.KeyIDOf).
+func KeyIDOf(alg string, pub []byte) string { return suite.KeyIDOf(alg, pub) }
 
 // PublicKey is a keyring entry: whose key it is and in which capacity.
 type PublicKey struct {
@@ -301,6 +276,23 @@ func (k Keyring) VerifySignature(signer, alg, keyID string, msg, sig []byte) err
 		return fmt.Errorf("key %s (%s): %w", keyID, key.Holder, err)
 	}
 	return nil
+}
+
+// VerifyApproval checks a replacement approval signature (rule R18; it
+// implements draw.ApprovalVerifier): as VerifySignature at the time at,
+// and the key must be held with RoleDeputyHead. A key with a validity
+// period verifies only approvals dated within it.
+func (k Keyring) VerifyApproval(signer, alg, keyID string, at time.Time, msg, sig []byte) error {
+	for i := range k.Keys {
+		if key := k.Keys[i]; key.KeyID == keyID && key.Role != RoleDeputyHead {
+			return fmt.Errorf("%w: key %s (%s) is held as %q, not as %q: it may not approve replacements (R18)",
+				ErrSignature, keyID, key.Holder, key.Role, RoleDeputyHead)
+		}
+	}
+	if at.IsZero() {
+		return fmt.Errorf("%w: key %s: no approval time to check the key against", ErrSignature, keyID)
+	}
+	return k.At(at).VerifySignature(signer, alg, keyID, msg, sig)
 }
 
 // Correction changes a published result (rule R27). It names the version it

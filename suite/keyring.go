@@ -201,3 +201,25 @@ func DecodeKeyring(r io.Reader) (Keyring, error) {
 	}
 	return k, nil
 }
+
+// RoleDeputyHead is the Role of a key that approves inspector replacements
+// (rule R18: the department's deputy head in charge, 分管负责人).
+const RoleDeputyHead = "deputy_head"
+
+// VerifyApproval checks a replacement approval signature (rule R18; it
+// implements draw.ApprovalVerifier): keyID must be in the keyring, of
+// algorithm alg, held by signer with Role RoleDeputyHead, valid at the
+// replacement's time at, and sig its signature over msg. A rotated key
+// still verifies approvals dated before its not_after.
+func (k Keyring) VerifyApproval(signer, alg, keyID string, at time.Time, msg, sig []byte) error {
+	key, err := k.Find(keyID)
+	if err != nil {
+		return err
+	}
+	if key.Role != RoleDeputyHead {
+		return fmt.Errorf("%w: key %s (%s) is held as %q, not as %q: it may not approve replacements (R18)",
+			ErrSignature, keyID, key.Holder, key.Role, RoleDeputyHead)
+	}
+	_, err = k.Verify(signer, alg, keyID, at, msg, sig)
+	return err
+}

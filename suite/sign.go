@@ -15,8 +15,9 @@ import (
 
 // ErrSignature is returned (wrapped) when a signature does not verify, a
 // key is malformed, or a key may not be used (outside its validity period,
-// not in the keyring, wrong holder or algorithm).
-var ErrSignature = errors.New("suite: signature refused")
+// not in the keyring, wrong holder or algorithm). publish.ErrSignature is
+// the same sentinel, so the correction checks (rule R27) match it too.
+var ErrSignature = errors.New("signature refused")
 
 // DefaultUID is the SM2 user ID that GM/T 0009-2012 fixes when the parties
 // agree on none: the 16 ASCII bytes "1234567812345678". It enters Z_A, the
@@ -48,7 +49,7 @@ type Verifier interface {
 
 // KeyIDOf is the ID of a public key: the algorithm, a colon and the first
 // 16 hex digits of SHA-256 over the public key bytes. It is the same
-// function as publish.KeyIDOf, so Ed25519 key IDs match across packages.
+// function publish.KeyIDOf calls, so key IDs match across packages.
 // (An ID, not a security hash: it is SHA-256 in every suite.)
 func KeyIDOf(alg string, pub []byte) string {
 	sum := sha256.Sum256(pub)

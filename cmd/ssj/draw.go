@@ -46,8 +46,12 @@ declared source; prints the record JSON (or writes it to --out).`,
 			{Use: "replace RECORD", Short: "replace a drawn inspector (R18) with the next-best-ranked eligible one",
 				Long: `Replaces a drawn inspector (R18) with the next-best-ranked eligible one;
 appends the hash-chained replacement to the record (the only change a locked
-record accepts) and prints it (or writes --out).`,
-				Example: "  ssj draw replace locked.json --inspectors examples/data/inspectors.csv --target 91... --inspector 1101... \\\n      --reason recusal --approver 李副局长 --at 2026-09-20T10:00:00+08:00 --out replaced.json",
+record accepts) and prints it (or writes --out). With --key the approving
+deputy head's key signs the replacement's approval (beside its hash: the
+chain and the anchor do not change); with --keyring as well, the signature
+must verify before anything is written (the key held by --approver as
+deputy_head and valid at --at).`,
+				Example: "  ssj draw replace locked.json --inspectors examples/data/inspectors.csv --target 91... --inspector 1101... \\\n      --reason recusal --approver 李副局长 --at 2026-09-20T10:00:00+08:00 --key deputy.key.pem --keyring keyring.json --out replaced.json",
 				Setup:   drawReplace},
 		},
 	})

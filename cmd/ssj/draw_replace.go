@@ -27,13 +27,14 @@ func drawReplace(e *env, fs *pflag.FlagSet) func([]string) int {
 	approver := fs.String("approver", "", "the deputy head in charge (分管负责人) who approved, `NAME`")
 	at := fs.String("at", "", "approval time, `RFC3339`, e.g. 2026-09-20T10:00:00+08:00")
 	note := fs.String("note", "", "free `TEXT`, e.g. the interest that came to light")
+	af := newApprovalFlags(fs, false)
 	required(fs, "inspectors", "target", "inspector", "reason", "approver", "at")
 	return func(pos []string) int {
-		return drawReplaceRun(e, f, pos, target, leaving, reason, approver, at, note)
+		return drawReplaceRun(e, f, af, pos, target, leaving, reason, approver, at, note)
 	}
 }
 
-func drawReplaceRun(e *env, f drawFlags, pos []string, target, leaving, reason, approver, at, note *string) int {
+func drawReplaceRun(e *env, f drawFlags, af approvalFlags, pos []string, target, leaving, reason, approver, at, note *string) int {
 	if len(pos) != 1 {
 		return usageError(e, "draw replace: want exactly one RECORD argument, got %d", len(pos))
 	}
@@ -52,6 +53,10 @@ func drawReplaceRun(e *env, f drawFlags, pos []string, target, leaving, reason, 
 	if err := req.Validate(); err != nil {
 		return usageError(e, "draw replace: %v", err)
 	}
+	signer, ring, err := af.load(*approver)
+	if err != nil {
+		return inputError(e, fmt.Errorf("draw replace: %w", err))
+	}
 	rf, err := openDoc(pos[0])
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw replace: %w", err))
@@ -65,7 +70,12 @@ func drawReplaceRun(e *env, f drawFlags, pos []string, target, leaving, reason, 
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw replace: %w", err))
 	}
-	next, err := draw.AddReplacement(rec, pools, req)
+	next, err := draw.AddReplacementSigned(rec, pools, req, signer)
+	if err == nil && signer != nil && ring != nil {
+		// A key not the approver's, not a deputy head's, or rotated out
+		// before --at does not sign (rule R18).
+		err = draw.VerifyApproval(next.Replacements[len(next.Replacements)-1], ring)
+	}
 	if err != nil {
 		// The request was well formed; the record or pools refuse it (the
 		// inspector is not seated there, no eligible newcomer, pools differ
@@ -89,6 +99,9 @@ func drawReplaceRun(e *env, f drawFlags, pos []string, target, leaving, reason, 
 		r.Seq, r.Target, r.Leaving, r.Reason, r.Approver, r.At.Format(time.RFC3339))
 	fmt.Fprintf(w, "newcomer %s %s as %s (seat %d, rank %s)\n", r.Newcomer.Cert, r.Newcomer.Department, r.Newcomer.Role, r.SeatIndex, r.Newcomer.Rank)
 	fmt.Fprintf(w, "hash %s (prev %s)\n", r.Hash, r.PrevHash)
+	if r.Approval != nil {
+		fmt.Fprintf(w, "approval signed by %s with %s\n", r.Approval.Signer, r.Approval.KeyID)
+	}
 	if next.Lock != nil {
 		anc, err := draw.AnchorOf(&next)
 		if err != nil {

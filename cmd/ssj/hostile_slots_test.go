@@ -149,6 +149,8 @@ type hostileFx struct {
 	// Signed checkpoints of the decided trail (size 20 and whole), the
 	// agency's signing key and its verifier key.
 	oldNote, newNote, agencyKey, vkey string
+	// regNote is a signed checkpoint of the targets registry's commitment.
+	regNote string
 }
 
 // The fixtures are built once per test binary (they run about sixty
@@ -267,6 +269,8 @@ func buildHostileFixtures(t *testing.T, dir string) hostileFx {
 	decided := p("decided/trail.jsonl")
 	writeHostile(t, dir, "old.note", []byte(ok("trail", "checkpoint", decided, "--origin", "test.example/trail", "--key", fx.agencyKey, "--size", "20")))
 	writeHostile(t, dir, "new.note", []byte(ok("trail", "checkpoint", decided, "--origin", "test.example/trail", "--key", fx.agencyKey)))
+	fx.regNote = p("registry.note")
+	writeHostile(t, dir, "registry.note", []byte(ok("registry", "checkpoint", fx.targets, "--origin", "test.example/registry/targets", "--name", "test.example/trail", "--key", fx.agencyKey)))
 
 	// The office store after each step.
 	db := p("office.db")
@@ -384,6 +388,19 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 		// A repeated audit-path step: read fine, does not verify (1).
 		{name: "registry verify-proof", kind: kindJSON, valid: fx.proof, codes: map[string]int{"duplicate IDs": exitProblem},
 			args: func(_ *testing.T, f, _ string) []string { return a("registry", "verify-proof", f) }},
+		{name: "registry checkpoint", kind: kindCSV, family: familyTargets, validator: true, valid: fx.targets,
+			args: func(_ *testing.T, f, _ string) []string {
+				return a("registry", "checkpoint", f, "--origin", "test.example/registry/targets", "--name", "test.example/trail", "--key", fx.agencyKey)
+			}},
+		// Any registry but the one signed is a finding (1).
+		{name: "registry verify-checkpoint FILE", kind: kindCSV, family: familyTargets, validator: true, valid: fx.targets, codes: regCheckpointCodes,
+			args: func(_ *testing.T, f, _ string) []string {
+				return a("registry", "verify-checkpoint", fx.regNote, f, "--vkey", fx.vkey)
+			}},
+		{name: "registry verify-checkpoint NOTE", kind: kindText, valid: fx.regNote, signed: true,
+			args: func(_ *testing.T, f, _ string) []string {
+				return a("registry", "verify-checkpoint", f, fx.targets, "--vkey", fx.vkey)
+			}},
 		{name: "registry import", kind: kindCSV, family: familyTargets, validator: true, valid: fx.targets,
 			args: func(_ *testing.T, f, o string) []string {
 				return office("registry", "import", f, "--store", o+".db", "--pool", "targets", "--at", "2026-09-01T08:30:00+08:00", "--in-force", "2026-09-01T00:00:00+08:00")
@@ -694,6 +711,10 @@ func argvDrawReplace(fx hostileFx, record, inspectors, out string) []string {
 	return []string{"draw", "replace", record, "--inspectors", inspectors, "--target", fx.replaceTarget, "--inspector", fx.replaceCert,
 		"--reason", "recusal", "--approver", "李副局长", "--at", "2026-09-18T10:00:00+08:00", "--out", out}
 }
+
+// regCheckpointCodes: a registry file that reads but is not the one the
+// note signed does not verify (1).
+var regCheckpointCodes = map[string]int{"header only": exitProblem}
 
 // A store that is not a SQLite database, or not there, cannot be opened
 // (2); an empty file is an empty SQLite store that holds no such task (1).

@@ -87,12 +87,16 @@ func openStore(e *env, url string, create bool) (openedStore, error) {
 
 // newOffice builds the office the CLI uses: the wall clock, the embedded
 // working-day calendar.
-func newOffice(st office.Store) (*office.Office, error) {
+func newOffice(st office.Store, with ...func(*office.Config)) (*office.Office, error) {
 	cal, err := workday.Default()
 	if err != nil {
 		return nil, err
 	}
-	return office.New(office.Config{Store: st, Clock: office.ClockFunc(time.Now), Calendar: cal})
+	cfg := office.Config{Store: st, Clock: office.ClockFunc(time.Now), Calendar: cal}
+	for _, f := range with {
+		f(&cfg)
+	}
+	return office.New(cfg)
 }
 
 // stepFlags are who takes a step, when and for which unit.
@@ -140,7 +144,8 @@ func init() {
 		Long: `Re-verifies everything in an office store: the trail's hash chain, every state
 object's and snapshot's binding to the trail event that created it, every
 snapshot's rows against its commitment, every draw record (re-running the draw
-from the stored snapshots) and every published result against its trail event.
+from the stored snapshots; with --keyring the replacements' approval signatures,
+rule R18) and every published result against its trail event.
 Exit 0 when everything holds, 1 with the first problem named (table or object,
 ID, field), 2 when the store cannot be read.`,
 		Example: "  ssj audit --store ssj.db\n  ssj audit --store sqlite:/var/lib/ssj/office.db --json",
@@ -178,6 +183,8 @@ func runAudit(e *env, fs *pflag.FlagSet) func([]string) int {
 	asJSON := jsonFlag(fs)
 	var anch trailAnchors
 	fs.Var(&anch, "anchor", "a published trail checkpoint `SIZE:ROOT` the store must match (repeatable)")
+	keyring := fs.String("keyring", "", "keyring `FILE`: every replacement approval in the draw records must be signed by its approver's deputy_head key (R18)")
+	requireApprovals := fs.Bool("require-approvals", false, "every replacement must carry its approver's signature (R18)")
 	return func(args []string) int {
 		if len(args) != 0 {
 			return usageError(e, "audit takes no arguments, got %q", args)
@@ -187,7 +194,15 @@ func runAudit(e *env, fs *pflag.FlagSet) func([]string) int {
 			return inputError(e, fmt.Errorf("audit: %w", err))
 		}
 		defer st.Close()
-		rep, err := office.Audit(context.Background(), st, office.AuditOptions{Anchors: anch})
+		aopt := office.AuditOptions{Anchors: anch, RequireApprovals: *requireApprovals}
+		if *keyring != "" {
+			ring, err := pubLoadKeyring(*keyring)
+			if err != nil {
+				return inputError(e, fmt.Errorf("audit: %w", err))
+			}
+			aopt.Approvals = ring
+		}
+		rep, err := office.Audit(context.Background(), st, aopt)
 		if err != nil {
 			return inputError(e, fmt.Errorf("audit %s: %w", st.Path(), err))
 		}
@@ -220,6 +235,7 @@ func taskVerb(name string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 			asJSON = jsonFlag(fs)
 		}
 		var targets, inspectors, fallback, randomness, beaconName, request, out, toUnit, issuer, from, until, launching, scope *string
+		var af approvalFlags
 		switch name {
 		case "commit":
 			targets = fs.String("targets", "", "target snapshot `ID` (default: the one in force at the commit time)")
@@ -230,6 +246,7 @@ func taskVerb(name string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 			beaconName = beaconFlagOn(fs)
 		case "replace":
 			request = fs.String("request", "", "the approved replacement request `FILE` (JSON)")
+			af = newApprovalFlags(fs, true)
 			required(fs, "request")
 		case "export":
 			out = fs.String("out", "", "the bundle `DIR` to write")
@@ -253,7 +270,22 @@ func taskVerb(name string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 				return inputError(e, fmt.Errorf("task %s: %w", name, err))
 			}
 			defer st.Close()
-			o, err := newOffice(st)
+			var withApproval []func(*office.Config)
+			if name == "replace" {
+				// The signer is for any approver: the keyring, when given,
+				// checks that the key is the request's approver's (R18).
+				signer, ring, err := af.load("")
+				if err != nil {
+					return inputError(e, fmt.Errorf("task replace: %w", err))
+				}
+				withApproval = append(withApproval, func(c *office.Config) {
+					if signer != nil {
+						c.ApprovalSigner = office.OneApprovalSigner(signer)
+					}
+					c.ApprovalKeyring, c.RequireApproval = ring, *af.require
+				})
+			}
+			o, err := newOffice(st, withApproval...)
 			if err != nil {
 				return inputError(e, err)
 			}
@@ -339,6 +371,9 @@ func taskVerb(name string) func(e *env, fs *pflag.FlagSet) func([]string) int {
 					return officeError(e, what, err)
 				}
 				fmt.Fprintf(e.stdout, "task %s: inspector %s replaced by %s at %s (replacement %d)\n", arg, rep.Leaving, rep.Newcomer.Cert, rep.Target, rep.Seq)
+				if rep.Approval != nil {
+					fmt.Fprintf(e.stdout, "approval signed by %s with %s\n", rep.Approval.Signer, rep.Approval.KeyID)
+				}
 			case "show":
 				return taskShow(e, o, arg, *asJSON)
 			case "export":

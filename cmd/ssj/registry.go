@@ -18,7 +18,7 @@ import (
 func init() {
 	registerNoun(noun{
 		Name:  "registry",
-		Short: "the two registries (两库): validate, import, commit, prove, verify-proof and export",
+		Short: "the two registries (两库): validate, import, commit, prove, verify-proof, export and signed checkpoints",
 		Long:  registryLong,
 		Verbs: []verb{
 			{Use: "validate FILE", Short: "report every bad row of a registry: row, column, value and reason",
@@ -33,6 +33,10 @@ func init() {
 				Example: "  ssj registry verify-proof proof.json --root 3f2a... --count 60", Setup: registryVerifyProof},
 			{Use: "export FILE", Short: "write a registry back as UTF-8 CSV; --canonical sorts targets by ID for one-pass verification",
 				Example: "  ssj registry export examples/data/targets.csv --canonical --out targets-canonical.csv", Setup: registryExport},
+			{Use: "checkpoint [FILE]", Short: "print a signed C2SP checkpoint (signed note) of a registry snapshot's commitment, to publish",
+				Long: registryCheckpointLong, Example: registryCheckpointExample, Setup: registryCheckpoint},
+			{Use: "verify-checkpoint NOTE [FILE]", Short: "check a registry file or store snapshot against a signed registry checkpoint",
+				Long: registryVerifyCheckpointLong, Example: registryVerifyCheckpointExample, Setup: registryVerifyCheckpoint},
 		},
 	})
 }
@@ -56,6 +60,9 @@ export    writes the registry as UTF-8 CSV with English headers; with
           --canonical (targets only) rows are sorted by ID in byte order, the
           commitment's leaf order, so that ssj verify reads the file in one
           pass without holding the pool in memory (docs/draw-spec.md §10).
+checkpoint prints a signed C2SP checkpoint (signed note) of a registry file's
+          or store snapshot's commitment, to publish with the snapshot.
+verify-checkpoint checks a registry file or snapshot against such a note.
 
 Exit status: 0 valid/verified, 1 the file has problems or the proof does not
 verify, 2 bad usage or unreadable file.`

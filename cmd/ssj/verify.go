@@ -20,7 +20,9 @@ func init() {
 		Short: "re-run a published draw record from the pools and report the first difference",
 		Long: `Re-runs the published draw record from its manifest, its evidence and the
 pools, checks its lock (record hash, lock hash, time, name; the signature
-with --keyring) and its replacement chain (against --anchor), and prints
+with --keyring), its replacement chain (against --anchor) and the deputy
+heads' approval signatures on the replacements (rule R18: with --keyring
+each one present, with --require-approvals every replacement), and prints
 "verified" (exit 0) or the first difference (exit 1). Exit 1 is for every
 record that does not verify, whatever the reason (an invalid manifest inside
 it, an older format, a lock or anchor that does not match, a pool file with
@@ -33,12 +35,13 @@ bad rows); exit 2 only for bad usage and unreadable or non-JSON input.`,
 func runVerify(e *env, fs *pflag.FlagSet) func([]string) int {
 	f := newVerifyFlags(fs)
 	anchor := fs.String("anchor", "", "the chain anchor `HEX` from the task announcement or the trail: the record's lock and replacements must match it")
-	keyring := fs.String("keyring", "", "keyring `FILE` (ssj publish keygen): the lock must be signed by a key in it held by lock.by")
+	keyring := fs.String("keyring", "", "keyring `FILE` (ssj keygen, ssj publish keygen): the lock must be signed by a key in it held by lock.by; every replacement approval present must be signed by its approver's deputy_head key (R18)")
+	requireApprovals := fs.Bool("require-approvals", false, "every replacement must carry its approver's signature (R18); with --keyring each is checked")
 	required(fs, "targets")
-	return func(pos []string) int { return runVerifyRun(e, f, anchor, keyring, pos) }
+	return func(pos []string) int { return runVerifyRun(e, f, anchor, keyring, requireApprovals, pos) }
 }
 
-func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) int {
+func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, requireApprovals *bool, pos []string) int {
 	if len(pos) > 1 {
 		return usageError(e, "verify: unexpected argument %q", pos[1])
 	}
@@ -55,7 +58,7 @@ func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) in
 	if recPath == "" || *f.targets == "" {
 		return usageError(e, "verify: RECORD and --targets FILE are required")
 	}
-	opt := draw.VerifyOptions{Anchor: *anchor}
+	opt := draw.VerifyOptions{Anchor: *anchor, RequireApprovals: *requireApprovals}
 	if *keyring != "" {
 		kf, err := openDoc(*keyring)
 		if err != nil {
@@ -67,6 +70,7 @@ func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) in
 			return inputError(e, fmt.Errorf("verify: %s: %w", *keyring, err))
 		}
 		opt.Signatures, opt.RequireSignature = ring, true
+		opt.Approvals = ring // each at its replacement's time (R18)
 	}
 	rf, err := openDoc(recPath)
 	if err != nil {
@@ -123,6 +127,15 @@ func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) in
 	if *f.asJSON {
 		out := map[string]any{"verified": true, "task": rec.Manifest.Task.ID, "manifest_hash": rec.ManifestHash,
 			"selected": len(rec.Selected), "manipulation_resistant": rec.ManipulationResistant, "locked": rec.Lock != nil}
+		if len(rec.Replacements) > 0 {
+			signed := 0
+			for _, r := range rec.Replacements {
+				if r.Approval != nil {
+					signed++
+				}
+			}
+			out["approvals_signed"], out["approvals_checked"] = signed, opt.Approvals != nil
+		}
 		if rec.Lock != nil {
 			out["lock_hash"], out["anchor"], out["replacements"] = rec.Lock.Hash, anc.Hash, len(rec.Replacements)
 		}
@@ -141,6 +154,9 @@ func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, pos []string) in
 			fmt.Fprint(e.stdout, "; compare it with the announced anchor, or pass --anchor")
 		}
 		fmt.Fprintln(e.stdout, ")")
+	}
+	if len(rec.Replacements) > 0 {
+		fmt.Fprintln(e.stdout, approvalSummary(&rec, opt.Approvals != nil))
 	}
 	return exitOK
 }
