@@ -24,8 +24,8 @@ type RowPage struct {
 // browsing front end pages through a million-row registry without loading
 // it). The snapshot's binding to the event that imported it is checked,
 // and each row decodes and names its own key; the commitment root is NOT
-// recomputed (that needs every row: Targets, Inspectors or ssj registry
-// verify do it).
+// recomputed (that needs every row: Targets and Inspectors do it, and
+// ssj registry commit on a full copy).
 func (o *Office) SnapshotRows(ctx context.Context, snapshotID, after string, limit int) (RowPage, error) {
 	limit = pageLimit(limit)
 	var p RowPage
