@@ -242,7 +242,7 @@ func (s *Server) getBundle(w http.ResponseWriter, r *http.Request, p Principal) 
 	if !ok {
 		return
 	}
-	files, err := s.o.Bundle(r.Context(), id)
+	files, err := s.bundle(r.Context(), id)
 	if err != nil {
 		s.officeProblem(w, err)
 		return
@@ -263,7 +263,7 @@ func (s *Server) getBundleFile(w http.ResponseWriter, r *http.Request, p Princip
 	if !ok {
 		return
 	}
-	files, err := s.o.Bundle(r.Context(), id)
+	files, err := s.bundle(r.Context(), id)
 	if err != nil {
 		s.officeProblem(w, err)
 		return
