@@ -246,8 +246,9 @@ function bstr(s) {
  * numberText renders a number cell's value as excelize does for a cell
  * without a number format: strconv.FormatFloat(v, 'f', -1, 64), the
  * shortest decimal that reads back to the same float, without an exponent.
- * It returns null for what the spec leaves out (more than 15 significant
- * digits, which excelize rounds to 15; hexadecimal, infinities).
+ * It returns null for what the JavaScript subset leaves out: a value
+ * excelize shows in exponent form (more than 15 characters besides the
+ * point), and text that is not a plain decimal (hexadecimal, Inf, spaces).
  */
 function numberText(v) {
   if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(v)) return null;
@@ -268,11 +269,11 @@ function numberText(v) {
     }
     if (x < 0) out = '-' + out;
   }
-  // excelize: more than 15 digits (the sign counted, the point not) are
-  // shown with 15 significant digits unless the text is an integer whose
-  // digits past the 15th are zeros.
+  // excelize: more than 15 characters besides the point (the sign and
+  // leading zeros counted) are shown as FormatFloat(v, 'G', 15), unless
+  // the text is an integer whose digits past the 15th are zeros.
   if (out.length - (out.includes('.') ? 1 : 0) > 15) {
-    const d = v.replace(/^[+-0]+/, '');
+    const d = v.replace(/^[-+0]+/, '');
     if (/[.eE]/.test(v) || d.replace(/0+$/, '').length > 15) return null;
   }
   return out;
@@ -439,7 +440,7 @@ export async function readXLSX(bytes, file = '') {
         }
         if (styled && fmt !== 49) throw fail(`a number cell shown in number format ${fmt} is not supported (Excel shows it formatted: enter it as text, or export CSV)`);
         val = numberText(c.v);
-        if (val === null) throw fail('number cell not supported (more than 15 significant digits, or not a decimal number): enter it as text');
+        if (val === null) throw fail('number cell not supported (Excel shows it in exponent form, or it is not a plain decimal): enter it as text');
         break;
       }
       default:
