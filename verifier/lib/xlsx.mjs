@@ -250,7 +250,7 @@ function bstr(s) {
  * excelize shows in exponent form (more than 15 characters besides the
  * point), and text that is not a plain decimal (hexadecimal, Inf, spaces).
  */
-function numberText(v) {
+export function numberText(v) {
   if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(v)) return null;
   const x = Number(v);
   if (!Number.isFinite(x)) return null;
