@@ -129,7 +129,7 @@ function unescapeXML(s, bad) {
 }
 
 const local = (name) => name.slice(name.indexOf(':') + 1);
-const ATTR = /([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
+const isWS = (c) => c === 32 || c === 9 || c === 10 || c === 13;
 
 /**
  * scanXML calls start(localName, attrs) and end(localName) for each
@@ -173,42 +173,61 @@ function scanXML(bytes, part, { start, end, text }, bad0) {
     } else if (s.startsWith('<!', lt)) {
       throw bad('XML: a DTD or declaration is not supported');
     } else {
-      // A tag: find its end outside quoted attribute values.
-      let q = lt + 1;
-      let quote = 0;
-      for (; q < n; q++) {
-        const c = s.charCodeAt(q);
-        if (quote) {
-          if (c === quote) quote = 0;
-        } else if (c === 34 || c === 39) quote = c;
-        else if (c === 62) break;
-      }
-      if (q >= n) throw bad('XML: unterminated tag');
-      let body = s.slice(lt + 1, q);
-      p = q + 1;
-      if (body[0] === '/') {
-        const name = body.slice(1).trim();
+      // A tag: its name, then attributes NAME="VALUE" or NAME='VALUE'
+      // separated by white space, then > or />.
+      if (s.charCodeAt(lt + 1) === 47) {
+        const q = s.indexOf('>', lt + 2);
+        if (q < 0) throw bad('XML: unterminated tag');
+        const name = s.slice(lt + 2, q).trim();
+        p = q + 1;
         const open = stack.pop();
         if (open !== name) throw bad(`XML: </${name}> closes <${open ?? ''}>`);
         end(local(name));
         if (!stack.length) rootDone = true;
         continue;
       }
-      const self = body.endsWith('/');
-      if (self) body = body.slice(0, -1);
-      const m = /^[^\s/>]+/.exec(body);
-      if (!m) throw bad('XML: a tag without a name');
-      const name = m[0];
-      const attrs = {};
-      const rest = body.slice(name.length);
-      ATTR.lastIndex = 0;
-      let used = 0;
-      for (let a; (a = ATTR.exec(rest)); ) {
-        if (rest.slice(used, a.index).trim() !== '') throw bad(`XML: malformed attributes in <${name}>`);
-        used = a.index + a[0].length;
-        attrs[local(a[1])] = unescapeXML(a[3] ?? a[4], bad);
+      let i = lt + 1;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (isWS(c) || c === 47 || c === 62) break;
+        i++;
       }
-      if (rest.slice(used).trim() !== '') throw bad(`XML: malformed attributes in <${name}>`);
+      const name = s.slice(lt + 1, i);
+      if (!name) throw bad('XML: a tag without a name');
+      const attrs = {};
+      let self = false;
+      for (;;) {
+        let ws = false;
+        while (i < n && isWS(s.charCodeAt(i))) {
+          i++;
+          ws = true;
+        }
+        if (i >= n) throw bad('XML: unterminated tag');
+        const c = s.charCodeAt(i);
+        if (c === 62) break;
+        if (c === 47) {
+          if (s.charCodeAt(i + 1) !== 62) throw bad(`XML: malformed attributes in <${name}>`);
+          self = true;
+          i++;
+          break;
+        }
+        if (!ws) throw bad(`XML: malformed attributes in <${name}>`);
+        const eq = s.indexOf('=', i);
+        if (eq < 0) throw bad(`XML: malformed attributes in <${name}>`);
+        const aname = s.slice(i, eq).trimEnd();
+        if (!aname || /[\s<>"'/]/.test(aname)) throw bad(`XML: malformed attributes in <${name}>`);
+        let v = eq + 1;
+        while (v < n && isWS(s.charCodeAt(v))) v++;
+        const quote = s.charCodeAt(v);
+        if (quote !== 34 && quote !== 39) throw bad(`XML: malformed attributes in <${name}>`);
+        const close = s.indexOf(quote === 34 ? '"' : "'", v + 1);
+        if (close < 0) throw bad('XML: unterminated tag');
+        const raw = s.slice(v + 1, close);
+        if (raw.includes('<')) throw bad(`XML: < in an attribute value of <${name}>`);
+        attrs[local(aname)] = unescapeXML(raw, bad);
+        i = close + 1;
+      }
+      p = i + 1;
       if (!stack.length && rootDone) throw bad('XML: a second root element');
       start(local(name), attrs);
       if (self) end(local(name));
