@@ -69,6 +69,7 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []Route
 	cache   *publicCache
+	bundles bundleMemo
 }
 
 // Route is one method and path pattern the server answers, with the role

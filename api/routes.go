@@ -14,7 +14,6 @@ import (
 	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/plan"
 	"github.com/shuangsuiji/ssj/publish"
-	"github.com/shuangsuiji/ssj/registry"
 	"github.com/shuangsuiji/ssj/trail"
 )
 
@@ -243,7 +242,7 @@ func (s *Server) getBundle(w http.ResponseWriter, r *http.Request, p Principal) 
 	if !ok {
 		return
 	}
-	files, err := s.o.Bundle(r.Context(), id)
+	files, err := s.bundle(r.Context(), id)
 	if err != nil {
 		s.officeProblem(w, err)
 		return
@@ -264,7 +263,7 @@ func (s *Server) getBundleFile(w http.ResponseWriter, r *http.Request, p Princip
 	if !ok {
 		return
 	}
-	files, err := s.o.Bundle(r.Context(), id)
+	files, err := s.bundle(r.Context(), id)
 	if err != nil {
 		s.officeProblem(w, err)
 		return
@@ -578,45 +577,20 @@ func (s *Server) listRows(w http.ResponseWriter, r *http.Request, p Principal) {
 		inputProblem(w, err)
 		return
 	}
-	x, err := s.o.Snapshot(r.Context(), id)
+	// Only the page is read from the store (office.SnapshotRows): the
+	// snapshot's binding is checked and each row decodes under its key;
+	// GET /snapshots/{id} gives the commitment root to check a full copy.
+	pg, err := s.o.SnapshotRows(r.Context(), id, after, limit)
 	if err != nil {
 		s.officeProblem(w, err)
 		return
 	}
-	// The whole snapshot is read and checked against its commitment; the
-	// page is cut from it.
-	var keys []string
-	var rows []any
-	switch registry.PoolKind(x.Pool) {
-	case registry.PoolTargets:
-		ts, err := s.o.Targets(r.Context(), id)
-		if err != nil {
-			s.officeProblem(w, err)
-			return
-		}
-		for _, t := range ts {
-			keys, rows = append(keys, t.ID), append(rows, t)
-		}
-	default:
-		ins, err := s.o.Inspectors(r.Context(), id)
-		if err != nil {
-			s.officeProblem(w, err)
-			return
-		}
-		for _, in := range ins {
-			keys, rows = append(keys, in.Cert), append(rows, in)
-		}
+	out := page[any]{Items: make([]any, 0, len(pg.Targets)+len(pg.Inspectors)), Next: pg.Next}
+	for _, t := range pg.Targets {
+		out.Items = append(out.Items, t)
 	}
-	out := page[any]{Items: []any{}}
-	for i, k := range keys {
-		if after != "" && k <= after {
-			continue
-		}
-		if len(out.Items) == limit {
-			out.Next = keys[i-1]
-			break
-		}
-		out.Items = append(out.Items, rows[i])
+	for _, in := range pg.Inspectors {
+		out.Items = append(out.Items, in)
 	}
 	send(w, r, http.StatusOK, out, true)
 }

@@ -14,6 +14,7 @@
 import { makeHasher } from './lib/hash.mjs';
 import { parseStrict, canonical, JSONError } from './lib/canon.mjs';
 import { decodeText, readPool, PoolError, commitment, targetLeaf, inspectorLeaf } from './lib/pools.mjs';
+import { readPoolText } from './lib/xlsx.mjs';
 import { verifyRecord, Difference } from './lib/draw.mjs';
 import { formatUTC } from './lib/time.mjs';
 import { parseKeyring, checkLockSignature, anchorOf, verifyEd25519, lockBody, LOCK_CONTEXT } from './lib/sign.mjs';
@@ -75,10 +76,10 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
   let pools = null;
   await progress('read');
   try {
-    targets = readPool(decodeText(files.targets, names.targets), 'targets', names.targets || 'targets');
+    targets = readPool(await readPoolText(files.targets, names.targets), 'targets', names.targets || 'targets');
     if (files.inspectors) {
-      pools = { home: readPool(decodeText(files.inspectors, names.inspectors), 'inspectors', names.inspectors || 'inspectors'), fallback: [] };
-      if (files.fallback) pools.fallback = readPool(decodeText(files.fallback, names.fallback), 'inspectors', names.fallback || 'fallback');
+      pools = { home: readPool(await readPoolText(files.inspectors, names.inspectors), 'inspectors', names.inspectors || 'inspectors'), fallback: [] };
+      if (files.fallback) pools.fallback = readPool(await readPoolText(files.fallback, names.fallback), 'inspectors', names.fallback || 'fallback');
     } else if (files.fallback) {
       throw new InputError('--fallback needs --inspectors');
     }

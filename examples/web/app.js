@@ -126,12 +126,14 @@ async function showWho() {
   if (token()) {
     try {
       me = await api('/me', { auth: true });
-    } catch {
-      me = { role: 'public', bad: true };
+    } catch (e) {
+      // A refusal means the token is wrong; a failed request, that the
+      // server is out of reach (the token may be fine).
+      me = e instanceof ProblemError ? { role: 'public', bad: true } : { role: 'public', offline: true };
     }
   }
   const roles = { public: '公众', operator: '经办', approver: '审核', auditor: '审计' };
-  render(who, html`${me.bad ? '令牌无效 · ' : ''}${roles[me.role] || me.role}${me.name ? ' ' + me.name : ''}
+  render(who, html`${me.bad ? '令牌无效 · ' : ''}${me.offline ? '未连接服务器 · ' : ''}${roles[me.role] || me.role}${me.name ? ' ' + me.name : ''}
     <button class="secondary" id="tokbtn" style="padding:.1rem .5rem;margin-left:.5rem">${token() ? '退出' : '令牌'}</button>`);
   document.getElementById('tokbtn').onclick = () => {
     if (token()) setToken('');

@@ -111,9 +111,23 @@ class Steps {
 // yieldToBrowser lets the page repaint between steps.
 const yieldToBrowser = () => new Promise((r) => setTimeout(r, 0));
 
+/** refused describes a failed answer: its status and, for an RFC 9457 problem, its title and detail. */
+async function refused(what, r) {
+  let why = '';
+  if ((r.headers.get('Content-Type') || '').startsWith('application/problem+json')) {
+    try {
+      const p = await r.json();
+      why = `: ${p.title || ''}${p.detail ? `（${p.detail}）` : ''}`;
+    } catch {
+      /* not JSON after all: the status says enough */
+    }
+  }
+  return new InputError(`${what}: HTTP ${r.status}${why}`);
+}
+
 async function getJSON(url) {
   const r = await fetch(url);
-  if (!r.ok) throw new InputError(`${url}: HTTP ${r.status}`);
+  if (!r.ok) throw await refused(url, r);
   return r.json();
 }
 
@@ -128,7 +142,7 @@ async function download(task, steps) {
   for (let i = 0; i < wanted.length; i++) {
     const name = wanted[i];
     const r = await fetch(`${root}/${encodeURIComponent(name)}`);
-    if (!r.ok) throw new InputError(`${name}: HTTP ${r.status}`);
+    if (!r.ok) throw await refused(name, r);
     files[BUNDLE[name]] = new Uint8Array(await r.arrayBuffer());
     names[BUNDLE[name]] = name;
     bytes += files[BUNDLE[name]].length;

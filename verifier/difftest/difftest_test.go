@@ -152,6 +152,7 @@ func TestJSVerifierDifferential(t *testing.T) {
 		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked"} {
 		require.Positive(t, features[f], "no generated case covers %s", f)
 	}
+	require.Positive(t, features["xlsx"], "no generated case has XLSX pools")
 
 	list := filepath.Join(dir, "cases.json")
 	b, err := json.Marshal(runs)
@@ -327,7 +328,16 @@ const (
 	englishUTF8 encoding = iota // registry export: English headers
 	chineseBOM                  // Chinese headers and spellings, UTF-8 with BOM, a title row
 	chineseGB                   // the same in GB18030
+	xlsxEnglish                 // an XLSX workbook as ssj writes it (chosen by case number)
 )
+
+// ext is a pool file's extension.
+func (e encoding) ext() string {
+	if e == xlsxEnglish {
+		return ".xlsx"
+	}
+	return ".csv"
+}
 
 var (
 	kindZH   = map[registry.Kind]string{registry.KindEntity: "市场主体", registry.KindIndividual: "个体工商户", registry.KindProduct: "产品", registry.KindProject: "项目", registry.KindBehaviour: "行为"}
@@ -351,6 +361,10 @@ func writePool(path string, e encoding, ts []registry.Target, ins []registry.Ins
 		err = registry.WriteTargetsCSV(&buf, ts)
 	case e == englishUTF8:
 		err = registry.WriteInspectorsCSV(&buf, ins)
+	case e == xlsxEnglish && ins == nil:
+		err = registry.WriteTargetsXLSX(&buf, ts)
+	case e == xlsxEnglish:
+		err = registry.WriteInspectorsXLSX(&buf, ins)
 	default:
 		buf.WriteString("某区名录（差分测试）\r\n\r\n")
 		w := csv.NewWriter(&buf)
@@ -426,6 +440,11 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 	}
 	gen := genTargets(r, n)
 	enc := encoding(r.IntN(3))
+	if i%9 == 4 {
+		// XLSX pools (spec Appendix E §1), by case number so that the
+		// random choices of the other cases stay as they were.
+		enc = xlsxEnglish
+	}
 	switch enc {
 	case chineseGB:
 		add("gb18030")
@@ -433,7 +452,10 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 	case chineseBOM:
 		add("chinese_headers")
 	}
-	tpath := filepath.Join(dir, id+"-targets.csv")
+	if enc == xlsxEnglish {
+		add("xlsx")
+	}
+	tpath := filepath.Join(dir, id+"-targets"+enc.ext())
 	if err := writePool(tpath, enc, gen, nil); err != nil {
 		return made{}, err
 	}
@@ -647,7 +669,10 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		}
 		task.Inspectors = spec
 		ienc := encoding(r.IntN(3))
-		files.Inspectors = filepath.Join(dir, id+"-inspectors.csv")
+		if enc == xlsxEnglish {
+			ienc = xlsxEnglish
+		}
+		files.Inspectors = filepath.Join(dir, id+"-inspectors"+ienc.ext())
 		if err := writePool(files.Inspectors, ienc, nil, home); err != nil {
 			return made{}, err
 		}
@@ -657,7 +682,7 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		}
 		pools = &draw.InspectorPools{Home: ht.Inspectors}
 		if spec.Fallback {
-			files.Fallback = filepath.Join(dir, id+"-fallback.csv")
+			files.Fallback = filepath.Join(dir, id+"-fallback"+ienc.ext())
 			if err := writePool(files.Fallback, ienc, nil, fallback); err != nil {
 				return made{}, err
 			}

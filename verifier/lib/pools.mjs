@@ -422,7 +422,9 @@ export function readPool(text, kind, file = '') {
   // The header is the first of the first 10 records naming an ID column.
   let seen = 0;
   let ready = false;
-  parseCSV(text, file, (start, fields) => {
+  // text is a CSV file's text, or the [row, cells] records of an XLSX sheet (lib/xlsx.mjs).
+  const each = typeof text === 'string' ? (f) => parseCSV(text, file, f) : (f) => text.forEach(([r, c]) => f(r, c));
+  each((start, fields) => {
     if (ready) return onRow(start, fields);
     let pool = '';
     for (const c of fields) {

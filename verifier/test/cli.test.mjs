@@ -72,7 +72,7 @@ test('bad usage and unreadable input: exit 2', () => {
   writeFileSync(xlsx, Buffer.from('PK\x03\x04rest-of-zip'));
   const x = run(record, '--targets', xlsx, '--inspectors', inspectors);
   assert.equal(x.status, 2);
-  assert.match(x.stderr, /XLSX files are not supported/);
+  assert.match(x.stderr, /pool\.xlsx: XLSX: ZIP: no end of central directory/);
   const notjson = join(tmp, 'float.json');
   writeFileSync(notjson, '{"format": "ssj-v1-record", "scope": 1.0}');
   const f = run(notjson, '--targets', targets, '--json');
