@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 var (
@@ -304,7 +305,7 @@ func matchRandomScenario(seed uint64) matchScenario {
 // ranker against the DRAW.md §3 Ranker. Rule R15.
 func TestMatchRankerAgreesWithRanker(t *testing.T) {
 	k := matchKey(3)
-	rk, mr := NewRanker(k), newMatchRanker(k)
+	rk, mr := NewRanker(k), newMatchRanker(suite.SSJv1, k)
 	for _, tc := range []struct{ target, cert string }{
 		{"91110000600037341L", "ZA0001"}, {"X", ""}, {"長い名前の対象", "证12345678901234567890123456789012345"},
 	} {
