@@ -238,3 +238,31 @@ func TestSuitePoolPathsAgree(t *testing.T) {
 	}
 	require.NotEqual(t, roots[suite.V1], roots[suite.V1SM])
 }
+
+// TestSuiteStream: the streaming verifier of canonical-order files follows
+// the manifest's suite (SM3 compact range and leaves, HMAC-SM3 ranks) and
+// catches a tampered rank under it, for a directed and an undirected task.
+func TestSuiteStream(t *testing.T) {
+	pool := dtRisk(dtPoolValid(3000, 7))
+	_, ev := dtSources()
+	csv := canonicalCSV(t, pool)
+	for name, task := range poolTasks(pool) {
+		t.Run(name, func(t *testing.T) {
+			task.Suite = string(suite.V1SM)
+			m, err := Commit(task, pool, nil)
+			require.NoError(t, err)
+			rec, err := Run(m, ev, pool, nil)
+			require.NoError(t, err)
+			require.NoError(t, VerifyStreamWith(&rec, bytes.NewReader(csv), registry.ImportOptions{}, nil, VerifyOptions{}))
+			if len(rec.Selected) == 0 {
+				return
+			}
+			bad := rec
+			bad.Selected = slices.Clone(rec.Selected)
+			bad.Selected[0].Rank = strings.Repeat("0", 64)
+			var ve *VerifyError
+			require.ErrorAs(t, VerifyStreamWith(&bad, bytes.NewReader(csv), registry.ImportOptions{}, nil, VerifyOptions{}), &ve)
+			require.Equal(t, "selected[0].rank", ve.Path)
+		})
+	}
+}
