@@ -2,8 +2,6 @@ package draw
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,14 +38,15 @@ type Record struct {
 	Format string `json:"format"`
 	// Manifest is the draw's manifest, as committed.
 	Manifest Manifest `json:"manifest"`
-	// ManifestHash is SHA-256 of the manifest's canonical JSON, hex.
+	// ManifestHash is H of the manifest's canonical JSON, hex (H the hash
+	// of the manifest's suite: SHA-256, or SM3 for ssj-v1-sm).
 	ManifestHash string `json:"manifest_hash"`
 	// Evidence is the revealed value of each declared source, in order.
 	Evidence []Evidence `json:"evidence"`
 	// SourceInputs are the canonical bytes sᵢ of each source, hex, so that
 	// R can be checked by hand.
 	SourceInputs []string `json:"source_inputs"`
-	// R = SHA-256(lp(s1) || lp(s2) || ...), hex.
+	// R = H(lp(s1) || lp(s2) || ...), hex.
 	R string `json:"r"`
 	// K = HMAC-SHA256(manifest hash, R), hex.
 	K string `json:"k"`
@@ -156,10 +155,17 @@ type LockSignature struct {
 	Value string `json:"value"`
 }
 
-// RecordHash returns SHA-256 of the canonical JSON of r without its Lock
+// RecordHash returns H of the canonical JSON of r without its Lock
 // and Replacements, hex: the identity of a draw's result, which the lock
 // and the task announcement cite.
+//
+// The hash is that of the crypto suite of r's manifest (SM3 for
+// ssj-v1-sm).
 func RecordHash(r *Record) (string, error) {
+	cs, err := recordSuite(r)
+	if err != nil {
+		return "", err
+	}
 	c := *r
 	c.Lock = nil
 	c.Replacements = nil
@@ -167,8 +173,7 @@ func RecordHash(r *Record) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("draw: record hash: %w", err)
 	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), nil
+	return hexSum(cs, b), nil
 }
 
 // ErrUnreadable is returned (wrapped) by DecodeRecord when the input cannot
