@@ -11,7 +11,9 @@
 // difference is named by JSON path with both values). 2: bad usage or
 // unreadable input.
 
-import { makeHasher } from './lib/hash.mjs';
+import { makeHasher, SUITES } from './lib/hash.mjs';
+import { startHelper } from './lib/parallel.mjs';
+import { prefetchBeacons } from './lib/sources.mjs';
 import { parseStrict, canonical, JSONError } from './lib/canon.mjs';
 import { decodeText, readPool, PoolError, commitment, targetLeaf, inspectorLeaf } from './lib/pools.mjs';
 import { verifyRecord, Difference } from './lib/draw.mjs';
@@ -19,7 +21,7 @@ import { formatUTC } from './lib/time.mjs';
 import { parseKeyring, checkLockSignature, anchorOf, verifyEd25519, lockBody, LOCK_CONTEXT } from './lib/sign.mjs';
 import { checkBundle, verifyInclusion, BundleProblem, BUNDLE_FILES, BUNDLE_NOT_CHECKED } from './lib/bundle.mjs';
 
-export { makeHasher, parseStrict, canonical, decodeText, readPool, commitment, targetLeaf, inspectorLeaf, verifyRecord, Difference, PoolError, JSONError, formatUTC };
+export { makeHasher, SUITES, startHelper, parseStrict, canonical, decodeText, readPool, commitment, targetLeaf, inspectorLeaf, verifyRecord, Difference, PoolError, JSONError, formatUTC };
 export { parseKeyring, checkLockSignature, anchorOf, verifyEd25519, lockBody, LOCK_CONTEXT, checkBundle, verifyInclusion, BUNDLE_FILES, BUNDLE_NOT_CHECKED };
 export { upliftedClass } from './lib/draw.mjs';
 export { deriveRandomness, verifyBeacon, lotteryCanonical, QUICKNET } from './lib/sources.mjs';
@@ -56,8 +58,22 @@ function parseJSONFile(bytes, name, numbers = false) {
  * It resolves to the summary when verified, and rejects with a Difference
  * (exit 1) or an InputError (exit 2).
  */
-export async function verify(files, { names = {}, progress = () => {}, webcrypto = false, anchor, keyring } = {}) {
-  const hasher = makeHasher({ webcrypto });
+export async function verify(files, { names = {}, progress = () => {}, webcrypto = false, anchor, keyring, parallel = 'auto' } = {}) {
+  // A large draw shares its bulk hashing (and, in node, the drand pairing
+  // check) with a helper thread; a small one is not worth starting it.
+  let helper = null;
+  if (!webcrypto && (parallel === true || (parallel === 'auto' && files.targets && files.targets.length >= PARALLEL_BYTES))) helper = await startHelper();
+  try {
+    return await verifyWith(makeHasher({ webcrypto, helper }), files, { names, progress, anchor, keyring });
+  } finally {
+    if (helper) helper.close();
+  }
+}
+
+// PARALLEL_BYTES is the size of targets file from which verify starts a helper thread.
+const PARALLEL_BYTES = 1 << 20;
+
+async function verifyWith(hasher, files, { names, progress, anchor, keyring }) {
   if (anchor !== undefined && anchor !== null && anchor !== '' && !HEX64.test(anchor)) throw new InputError(`--anchor ${JSON.stringify(anchor)}: want 64 lower-case hex digits`);
   let keys;
   if (keyring) {
@@ -69,6 +85,7 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
     }
   }
   const record = parseJSONFile(files.record, names.record || 'record', true);
+  if (record && typeof record === 'object' && record.manifest && typeof record.manifest === 'object') await prefetchBeacons(hasher, hasher.helper, record.manifest.sources, record.evidence);
   const manifest = files.manifest ? parseJSONFile(files.manifest, names.manifest || 'manifest.json') : undefined;
   const proofs = files.proofs ? parseJSONFile(files.proofs, names.proofs || 'proofs.json') : undefined;
   let targets;

@@ -30,7 +30,7 @@ export async function verifyInclusion(hasher, leafHash, index, size, path, root)
   let fn = index;
   let sn = size - 1;
   let r = leafHash;
-  const node = (a, b) => hasher.sha256(concat([Uint8Array.of(1), a, b]));
+  const node = (a, b) => hasher.h(concat([Uint8Array.of(1), a, b]));
   for (const p of path) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
@@ -77,7 +77,7 @@ export async function checkBundle(hasher, record, targets, manifestValue, proofs
     if (p.root !== all.root || p.size !== all.count) throw new BundleProblem(`${at}.root`, `proof is for root ${p.root} size ${p.size}; targets.csv commits to root ${all.root} count ${all.count}`);
     const leaf = targetLeaf(u);
     if (p.leaf !== undefined && canonical(p.leaf) !== leaf) throw new BundleProblem(`${at}.leaf`, `is not the leaf of ${p.id} in targets.csv`);
-    const lh = await hasher.sha256(concat([Uint8Array.of(0), utf8(leaf)]));
+    const lh = await hasher.h(concat([Uint8Array.of(0), utf8(leaf)]));
     if (p.leaf_hash !== hex(lh)) throw new BundleProblem(`${at}.leaf_hash`, `record has ${JSON.stringify(p.leaf_hash)}, recomputed ${JSON.stringify(hex(lh))}`);
     if (!Array.isArray(p.path) || !p.path.every((x) => typeof x === 'string' && HEX64.test(x)) || !Number.isInteger(p.index)) throw new BundleProblem(`${at}.path`, 'is not a list of 64-hex-digit hashes with an integer index');
     if (!(await verifyInclusion(hasher, lh, p.index, p.size, p.path.map(unhex), unhex(all.root)))) throw new BundleProblem(`${at}.path`, `the audit path of ${p.id} does not lead to root ${all.root}`);

@@ -232,11 +232,11 @@ export class Matcher {
 
 /** groupsHash is hex SHA-256 of the concatenated SHA-256 digests of each group's canonical JSON (§5). */
 export async function groupsHash(hasher, digests) {
-  return hex(await hasher.sha256(concat(digests)));
+  return hex(await hasher.h(concat(digests)));
 }
 
 export async function groupDigest(hasher, g) {
-  return hasher.sha256(utf8(canonical(g)));
+  return hasher.h(utf8(canonical(g)));
 }
 
 const REPLACE_REASONS = ['changed_post', 'work_conflict', 'health', 'recusal'];
@@ -300,7 +300,7 @@ export async function replay(m, groups, published) {
     const rep = { seq: i + 1, target: p.target, leaving: p.leaving, reason: p.reason, approver: p.approver, at: p.at };
     if (p.note !== undefined && p.note !== '') rep.note = p.note;
     Object.assign(rep, { seat_index: si, newcomer: s, prev_hash: prev, state_hash: await groupsHash(m.hasher, digests) });
-    rep.hash = hex(await m.hasher.sha256(utf8(canonical(rep))));
+    rep.hash = hex(await m.hasher.h(utf8(canonical(rep))));
     prev = rep.hash;
     out.push(rep);
   }

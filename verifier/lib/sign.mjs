@@ -22,7 +22,7 @@ export function lockBody(lock) {
 /** anchorOf returns the hex anchor of a locked record with its first n replacements (§10.3). */
 export async function anchorOf(hasher, lock, replacements, n = replacements.length) {
   const head = n === 0 ? lock.hash : replacements[n - 1].hash;
-  return hex(await hasher.sha256(utf8(canonical({ record_hash: lock.record_hash, lock_hash: lock.hash, replacements: n, head }))));
+  return hex(await hasher.h(utf8(canonical({ record_hash: lock.record_hash, lock_hash: lock.hash, replacements: n, head }))));
 }
 
 function b64(s) {
