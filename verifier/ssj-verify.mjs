@@ -11,7 +11,7 @@
 // difference is named by JSON path with both values). 2: bad usage or
 // unreadable input.
 
-import { makeHasher, SUITES } from './lib/hash.mjs';
+import { makeHasher, SUITES, DEFAULT_SUITE } from './lib/hash.mjs';
 import { startHelper } from './lib/parallel.mjs';
 import { prefetchBeacons } from './lib/sources.mjs';
 import { parseStrict, canonical, JSONError } from './lib/canon.mjs';
@@ -20,9 +20,12 @@ import { verifyRecord, Difference } from './lib/draw.mjs';
 import { formatUTC } from './lib/time.mjs';
 import { parseKeyring, checkLockSignature, anchorOf, verifyEd25519, lockBody, LOCK_CONTEXT } from './lib/sign.mjs';
 import { checkBundle, verifyInclusion, BundleProblem, BUNDLE_FILES, BUNDLE_NOT_CHECKED } from './lib/bundle.mjs';
+import { checkTrail, checkHead, TrailProblem } from './lib/trail.mjs';
+
+const BUNDLE_TRAIL_FILES = ['trail.jsonl', 'checkpoint.txt'];
 
 export { makeHasher, SUITES, startHelper, parseStrict, canonical, decodeText, readPool, commitment, targetLeaf, inspectorLeaf, verifyRecord, Difference, PoolError, JSONError, formatUTC };
-export { parseKeyring, checkLockSignature, anchorOf, verifyEd25519, lockBody, LOCK_CONTEXT, checkBundle, verifyInclusion, BUNDLE_FILES, BUNDLE_NOT_CHECKED };
+export { parseKeyring, checkLockSignature, anchorOf, verifyEd25519, lockBody, LOCK_CONTEXT, checkBundle, verifyInclusion, BUNDLE_FILES, BUNDLE_NOT_CHECKED, checkTrail, checkHead, TrailProblem };
 export { upliftedClass } from './lib/draw.mjs';
 export { deriveRandomness, verifyBeacon, lotteryCanonical, QUICKNET } from './lib/sources.mjs';
 export { Matcher, replay, groupsHash, groupDigest, MATCH_OPTIONS } from './lib/match.mjs';
@@ -104,11 +107,22 @@ async function verifyWith(hasher, files, { names, progress, anchor, keyring }) {
     throw e;
   }
   const summary = await verifyRecord(hasher, record, targets, pools, progress, { anchor, keyring: keys });
-  if (manifest !== undefined || proofs !== undefined) {
+  if (manifest !== undefined || proofs !== undefined || files.trail !== undefined || files.checkpoint !== undefined) {
     await progress('bundle');
+    let trail;
+    let checkpoint;
     try {
-      const b = await checkBundle(hasher, record, targets, manifest, proofs);
-      summary.bundle = { manifest: manifest !== undefined, proofs_file: proofs !== undefined, proofs: b.proofs, not_checked: BUNDLE_NOT_CHECKED };
+      if (files.trail !== undefined) trail = new TextDecoder('utf-8', { fatal: true }).decode(files.trail);
+      if (files.checkpoint !== undefined) checkpoint = new TextDecoder('utf-8', { fatal: true }).decode(files.checkpoint);
+    } catch {
+      throw new InputError(`${trail === undefined ? names.trail || 'trail.jsonl' : names.checkpoint || 'checkpoint.txt'}: not UTF-8`);
+    }
+    if (checkpoint !== undefined && trail === undefined) throw new Difference('trail.jsonl', null, null, 'checkpoint.txt is the head of a trail, but the bundle has no trail.jsonl');
+    try {
+      // The bundle's hashes are those of the record's suite (verified above).
+      const b = await checkBundle(hasher.forSuite(record.manifest.suite ?? DEFAULT_SUITE), record, targets, manifest, proofs, { trail, checkpoint });
+      const notChecked = BUNDLE_TRAIL_FILES.filter((f) => files[f === 'trail.jsonl' ? 'trail' : 'checkpoint'] === undefined);
+      summary.bundle = { manifest: manifest !== undefined, proofs_file: proofs !== undefined, proofs: b.proofs, trail: b.trail ?? null, not_checked: notChecked };
     } catch (e) {
       if (e instanceof BundleProblem) throw new Difference(e.path, null, null, e.detail);
       throw e;
@@ -200,7 +214,8 @@ export async function loadFiles(args) {
     const dir = args.record;
     const files = {};
     const names = {};
-    const keyOf = { 'record.json': 'record', 'manifest.json': 'manifest', 'targets.csv': 'targets', 'inspectors.csv': 'inspectors', 'fallback.csv': 'fallback', 'proofs.json': 'proofs' };
+    const missing = [];
+    const keyOf = { 'record.json': 'record', 'manifest.json': 'manifest', 'targets.csv': 'targets', 'inspectors.csv': 'inspectors', 'fallback.csv': 'fallback', 'proofs.json': 'proofs', 'trail.jsonl': 'trail', 'checkpoint.txt': 'checkpoint' };
     for (const name of BUNDLE_FILES) {
       const p = path.join(dir, name);
       try {
@@ -209,13 +224,14 @@ export async function loadFiles(args) {
       } catch (e) {
         if (e.code !== 'ENOENT') throw new InputError(`${p}: ${e.message}`);
         if (name === 'record.json' || name === 'targets.csv') throw new InputError(`${dir}: not a bundle (ssj task export): no ${name}`);
+        if (name === 'trail.jsonl') missing.push(name);
       }
     }
     if (args.keyring) {
       files.keyring = await read(args.keyring);
       names.keyring = args.keyring;
     }
-    return { files, names };
+    return { files, names, missing };
   }
   if (!args.targets) throw new InputError('--targets FILE is required (or give a bundle directory)');
   const files = { record: await read(args.record), targets: await read(args.targets) };
@@ -240,14 +256,22 @@ export async function main(argv, out = process.stdout, err = process.stderr) {
     return 0;
   }
   try {
-    const { files, names } = await loadFiles(args);
+    const { files, names, missing = [] } = await loadFiles(args);
     const s = await verify(files, { names, anchor: args.anchor, keyring: files.keyring });
+    // ssj task export always writes the trail: a bundle without it does not verify.
+    if (missing.length > 0) throw new Difference(missing[0], null, null, `${missing[0]} is missing from the bundle ${args.record}`);
     if (args.json) out.write(JSON.stringify(s) + '\n');
     else {
       out.write(`verified: task ${s.task}, ${s.selected} targets selected, shortfall ${s.shortfall}, ${s.groups} groups, ${s.replacements} replacements, ${s.locked ? 'locked' : 'not locked'}${s.manipulation_resistant ? '' : ', NOT manipulation-resistant (manual source)'}\nmanifest_hash ${s.manifest_hash}\n`);
       if (s.locked) out.write(`lock_hash ${s.lock_hash}\nanchor ${s.anchor} (${s.replacements} replacements; ${s.anchor_matches ? 'matches --anchor' : 'compare it with the announced anchor, or pass --anchor'})\n`);
       if (s.signature) out.write(`lock signed: ${s.signature}\n`);
-      if (s.bundle) out.write(`bundle: ${s.bundle.manifest ? "manifest.json is the record's" : 'no manifest.json'}; ${s.bundle.proofs_file ? `${s.bundle.proofs} inclusion proofs check against targets.csv` : 'no proofs.json'}; not checked here: ${s.bundle.not_checked.join(', ')} (ssj verify DIR checks them)\n`);
+      if (s.bundle) {
+        const t = s.bundle.trail;
+        const parts = [s.bundle.manifest ? "manifest.json is the record's" : 'no manifest.json', s.bundle.proofs_file ? `${s.bundle.proofs} inclusion proofs check against targets.csv` : 'no proofs.json'];
+        if (t) parts.push(`trail.jsonl verifies (${t.suite}, ${t.events} events, ${t.checkpoints} checkpoints, head ${t.head})${t.checkpoint_txt ? ' and checkpoint.txt is its head' : ', no checkpoint.txt'}`);
+        if (s.bundle.not_checked.length > 0) parts.push(`not given: ${s.bundle.not_checked.join(', ')}`);
+        out.write(`bundle: ${parts.join('; ')}\n`);
+      }
     }
     return 0;
   } catch (e) {

@@ -44,6 +44,8 @@ export const DEFAULT_SUITE = 'ssj-v1';
 const LEAF_CHUNK = 4096;
 const RANK_CHUNK = 8192;
 const PARALLEL_MIN = 16384;
+// AHEAD chunks at most wait for the helper; with more, this thread takes the next one.
+const AHEAD = 4;
 
 function subtle() {
   const s = globalThis.crypto && globalThis.crypto.subtle;
@@ -148,13 +150,13 @@ export class Hasher {
     const alg = this.suite.name;
     const { rank: RC, min } = this.chunks;
     if (this.helper && labels.length >= min) {
-      // Chunks go to the helper while it has fewer than two; the rest are
+      // Chunks go to the helper while it has fewer than AHEAD; the rest are
       // computed here, so both threads stay busy whatever the load.
       const jobs = [];
       let inflight = 0;
       for (let lo = 0; lo < labels.length; lo += RC) {
         const part = labels.slice(lo, lo + RC);
-        if (inflight < 2) {
+        if (inflight < AHEAD) {
           inflight++;
           const at = 32 * lo;
           jobs.push(this.helper.run({ op: 'ranks', alg, key, prefix, labels: part }).then((r) => {
@@ -225,7 +227,7 @@ export class Hasher {
     let inflight = 0;
     for (let j = 0; j < chunks; j++) {
       const { buf: all, offs } = chunkBytes(j * LC, Math.min(n, (j + 1) * LC));
-      if (this.helper && n >= min && inflight < 2) {
+      if (this.helper && n >= min && inflight < AHEAD) {
         inflight++;
         const buf = all.slice(0, offs[offs.length - 1]);
         jobs.push(this.helper.run({ op: 'leaves', alg, buf, offs }, [buf.buffer, offs.buffer]).then((r) => {
