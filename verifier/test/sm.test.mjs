@@ -55,3 +55,55 @@ test('the ssj-v1-sm hasher: H is SM3, HMAC is HMAC-SM3, sha256 stays SHA-256', a
   }
   assert.throws(() => makeHasher({ suite: 'ssj-v2' }), /unknown crypto suite "ssj-v2"/);
 });
+
+test('SM2: the signature example of GB/T 32918.2-2016 Annex A (default user ID)', async () => {
+  const { verifySM2, za, parseDER } = await import('../lib/sm2.mjs');
+  const b = (s) => Uint8Array.from(h(s).match(/../g).map((x) => parseInt(x, 16)));
+  const pub = b('04' + '09F9DF31 1E5421A1 50DD7D16 1E4BC5C6 72179FAD 1833FC07 6BB08FF3 56F35020' + 'CCEA490C E26775A5 2DC6EA71 8CC1AA60 0AED05FB F35E084A 6632F607 2DA9AD13');
+  assert.equal(hex(za(pub)), h('B2E14C5C 79C6DF5B 85F4FE7E D8DB7A26 2B9DA7E0 7CCB0EA9 F4747B8C CDA8A4F3'));
+  const r = b('F5A03B06 48D2C463 0EEAC513 E1BB81A1 5944DA38 27D5B741 43AC7EAC EEE720B3');
+  const s = b('B1B6AA29 DF212FD8 763182BC 0D421CA1 BB9038FD 1F7F42D4 840B69C4 85BBC1AA');
+  // DER SEQUENCE {r, s}; both have the high bit set, so each gets a 0x00.
+  const der = Uint8Array.of(0x30, 2 * 35, 0x02, 33, 0, ...r, 0x02, 33, 0, ...s);
+  assert.deepEqual(parseDER(der).map((x) => x.toString(16)), [hex(r), hex(s)].map((x) => BigInt('0x' + x).toString(16)));
+  const msg = utf8('message digest');
+  assert.equal(verifySM2(pub, msg, der), true);
+  assert.equal(verifySM2(pub, utf8('message digesT'), der), false);
+  const bad = der.slice();
+  bad[bad.length - 1] ^= 1;
+  assert.equal(verifySM2(pub, msg, bad), false);
+  assert.equal(verifySM2(pub.subarray(0, 64), msg, der), false);
+  const offCurve = pub.slice();
+  offCurve[64] ^= 1;
+  assert.equal(verifySM2(offCurve, msg, der), false);
+  // Another user ID gives another Z_A: the signature no longer verifies.
+  assert.equal(verifySM2(pub, msg, der, utf8('ALICE123@YAHOO.COM')), false);
+  // Not DER: a non-minimal integer, trailing bytes, r = 0.
+  assert.equal(parseDER(Uint8Array.of(0x30, 6, 0x02, 1, 1, 0x02, 1, 1, 0)), null);
+  assert.equal(parseDER(Uint8Array.of(0x30, 7, 0x02, 2, 0, 1, 0x02, 1, 1)), null);
+  assert.equal(verifySM2(pub, msg, Uint8Array.of(0x30, 6, 0x02, 1, 0, 0x02, 1, 1)), false);
+});
+
+test('SM2: the Go implementation\'s SM2 co-signature of a signed checkpoint verifies (checkpoint/testdata)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { verifySM2 } = await import('../lib/sm2.mjs');
+  const root = new URL('../../checkpoint/testdata/', import.meta.url);
+  const unb64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+  // Verifier key: name+keyID+base64(0xFF ‖ "ssj-sm2" ‖ Q) (Appendix H.3).
+  // (the base64 may hold '+' too: split at the first two only)
+  const vs = readFileSync(new URL('sm2.vkey', root), 'utf8').trim();
+  const i1 = vs.indexOf('+');
+  const i2 = vs.indexOf('+', i1 + 1);
+  const vkey = [vs.slice(0, i1), vs.slice(i1 + 1, i2), vs.slice(i2 + 1)];
+  const kb = unb64(vkey[2]);
+  assert.equal(kb[0], 0xff);
+  assert.equal(new TextDecoder().decode(kb.subarray(1, 8)), 'ssj-sm2');
+  const q = kb.subarray(8);
+  const note = readFileSync(new URL('trail-sm.note', root), 'utf8');
+  const [text, sigs] = note.split('\n\n');
+  const line = sigs.trim().split('\n').map((l) => unb64(l.split(' ').pop())).find((b) => hex(b.subarray(0, 4)) === vkey[1]);
+  assert.ok(line, 'the note carries the SM2 co-signature');
+  const body = utf8(text + '\n');
+  assert.equal(verifySM2(q, body, line.subarray(4)), true);
+  assert.equal(verifySM2(q, utf8(text.replace('\n10\n', '\n11\n') + '\n'), line.subarray(4)), false);
+});
