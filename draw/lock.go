@@ -1,15 +1,14 @@
 package draw
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/shuangsuiji/ssj/internal/canon"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // ErrLocked is returned (wrapped) when a locked record would be changed
@@ -93,15 +92,20 @@ func lockBodyBytes(l *LockInfo) ([]byte, error) {
 	return b, nil
 }
 
-// LockHash returns the hash a lock must carry: the lower-case hex SHA-256 of
-// the RFC 8785 canonical JSON of {at, by, record_hash}.
+// LockHash returns the hash a lock must carry under ssj-v1: the lower-case
+// hex SHA-256 of the RFC 8785 canonical JSON of {at, by, record_hash}.
+// LockHashWith takes the manifest's crypto suite.
 func LockHash(l *LockInfo) (string, error) {
+	return LockHashWith(suite.SSJv1, l)
+}
+
+// LockHashWith is LockHash with crypto suite s's hash (SM3 for ssj-v1-sm).
+func LockHashWith(s suite.Suite, l *LockInfo) (string, error) {
 	b, err := lockBodyBytes(l)
 	if err != nil {
 		return "", err
 	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), nil
+	return hexSum(s, b), nil
 }
 
 // LockSigningBytes are the bytes a lock signature covers: LockSigningContext
@@ -139,12 +143,16 @@ func LockSigned(rec Record, at time.Time, by string, s Signer) (Record, Announce
 		return Record{}, Announcement{}, fmt.Errorf("%w: lock time %s is before the commit time %s", ErrInvalidTask,
 			at.UTC().Format(time.RFC3339), rec.Manifest.CommitTime.Format(time.RFC3339))
 	}
+	cs, err := recordSuite(&rec)
+	if err != nil {
+		return Record{}, Announcement{}, err
+	}
 	h, err := RecordHash(&rec)
 	if err != nil {
 		return Record{}, Announcement{}, err
 	}
 	l := &LockInfo{At: at.UTC(), By: by, RecordHash: h}
-	if l.Hash, err = LockHash(l); err != nil {
+	if l.Hash, err = LockHashWith(cs, l); err != nil {
 		return Record{}, Announcement{}, err
 	}
 	if s != nil {
@@ -307,12 +315,15 @@ func anchorAt(rec *Record, n int) (Anchor, error) {
 	if n > 0 {
 		a.Head = rec.Replacements[n-1].Hash
 	}
+	cs, err := recordSuite(rec)
+	if err != nil {
+		return Anchor{}, err
+	}
 	b, err := canon.Marshal(anchorBody{a.RecordHash, a.LockHash, a.Replacements, a.Head})
 	if err != nil {
 		return Anchor{}, fmt.Errorf("draw: anchor: %w", err)
 	}
-	h := sha256.Sum256(b)
-	a.Hash = hex.EncodeToString(h[:])
+	a.Hash = hexSum(cs, b)
 	return a, nil
 }
 
@@ -328,7 +339,11 @@ func AddReplacement(rec Record, pools *InspectorPools, req ReplacementRequest) (
 	if err != nil {
 		return Record{}, fmt.Errorf("draw: record k: %w", err)
 	}
-	rep, _, err := ApplyReplacement(k, pools.Home, pools.Fallback, rec.Manifest.Inspectors.Spec, rec.Groups, rec.Replacements, req)
+	cs, err := recordSuite(&rec)
+	if err != nil {
+		return Record{}, err
+	}
+	rep, _, err := ApplyReplacementWith(cs, k, pools.Home, pools.Fallback, rec.Manifest.Inspectors.Spec, rec.Groups, rec.Replacements, req)
 	if err != nil {
 		return Record{}, err
 	}

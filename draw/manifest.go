@@ -2,7 +2,6 @@ package draw
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -35,6 +34,10 @@ var ErrNotCanonical = errors.New("draw: document is not in canonical form")
 type Manifest struct {
 	// Algorithm is "ssj-v1".
 	Algorithm string `json:"algorithm"`
+	// Suite is the crypto suite (CryptoSuite): empty, the member absent,
+	// for ssj-v1 (SHA-256, HMAC-SHA256), "ssj-v1-sm" for the national
+	// suite (SM3, HMAC-SM3).
+	Suite string `json:"suite,omitempty"`
 	// Task identifies the task (rule R14).
 	Task TaskInfo `json:"task"`
 	// Directed is true for a 定向 draw (Scope has a filter), false for a
@@ -90,13 +93,18 @@ type InspectorPools struct {
 	Fallback []registry.Inspector
 }
 
-// Hash returns manifest_hash = SHA-256(RFC 8785 canonical JSON of m).
-func (m *Manifest) Hash() ([sha256.Size]byte, error) {
+// Hash returns manifest_hash = H(RFC 8785 canonical JSON of m), H the hash
+// of the manifest's crypto suite (SHA-256 for ssj-v1, SM3 for ssj-v1-sm).
+func (m *Manifest) Hash() ([32]byte, error) {
+	s, err := m.CryptoSuite()
+	if err != nil {
+		return [32]byte{}, err
+	}
 	b, err := canon.Marshal(m)
 	if err != nil {
-		return [sha256.Size]byte{}, fmt.Errorf("draw: manifest hash: %w", err)
+		return [32]byte{}, fmt.Errorf("draw: manifest hash: %w", err)
 	}
-	return sha256.Sum256(b), nil
+	return s.Sum(b), nil
 }
 
 // Commit validates task and fixes its manifest (DRAW.md §1): it selects
@@ -118,7 +126,7 @@ func commit(task Task, targets []registry.Target, pools *InspectorPools, p *mete
 	}
 	scope := m.scopeUnits(targets)
 	p.pass()
-	c, err := registry.CommitTargets(scope)
+	c, err := registry.CommitTargetsWith(m.mustSuite(), scope)
 	if err != nil {
 		return Manifest{}, fmt.Errorf("draw: commit: target pool: %w", err)
 	}
@@ -153,8 +161,13 @@ func CheckTask(task Task) error {
 // newManifest is the part of Commit that does not look at the pools: the
 // manifest of task with its defaults, validated.
 func newManifest(task Task) (Manifest, error) {
+	cs, err := lookupSuite("suite", task.Suite)
+	if err != nil {
+		return Manifest{}, err
+	}
 	m := Manifest{
 		Algorithm:        Algorithm,
+		Suite:            manifestSuite(cs),
 		Task:             TaskInfo{ID: task.ID, Name: task.Name, Items: slices.Clone(task.Items)},
 		Directed:         task.Scope.Directed(),
 		Scope:            task.Scope,
@@ -224,11 +237,12 @@ func (m *Manifest) commitInspectors(pools *InspectorPools) error {
 	if pools == nil {
 		return fmt.Errorf("%w: the task matches inspectors but no inspector pool was given", ErrInvalidTask)
 	}
-	if m.Inspectors.Pool, err = registry.CommitInspectors(pools.Home); err != nil {
+	cs := m.mustSuite()
+	if m.Inspectors.Pool, err = registry.CommitInspectorsWith(cs, pools.Home); err != nil {
 		return fmt.Errorf("draw: commit: inspector pool: %w", err)
 	}
 	if m.Inspectors.Spec.Fallback {
-		fc, err := registry.CommitInspectors(pools.Fallback)
+		fc, err := registry.CommitInspectorsWith(cs, pools.Fallback)
 		if err != nil {
 			return fmt.Errorf("draw: commit: fallback inspector pool: %w", err)
 		}
@@ -294,6 +308,9 @@ func (m *Manifest) Validate() error {
 	}
 	if m.Algorithm != Algorithm {
 		return bad("algorithm %q (want %q)", m.Algorithm, Algorithm)
+	}
+	if _, err := m.CryptoSuite(); err != nil {
+		return err
 	}
 	if err := CheckLabel("task.id", m.Task.ID); err != nil {
 		return err

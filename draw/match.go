@@ -2,8 +2,6 @@ package draw
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"hash"
@@ -16,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // Match matches an inspection group to every target (DRAW.md §5, rules R7,
@@ -37,8 +36,17 @@ import (
 // certificate bytes. A seat the home pool cannot fill is filled from the
 // fallback pool and marked; a seat neither can fill is a *SeatError. With
 // spec.ItemDepartments every seat records the items it covers.
+//
+// Match ranks under ssj-v1 (HMAC-SHA256); MatchWith takes the manifest's
+// crypto suite.
 func Match(k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec) ([]Group, error) {
-	m, err := newMatcher(k, home, fallback, spec)
+	return MatchWith(suite.SSJv1, k, targets, home, fallback, spec)
+}
+
+// MatchWith is Match with the inspector ranks under crypto suite s
+// (HMAC-SM3 for ssj-v1-sm).
+func MatchWith(s suite.Suite, k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec) ([]Group, error) {
+	m, err := newMatcher(s, k, home, fallback, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -269,6 +277,7 @@ type mblock struct {
 // matcher holds everything that does not change from target to target.
 type matcher struct {
 	key    Key
+	cs     suite.Suite // the crypto suite of the ranks and digests
 	spec   MatchSpec
 	pools  [2]*mpool // home, fallback
 	blocks map[string][]mblock
@@ -280,14 +289,14 @@ type matcher struct {
 	deptItems map[string][]string
 }
 
-func newMatcher(k Key, home, fallback []registry.Inspector, spec MatchSpec) (*matcher, error) {
+func newMatcher(cs suite.Suite, k Key, home, fallback []registry.Inspector, spec MatchSpec) (*matcher, error) {
 	if err := ValidateMatchSpec(spec); err != nil {
 		return nil, err
 	}
 	if !spec.Fallback && len(fallback) > 0 {
 		return nil, fmt.Errorf("%w: a fallback pool of %d inspectors was given but the spec declares none", ErrInvalidMatch, len(fallback))
 	}
-	m := &matcher{key: k, spec: spec, blocks: map[string][]mblock{}, rk: newMatchRanker(k), deptItems: departmentItems(spec)}
+	m := &matcher{cs: cs, key: k, spec: spec, blocks: map[string][]mblock{}, rk: newMatchRanker(cs, k), deptItems: departmentItems(spec)}
 	certs := map[string]int8{}
 	for pi, src := range [2][]registry.Inspector{home, fallback} {
 		name := "home"
@@ -678,7 +687,7 @@ func (m *matcher) matchAll(targets []string) ([]Group, error) {
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	rankers := make([]*matchRanker, workers)
 	for i := range rankers {
-		rankers[i] = newMatchRanker(m.key)
+		rankers[i] = newMatchRanker(m.cs, m.key)
 	}
 	bufs := [2][]Rank{make([]Rank, matchBatch*e), make([]Rank, matchBatch*e)}
 	compute := func(buf []Rank, lo, hi int, wg *sync.WaitGroup) {
@@ -750,11 +759,11 @@ type matchRanker struct {
 	mac    hash.Hash
 	buf    []byte
 	prefix int
-	sum    [sha256.Size]byte
+	sum    [32]byte
 }
 
-func newMatchRanker(k Key) *matchRanker {
-	return &matchRanker{mac: hmac.New(sha256.New, k[:]), buf: make([]byte, 0, 256)}
+func newMatchRanker(cs suite.Suite, k Key) *matchRanker {
+	return &matchRanker{mac: cs.NewHMAC(k[:]), buf: make([]byte, 0, 256)}
 }
 
 func (r *matchRanker) setTarget(target string) {

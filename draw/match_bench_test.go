@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 const (
@@ -68,7 +69,7 @@ func BenchmarkMatchHMACFloor(b *testing.B) {
 		return func(b *testing.B) {
 			rks := make([]*matchRanker, workers)
 			for i := range rks {
-				rks[i] = newMatchRanker(k)
+				rks[i] = newMatchRanker(suite.SSJv1, k)
 			}
 			var sink [8]Rank
 			for b.Loop() {

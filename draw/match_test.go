@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 var (
@@ -304,7 +305,7 @@ func matchRandomScenario(seed uint64) matchScenario {
 // ranker against the DRAW.md §3 Ranker. Rule R15.
 func TestMatchRankerAgreesWithRanker(t *testing.T) {
 	k := matchKey(3)
-	rk, mr := NewRanker(k), newMatchRanker(k)
+	rk, mr := NewRanker(k), newMatchRanker(suite.SSJv1, k)
 	for _, tc := range []struct{ target, cert string }{
 		{"91110000600037341L", "ZA0001"}, {"X", ""}, {"長い名前の対象", "证12345678901234567890123456789012345"},
 	} {
@@ -754,12 +755,20 @@ var matchUpdate = flag.Bool("match-update", false, "rewrite draw/testdata/match 
 
 // TestMatchGolden pins the published JSON of a small matching and one
 // replacement (the test vector of docs/draw-spec.md, Appendix C).
+//
+// The same inputs under the national suite ssj-v1-sm (HMAC-SM3 K and
+// ranks, SM3 group digests and hashes) give vector-sm.json.
 func TestMatchGolden(t *testing.T) {
+	t.Run("ssj-v1", func(t *testing.T) { matchGolden(t, suite.SSJv1, "vector.json") })
+	t.Run("ssj-v1-sm", func(t *testing.T) { matchGolden(t, suite.SSJv1SM, "vector-sm.json") })
+}
+
+func matchGolden(t *testing.T, cs suite.Suite, name string) {
 	var mh, r [32]byte
 	for i := range mh {
 		mh[i], r[i] = byte(i), byte(0xa0+i)
 	}
-	k := DeriveKey(mh, r)
+	k := DeriveKeyWith(cs, mh, r)
 	in := func(cert, dept, region string, leader bool) registry.Inspector {
 		x := matchIns(cert, dept, leader)
 		x.Jurisdiction = region
@@ -777,16 +786,16 @@ func TestMatchGolden(t *testing.T) {
 		Fallback: true, FallbackRegions: []string{"120101"}, Cap: 2,
 		Conflicts: []InspectorConflict{{Target: "91110108MA01ABCD2X", Cert: "ZA0001", Reason: "former employer"}}}
 	targets := []string{"91110000600037341L", "91110108MA01ABCD2X", "92110105MA00EFGH3Y"}
-	groups, err := Match(k, targets, home, fallback, spec)
+	groups, err := MatchWith(cs, k, targets, home, fallback, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, _, err := ApplyReplacement(k, home, fallback, spec, groups, nil,
+	rep, _, err := ApplyReplacementWith(cs, k, home, fallback, spec, groups, nil,
 		ReplacementRequest{Target: targets[0], Inspector: groups[0].Seats[0].Cert, Reason: ReplaceHealth, Approver: "王副局长", At: replAt})
 	if err != nil {
 		t.Fatal(err)
 	}
-	initial, _ := GroupsHash(groups)
+	initial, _ := GroupsHashWith(cs, groups)
 	got, err := json.MarshalIndent(struct {
 		Key          string        `json:"key"`
 		Groups       []Group       `json:"groups"`
@@ -797,7 +806,7 @@ func TestMatchGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	path := filepath.Join("testdata", "match", "vector.json")
+	path := filepath.Join("testdata", "match", name)
 	if *matchUpdate {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

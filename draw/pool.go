@@ -1,7 +1,6 @@
 package draw
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/shuangsuiji/ssj/internal/merkle"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // This file is the draw over a compact pool (registry.Pool): the same
@@ -266,7 +266,7 @@ func checkInspectorPools(m *Manifest, pools *InspectorPools) error {
 	if pools == nil {
 		return fmt.Errorf("%w: the manifest matches inspectors but no inspector pool was given", ErrPoolMismatch)
 	}
-	h, err := registry.CommitInspectors(pools.Home)
+	h, err := registry.CommitInspectorsWith(m.mustSuite(), pools.Home)
 	if err != nil {
 		return fmt.Errorf("draw: inspector pool: %w", err)
 	}
@@ -275,7 +275,7 @@ func checkInspectorPools(m *Manifest, pools *InspectorPools) error {
 			Recomputed: fmt.Sprintf("count %d root %s", h.Count, h.Root), Err: ErrPoolMismatch}
 	}
 	if m.Inspectors.Fallback != nil {
-		f, err := registry.CommitInspectors(pools.Fallback)
+		f, err := registry.CommitInspectorsWith(m.mustSuite(), pools.Fallback)
 		if err != nil {
 			return fmt.Errorf("draw: fallback inspector pool: %w", err)
 		}
@@ -301,11 +301,11 @@ func compareTargets(m *Manifest, n int, root merkle.Hash) error {
 }
 
 // rootOnly is the commitment over the units in scope.
-func rootOnly(p *registry.Pool, sc *poolScope) merkle.Hash {
+func rootOnly(cs suite.Suite, p *registry.Pool, sc *poolScope) merkle.Hash {
 	if sc.idx == nil {
-		return p.RootOf(p.Len(), func(k int) int { return k })
+		return p.RootOfWith(cs, p.Len(), func(k int) int { return k })
 	}
-	return p.RootOf(sc.n, func(k int) int { return int(sc.idx[k]) })
+	return p.RootOfWith(cs, sc.n, func(k int) int { return int(sc.idx[k]) })
 }
 
 // runPool is run over a pool. verify recomputes the commitment from the
@@ -319,6 +319,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 	if err != nil {
 		return Record{}, err
 	}
+	cs := m.mustSuite()
 	sc := newPoolScope(m, p)
 	inspectors := func() error {
 		err := checkInspectorPools(m, pools)
@@ -332,7 +333,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 	// which Verify checks first, differ.
 	fail := func(err error) (Record, error) {
 		if verify {
-			if perr := compareTargets(m, sc.n, rootOnly(p, sc)); perr != nil {
+			if perr := compareTargets(m, sc.n, rootOnly(cs, p, sc)); perr != nil {
 				return Record{}, perr
 			}
 			if perr := inspectors(); perr != nil {
@@ -344,12 +345,12 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 	if !verify {
 		var root merkle.Hash
 		if sc.idx == nil {
-			c := p.Commitment()
+			c := p.CommitmentWith(cs)
 			if c != m.Targets {
 				return Record{}, &VerifyError{Path: "manifest.targets", Record: fmt.Sprintf("count %d root %s", m.Targets.Count, m.Targets.Root),
 					Recomputed: fmt.Sprintf("count %d root %s", c.Count, c.Root), Err: ErrPoolMismatch}
 			}
-		} else if root = rootOnly(p, sc); compareTargets(m, sc.n, root) != nil {
+		} else if root = rootOnly(cs, p, sc); compareTargets(m, sc.n, root) != nil {
 			return Record{}, compareTargets(m, sc.n, root)
 		}
 		if err := inspectors(); err != nil {
@@ -359,11 +360,11 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 	if err := checkPoolExclusions(m, p, sc); err != nil {
 		return fail(err)
 	}
-	rnd, err := DeriveRandomness(m.CommitTime, m.Sources, evidence)
+	rnd, err := DeriveRandomnessWith(cs, m.CommitTime, m.Sources, evidence)
 	if err != nil {
 		return fail(fmt.Errorf("draw: randomness: %w", err))
 	}
-	k := DeriveKey(mh, rnd.R)
+	k := DeriveKeyWith(cs, mh, rnd.R)
 	t, err := tallyPool(m, p, sc)
 	if err != nil {
 		return fail(err)
@@ -373,7 +374,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 		return fail(err)
 	}
 	rec, take := newRecord(m, mh, evidence, rnd, k, &t.tally, sc.n, quota, base, ratio)
-	chosen, ranks, root := selectPool(k, p, sc, t, take, verify)
+	chosen, ranks, root := selectPool(cs, k, p, sc, t, take, verify)
 	if verify {
 		if err := compareTargets(m, sc.n, root); err != nil {
 			return Record{}, err
@@ -397,13 +398,15 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 // returns the commitment root over the units in scope, computing each
 // unit's leaf hash in the same pass as its rank. The result does not
 // depend on the number of processors.
-func selectPool(k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int64, withRoot bool) ([]selCand, []Rank, merkle.Hash) {
+func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int64, withRoot bool) ([]selCand, []Rank, merkle.Hash) {
 	workers := runtime.GOMAXPROCS(0)
+	tree := cs.Merkle()
 	type state struct {
 		hs  []selHeap
 		rk  *Ranker
 		ctx *selCtx
 		buf []byte
+		d   *merkle.Digest // leaf hashes (SHA-256: the one-shot function)
 	}
 	st := make([]*state, workers)
 	for w := range st {
@@ -411,7 +414,7 @@ func selectPool(k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int
 		for s := range hs {
 			hs[s].k = int(take[s])
 		}
-		st[w] = &state{hs: hs, rk: NewRanker(k), ctx: &selCtx{pool: p, rk: NewRanker(k)}}
+		st[w] = &state{hs: hs, rk: NewRankerWith(cs, k), ctx: &selCtx{pool: p, rk: NewRankerWith(cs, k)}, d: tree.NewDigest()}
 	}
 	rankUnit := func(s *state, i int) {
 		if !t.eligible(p, i) {
@@ -426,13 +429,13 @@ func selectPool(k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int
 	}
 	var root merkle.Hash
 	if withRoot {
-		root = merkle.ParallelRoot(sc.n, workers, func(w, lo, hi int, dst []merkle.Hash) {
+		root = tree.ParallelRoot(sc.n, workers, func(w, lo, hi int, dst []merkle.Hash) {
 			s := st[w]
 			b := s.buf
 			for kk := lo; kk < hi; kk++ {
 				i := sc.unit(kk)
 				b = p.AppendLeaf(append(b[:0], 0), i)
-				dst[kk-lo] = sha256.Sum256(b)
+				dst[kk-lo] = s.d.Sum(b)
 				rankUnit(s, i)
 			}
 			s.buf = b
@@ -450,7 +453,7 @@ func selectPool(k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int
 		}
 		wg.Wait()
 	}
-	ctx := &selCtx{pool: p, rk: NewRanker(k)}
+	ctx := &selCtx{pool: p, rk: NewRankerWith(cs, k)}
 	var total int64
 	for _, k := range take {
 		total += k
@@ -490,10 +493,11 @@ func CommitPool(task Task, pool *registry.Pool, pools *InspectorPools) (Manifest
 		return Manifest{}, err
 	}
 	sc := newPoolScope(&m, pool)
+	cs := m.mustSuite()
 	if sc.idx == nil {
-		m.Targets = pool.Commitment()
+		m.Targets = pool.CommitmentWith(cs)
 	} else {
-		r := rootOnly(pool, sc)
+		r := rootOnly(cs, pool, sc)
 		m.Targets = registry.Commitment{Count: sc.n, Root: hex.EncodeToString(r[:])}
 	}
 	if err := checkPoolExclusions(&m, pool, sc); err != nil {

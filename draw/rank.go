@@ -32,7 +32,8 @@ func appendLP(dst, x []byte) []byte {
 // key from which every rank of one draw is derived (DRAW.md §3).
 type Key [sha256.Size]byte
 
-// DeriveKey computes K from the manifest hash and the randomness R.
+// DeriveKey computes K from the manifest hash and the randomness R under
+// ssj-v1 (HMAC-SHA256); DeriveKeyWith takes the manifest's suite.
 func DeriveKey(manifestHash, r [sha256.Size]byte) Key {
 	m := hmac.New(sha256.New, manifestHash[:])
 	m.Write(r[:])
@@ -49,7 +50,8 @@ type Ranker struct {
 	out []byte // Sum's destination, reused so that ranking does not allocate
 }
 
-// NewRanker returns a Ranker for key k.
+// NewRanker returns a Ranker for key k under ssj-v1 (HMAC-SHA256);
+// NewRankerWith takes the manifest's suite.
 func NewRanker(k Key) *Ranker {
 	return &Ranker{mac: hmac.New(sha256.New, k[:])}
 }

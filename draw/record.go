@@ -2,8 +2,6 @@ package draw
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -159,7 +157,14 @@ type LockSignature struct {
 // RecordHash returns SHA-256 of the canonical JSON of r without its Lock
 // and Replacements, hex: the identity of a draw's result, which the lock
 // and the task announcement cite.
+//
+// The hash is that of the crypto suite of r's manifest (SM3 for
+// ssj-v1-sm).
 func RecordHash(r *Record) (string, error) {
+	cs, err := recordSuite(r)
+	if err != nil {
+		return "", err
+	}
 	c := *r
 	c.Lock = nil
 	c.Replacements = nil
@@ -167,8 +172,7 @@ func RecordHash(r *Record) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("draw: record hash: %w", err)
 	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), nil
+	return hexSum(cs, b), nil
 }
 
 // ErrUnreadable is returned (wrapped) by DecodeRecord when the input cannot

@@ -2,7 +2,6 @@ package draw
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 
 	"github.com/shuangsuiji/ssj/internal/jsonin"
 )
@@ -22,24 +22,33 @@ import (
 // 8785 canonical JSON, in record order. It is the state a replacement chain
 // starts from and the StateHash each replacement records; hashing group by
 // group lets a replacement re-hash only the group it changes.
+//
+// GroupsHash is ssj-v1's (SHA-256); GroupsHashWith takes the manifest's
+// crypto suite.
 func GroupsHash(groups []Group) (string, error) {
-	hs, err := groupDigests(groups)
+	return GroupsHashWith(suite.SSJv1, groups)
+}
+
+// GroupsHashWith is GroupsHash with crypto suite s's hash (SM3 for
+// ssj-v1-sm) for the group digests and their concatenation.
+func GroupsHashWith(s suite.Suite, groups []Group) (string, error) {
+	hs, err := groupDigests(s, groups)
 	if err != nil {
 		return "", err
 	}
-	return digestsHash(hs), nil
+	return digestsHash(s, hs), nil
 }
 
-func groupDigest(g Group) ([sha256.Size]byte, error) {
+func groupDigest(cs suite.Suite, g Group) ([32]byte, error) {
 	b, err := canon.Marshal(g)
 	if err != nil {
-		return [sha256.Size]byte{}, err
+		return [32]byte{}, err
 	}
-	return sha256.Sum256(b), nil
+	return cs.Sum(b), nil
 }
 
-func digestsHash(hs [][sha256.Size]byte) string {
-	h := sha256.New()
+func digestsHash(cs suite.Suite, hs [][32]byte) string {
+	h := cs.NewHash()
 	for i := range hs {
 		h.Write(hs[i][:])
 	}
@@ -63,14 +72,21 @@ type replacementBody struct {
 
 // ReplacementHash returns the hash a replacement must carry: the lower-case
 // hex SHA-256 of the canonical JSON of r without its hash member.
+//
+// ReplacementHash is ssj-v1's (SHA-256); ReplacementHashWith takes the
+// manifest's crypto suite.
 func ReplacementHash(r Replacement) (string, error) {
+	return ReplacementHashWith(suite.SSJv1, r)
+}
+
+// ReplacementHashWith is ReplacementHash with crypto suite s's hash.
+func ReplacementHashWith(s suite.Suite, r Replacement) (string, error) {
 	b, err := canon.Marshal(replacementBody{r.Seq, r.Target, r.Leaving, r.Reason, r.Approver, r.At,
 		r.Note, r.SeatIndex, r.Newcomer, r.PrevHash, r.StateHash})
 	if err != nil {
 		return "", fmt.Errorf("draw: hash replacement %d: %w", r.Seq, err)
 	}
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:]), nil
+	return hexSum(s, b), nil
 }
 
 // Validate checks a replacement request on its own (rule R18): well-formed
@@ -130,11 +146,20 @@ func DecodeReplacementRequest(r io.Reader) (ReplacementRequest, error) {
 // launching department and a department seat an inspector of that
 // department (with spec.ItemDepartments, holding that department's items,
 // rule R20). The home pool is tried first, then the fallback pool.
+//
+// ApplyReplacement is ssj-v1's; ApplyReplacementWith takes the manifest's
+// crypto suite.
 func ApplyReplacement(k Key, home, fallback []registry.Inspector, spec MatchSpec, groups []Group, prior []Replacement, req ReplacementRequest) (Replacement, []Group, error) {
+	return ApplyReplacementWith(suite.SSJv1, k, home, fallback, spec, groups, prior, req)
+}
+
+// ApplyReplacementWith is ApplyReplacement under crypto suite s: ranks,
+// group digests and hashes of s (HMAC-SM3 and SM3 for ssj-v1-sm).
+func ApplyReplacementWith(s suite.Suite, k Key, home, fallback []registry.Inspector, spec MatchSpec, groups []Group, prior []Replacement, req ReplacementRequest) (Replacement, []Group, error) {
 	if err := req.Validate(); err != nil {
 		return Replacement{}, nil, err
 	}
-	rp, err := newReplayer(k, home, fallback, spec, groups)
+	rp, err := newReplayer(s, k, home, fallback, spec, groups)
 	if err != nil {
 		return Replacement{}, nil, err
 	}
@@ -153,22 +178,30 @@ func ApplyReplacement(k Key, home, fallback []registry.Inspector, spec MatchSpec
 // published replacement and compares it. It returns nil when everything
 // matches, a *MatchDiffError naming the first difference, or the error
 // that made recomputation impossible.
+//
+// VerifyMatching is ssj-v1's; VerifyMatchingWith takes the manifest's
+// crypto suite.
 func VerifyMatching(k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec, groups []Group, replacements []Replacement) error {
-	_, err := verifyMatching(k, targets, home, fallback, spec, groups, replacements)
+	return VerifyMatchingWith(suite.SSJv1, k, targets, home, fallback, spec, groups, replacements)
+}
+
+// VerifyMatchingWith is VerifyMatching under crypto suite s.
+func VerifyMatchingWith(s suite.Suite, k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec, groups []Group, replacements []Replacement) error {
+	_, err := verifyMatching(s, k, targets, home, fallback, spec, groups, replacements)
 	return err
 }
 
 // verifyMatching is VerifyMatching; it also returns the recomputed
 // replacements.
-func verifyMatching(k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec, groups []Group, replacements []Replacement) ([]Replacement, error) {
-	want, err := Match(k, targets, home, fallback, spec)
+func verifyMatching(cs suite.Suite, k Key, targets []string, home, fallback []registry.Inspector, spec MatchSpec, groups []Group, replacements []Replacement) ([]Replacement, error) {
+	want, err := MatchWith(cs, k, targets, home, fallback, spec)
 	if err != nil {
 		return nil, fmt.Errorf("draw: verify matching: recompute groups: %w", err)
 	}
 	if err := diffGroups("groups", want, groups); err != nil {
 		return nil, err
 	}
-	rp, err := newReplayer(k, home, fallback, spec, want)
+	rp, err := newReplayer(cs, k, home, fallback, spec, want)
 	if err != nil {
 		return nil, err
 	}
@@ -180,13 +213,21 @@ func verifyMatching(k Key, targets []string, home, fallback []registry.Inspector
 // hash) and that each leaving inspector held the named seat, and returns the
 // groups as they now stand. It does not check that the newcomers were drawn
 // correctly; VerifyMatching does.
+//
+// CurrentGroups is ssj-v1's; CurrentGroupsWith takes the manifest's crypto
+// suite.
 func CurrentGroups(groups []Group, replacements []Replacement) ([]Group, error) {
+	return CurrentGroupsWith(suite.SSJv1, groups, replacements)
+}
+
+// CurrentGroupsWith is CurrentGroups with the hashes of crypto suite s.
+func CurrentGroupsWith(s suite.Suite, groups []Group, replacements []Replacement) ([]Group, error) {
 	cur := slices.Clone(groups)
-	digests, err := groupDigests(groups)
+	digests, err := groupDigests(s, groups)
 	if err != nil {
 		return nil, err
 	}
-	prev := digestsHash(digests)
+	prev := digestsHash(s, digests)
 	for i, r := range replacements {
 		path := "replacements[" + strconv.Itoa(i) + "]"
 		if r.Seq != i+1 {
@@ -206,13 +247,13 @@ func CurrentGroups(groups []Group, replacements []Replacement) ([]Group, error) 
 		g.Seats = slices.Clone(g.Seats)
 		g.Seats[r.SeatIndex] = r.Newcomer
 		cur[gi] = g
-		if digests[gi], err = groupDigest(g); err != nil {
+		if digests[gi], err = groupDigest(s, g); err != nil {
 			return nil, fmt.Errorf("draw: %s: hash group: %w", path, err)
 		}
-		if sh := digestsHash(digests); r.StateHash != sh {
+		if sh := digestsHash(s, digests); r.StateHash != sh {
 			return nil, &MatchDiffError{path + ".state_hash", sh, r.StateHash}
 		}
-		h, err := ReplacementHash(r)
+		h, err := ReplacementHashWith(s, r)
 		if err != nil {
 			return nil, err
 		}
@@ -230,13 +271,13 @@ type replayer struct {
 	cur      []Group
 	byTarget map[string]int
 	departed map[string][]string
-	digests  [][sha256.Size]byte // per-group digests of cur
+	digests  [][32]byte // per-group digests of cur
 	prevHash string
 	seq      int
 }
 
-func newReplayer(k Key, home, fallback []registry.Inspector, spec MatchSpec, groups []Group) (*replayer, error) {
-	m, err := newMatcher(k, home, fallback, spec)
+func newReplayer(cs suite.Suite, k Key, home, fallback []registry.Inspector, spec MatchSpec, groups []Group) (*replayer, error) {
+	m, err := newMatcher(cs, k, home, fallback, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -254,17 +295,17 @@ func newReplayer(k Key, home, fallback []registry.Inspector, spec MatchSpec, gro
 			m.pools[pi].seats[idx]++
 		}
 	}
-	if rp.digests, err = groupDigests(groups); err != nil {
+	if rp.digests, err = groupDigests(cs, groups); err != nil {
 		return nil, err
 	}
-	rp.prevHash = digestsHash(rp.digests)
+	rp.prevHash = digestsHash(cs, rp.digests)
 	return rp, nil
 }
 
-func groupDigests(groups []Group) ([][sha256.Size]byte, error) {
-	hs := make([][sha256.Size]byte, len(groups))
+func groupDigests(cs suite.Suite, groups []Group) ([][32]byte, error) {
+	hs := make([][32]byte, len(groups))
 	for i := range groups {
-		h, err := groupDigest(groups[i])
+		h, err := groupDigest(cs, groups[i])
 		if err != nil {
 			return nil, fmt.Errorf("draw: hash groups[%d]: %w", i, err)
 		}
@@ -350,11 +391,11 @@ func (rp *replayer) apply(req ReplacementRequest) (Replacement, error) {
 	rp.departed[req.Target] = departed
 	rep := Replacement{Seq: rp.seq + 1, Target: req.Target, Leaving: req.Inspector, Reason: req.Reason,
 		Approver: req.Approver, At: req.At, Note: req.Note, SeatIndex: si, Newcomer: s, PrevHash: rp.prevHash}
-	if rp.digests[gi], err = groupDigest(g); err != nil {
+	if rp.digests[gi], err = groupDigest(rp.m.cs, g); err != nil {
 		return Replacement{}, fmt.Errorf("draw: replace at target %q: hash group: %w", req.Target, err)
 	}
-	rep.StateHash = digestsHash(rp.digests)
-	if rep.Hash, err = ReplacementHash(rep); err != nil {
+	rep.StateHash = digestsHash(rp.m.cs, rp.digests)
+	if rep.Hash, err = ReplacementHashWith(rp.m.cs, rep); err != nil {
 		return Replacement{}, err
 	}
 	rp.prevHash = rep.Hash

@@ -166,6 +166,16 @@ func TestRecordSchema(t *testing.T) {
 	if err := schemaCheck(schema, schema, dtDecodeNumber(t, vb), "vector 07"); err != nil {
 		t.Fatal(err)
 	}
+	// The national-suite vectors conform (the manifest's "suite").
+	for _, name := range []string{"05-record.json", "07-record.json"} {
+		vb, err = os.ReadFile("testdata/vectors-sm/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schemaCheck(schema, schema, dtDecodeNumber(t, vb), "vectors-sm/"+name); err != nil {
+			t.Fatal(err)
+		}
+	}
 	signed, _ := lockFixture(t, 0, testSigner{})
 	sb, err := MarshalRecord(&signed)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // Run performs the draw of manifest m (DRAW.md §2–5, rule R15): it checks
@@ -46,11 +47,12 @@ func runMeter(m *Manifest, evidence []Evidence, targets []registry.Target, pools
 	if err := m.checkExclusionsInScope(scope); err != nil {
 		return Record{}, err
 	}
-	rnd, err := DeriveRandomness(m.CommitTime, m.Sources, evidence)
+	cs := m.mustSuite()
+	rnd, err := DeriveRandomnessWith(cs, m.CommitTime, m.Sources, evidence)
 	if err != nil {
 		return Record{}, fmt.Errorf("draw: randomness: %w", err)
 	}
-	k := DeriveKey(mh, rnd.R)
+	k := DeriveKeyWith(cs, mh, rnd.R)
 	t, err := tallyScope(m, scope)
 	if err != nil {
 		return Record{}, err
@@ -60,7 +62,7 @@ func runMeter(m *Manifest, evidence []Evidence, targets []registry.Target, pools
 		return Record{}, err
 	}
 	rec, take := newRecord(m, mh, evidence, rnd, k, t, len(scope), quota, base, ratio)
-	chosen, ranks := selectSmallest(k, scope, t, take)
+	chosen, ranks := selectSmallest(cs, k, scope, t, take)
 	p.pass()
 	rec.Selected = make([]Selection, len(chosen))
 	for i, c := range chosen {
@@ -85,7 +87,7 @@ func finishRecord(rec Record, m *Manifest, k Key, pools *InspectorPools) (Record
 	for i, s := range rec.Selected {
 		labels[i] = s.Target
 	}
-	groups, err := Match(k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec)
+	groups, err := MatchWith(m.mustSuite(), k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec)
 	if err != nil {
 		return Record{}, fmt.Errorf("draw: inspectors: %w", err)
 	}
@@ -96,7 +98,7 @@ func finishRecord(rec Record, m *Manifest, k Key, pools *InspectorPools) (Record
 // checkPoolCommitments recomputes the pool commitments and compares them
 // with the manifest's.
 func checkPoolCommitments(m *Manifest, scope []registry.Target, pools *InspectorPools) error {
-	c, err := registry.CommitTargets(scope)
+	c, err := registry.CommitTargetsWith(m.mustSuite(), scope)
 	if err != nil {
 		return fmt.Errorf("draw: target pool: %w", err)
 	}
@@ -224,7 +226,7 @@ func (h *selHeap) offer(c *selCtx, x selCand) {
 // and returns, over all strata, the take[s] smallest of each stratum, in
 // ascending (rank, label) order, with their full ranks. The work is split
 // across goroutines; the result does not depend on the split.
-func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) ([]selCand, []Rank) {
+func selectSmallest(cs suite.Suite, k Key, scope []registry.Target, t *tally, take []int64) ([]selCand, []Rank) {
 	workers := parallelism(len(scope))
 	heaps := make([][]selHeap, workers)
 	var wg sync.WaitGroup
@@ -236,8 +238,8 @@ func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) ([]s
 				hs[s].k = int(take[s])
 				hs[s].items = make([]selCand, 0, min(take[s], int64(hi-lo)))
 			}
-			rk := NewRanker(k)
-			ctx := &selCtx{scope: scope, rk: NewRanker(k)}
+			rk := NewRankerWith(cs, k)
+			ctx := &selCtx{scope: scope, rk: NewRankerWith(cs, k)}
 			for i := lo; i < hi; i++ {
 				c := t.class[i]
 				if c&3 != rEligible {
@@ -254,7 +256,7 @@ func selectSmallest(k Key, scope []registry.Target, t *tally, take []int64) ([]s
 		})
 	}
 	wg.Wait()
-	ctx := &selCtx{scope: scope, rk: NewRanker(k)}
+	ctx := &selCtx{scope: scope, rk: NewRankerWith(cs, k)}
 	var total int64
 	for _, k := range take {
 		total += k

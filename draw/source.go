@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // SourceKind names the kind of a declared randomness source.
@@ -216,6 +218,13 @@ func (s Source) CanonicalBytes(ev Evidence) ([]byte, error) {
 // exactly one Evidence per Source (ErrEvidenceMismatch).
 // ManipulationResistant is false when any source is manual.
 func DeriveRandomness(commitTime time.Time, sources []Source, evidence []Evidence) (Randomness, error) {
+	return DeriveRandomnessWith(suite.SSJv1, commitTime, sources, evidence)
+}
+
+// DeriveRandomnessWith is DeriveRandomness under crypto suite s:
+// R = H(lp(s1) || lp(s2) || ...) with H the suite's hash (SM3 for
+// ssj-v1-sm). The sources' canonical bytes do not depend on the suite.
+func DeriveRandomnessWith(s suite.Suite, commitTime time.Time, sources []Source, evidence []Evidence) (Randomness, error) {
 	if len(sources) == 0 {
 		return Randomness{}, fmt.Errorf("%w: no randomness source declared", ErrBadSource)
 	}
@@ -224,20 +233,20 @@ func DeriveRandomness(commitTime time.Time, sources []Source, evidence []Evidenc
 			ErrEvidenceMismatch, len(sources), len(evidence))
 	}
 	out := Randomness{Inputs: make([][]byte, len(sources)), ManipulationResistant: true}
-	h := sha256.New()
+	h := s.NewHash()
 	var lp [4]byte
-	for i, s := range sources {
-		if err := s.Validate(commitTime); err != nil {
-			return Randomness{}, fmt.Errorf("source %d (%s): %w", i+1, s.Kind, err)
+	for i, src := range sources {
+		if err := src.Validate(commitTime); err != nil {
+			return Randomness{}, fmt.Errorf("source %d (%s): %w", i+1, src.Kind, err)
 		}
-		b, err := s.CanonicalBytes(evidence[i])
+		b, err := src.CanonicalBytes(evidence[i])
 		if err != nil {
-			return Randomness{}, fmt.Errorf("source %d (%s): %w", i+1, s.Kind, err)
+			return Randomness{}, fmt.Errorf("source %d (%s): %w", i+1, src.Kind, err)
 		}
 		if uint64(len(b)) > 1<<32-1 {
-			return Randomness{}, fmt.Errorf("source %d (%s): %w: %d bytes is too long", i+1, s.Kind, ErrBadSource, len(b))
+			return Randomness{}, fmt.Errorf("source %d (%s): %w: %d bytes is too long", i+1, src.Kind, ErrBadSource, len(b))
 		}
-		if s.Kind == SourceManual {
+		if src.Kind == SourceManual {
 			out.ManipulationResistant = false
 		}
 		out.Inputs[i] = b

@@ -2,7 +2,6 @@ package draw
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/shuangsuiji/ssj/internal/merkle"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // VerifyStream is Verify reading the target pool file r once, for pools
@@ -52,16 +52,17 @@ func verifyBlocks(rec *Record, m Manifest, scan func(func(*registry.Pool) error)
 	if err != nil {
 		return &VerifyError{Path: "manifest", Err: err}
 	}
-	rnd, rndErr := DeriveRandomness(m.CommitTime, m.Sources, rec.Evidence)
+	cs := m.mustSuite()
+	rnd, rndErr := DeriveRandomnessWith(cs, m.CommitTime, m.Sources, rec.Evidence)
 	var k Key
 	if rndErr == nil {
-		k = DeriveKey(mh, rnd.R)
+		k = DeriveKeyWith(cs, mh, rnd.R)
 	}
 	claimed := map[string]int{}
 	for _, s := range rec.Strata {
 		claimed[s.Stratum] = max(claimed[s.Stratum], s.Selected)
 	}
-	st := &streamState{m: &m, pl: pl, k: k, ranked: rndErr == nil, claimed: claimed, seen: map[string]bool{}}
+	st := &streamState{m: &m, cs: cs, cr: compactRange{d: cs.Merkle().NewDigest(), tree: cs.Merkle()}, pl: pl, k: k, ranked: rndErr == nil, claimed: claimed, seen: map[string]bool{}}
 	if err := scan(st.block); err != nil {
 		return err
 	}
@@ -100,12 +101,14 @@ func verifyBlocks(rec *Record, m Manifest, scan func(func(*registry.Pool) error)
 type compactRange struct {
 	hashes []merkle.Hash
 	sizes  []uint64
+	d      *merkle.Digest // node hashes, in the manifest's suite
+	tree   merkle.Hasher
 }
 
 func (c *compactRange) push(h merkle.Hash) {
 	c.hashes, c.sizes = append(c.hashes, h), append(c.sizes, 1)
 	for n := len(c.sizes); n >= 2 && c.sizes[n-2] == c.sizes[n-1]; n = len(c.sizes) {
-		c.hashes[n-2] = merkle.NodeHash(c.hashes[n-2], c.hashes[n-1])
+		c.hashes[n-2] = c.d.NodeHash(c.hashes[n-2], c.hashes[n-1])
 		c.sizes[n-2] *= 2
 		c.hashes, c.sizes = c.hashes[:n-1], c.sizes[:n-1]
 	}
@@ -114,11 +117,11 @@ func (c *compactRange) push(h merkle.Hash) {
 // root folds the range from the right: the tree head over every leaf.
 func (c *compactRange) root() merkle.Hash {
 	if len(c.hashes) == 0 {
-		return merkle.EmptyRoot()
+		return c.tree.EmptyRoot()
 	}
 	h := c.hashes[len(c.hashes)-1]
 	for i := len(c.hashes) - 2; i >= 0; i-- {
-		h = merkle.NodeHash(c.hashes[i], h)
+		h = c.d.NodeHash(c.hashes[i], h)
 	}
 	return h
 }
@@ -191,6 +194,7 @@ type streamProfile struct {
 // streamState is VerifyStream's state between blocks.
 type streamState struct {
 	m       *Manifest
+	cs      suite.Suite
 	pl      *plan
 	k       Key
 	ranked  bool
@@ -207,6 +211,7 @@ type streamState struct {
 // counts over every block so far.
 type streamWorker struct {
 	rk     *Ranker
+	d      *merkle.Digest // leaf hashes
 	heaps  map[string]*streamHeap
 	buf    []byte
 	err    error
@@ -259,7 +264,7 @@ func (st *streamState) block(b *registry.Pool) error {
 	}
 	workers := parallelism(len(in))
 	for len(st.work) < workers {
-		st.work = append(st.work, &streamWorker{rk: NewRanker(st.k), heaps: map[string]*streamHeap{}})
+		st.work = append(st.work, &streamWorker{rk: NewRankerWith(st.cs, st.k), d: st.cs.Merkle().NewDigest(), heaps: map[string]*streamHeap{}})
 	}
 	hashes := make([]merkle.Hash, len(in))
 	var wg sync.WaitGroup
@@ -274,7 +279,7 @@ func (st *streamState) block(b *registry.Pool) error {
 			for x := lo; x < hi; x++ {
 				i := int(in[x])
 				sw.buf = b.AppendLeaf(append(sw.buf[:0], 0), i)
-				hashes[x] = sha256.Sum256(sw.buf)
+				hashes[x] = sw.d.Sum(sw.buf)
 				label := b.Label(i)
 				if !fastLabelOK(label) && sw.err == nil {
 					if err := CheckLabel("target id", label); err != nil {

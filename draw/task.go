@@ -71,6 +71,10 @@ type Task struct {
 	Batches int `json:"batches,omitempty"`
 	// Inspectors, when present, asks for inspector matching (DRAW.md §5).
 	Inspectors *MatchSpec `json:"inspectors,omitempty"`
+	// Suite is the crypto suite of the draw: empty or "ssj-v1" (SHA-256,
+	// HMAC-SHA256), or "ssj-v1-sm" (SM3, HMAC-SM3; 国密). The manifest
+	// carries it (Manifest.Suite; absent for ssj-v1).
+	Suite string `json:"suite,omitempty"`
 }
 
 // Scope selects the units of a task (定向 or 不定向 draw). A unit is in

@@ -14,13 +14,17 @@ import (
 	"time"
 
 	"github.com/shuangsuiji/ssj/internal/canon"
-	"github.com/shuangsuiji/ssj/internal/merkle"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 var vecUpdate = flag.Bool("update", false, "rewrite draw/testdata/vectors (the published test vectors)")
 
 const vecDir = "testdata/vectors"
+
+// vecDirSM holds the same vectors under the national suite ssj-v1-sm (the
+// task declares "suite": "ssj-v1-sm"), every file that depends on a hash.
+const vecDirSM = "testdata/vectors-sm"
 
 // vecPool is the small pool of the published vectors: three credit
 // classes, one unit not active, one excluded by hand, one found compliant
@@ -79,7 +83,11 @@ func vecTask(t testing.TB) (Task, []Evidence) {
 }
 
 // vecFiles computes every vector file, name → content.
-func vecFiles(t testing.TB) map[string][]byte {
+func vecFiles(t testing.TB) map[string][]byte { return vecFilesSuite(t, suite.SSJv1) }
+
+// vecFilesSuite computes the vector files of crypto suite cs: for ssj-v1
+// the task without a suite, for another suite the same task declaring it.
+func vecFilesSuite(t testing.TB, cs suite.Suite) map[string][]byte {
 	files := map[string][]byte{}
 	put := func(name string, v any) {
 		var buf bytes.Buffer
@@ -93,6 +101,8 @@ func vecFiles(t testing.TB) map[string][]byte {
 	}
 	pool := vecPool()
 	task, ev := vecTask(t)
+	task.Suite = manifestSuite(cs)
+	tree := cs.Merkle()
 	m, err := Commit(task, pool, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +122,7 @@ func vecFiles(t testing.TB) map[string][]byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h := merkle.LeafHash(b)
+		h := tree.LeafHash(b)
 		leaves = append(leaves, leaf{u.ID, string(b), hex.EncodeToString(h[:])})
 	}
 	slices.SortFunc(leaves, func(a, b leaf) int { return strings.Compare(a.ID, b.ID) })
@@ -139,7 +149,7 @@ func vecFiles(t testing.TB) map[string][]byte {
 	files["02-manifest-hash.txt"] = []byte(hex.EncodeToString(mh[:]) + "\n")
 
 	// 3. Sources, canonical inputs, lp concatenation, R.
-	rnd, err := DeriveRandomness(m.CommitTime, m.Sources, ev)
+	rnd, err := DeriveRandomnessWith(cs, m.CommitTime, m.Sources, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +169,8 @@ func vecFiles(t testing.TB) map[string][]byte {
 	}{m.Sources, ev, ins, hex.EncodeToString(cat), hex.EncodeToString(rnd.R[:]), rnd.ManipulationResistant})
 
 	// 4. K and the rank of every unit in scope, with the HMAC message.
-	k := DeriveKey(mh, rnd.R)
-	rk := NewRanker(k)
+	k := DeriveKeyWith(cs, mh, rnd.R)
+	rk := NewRankerWith(cs, k)
 	type rank struct {
 		Label   string `json:"label"`
 		Message string `json:"message_hex"`
@@ -188,6 +198,12 @@ func vecFiles(t testing.TB) map[string][]byte {
 		t.Fatal(err)
 	}
 	files["05-record.json"] = rj
+
+	if cs.ID() != suite.V1 {
+		// 06-quota.json has no hash: it is the same under every suite.
+		vecMatched(t, cs, files, put)
+		return files
+	}
 
 	// 6. Quota arithmetic.
 	type ratioCase struct {
@@ -236,7 +252,7 @@ func vecFiles(t testing.TB) map[string][]byte {
 		LargestRemainder []lrCase    `json:"largest_remainder"`
 	}{rc, lr})
 
-	vecMatched(t, files, put)
+	vecMatched(t, cs, files, put)
 	return files
 }
 
@@ -267,10 +283,11 @@ func vecInspectorPools() *InspectorPools {
 // vecMatched adds vector 07: the vector task with inspector matching, its
 // pools' leaves and commitments, the locked record after one replacement,
 // and the anchor.
-func vecMatched(t testing.TB, files map[string][]byte, put func(string, any)) {
+func vecMatched(t testing.TB, cs suite.Suite, files map[string][]byte, put func(string, any)) {
 	pool := vecPool()
 	pools := vecInspectorPools()
 	task, ev := vecTask(t)
+	task.Suite = manifestSuite(cs)
 	task.ID, task.Name = "VEC-002", "测试向量：检查人员匹配"
 	task.Inspectors = &MatchSpec{TeamSize: 2, LaunchingDepartment: "市场监管",
 		WindowFrom: time.Date(2026, 9, 21, 0, 0, 0, 0, time.UTC), WindowTo: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC),
@@ -291,7 +308,7 @@ func vecMatched(t testing.TB, files map[string][]byte, put func(string, any)) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			h := merkle.LeafHash(b)
+			h := cs.Merkle().LeafHash(b)
 			out = append(out, leaf{in.Cert, string(b), hex.EncodeToString(h[:])})
 		}
 		slices.SortFunc(out, func(a, b leaf) int { return strings.Compare(a.Cert, b.Cert) })
@@ -341,6 +358,36 @@ func vecMatched(t testing.TB, files map[string][]byte, put func(string, any)) {
 	}{strings.TrimPrefix(string(lb), LockSigningContext), rec.Lock.Hash, anc, vecAnchorBytes(t, anc)})
 }
 
+// vecCompare writes files into dir with -update, and otherwise compares
+// them with the published files byte for byte.
+func vecCompare(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	if *vecUpdate {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			if err := os.WriteFile(filepath.Join(dir, n), files[n], 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, n := range names {
+		want, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatalf("%v (run go test ./draw -run TestVectors -update)", err)
+		}
+		if !bytes.Equal(files[n], want) {
+			t.Errorf("%s/%s differs from the published vector", dir, n)
+		}
+	}
+}
+
 func vecAnchorBytes(t testing.TB, a Anchor) string {
 	b, err := canon.Marshal(anchorBody{a.RecordHash, a.LockHash, a.Replacements, a.Head})
 	if err != nil {
@@ -354,30 +401,7 @@ func vecAnchorBytes(t testing.TB, a Anchor) string {
 // architecture (CI also runs this under GOARCH=386).
 func TestVectors(t *testing.T) {
 	files := vecFiles(t)
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	if *vecUpdate {
-		if err := os.MkdirAll(vecDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range names {
-			if err := os.WriteFile(filepath.Join(vecDir, n), files[n], 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	for _, n := range names {
-		want, err := os.ReadFile(filepath.Join(vecDir, n))
-		if err != nil {
-			t.Fatalf("%v (run go test ./draw -run TestVectors -update)", err)
-		}
-		if !bytes.Equal(files[n], want) {
-			t.Errorf("%s differs from the published vector", n)
-		}
-	}
+	vecCompare(t, vecDir, files)
 	// The published record verifies against the published pool, and the
 	// manifest hash is SHA-256 of the published canonical bytes.
 	rec, err := DecodeRecord(bytes.NewReader(files["05-record.json"]))

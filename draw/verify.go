@@ -171,7 +171,7 @@ func verifyRecord(rec *Record, m *Manifest, pools *InspectorPools, opt VerifyOpt
 		for i, s := range rec.Selected {
 			labels[i] = s.Target
 		}
-		reps, err := verifyMatching(k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec, rec.Groups, rec.Replacements)
+		reps, err := verifyMatching(m.mustSuite(), k, labels, pools.Home, pools.Fallback, m.Inspectors.Spec, rec.Groups, rec.Replacements)
 		if err != nil {
 			var md *MatchDiffError
 			if errors.As(err, &md) {
@@ -217,7 +217,7 @@ func verifyLock(rec, got *Record, opt VerifyOptions) (*LockInfo, error) {
 			l.At.Format(time.RFC3339Nano), rec.Manifest.CommitTime.Format(time.RFC3339Nano))}
 	}
 	want := &LockInfo{At: l.At, By: l.By, RecordHash: h, Signature: l.Signature}
-	if want.Hash, err = LockHash(want); err != nil {
+	if want.Hash, err = LockHashWith(rec.Manifest.mustSuite(), want); err != nil {
 		return nil, &VerifyError{Path: "lock.hash", Err: err}
 	}
 	if want.Hash != l.Hash {

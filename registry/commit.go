@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -79,6 +78,7 @@ const timeLayout = "2006-01-02T15:04:05.999999999Z07:00"
 type leafSet struct {
 	keys   []keyed
 	hashes []merkle.Hash
+	tree   merkle.Hasher // the suite's tree (SHA-256 unless buildLeafSetWith says otherwise)
 }
 
 // buildLeafSet sorts the units by label (strings compare as bytes), rejects
@@ -87,6 +87,11 @@ type leafSet struct {
 // processors. sorted, when not nil, is a previous sortLabels result for the
 // same units; it is used only if it still matches them.
 func buildLeafSet[T any](units []T, sorted []keyed, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (leafSet, error) {
+	return buildLeafSetWith(merkle.SHA256, units, sorted, label, leaf)
+}
+
+// buildLeafSetWith is buildLeafSet over the tree h (a crypto suite's).
+func buildLeafSetWith[T any](h merkle.Hasher, units []T, sorted []keyed, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (leafSet, error) {
 	n := len(units)
 	if !keysMatch(units, sorted, label) {
 		sorted = sortLabels(n, func(i int) string { return label(&units[i]) })
@@ -109,6 +114,7 @@ func buildLeafSet[T any](units []T, sorted []keyed, label func(*T) string, leaf 
 		lo, hi := n*w/workers, n*(w+1)/workers
 		wg.Go(func() {
 			buf := make([]byte, 0, 512)
+			d := h.NewDigest()
 			for i := lo; i < hi; i++ {
 				var err error
 				buf, err = leaf(append(buf[:0], 0), &units[i])
@@ -116,7 +122,7 @@ func buildLeafSet[T any](units []T, sorted []keyed, label func(*T) string, leaf 
 					errs[w] = fmt.Errorf("registry: commit: unit %q: %w", label(&units[i]), err)
 					return
 				}
-				hashes[i] = sha256.Sum256(buf) // RFC 6962: SHA-256(0x00 || leaf)
+				hashes[i] = d.Sum(buf) // RFC 6962: H(0x00 || leaf)
 			}
 		})
 	}
@@ -127,7 +133,7 @@ func buildLeafSet[T any](units []T, sorted []keyed, label func(*T) string, leaf 
 		}
 	}
 	gatherInPlace(hashes, sorted)
-	ls := leafSet{keys: sorted, hashes: hashes}
+	ls := leafSet{keys: sorted, hashes: hashes, tree: h}
 	return ls, nil
 }
 
@@ -172,6 +178,10 @@ func keysMatch[T any](units []T, sorted []keyed, label func(*T) string) bool {
 // commitment returns the pool's commitment. It overwrites ls.hashes (the
 // tree is reduced in place), so ls must not be used afterwards.
 func (ls leafSet) commitment() Commitment {
+	if !ls.tree.IsSHA256() {
+		r := ls.tree.RootFromLeafHashes(ls.hashes)
+		return Commitment{Count: len(ls.hashes), Root: hex.EncodeToString(r[:])}
+	}
 	r := parallelRootInPlace(ls.hashes)
 	return Commitment{Count: len(ls.hashes), Root: hex.EncodeToString(r[:])}
 }
@@ -220,12 +230,12 @@ func inspectorLabel(i *Inspector) string { return i.Cert }
 // the slice does not matter; duplicate IDs are an error wrapping
 // ErrDuplicateID.
 func CommitTargets(ts []Target) (Commitment, error) {
-	return commitUnits(ts, targetLabel, AppendTargetLeaf)
+	return commitUnits(merkle.SHA256, ts, targetLabel, AppendTargetLeaf)
 }
 
 // CommitInspectors returns the commitment to a pool of inspectors, leaves in
 // certificate-number byte order; duplicate certificate numbers are an error
 // wrapping ErrDuplicateID.
 func CommitInspectors(ins []Inspector) (Commitment, error) {
-	return commitUnits(ins, inspectorLabel, AppendInspectorLeaf)
+	return commitUnits(merkle.SHA256, ins, inspectorLabel, AppendInspectorLeaf)
 }

@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"math"
@@ -46,7 +45,7 @@ func labelOrder[T any](units []T, label func(*T) string) (order []uint32, ok boo
 // commitInOrder returns the commitment over n units, the k-th leaf being
 // that of units[at(k)]. Of several units whose leaf cannot be encoded, the
 // first in leaf order is reported.
-func commitInOrder[T any](units []T, n int, at func(k int) int, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (Commitment, error) {
+func commitInOrder[T any](h merkle.Hasher, units []T, n int, at func(k int) int, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (Commitment, error) {
 	workers := runtime.GOMAXPROCS(0)
 	if n < 4096 {
 		workers = 1
@@ -54,15 +53,19 @@ func commitInOrder[T any](units []T, n int, at func(k int) int, label func(*T) s
 	bufs := make([][]byte, workers)
 	errs := make([]error, workers)
 	errAt := make([]int, workers)
-	root := merkle.ParallelRoot(n, workers, func(w, lo, hi int, dst []merkle.Hash) {
-		b := bufs[w]
+	digests := make([]*merkle.Digest, workers)
+	for w := range digests {
+		digests[w] = h.NewDigest()
+	}
+	root := h.ParallelRoot(n, workers, func(w, lo, hi int, dst []merkle.Hash) {
+		b, d := bufs[w], digests[w]
 		for k := lo; k < hi; k++ {
 			u := &units[at(k)]
 			var err error
 			if b, err = leaf(append(b[:0], 0), u); err != nil && (errs[w] == nil || k < errAt[w]) {
 				errs[w], errAt[w] = fmt.Errorf("registry: commit: unit %q: %w", label(u), err), k
 			}
-			dst[k-lo] = sha256.Sum256(b) // RFC 6962: SHA-256(0x00 || leaf)
+			dst[k-lo] = d.Sum(b) // RFC 6962: H(0x00 || leaf)
 		}
 		bufs[w] = b
 	})
@@ -80,31 +83,31 @@ func commitInOrder[T any](units []T, n int, at func(k int) int, label func(*T) s
 }
 
 // commitUnits is the commitment to a pool given as a slice in any order.
-func commitUnits[T any](units []T, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (Commitment, error) {
+func commitUnits[T any](h merkle.Hasher, units []T, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (Commitment, error) {
 	order, ok, err := labelOrder(units, label)
 	if err != nil {
 		return Commitment{}, err
 	}
 	if !ok {
-		ls, err := buildLeafSet(units, nil, label, leaf)
+		ls, err := buildLeafSetWith(h, units, nil, label, leaf)
 		if err != nil {
 			return Commitment{}, err
 		}
 		return ls.commitment(), nil
 	}
-	return commitInOrder(units, len(units), func(k int) int { return int(order[k]) }, label, leaf)
+	return commitInOrder(h, units, len(units), func(k int) int { return int(order[k]) }, label, leaf)
 }
 
 // commitSorted is commitUnits when sorted (an import's duplicate check)
 // may already hold the label order.
 func commitSorted[T any](units []T, sorted []keyed, label func(*T) string, leaf func([]byte, *T) ([]byte, error)) (Commitment, error) {
 	if !keysMatch(units, sorted, label) {
-		return commitUnits(units, label, leaf)
+		return commitUnits(merkle.SHA256, units, label, leaf)
 	}
 	for k := 1; k < len(sorted); k++ {
 		if sorted[k-1].label == sorted[k].label {
 			return Commitment{}, fmt.Errorf("registry: commit: %w %q", ErrDuplicateID, sorted[k].label)
 		}
 	}
-	return commitInOrder(units, len(units), func(k int) int { return int(sorted[k].i) }, label, leaf)
+	return commitInOrder(merkle.SHA256, units, len(units), func(k int) int { return int(sorted[k].i) }, label, leaf)
 }

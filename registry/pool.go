@@ -2,12 +2,10 @@ package registry
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -142,16 +140,7 @@ func (p *Pool) Recommit() Commitment {
 // unit(k) (which must be increasing in k, so that the leaves stay in label
 // order), hashing on all processors.
 func (p *Pool) RootOf(n int, unit func(k int) int) merkle.Hash {
-	workers := runtime.GOMAXPROCS(0)
-	bufs := make([][]byte, workers)
-	return merkle.ParallelRoot(n, workers, func(w, lo, hi int, dst []merkle.Hash) {
-		b := bufs[w]
-		for k := lo; k < hi; k++ {
-			b = p.AppendLeaf(append(b[:0], 0), unit(k))
-			dst[k-lo] = sha256.Sum256(b)
-		}
-		bufs[w] = b
-	})
+	return p.rootOf(merkle.SHA256, n, unit)
 }
 
 // NewPool returns the committed compact pool of targets (in any order).

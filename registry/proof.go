@@ -10,6 +10,7 @@ import (
 
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/internal/merkle"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // ErrProofFailed is returned (wrapped) by VerifyProof when a proof is
@@ -40,7 +41,13 @@ func (p Proof) Commitment() Commitment { return Commitment{Count: p.Size, Root: 
 // ProveTarget returns the inclusion proof of the target with the given ID in
 // the commitment CommitTargets(ts) returns. An absent ID wraps ErrUnknownID.
 func ProveTarget(ts []Target, id string) (Proof, error) {
-	ls, err := buildLeafSet(ts, nil, targetLabel, AppendTargetLeaf)
+	return ProveTargetWith(suite.SSJv1, ts, id)
+}
+
+// ProveTargetWith is ProveTarget in the tree of crypto suite s (SM3 for
+// ssj-v1-sm): the proof of a target in CommitTargetsWith(s, ts).
+func ProveTargetWith(s suite.Suite, ts []Target, id string) (Proof, error) {
+	ls, err := buildLeafSetWith(s.Merkle(), ts, nil, targetLabel, AppendTargetLeaf)
 	if err != nil {
 		return Proof{}, err
 	}
@@ -67,11 +74,11 @@ func (ls leafSet) prove(pool PoolKind, id string, leaf func(int) ([]byte, error)
 	if err != nil {
 		return Proof{}, fmt.Errorf("registry: prove %q: %w", id, err)
 	}
-	path, err := merkle.InclusionProof(ls.hashes, k)
+	path, err := ls.tree.InclusionProof(ls.hashes, k)
 	if err != nil {
 		return Proof{}, fmt.Errorf("registry: prove %q: %w", id, err)
 	}
-	root := merkle.RootFromLeafHashes(ls.hashes)
+	root := ls.tree.RootFromLeafHashes(ls.hashes)
 	p := Proof{Pool: pool, ID: id, Leaf: lb, LeafHash: hex.EncodeToString(ls.hashes[k][:]),
 		Index: k, Size: len(ls.hashes), Path: make([]string, len(path)), Root: hex.EncodeToString(root[:])}
 	for i, h := range path {
@@ -98,6 +105,13 @@ func decodeHash(what, s string) (merkle.Hash, error) {
 // also compare root and size with the published Commitment. Every
 // failure wraps ErrProofFailed and says what differs.
 func VerifyProof(p Proof) error {
+	return VerifyProofWith(suite.SSJv1, p)
+}
+
+// VerifyProofWith is VerifyProof in the tree of crypto suite s: the leaf
+// hash and the audit path are s's hash (SM3 for ssj-v1-sm).
+func VerifyProofWith(s suite.Suite, p Proof) error {
+	tree := s.Merkle()
 	if p.Pool != PoolTargets && p.Pool != PoolInspectors {
 		return fmt.Errorf("%w: unknown pool %q", ErrProofFailed, p.Pool)
 	}
@@ -132,7 +146,7 @@ func VerifyProof(p Proof) error {
 		if got == nil || *got != p.ID {
 			return fmt.Errorf("%w: leaf does not carry the %s label %q", ErrProofFailed, p.Pool, p.ID)
 		}
-		h := merkle.LeafHash(c)
+		h := tree.LeafHash(c)
 		if haveHash && h != leafHash {
 			return fmt.Errorf("%w: leaf hashes to %x, proof says %s", ErrProofFailed, h, p.LeafHash)
 		}
@@ -151,7 +165,7 @@ func VerifyProof(p Proof) error {
 			return err
 		}
 	}
-	if err := merkle.VerifyInclusion(leafHash, p.Index, p.Size, path, root); err != nil {
+	if err := tree.VerifyInclusion(leafHash, p.Index, p.Size, path, root); err != nil {
 		return fmt.Errorf("%w: %s %q: %w", ErrProofFailed, p.Pool, p.ID, err)
 	}
 	return nil
@@ -160,9 +174,14 @@ func VerifyProof(p Proof) error {
 // VerifyProofAgainst checks p with VerifyProof and that it proves
 // membership of the published commitment c (same root and size).
 func VerifyProofAgainst(p Proof, c Commitment) error {
+	return VerifyProofAgainstWith(suite.SSJv1, p, c)
+}
+
+// VerifyProofAgainstWith is VerifyProofAgainst in the tree of crypto suite s.
+func VerifyProofAgainstWith(s suite.Suite, p Proof, c Commitment) error {
 	if p.Root != c.Root || p.Size != c.Count {
 		return fmt.Errorf("%w: proof is for root %s size %d, published commitment is root %s count %d",
 			ErrProofFailed, p.Root, p.Size, c.Root, c.Count)
 	}
-	return VerifyProof(p)
+	return VerifyProofWith(s, p)
 }

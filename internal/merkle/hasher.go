@@ -17,10 +17,15 @@ var ErrConsistency = errors.New("merkle: consistency proof does not verify")
 // the proofs are the same for every hash function.
 type Hasher struct {
 	newHash func() hash.Hash
+	sha256  bool // the package's own SHA-256: one-shot hashing on the stack
 }
 
 // SHA256 is the Hasher of the package functions (LeafHash, NodeHash, ...).
-var SHA256 = NewHasher(sha256.New)
+var SHA256 = Hasher{newHash: sha256.New, sha256: true}
+
+// IsSHA256 reports whether h is the SHA256 Hasher, whose hot paths
+// (Digest, ParallelRoot) hash on the stack with the hardware SHA-256.
+func (h Hasher) IsSHA256() bool { return h.sha256 }
 
 // NewHasher returns the tree over newHash, which must produce 32-byte
 // digests (it panics otherwise: a programming error).
@@ -239,4 +244,49 @@ func ConsistencyProof(leaves []Hash, m int) ([]Hash, error) {
 // VerifyConsistency is SHA256.VerifyConsistency.
 func VerifyConsistency(size1, size2 int, proof []Hash, root1, root2 Hash) error {
 	return SHA256.VerifyConsistency(size1, size2, proof, root1, root2)
+}
+
+// Digest hashes many messages one after the other with one Hasher's hash
+// function, reusing its state: SHA-256 is the one-shot hardware function
+// (nothing kept), any other hash one hash.Hash per Digest. A Digest must
+// not be used from more than one goroutine at a time.
+type Digest struct {
+	d    hash.Hash      // nil for SHA-256
+	out  []byte         // Sum's destination, reused
+	node [1 + 2*32]byte // NodeHash's message, reused
+}
+
+// NewDigest returns a Digest over h's hash function.
+func (h Hasher) NewDigest() *Digest {
+	if h.sha256 {
+		return &Digest{}
+	}
+	return &Digest{d: h.newHash(), out: make([]byte, 0, 32)}
+}
+
+// Sum returns H(b).
+func (d *Digest) Sum(b []byte) Hash {
+	if d.d == nil {
+		return sha256.Sum256(b)
+	}
+	d.d.Reset()
+	d.d.Write(b)
+	d.out = d.d.Sum(d.out[:0])
+	return Hash(d.out)
+}
+
+// NodeHash returns H(0x01 || left || right).
+func (d *Digest) NodeHash(left, right Hash) Hash {
+	if d.d == nil {
+		return NodeHash(left, right)
+	}
+	d.node[0] = 1
+	copy(d.node[1:], left[:])
+	copy(d.node[33:], right[:])
+	return d.Sum(d.node[:])
+}
+
+// ParallelRoot is the package function ParallelRoot over h's hash.
+func (h Hasher) ParallelRoot(n, workers int, fill func(w, lo, hi int, dst []Hash)) Hash {
+	return parallelRoot(h, n, workers, fill)
 }

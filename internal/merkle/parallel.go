@@ -21,8 +21,12 @@ const ChunkSize = 1 << 13
 // above that size), each is reduced on its own, and the chunk roots are
 // then reduced as the RFC reduces leaves.
 func ParallelRoot(n, workers int, fill func(w, lo, hi int, dst []Hash)) Hash {
+	return parallelRoot(SHA256, n, workers, fill)
+}
+
+func parallelRoot(h Hasher, n, workers int, fill func(w, lo, hi int, dst []Hash)) Hash {
 	if n == 0 {
-		return EmptyRoot()
+		return h.EmptyRoot()
 	}
 	chunks := (n + ChunkSize - 1) / ChunkSize
 	workers = max(1, min(workers, chunks))
@@ -32,6 +36,7 @@ func ParallelRoot(n, workers int, fill func(w, lo, hi int, dst []Hash)) Hash {
 	for w := range workers {
 		wg.Go(func() {
 			dst := make([]Hash, min(n, ChunkSize))
+			d := h.NewDigest()
 			for {
 				c := int(next.Add(1) - 1)
 				if c >= chunks {
@@ -39,21 +44,21 @@ func ParallelRoot(n, workers int, fill func(w, lo, hi int, dst []Hash)) Hash {
 				}
 				lo, hi := c*ChunkSize, min(n, (c+1)*ChunkSize)
 				fill(w, lo, hi, dst[:hi-lo])
-				roots[c] = reduceInPlace(dst[:hi-lo])
+				roots[c] = reduceInPlace(d, dst[:hi-lo])
 			}
 		})
 	}
 	wg.Wait()
-	return reduceInPlace(roots)
+	return reduceInPlace(h.NewDigest(), roots)
 }
 
-// reduceInPlace is RootFromLeafHashes without the copy: each level is
+// reduceInPlace is RootFromLeafHashes (over d's hash) without the copy: each level is
 // written over the start of the previous one. level must not be empty.
-func reduceInPlace(level []Hash) Hash {
+func reduceInPlace(d *Digest, level []Hash) Hash {
 	for len(level) > 1 {
 		next := level[:0]
 		for i := 0; i+1 < len(level); i += 2 {
-			next = append(next, NodeHash(level[i], level[i+1]))
+			next = append(next, d.NodeHash(level[i], level[i+1]))
 		}
 		if len(level)%2 == 1 {
 			next = append(next, level[len(level)-1])
