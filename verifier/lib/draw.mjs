@@ -589,6 +589,7 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
   // Appendix H: the manifest's suite (absent: ssj-v1) decides every H and
   // HMAC of Appendix G, the manifest hash first.
   const suite = m.suite === undefined ? DEFAULT_SUITE : m.suite;
+  if (m.suite === DEFAULT_SUITE) throw new Difference('manifest.suite', show(m.suite), 'nothing (ssj-v1 is written as the absent member)');
   if (!Object.hasOwn(SUITES, suite)) throw new Difference('manifest.suite', show(m.suite), null, `is not a crypto suite this verifier knows (${Object.keys(SUITES).join(', ')})`);
   hasher = hasher.forSuite(suite);
   const mh = hex(await hasher.h(utf8(canonical(m))));
