@@ -24,6 +24,7 @@ import (
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // cases is the number of random tasks; each yields one record that must
@@ -149,7 +150,7 @@ func TestJSVerifierDifferential(t *testing.T) {
 	for _, f := range []string{"ratio", "total", "ceiling", "floor", "half_up", "base_eligible", "min_max", "shortfall", "exclusions",
 		"compliant", "strata", "directed", "batches", "inspectors", "joint", "conflicts", "interests", "fallback", "fallback_used",
 		"cap", "rotation", "replacements", "lock", "manual", "gb18030", "chinese_headers", "pool_5000",
-		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked"} {
+		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked", "sm"} {
 		require.Positive(t, features[f], "no generated case covers %s", f)
 	}
 
@@ -449,6 +450,13 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		items = append(items, "XF-02")
 	}
 	task := draw.Task{ID: fmt.Sprintf("DIFF-%03d", i), Name: fmt.Sprintf("差分测试任务 %d", i), Items: items, CommitTime: commit}
+	if i%4 == 3 {
+		// The national suite (Appendix H.2): every hash SM3, every HMAC
+		// HMAC-SM3. Chosen by case number, so the random choices of the
+		// other cases stay as they were.
+		add("sm")
+		task.Suite = string(suite.V1SM)
+	}
 	if r.IntN(5) > 1 {
 		add("directed")
 		switch r.IntN(4) {
@@ -753,9 +761,13 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		if err != nil {
 			return made{}, err
 		}
+		cs, err := rec.Manifest.CryptoSuite()
+		if err != nil {
+			return made{}, err
+		}
 		var proofs []registry.Proof
 		for _, s := range rec.Selected {
-			p, err := registry.ProveTarget(targets, s.Target)
+			p, err := registry.ProveTargetWith(cs, targets, s.Target)
 			if err != nil {
 				return made{}, err
 			}
@@ -934,7 +946,11 @@ func (m *made) tampered(dir string, rec draw.Record) error {
 	m.features = append(m.features, "relocked")
 	l := *rec.Lock
 	l.By = "另一人"
-	h, err := draw.LockHash(&l)
+	cs, err := rec.Manifest.CryptoSuite()
+	if err != nil {
+		return err
+	}
+	h, err := draw.LockHashWith(cs, &l)
 	if err != nil {
 		return err
 	}
