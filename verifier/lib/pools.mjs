@@ -506,9 +506,18 @@ export class LeafWriter {
 
   /** raw appends bytes. */
   raw(b) {
-    this.ensure(b.length);
-    this.buf.set(b, this.n);
-    this.n += b.length;
+    const k = b.length;
+    this.ensure(k);
+    if (k > 32) {
+      this.buf.set(b, this.n);
+      this.n += k;
+      return;
+    }
+    // Leaf fragments are short: a loop beats TypedArray.prototype.set's call.
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = 0; i < k; i++) buf[n++] = b[i];
+    this.n = n;
   }
 
   /** text appends the UTF-8 bytes of s. */
@@ -616,6 +625,10 @@ export function sortByLabel(units, labelOf) {
     }
   }
   if (ordered) return units.slice();
+  if (units.length >= RADIX_MIN) {
+    const out = radixSort(units, labels);
+    if (out) return out;
+  }
   // Without a comparator, sort() compares strings by UTF-16 code units,
   // natively. Equal labels keep file order (the sort is stable).
   const byLabel = new Map();
@@ -632,6 +645,60 @@ export function sortByLabel(units, labelOf) {
       for (const x of u) out[i++] = x;
     } else out[i++] = u;
   }
+  return out;
+}
+
+// Pools from RADIX_MIN units whose labels are ASCII and at most RADIX_LEN
+// characters long (统一社会信用代码 are 18) are sorted by an LSD radix
+// sort over the characters: stable (equal labels keep file order), and
+// several times faster than comparing strings.
+const RADIX_MIN = 4096;
+const RADIX_LEN = 24;
+
+// radixSort returns units in label order (labels[i] the label of units[i]),
+// or null when a label is not ASCII or too long for it.
+function radixSort(units, labels) {
+  const n = units.length;
+  let width = 0;
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    if (l.length > width) {
+      width = l.length;
+      if (width > RADIX_LEN) return null;
+    }
+  }
+  // codes[p * n + i]: character p of label i plus one (0 past its end, so
+  // a prefix sorts first), as UTF-8 byte order wants for ASCII.
+  const codes = new Uint8Array(width * n);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    for (let p = 0; p < l.length; p++) {
+      const c = l.charCodeAt(p);
+      if (c > 0x7e) return null;
+      codes[p * n + i] = c + 1;
+    }
+  }
+  let idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let tmp = new Uint32Array(n);
+  const count = new Uint32Array(129);
+  for (let p = width - 1; p >= 0; p--) {
+    const col = codes.subarray(p * n, (p + 1) * n);
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[col[i] + 1]++;
+    // All labels share this character: the pass changes nothing.
+    let same = false;
+    for (let c = 1; c < 129; c++) if (count[c] === n) same = true;
+    if (same) continue;
+    for (let c = 1; c < 129; c++) count[c] += count[c - 1];
+    for (let k = 0; k < n; k++) {
+      const i = idx[k];
+      tmp[count[col[i]]++] = i;
+    }
+    [idx, tmp] = [tmp, idx];
+  }
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = units[idx[k]];
   return out;
 }
 
