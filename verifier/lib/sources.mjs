@@ -1,6 +1,5 @@
 // Randomness sources and R (docs/draw-spec.md Appendix B).
 
-import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { concat, hex, lp, unhex, utf8 } from './bytes.mjs';
 import { parseTime } from './time.mjs';
 import { labelProblem } from './pools.mjs';
@@ -54,10 +53,13 @@ const prefetched = new Map();
 /**
  * pairingProblem runs the BLS check of a quicknet-style beacon: the
  * signature (hex, a compressed G1 point) on message m = SHA-256(round as
- * 8 big-endian bytes) under the chain's public key. It returns null when
- * it verifies, else why not.
+ * 8 big-endian bytes) under the chain's public key. It resolves to null
+ * when it verifies, else to why not.
  */
-export function pairingProblem(ch, round, signature, m) {
+export async function pairingProblem(ch, round, signature, m) {
+  // Loaded on first use: with a helper thread (parallel.mjs) only the
+  // helper needs the pairing code.
+  const { bls12_381 } = await import('@noble/curves/bls12-381.js');
   const bls = bls12_381.shortSignatures;
   let point;
   try {
@@ -128,7 +130,7 @@ export async function verifyBeacon(hasher, ch, { round, randomness, signature })
   } catch {
     early = undefined; // the helper failed: check here
   }
-  if (!early) why = pairingProblem(ch, round, signature, await roundMessage(hasher, round));
+  if (!early) why = await pairingProblem(ch, round, signature, await roundMessage(hasher, round));
   if (why) throw bad(why);
   verified.add(memo);
   return rnd;

@@ -17,6 +17,8 @@ if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typ
   const { parentPort } = await import('node:worker_threads');
   post = (m, t) => parentPort.postMessage(m, t);
   listen = (f) => parentPort.on('message', f);
+  // In node the first job is usually the drand check: load it meanwhile.
+  import('./sources.mjs').then(() => import('@noble/curves/bls12-381.js')).catch(() => {});
 }
 
 async function handle(m) {
@@ -33,7 +35,7 @@ async function handle(m) {
     }
     case 'bls': {
       const { pairingProblem } = await import('./sources.mjs');
-      return [pairingProblem(m.chain, m.round, m.signature, m.message)];
+      return [await pairingProblem(m.chain, m.round, m.signature, m.message)];
     }
     default:
       throw new Error(`unknown op ${JSON.stringify(m.op)}`);
