@@ -57,19 +57,23 @@ function parseJSONFile(bytes, name, numbers = false) {
  * export`) also {manifest?, proofs?}; names holds the file names for
  * messages. Options: anchor (hex, §10.3), keyring (the bytes of a keyring
  * file, §10.2: the lock must then be signed by a key in it held by
- * lock.by), progress(step), webcrypto (send every hash through WebCrypto).
+ * lock.by), progress(step), webcrypto (send every hash through WebCrypto),
+ * parallel ('auto': a helper thread for a targets file of 1 MiB or more;
+ * true, false), helper (a started helper of lib/parallel.mjs to use and
+ * leave running) and chunks (the hasher's chunk sizes, for tests).
  * It resolves to the summary when verified, and rejects with a Difference
  * (exit 1) or an InputError (exit 2).
  */
-export async function verify(files, { names = {}, progress = () => {}, webcrypto = false, anchor, keyring, parallel = 'auto' } = {}) {
+export async function verify(files, { names = {}, progress = () => {}, webcrypto = false, anchor, keyring, parallel = 'auto', helper: given = null, chunks } = {}) {
   // A large draw shares its bulk hashing (and, in node, the drand pairing
   // check) with a helper thread; a small one is not worth starting it.
-  let helper = null;
-  if (!webcrypto && (parallel === true || (parallel === 'auto' && files.targets && files.targets.length >= PARALLEL_BYTES))) helper = await startHelper();
+  // A helper given by the caller is used and left running.
+  let helper = given;
+  if (!helper && !webcrypto && (parallel === true || (parallel === 'auto' && files.targets && files.targets.length >= PARALLEL_BYTES))) helper = await startHelper();
   try {
-    return await verifyWith(makeHasher({ webcrypto, helper }), files, { names, progress, anchor, keyring });
+    return await verifyWith(makeHasher({ webcrypto, helper, chunks }), files, { names, progress, anchor, keyring });
   } finally {
-    if (helper) helper.close();
+    if (helper && helper !== given) helper.close();
   }
 }
 

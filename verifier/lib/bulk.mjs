@@ -78,3 +78,20 @@ export function rankChunk(alg, key, prefix, labels) {
   }
   return out;
 }
+
+/**
+ * pairRankChunk returns HMAC(key, prefix || lp(t) || lp(c)) for every
+ * target t of targets and every c of certs (target-major), 32 bytes each.
+ */
+export function pairRankChunk(alg, key, prefix, targets, certs) {
+  const out = new Uint8Array(targets.length * certs.length * 32);
+  for (let i = 0; i < targets.length; i++) {
+    const t = enc.encode(targets[i]);
+    const tp = new Uint8Array(prefix.length + 4 + t.length);
+    tp.set(prefix);
+    new DataView(tp.buffer).setUint32(prefix.length, t.length);
+    tp.set(t, prefix.length + 4);
+    out.set(rankChunk(alg, key, tp, certs), i * certs.length * 32);
+  }
+  return out;
+}

@@ -23,7 +23,7 @@
 import { Sha256, HmacSha256 } from './sha256.mjs';
 import { Sm3, HmacSm3 } from './sm3.mjs';
 import { hex } from './bytes.mjs';
-import { subtreeRoot, rankChunk, reduceLevel } from './bulk.mjs';
+import { subtreeRoot, rankChunk, pairRankChunk, reduceLevel } from './bulk.mjs';
 import { yieldToEvents } from './parallel.mjs';
 
 const BATCH = 2048;
@@ -172,6 +172,39 @@ export class Hasher {
       return out;
     }
     out.set(rankChunk(alg, key, prefix, labels), 0);
+    return out;
+  }
+
+  /**
+   * pairRanks returns HMAC(key, prefix || lp(t) || lp(c)) for every target
+   * t and every c of certs (target-major, 32 bytes each), computed in
+   * chunks shared with the helper; null when there is no helper or too few
+   * pairs to be worth it (the caller then ranks target by target).
+   */
+  async pairRanks(key, prefix, targets, certs) {
+    const { rank: RC, min } = this.chunks;
+    if (this.web || !this.helper || certs.length === 0 || targets.length * certs.length < min) return null;
+    await this.selfCheck();
+    const alg = this.suite.name;
+    const per = Math.max(1, Math.floor(RC / certs.length)); // targets per chunk
+    const out = new Uint8Array(targets.length * certs.length * 32);
+    const jobs = [];
+    let inflight = 0;
+    for (let lo = 0; lo < targets.length; lo += per) {
+      const part = targets.slice(lo, lo + per);
+      const at = lo * certs.length * 32;
+      if (inflight < AHEAD) {
+        inflight++;
+        jobs.push(this.helper.run({ op: 'pairRanks', alg, key, prefix, targets: part, certs }).then((r) => {
+          out.set(r, at);
+          inflight--;
+        }));
+      } else {
+        out.set(pairRankChunk(alg, key, prefix, part, certs), at);
+        await yieldToEvents();
+      }
+    }
+    await Promise.all(jobs);
     return out;
   }
 

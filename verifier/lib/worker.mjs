@@ -1,10 +1,10 @@
 // The helper thread (parallel.mjs): answers {id, op, ...} with {id,
 // result} or {id, error}. Ops: ping; leaves (a Merkle subtree root over
-// leaf bytes); ranks (rank HMACs); bls (node only: drand's pairing check,
+// leaf bytes); ranks, pairRanks (rank HMACs); bls (node only: drand's pairing check,
 // sources.mjs, loaded on first use because a browser worker has no import
 // map for @noble/curves).
 
-import { subtreeRoot, rankChunk } from './bulk.mjs';
+import { subtreeRoot, rankChunk, pairRankChunk } from './bulk.mjs';
 
 let post;
 let listen;
@@ -31,6 +31,10 @@ async function handle(m) {
     }
     case 'ranks': {
       const r = rankChunk(m.alg, m.key, m.prefix, m.labels);
+      return [r, [r.buffer]];
+    }
+    case 'pairRanks': {
+      const r = pairRankChunk(m.alg, m.key, m.prefix, m.targets, m.certs);
       return [r, [r.buffer]];
     }
     case 'bls': {

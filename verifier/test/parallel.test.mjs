@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { makeHasher, startHelper, verifyBeacon, QUICKNET } from '../ssj-verify.mjs';
+import { makeHasher, startHelper, verifyBeacon, QUICKNET, canonical } from '../ssj-verify.mjs';
 import { prefetchBeacons } from '../lib/sources.mjs';
 import { LeafWriter } from '../lib/pools.mjs';
 import { hex, utf8, concat, lp } from '../lib/bytes.mjs';
@@ -62,4 +62,40 @@ test('a drand beacon checked on the helper gives the inline verdict', async () =
   await prefetchBeacons(h, helper, [other], [ev]);
   await assert.rejects(verifyBeacon(h, QUICKNET, { round: other.round, ...ev }), /signature does not verify under the pinned public key/);
   await assert.rejects(verifyBeacon(makeHasher(), QUICKNET, { round: other.round, ...ev }), /signature does not verify under the pinned public key/);
+});
+
+test('inspector ranks prepared for every target with the helper give the same groups', async () => {
+  const { Matcher, groupsHash, groupDigest } = await import('../ssj-verify.mjs');
+  const v = JSON.parse(readFileSync(root + 'draw/testdata/match/vector.json', 'utf8'));
+  const ins = (cert, department, jurisdiction, leader) => ({
+    cert, name: cert, department, unit: 'U', jurisdiction, qualifications: ['I1', 'I2'], leader_eligible: leader, unavailable: [], interests: [], active: true,
+  });
+  const home = [
+    ins('ZA0001', 'SAMR', '110101', true), ins('ZA0002', 'SAMR', '110101', true), ins('ZA0003', 'SAMR', '110101', false),
+    ins('ZA0004', 'HEALTH', '110101', false), ins('ZA0005', 'HEALTH', '110101', false), ins('ZA0006', 'SAMR', '110102', true),
+  ];
+  home[2].interests = [{ target_id: '91110000600037341L', relation: 'kin' }];
+  const fallback = [ins('ZB0001', 'HEALTH', '120101', false), ins('ZB0002', 'SAMR', '120101', true)];
+  const spec = {
+    team_size: 3, launching_department: 'SAMR', participating_departments: ['HEALTH'], items: ['I1', 'I2'],
+    window_from: '2026-06-01T00:00:00Z', window_to: '2026-07-01T00:00:00Z', home_regions: ['110101'], fallback: true,
+    fallback_regions: ['120101'], cap: 2, conflicts: [{ target: '91110108MA01ABCD2X', cert: 'ZA0001', reason: 'former employer' }],
+  };
+  const targets = ['91110000600037341L', '91110108MA01ABCD2X', '92110105MA00EFGH3Y'];
+  const k = new Uint8Array(await crypto.subtle.sign('HMAC', await crypto.subtle.importKey('raw', Uint8Array.from({ length: 32 }, (_, i) => i), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']), Uint8Array.from({ length: 32 }, (_, i) => 0xa0 + i)));
+  assert.equal(hex(k), v.key);
+  const par = makeHasher({ helper, chunks: { leaf: 4, rank: 4, min: 1 } });
+  const m = new Matcher(par, k, home, fallback, spec);
+  const groups = await m.matchAll(targets);
+  assert.ok(m.pre, 'the ranks were prepared on the helper');
+  assert.equal(canonical(groups), canonical(v.groups));
+  assert.equal(await groupsHash(par, await Promise.all(groups.map((g) => groupDigest(par, g)))), v.groups_hash);
+  // pairRanks is ranks() per target.
+  const one = makeHasher();
+  const prefix = concat([lp('ssj-v1'), lp('inspector')]);
+  const certs = ['ZA0001', 'ZA0002', 'ZB0002'];
+  const all = await par.pairRanks(k, prefix, targets, certs);
+  const each = await Promise.all(targets.map((t) => one.ranks(k, concat([prefix, lp(t)]), certs)));
+  assert.equal(hex(all), each.map(hex).join(''));
+  assert.equal(await one.pairRanks(k, prefix, targets, certs), null); // no helper: target by target
 });
