@@ -23,10 +23,11 @@ export function yieldToEvents() {
 
 /** Helper is a started helper thread; run(msg) sends it one job and resolves to the result. */
 export class Helper {
-  constructor(post, kind, terminate) {
+  constructor(post, kind, terminate, hold = () => {}) {
     this.post = post;
     this.kind = kind; // 'node' or 'browser'
     this.terminate = terminate;
+    this.hold = hold; // hold(true) while jobs are out: node keeps running for them
     this.next = 1;
     this.pending = new Map();
     this.dead = null;
@@ -36,6 +37,7 @@ export class Helper {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
+    if (this.pending.size === 0) this.hold(false);
     if (m.error !== undefined) p.reject(new Error(`ssj-verify helper: ${m.error}`));
     else p.resolve(m.result);
   }
@@ -44,6 +46,7 @@ export class Helper {
     this.dead = e;
     for (const p of this.pending.values()) p.reject(new Error(`ssj-verify helper failed: ${e && e.message ? e.message : e}`));
     this.pending.clear();
+    this.hold(false);
   }
 
   /** run sends {op, ...} (transfer: the ArrayBuffers to move) and resolves to the helper's result. */
@@ -51,6 +54,7 @@ export class Helper {
     if (this.dead) return Promise.reject(new Error(`ssj-verify helper failed: ${this.dead.message || this.dead}`));
     const id = this.next++;
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.hold(true);
       this.pending.set(id, { resolve, reject });
       this.post({ ...msg, id }, transfer);
     });
@@ -75,8 +79,9 @@ export async function startHelper({ timeoutMs = 5000 } = {}) {
     if (isNode) {
       const { Worker } = await import('node:worker_threads');
       const w = new Worker(url);
-      w.unref(); // never keeps the process alive
-      h = new Helper((m, t) => w.postMessage(m, t), 'node', () => w.terminate());
+      // The thread keeps the process alive only while it has jobs.
+      w.unref();
+      h = new Helper((m, t) => w.postMessage(m, t), 'node', () => w.terminate(), (on) => (on ? w.ref() : w.unref()));
       w.on('message', (m) => h.onMessage(m));
       w.on('error', (e) => h.onError(e));
       w.on('exit', () => h.onError(new Error('exited')));
