@@ -225,9 +225,16 @@ const USCC_VAL = new Int8Array(128).fill(-1);
 for (let i = 0; i < USCC.length; i++) USCC_VAL[USCC.charCodeAt(i)] = i;
 const USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 /** usccProblem checks a 统一社会信用代码 (GB 32100-2015) and returns the problem or ''. */
+// Regular expressions of the per-row checks, made once.
+const ASCII = /^[\x00-\x7f]*$/;
+const DIGITS6 = /^[0-9]{6}$/;
+const CLASS = /^[A-D]$/;
+const INTEGER = /^[+-]?[0-9]+$/;
+const HIGH = /[\uD800-\uFFFF]/;
+
 export function usccProblem(code) {
-  if (code.length !== 18 || !/^[\x00-\x7f]*$/.test(code)) return 'is not 18 characters';
-  if (!/^\d{6}$/.test(code.slice(2, 8))) return 'positions 3-8 must be digits';
+  if (code.length !== 18 || !ASCII.test(code)) return 'is not 18 characters';
+  if (!DIGITS6.test(code.slice(2, 8))) return 'positions 3-8 must be digits';
   let sum = 0;
   for (let i = 0; i < 17; i++) {
     const v = USCC_VAL[code.charCodeAt(i)];
@@ -321,7 +328,7 @@ export function readPool(text, kind, file = '') {
   };
   const jurisdiction = () => {
     const s = required('jurisdiction');
-    if (!/^[0-9]{6}$/.test(s)) fail('jurisdiction', s, 'want a 6-digit division code');
+    if (!DIGITS6.test(s)) fail('jurisdiction', s, 'want a 6-digit division code');
     return s;
   };
   const onRow = (start, fields) => {
@@ -343,13 +350,13 @@ export function readPool(text, kind, file = '') {
       const jur = jurisdiction();
       const industry = required('industry');
       const cc = required('credit_class').toUpperCase();
-      if (!/^[A-D]$/.test(cc)) fail('credit_class', cc, 'unknown credit class (class set A,B,C,D)');
+      if (!CLASS.test(cc)) fail('credit_class', cc, 'unknown credit class (class set A,B,C,D)');
       let complaints = 0;
       const cs = cell('complaints');
       if (cs !== '') {
         const t = cs.endsWith('.0') ? cs.slice(0, -2) : cs;
         // As Go's strconv.Atoi: an optional sign, decimal digits; "-0" is 0.
-        if (!/^[+-]?[0-9]+$/.test(t) || Number(t) < 0 || Number(t) > 2 ** 53 || (t[0] === '-' && Number(t) !== 0)) fail('complaints', cs, 'want a non-negative integer');
+        if (!INTEGER.test(t) || Number(t) < 0 || Number(t) > 2 ** 53 || (t[0] === '-' && Number(t) !== 0)) fail('complaints', cs, 'want a non-negative integer');
         complaints = Number(t) + 0;
       }
       const ss = required('status');
@@ -609,7 +616,7 @@ export function writeTargetLeaf(t, w) {
  */
 export function sortByLabel(units, labelOf) {
   const labels = units.map(labelOf);
-  const slow = labels.some((l) => /[\uD800-\uFFFF]/.test(l));
+  const slow = labels.some((l) => HIGH.test(l));
   if (slow) {
     const keyed = units.map((u, i) => [labels[i], u]);
     keyed.sort((a, b) => cmpStr(a[0], b[0]));
