@@ -185,7 +185,7 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request, p Principal) {
 			return
 		}
 		v.Record = &rec
-		if v.Groups, err = draw.CurrentGroups(rec.Groups, rec.Replacements); err != nil {
+		if v.Groups, err = rec.CurrentGroups(); err != nil {
 			s.officeProblem(w, err)
 			return
 		}

@@ -28,8 +28,9 @@ var ErrPoolMismatch = errors.New("draw: pool does not match the manifest's commi
 var ErrNotCanonical = errors.New("draw: document is not in canonical form")
 
 // Manifest is everything that shapes a draw, fixed and published before
-// the randomness exists (DRAW.md §1). Its hash, SHA-256 of its RFC 8785
-// canonical JSON, keys every rank of the draw. It holds no floats: ratios
+// the randomness exists (DRAW.md §1). Its hash, H of its RFC 8785
+// canonical JSON (H the hash of its crypto suite: SHA-256 for ssj-v1, SM3
+// for ssj-v1-sm), keys every rank of the draw. It holds no floats: ratios
 // are decimal strings. Build it with Commit.
 type Manifest struct {
 	// Algorithm is "ssj-v1".

@@ -38,14 +38,15 @@ type Record struct {
 	Format string `json:"format"`
 	// Manifest is the draw's manifest, as committed.
 	Manifest Manifest `json:"manifest"`
-	// ManifestHash is SHA-256 of the manifest's canonical JSON, hex.
+	// ManifestHash is H of the manifest's canonical JSON, hex (H the hash
+	// of the manifest's suite: SHA-256, or SM3 for ssj-v1-sm).
 	ManifestHash string `json:"manifest_hash"`
 	// Evidence is the revealed value of each declared source, in order.
 	Evidence []Evidence `json:"evidence"`
 	// SourceInputs are the canonical bytes sᵢ of each source, hex, so that
 	// R can be checked by hand.
 	SourceInputs []string `json:"source_inputs"`
-	// R = SHA-256(lp(s1) || lp(s2) || ...), hex.
+	// R = H(lp(s1) || lp(s2) || ...), hex.
 	R string `json:"r"`
 	// K = HMAC-SHA256(manifest hash, R), hex.
 	K string `json:"k"`
@@ -154,7 +155,7 @@ type LockSignature struct {
 	Value string `json:"value"`
 }
 
-// RecordHash returns SHA-256 of the canonical JSON of r without its Lock
+// RecordHash returns H of the canonical JSON of r without its Lock
 // and Replacements, hex: the identity of a draw's result, which the lock
 // and the task announcement cite.
 //

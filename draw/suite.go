@@ -99,3 +99,13 @@ func DeriveKeyWith(s suite.Suite, manifestHash, r [32]byte) Key {
 func NewRankerWith(s suite.Suite, k Key) *Ranker {
 	return &Ranker{mac: s.NewHMAC(k[:])}
 }
+
+// CurrentGroups is CurrentGroupsWith under the suite of r's manifest: the
+// groups as they stand after r's replacements, the hash chain checked.
+func (r *Record) CurrentGroups() ([]Group, error) {
+	cs, err := recordSuite(r)
+	if err != nil {
+		return nil, err
+	}
+	return CurrentGroupsWith(cs, r.Groups, r.Replacements)
+}

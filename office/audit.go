@@ -13,6 +13,7 @@ import (
 	"github.com/shuangsuiji/ssj/internal/merkle"
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 	"github.com/shuangsuiji/ssj/trail"
 )
 
@@ -53,11 +54,21 @@ type AuditReport struct {
 // non-nil only when the store cannot be read.
 func Audit(ctx context.Context, store Store, opt AuditOptions) (AuditReport, error) {
 	var rep AuditReport
-	tx, err := store.Begin(ctx, false)
+	btx, err := store.Begin(ctx, false)
 	if err != nil {
 		return rep, err
 	}
-	defer tx.Rollback()
+	defer btx.Rollback()
+	s, _, err := storeSuite(ctx, btx, suite.Suite{})
+	if err != nil {
+		var be *BindingError
+		if errors.As(err, &be) {
+			rep.Problem = be
+			return rep, nil
+		}
+		return rep, err
+	}
+	tx := &suiteTx{Tx: btx, s: s}
 	a := &auditor{ctx: ctx, tx: tx, opt: opt, rep: &rep,
 		expectObj: map[string]string{}, expectSnap: map[string]string{}, published: map[string]string{}}
 	p, err := a.run()
@@ -118,11 +129,11 @@ func (a *auditor) events() error {
 			if row.Seq != from {
 				return found("events", strconv.FormatInt(from, 10), "seq", "missing: the next stored event is %d (deleted?)", row.Seq)
 			}
-			ev, err := decodeEvent(row)
+			ev, err := decodeEvent(a.tx, row)
 			if err != nil {
 				return err
 			}
-			want, err := trail.Next(prev, trail.Entry{Kind: ev.Kind, Actor: ev.Actor, Time: ev.Time, Subject: ev.Subject, Data: ev.Data})
+			want, err := trail.NextWith(txSuite(a.tx), prev, trail.Entry{Kind: ev.Kind, Actor: ev.Actor, Time: ev.Time, Subject: ev.Subject, Data: ev.Data})
 			if err != nil {
 				return found("events", id, "body", "%v", err)
 			}
@@ -146,7 +157,7 @@ func (a *auditor) events() error {
 			}
 			a.hashes = append(a.hashes, ev.Hash)
 			raw, _ := hexHash(ev.Hash)
-			a.leaves = append(a.leaves, merkle.LeafHash(raw[:]))
+			a.leaves = append(a.leaves, treeOf(a.tx).LeafHash(raw[:]))
 			e := ev
 			prev = &e
 			from++
@@ -156,13 +167,13 @@ func (a *auditor) events() error {
 		}
 	}
 	a.rep.Events = from
-	root := merkle.RootFromLeafHashes(a.leaves)
+	root := treeOf(a.tx).RootFromLeafHashes(a.leaves)
 	a.rep.Head = trail.Checkpoint{Size: from, Root: fmt.Sprintf("%x", root)}
 	for _, cp := range a.opt.Anchors {
 		if cp.Size > from {
 			return found("events", strconv.FormatInt(from, 10), "seq", "the anchor %s covers %d events, the store holds %d (events deleted at the end)", cp, cp.Size, from)
 		}
-		r := merkle.RootFromLeafHashes(a.leaves[:cp.Size])
+		r := treeOf(a.tx).RootFromLeafHashes(a.leaves[:cp.Size])
 		if fmt.Sprintf("%x", r) != cp.Root {
 			return found("events", strconv.FormatInt(cp.Size-1, 10), "hash", "the first %d events do not match the anchor %s", cp.Size, cp)
 		}
@@ -210,7 +221,7 @@ func (a *auditor) objects() error {
 			if obj.EventHash != a.hashes[obj.EventSeq] {
 				return found("objects", name, "event_hash", "is %s; event %d has hash %s", obj.EventHash, obj.EventSeq, a.hashes[obj.EventSeq])
 			}
-			if got := digest(obj.Body); got != want {
+			if got := digest(a.tx, obj.Body); got != want {
 				return found("objects", name, "body", "digest %s differs from %s recorded by event %d", got, want, obj.EventSeq)
 			}
 			delete(a.expectObj, k)
@@ -308,7 +319,18 @@ func (a *auditor) snapshotsAndRecords() error {
 		if n.man.Inspectors != "" || n.man.Fallback != "" {
 			pools = &draw.InspectorPools{Home: inspectors[n.man.Inspectors], Fallback: inspectors[n.man.Fallback]}
 		}
-		if err := draw.Verify(&n.rec, targets[n.man.Targets], pools); err != nil {
+		// One store, one suite: a draw of another suite than the trail's
+		// was never made by the office.
+		if cs, err := n.rec.Manifest.CryptoSuite(); err != nil || cs.ID() != txSuite(a.tx).ID() {
+			return found("objects", KindRecord+"/"+id, "manifest.suite", "the draw's crypto suite %q is not the store's %s", n.rec.Manifest.Suite, txSuite(a.tx).ID())
+		}
+		var vopt draw.VerifyOptions
+		if ring, ok := a.opt.Authority.(publish.Keyring); ok && n.rec.Lock != nil && n.rec.Lock.Signature != nil {
+			// A signed lock (Config.LockSigner) is checked against the
+			// keyring at the lock's time.
+			vopt.Signatures = ring.At(n.rec.Lock.At)
+		}
+		if err := draw.VerifyWith(&n.rec, targets[n.man.Targets], pools, vopt); err != nil {
 			field := "record"
 			var ve *draw.VerifyError
 			if errors.As(err, &ve) {

@@ -107,7 +107,8 @@ Every step appends one or more trail events (package trail: hash-chained,
 RFC 6962 checkpoints) and stores the state objects it creates, in the same
 transaction. Each stored object revision carries the sequence number and
 hash of the event that created it, and that event's data holds the
-SHA-256 of the revision's bytes under the key "object:KIND/ID@REV". A
+hash of the revision's bytes (SHA-256, or SM3 in a store of the national
+suite ssj-v1-sm: see SuiteDataKey) under the key "object:KIND/ID@REV". A
 registry snapshot is bound the same way: its registry.imported event
 records its pool, in-force time, count, commitment root and digest. Reading
 an object back (every getter, and every step that reads state) re-checks

@@ -2,8 +2,6 @@ package office
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 	"github.com/shuangsuiji/ssj/trail"
 	"github.com/shuangsuiji/ssj/workday"
 )
@@ -56,6 +56,16 @@ type Config struct {
 	// Registry holds the registry rules (credit classes) the snapshot
 	// imports and manifest commits validate against.
 	Registry registry.Config
+	// LockSigner, when set, signs every lock (rule R16) on behalf of the
+	// confirming official (draw.LockSigned): an Ed25519 or SM2 key (package
+	// suite). Nil leaves locks unsigned.
+	LockSigner draw.Signer
+	// Suite is the crypto suite of a new store's trail and draws
+	// (suite.SSJv1SM for the national suite); the store's first event
+	// records it. Over an existing store it must be the store's suite
+	// (*SuiteError otherwise); the zero Suite accepts the store's, and
+	// means ssj-v1 for a new store.
+	Suite suite.Suite
 }
 
 // Office runs the steps of the regime over a Store. It is safe for
@@ -70,6 +80,9 @@ type Office struct {
 	skew   time.Duration
 	policy publish.Policy
 	reg    registry.Config
+	want   suite.Suite // Config.Suite
+	locker draw.Signer // Config.LockSigner
+	suites suiteCache  // the store's suite, once its first event exists
 }
 
 // New checks cfg and returns an Office.
@@ -78,7 +91,7 @@ func New(cfg Config) (*Office, error) {
 		return nil, fmt.Errorf("office: %w: Store, Clock and Calendar are required", ErrPrecondition)
 	}
 	o := &Office{store: cfg.Store, clock: cfg.Clock, cal: cfg.Calendar, signer: cfg.Signer, auth: cfg.Authority,
-		skew: cfg.Skew, policy: cfg.Policy, reg: cfg.Registry}
+		skew: cfg.Skew, policy: cfg.Policy, reg: cfg.Registry, want: cfg.Suite, locker: cfg.LockSigner}
 	if o.skew == 0 {
 		o.skew = DefaultSkew
 	}
@@ -188,10 +201,10 @@ func (e *BindingError) Error() string {
 // Is makes a BindingError match ErrConflict.
 func (e *BindingError) Is(target error) bool { return target == ErrConflict }
 
-// digest is the hex SHA-256 of b.
-func digest(b []byte) string {
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+// digest is the hex hash of b under the suite of tx's store (SHA-256 for
+// ssj-v1).
+func digest(tx Tx, b []byte) string {
+	return txSuite(tx).HexSum(b)
 }
 
 // objectKey is the trail-data key under which an event names an object
@@ -238,7 +251,9 @@ type txn struct {
 	events int
 }
 
-func decodeEvent(e Event) (trail.Event, error) {
+// decodeEvent decodes a stored event and checks its hash under the suite
+// of tx's store.
+func decodeEvent(tx Tx, e Event) (trail.Event, error) {
 	var ev trail.Event
 	if err := json.Unmarshal(e.Body, &ev); err != nil {
 		return ev, &BindingError{Table: "events", ID: strconv.FormatInt(e.Seq, 10), Field: "body", Detail: "not a trail event: " + err.Error()}
@@ -246,7 +261,7 @@ func decodeEvent(e Event) (trail.Event, error) {
 	if ev.Seq != e.Seq || ev.Hash != e.Hash {
 		return ev, &BindingError{Table: "events", ID: strconv.FormatInt(e.Seq, 10), Field: "seq/hash", Detail: fmt.Sprintf("row says seq %d hash %s, body says seq %d hash %s", e.Seq, e.Hash, ev.Seq, ev.Hash)}
 	}
-	h, err := ev.ComputeHash()
+	h, err := ev.ComputeHashWith(txSuite(tx))
 	if err != nil || h != ev.Hash {
 		return ev, &BindingError{Table: "events", ID: strconv.FormatInt(e.Seq, 10), Field: "hash", Detail: "the event's content does not match its hash"}
 	}
@@ -268,7 +283,7 @@ func (o *Office) run(ctx context.Context, step string, s Step, subjectKind, subj
 	if limit := now.Add(o.skew); at.After(limit) {
 		return &TimeError{Step: step, Subject: subjectID, At: at, Bound: limit, Rule: "clock"}
 	}
-	tx, err := o.store.Begin(ctx, true)
+	tx, err := o.begin(ctx, true)
 	if err != nil {
 		return fmt.Errorf("office: %s %s: %w", step, subjectID, err)
 	}
@@ -277,7 +292,7 @@ func (o *Office) run(ctx context.Context, step string, s Step, subjectKind, subj
 	last, err := tx.LastEvent(ctx)
 	switch {
 	case err == nil:
-		ev, err := decodeEvent(last)
+		ev, err := decodeEvent(tx, last)
 		if err != nil {
 			return err
 		}
@@ -323,7 +338,7 @@ func (t *txn) eventAt(seq int64) (trail.Event, error) {
 	if len(es) == 0 || es[0].Seq != seq {
 		return trail.Event{}, &BindingError{Table: "events", ID: strconv.FormatInt(seq, 10), Field: "seq", Detail: "event missing"}
 	}
-	return decodeEvent(es[0])
+	return decodeEvent(t.tx, es[0])
 }
 
 // put is one object revision to create with an event.
@@ -358,10 +373,14 @@ func (t *txn) emit(kind trail.Kind, subject string, data map[string]string, objs
 		} else if !errors.Is(err, ErrNotFound) {
 			return trail.Event{}, err
 		}
-		data[objectKey(p.kind, p.id, rev)] = digest(b)
+		data[objectKey(p.kind, p.id, rev)] = digest(t.tx, b)
 		bodies = append(bodies, body{p, rev, b})
 	}
-	ev, err := trail.Next(t.last, trail.Entry{Kind: kind, Actor: t.who.Who, Time: t.at, Subject: subject, Data: data})
+	s := txSuite(t.tx)
+	if t.last == nil && s.ID() != suite.V1 {
+		data[SuiteDataKey] = string(s.ID()) // the store's suite, for good
+	}
+	ev, err := trail.NextWith(s, t.last, trail.Entry{Kind: kind, Actor: t.who.Who, Time: t.at, Subject: subject, Data: data})
 	if err != nil {
 		return trail.Event{}, refuse(t.step, subject, "trail", string(kind), err)
 	}
@@ -409,14 +428,14 @@ func checkBinding(ctx context.Context, tx Tx, obj Object) error {
 	if len(es) == 0 || es[0].Seq != obj.EventSeq {
 		return &BindingError{Table: "objects", ID: objName(obj), Field: "event_seq", Detail: fmt.Sprintf("names event %d, which does not exist", obj.EventSeq)}
 	}
-	ev, err := decodeEvent(es[0])
+	ev, err := decodeEvent(tx, es[0])
 	if err != nil {
 		return err
 	}
-	return bindingHolds(obj, ev)
+	return bindingHolds(tx, obj, ev)
 }
 
-func bindingHolds(obj Object, ev trail.Event) error {
+func bindingHolds(tx Tx, obj Object, ev trail.Event) error {
 	if obj.EventHash != ev.Hash {
 		return &BindingError{Table: "objects", ID: objName(obj), Field: "event_hash", Detail: fmt.Sprintf("is %s, event %d has hash %s", obj.EventHash, ev.Seq, ev.Hash)}
 	}
@@ -424,7 +443,7 @@ func bindingHolds(obj Object, ev trail.Event) error {
 	if !ok {
 		return &BindingError{Table: "objects", ID: objName(obj), Field: "event_seq", Detail: fmt.Sprintf("event %d did not create this object", ev.Seq)}
 	}
-	if got := digest(obj.Body); got != want {
+	if got := digest(tx, obj.Body); got != want {
 		return &BindingError{Table: "objects", ID: objName(obj), Field: "body", Detail: fmt.Sprintf("digest %s differs from %s recorded by event %d", got, want, ev.Seq)}
 	}
 	return nil
@@ -432,7 +451,7 @@ func bindingHolds(obj Object, ev trail.Event) error {
 
 // view runs fn in a read-only transaction.
 func (o *Office) view(ctx context.Context, fn func(tx Tx) error) error {
-	tx, err := o.store.Begin(ctx, false)
+	tx, err := o.begin(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -482,7 +501,7 @@ func (o *Office) LastEvent(ctx context.Context) (trail.Event, error) {
 		if err != nil {
 			return err
 		}
-		ev, err = decodeEvent(e)
+		ev, err = decodeEvent(tx, e)
 		return err
 	})
 	return ev, err
@@ -498,7 +517,7 @@ func (o *Office) Trail(ctx context.Context, from int64, fn func(trail.Event) err
 				return err
 			}
 			for _, e := range page {
-				ev, err := decodeEvent(e)
+				ev, err := decodeEvent(tx, e)
 				if err != nil {
 					return err
 				}

@@ -244,6 +244,12 @@ func (o *Office) Bundle(ctx context.Context, taskID string) ([]BundleFile, error
 	if err != nil {
 		return nil, err
 	}
+	// The store's suite: the trail's hashes, the snapshot roots the trail
+	// recorded, hence the inclusion proofs (a store's draws share it).
+	cs, err := o.Suite(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := []BundleFile{{Name: "README.txt", Data: []byte(BundleReadme)}}
 	add := func(name string, data []byte) { out = append(out, BundleFile{Name: name, Data: data}) }
 	b, err := draw.MarshalManifest(&m.Manifest)
@@ -276,7 +282,7 @@ func (o *Office) Bundle(ctx context.Context, taskID string) ([]BundleFile, error
 	}
 	proofs := []registry.Proof{}
 	for _, s := range rec.Selected {
-		p, err := registry.ProveTarget(targets, s.Target)
+		p, err := registry.ProveTargetWith(cs, targets, s.Target)
 		if err != nil {
 			return nil, err
 		}
@@ -290,7 +296,7 @@ func (o *Office) Bundle(ctx context.Context, taskID string) ([]BundleFile, error
 		return nil, err
 	}
 	add("proofs.json", append(pj, '\n'))
-	log, err := trail.New(0)
+	log, err := trail.NewWithSuite(0, cs)
 	if err != nil {
 		return nil, err
 	}

@@ -105,7 +105,13 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 	default:
 		return info, refuse(step, in.ID, "pool", string(in.Pool), errors.New("pool must be targets or inspectors"))
 	}
-	// Pass 1: the commitment and the digest, in parallel chunks.
+	// Pass 1: the commitment and the digest, in parallel chunks, in the
+	// tree of the store's suite.
+	cs, err := o.Suite(ctx)
+	if err != nil {
+		return info, fmt.Errorf("office: %s %s: %w", step, in.ID, err)
+	}
+	tree := cs.Merkle()
 	leaves := make([]merkle.Hash, len(keys))
 	datas := make([]merkle.Hash, len(keys))
 	if err := parallel(len(keys), func(lo, hi int) error {
@@ -116,8 +122,8 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 			if buf, n, err = row(buf[:0], i); err != nil {
 				return refuse(step, in.ID, "row", keys[i], err)
 			}
-			leaves[i] = merkle.LeafHash(buf[:n])
-			datas[i] = merkle.LeafHash(buf[n:])
+			leaves[i] = tree.LeafHash(buf[:n])
+			datas[i] = tree.LeafHash(buf[n:])
 		}
 		return nil
 	}); err != nil {
@@ -126,12 +132,15 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 	var root, dig merkle.Hash
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); dig = merkle.RootFromLeafHashes(datas) }()
-	root = merkle.RootFromLeafHashes(leaves)
+	go func() { defer wg.Done(); dig = tree.RootFromLeafHashes(datas) }()
+	root = tree.RootFromLeafHashes(leaves)
 	wg.Wait()
 	leaves, datas = nil, nil
 	snap := Snapshot{ID: in.ID, Pool: string(in.Pool), At: in.At.UTC(), Count: int64(len(keys)), Root: hex.EncodeToString(root[:]), Digest: hex.EncodeToString(dig[:])}
-	err := o.run(ctx, step, s, "", in.ID, func(t *txn) error {
+	err = o.run(ctx, step, s, "", in.ID, func(t *txn) error {
+		if ts := txSuite(t.tx); ts.ID() != cs.ID() {
+			return fmt.Errorf("office: %s %s: %w: the store's suite became %s while the snapshot was hashed under %s", step, in.ID, ErrConflict, ts.ID(), cs.ID())
+		}
 		if _, err := t.tx.GetSnapshot(ctx, in.ID); err == nil {
 			return refuse(step, in.ID, "id", in.ID, fmt.Errorf("%w: snapshot exists", ErrConflict))
 		} else if !errors.Is(err, ErrNotFound) {
@@ -428,7 +437,7 @@ func checkSnapshot(ctx context.Context, tx Tx, s Snapshot) error {
 	if len(es) == 0 || es[0].Seq != s.EventSeq {
 		return &BindingError{Table: "snapshots", ID: s.ID, Field: "event_seq", Detail: fmt.Sprintf("names event %d, which does not exist", s.EventSeq)}
 	}
-	ev, err := decodeEvent(es[0])
+	ev, err := decodeEvent(tx, es[0])
 	if err != nil {
 		return err
 	}
@@ -494,8 +503,8 @@ func scanRows(ctx context.Context, tx Tx, s Snapshot, fn func(u *unit) error) er
 				return bad("key", fmt.Sprintf("rows out of key order after %q", prevKey))
 			}
 			prevKey = r.Key
-			leaves = append(leaves, merkle.LeafHash(buf))
-			datas = append(datas, merkle.LeafHash(r.Data))
+			leaves = append(leaves, treeOf(tx).LeafHash(buf))
+			datas = append(datas, treeOf(tx).LeafHash(r.Data))
 			if fn != nil {
 				if err := fn(&u); err != nil {
 					return err
@@ -510,11 +519,11 @@ func scanRows(ctx context.Context, tx Tx, s Snapshot, fn func(u *unit) error) er
 	if int64(len(leaves)) != s.Count {
 		return &BindingError{Table: "snapshot_rows", ID: s.ID, Field: "count", Detail: fmt.Sprintf("%d rows stored, the snapshot holds %d", len(leaves), s.Count)}
 	}
-	root := merkle.RootFromLeafHashes(leaves)
+	root := treeOf(tx).RootFromLeafHashes(leaves)
 	if got := hex.EncodeToString(root[:]); got != s.Root {
 		return &BindingError{Table: "snapshot_rows", ID: s.ID, Field: "data", Detail: fmt.Sprintf("the rows' commitment root %s differs from the snapshot's %s", got, s.Root)}
 	}
-	dig := merkle.RootFromLeafHashes(datas)
+	dig := treeOf(tx).RootFromLeafHashes(datas)
 	if got := hex.EncodeToString(dig[:]); got != s.Digest {
 		return &BindingError{Table: "snapshot_rows", ID: s.ID, Field: "data", Detail: fmt.Sprintf("the rows' digest %s differs from the snapshot's %s", got, s.Digest)}
 	}

@@ -138,6 +138,11 @@ func (o *Office) LaunchTask(ctx context.Context, s Step, task draw.Task) error {
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
+		// One store, one crypto suite: the task's draw is hashed like the
+		// store's trail.
+		if err := checkTaskSuite(t.tx, task.ID, task.Suite); err != nil {
+			return refuse(step, task.ID, "suite", task.Suite, err)
+		}
 		if task.CommitTime.Before(t.at) {
 			return refuse(step, task.ID, "commit_time", fmtTime(task.CommitTime), fmt.Errorf("the manifest's commit time is before the launch at %s", fmtTime(t.at)))
 		}
@@ -253,6 +258,9 @@ func (o *Office) CommitManifest(ctx context.Context, s Step, in ManifestCommit) 
 				return refuse(step, in.TaskID, "fallback", out.Fallback, err)
 			}
 		}
+		if err := checkTaskSuite(t.tx, task.ID, task.Suite); err != nil {
+			return refuse(step, in.TaskID, "suite", task.Suite, err)
+		}
 		if out.Manifest, err = draw.Commit(task, targets, pools); err != nil {
 			return refuse(step, in.TaskID, "manifest", "", err)
 		}
@@ -316,7 +324,11 @@ func (o *Office) RunDraw(ctx context.Context, s Step, taskID string, evidence []
 			return err
 		}
 		if len(rec.Groups) > 0 {
-			gh, err := draw.GroupsHash(rec.Groups)
+			cs, err := rec.Manifest.CryptoSuite()
+			if err != nil {
+				return err
+			}
+			gh, err := draw.GroupsHashWith(cs, rec.Groups)
 			if err != nil {
 				return err
 			}
@@ -337,7 +349,7 @@ func (o *Office) Lock(ctx context.Context, s Step, taskID string) (draw.Record, 
 			return refuse(step, taskID, "record", taskID, err)
 		}
 		var err error
-		if rec, _, err = draw.Lock(rec, t.at, s.Who); err != nil {
+		if rec, _, err = draw.LockSigned(rec, t.at, s.Who, o.locker); err != nil {
 			return refuse(step, taskID, "lock", "", err)
 		}
 		_, err = t.emit(trail.TargetsLocked, taskID, map[string]string{"record_hash": rec.Lock.RecordHash}, put{KindRecord, taskID, rec})
@@ -442,7 +454,7 @@ func (o *Office) Dispatch(ctx context.Context, s Step, in DispatchOrder) (publis
 		if _, err := t.emit(trail.AnnouncementPublished, taskID, map[string]string{"document": string(doc.Kind), "content_hash": doc.ContentHash}, put{KindAnnouncement, taskID, doc}); err != nil {
 			return err
 		}
-		groups, err := draw.CurrentGroups(rec.Groups, rec.Replacements)
+		groups, err := rec.CurrentGroups()
 		if err != nil {
 			return err
 		}

@@ -29,7 +29,7 @@ var (
 // (rule R27: "the change itself is kept"); Rev counts from 1.
 //
 // EventSeq and EventHash bind the revision to the trail event that created
-// it, in the same transaction; the event's data carries the SHA-256 of Body
+// it, in the same transaction; the event's data carries the hash of Body (SHA-256, or SM3 in an ssj-v1-sm store)
 // (see the package doc, "Bindings").
 type Object struct {
 	Kind      string

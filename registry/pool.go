@@ -42,6 +42,7 @@ type Pool struct {
 	profs  []poolProfile
 	once   sync.Once // computes commit on first use
 	commit Commitment
+	others suiteCommits // commitments under other crypto suites (suite.go)
 }
 
 // poolProfile is one distinct set of a target's fields other than ID and

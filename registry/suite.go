@@ -3,6 +3,7 @@ package registry
 import (
 	"encoding/hex"
 	"runtime"
+	"sync"
 
 	"github.com/shuangsuiji/ssj/internal/merkle"
 	"github.com/shuangsuiji/ssj/suite"
@@ -25,15 +26,32 @@ func CommitInspectorsWith(s suite.Suite, ins []Inspector) (Commitment, error) {
 	return commitUnits(s.Merkle(), ins, inspectorLabel, AppendInspectorLeaf)
 }
 
+// suiteCommits caches a pool's commitments under suites other than ssj-v1.
+type suiteCommits struct {
+	mu sync.Mutex
+	m  map[suite.ID]Commitment
+}
+
 // CommitmentWith returns the pool's commitment in the tree of crypto suite
-// s. For ssj-v1 it is Commitment (computed once and kept); for another
-// suite it is computed on all processors at every call.
+// s. Like Commitment (which it is for ssj-v1), it is computed on all
+// processors the first time it is asked for and carried with the pool from
+// then on.
 func (p *Pool) CommitmentWith(s suite.Suite) Commitment {
 	if s.Merkle().IsSHA256() {
 		return p.Commitment()
 	}
+	p.others.mu.Lock()
+	defer p.others.mu.Unlock()
+	if c, ok := p.others.m[s.ID()]; ok {
+		return c
+	}
 	r := p.RootOfWith(s, p.Len(), func(k int) int { return k })
-	return Commitment{Count: p.Len(), Root: hex.EncodeToString(r[:])}
+	c := Commitment{Count: p.Len(), Root: hex.EncodeToString(r[:])}
+	if p.others.m == nil {
+		p.others.m = map[suite.ID]Commitment{}
+	}
+	p.others.m[s.ID()] = c
+	return c
 }
 
 // RootOfWith is RootOf in the tree of crypto suite s.

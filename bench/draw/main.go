@@ -21,6 +21,7 @@
 //	go run ./bench/draw -sizes 1000000 -runs 1                  # CI smoke test
 //	go run ./bench/draw -sizes 10000,100000,1000000 -runs 5 -cli -mmap
 //	go run ./bench/draw -big -runs 3 -cli                       # adds 10M (1.1 GB CSV)
+//	go run ./bench/draw -sizes 1000000 -runs 3 -suite sm        # ssj-v1-sm against ssj-v1 (issue 16)
 package main
 
 import (
@@ -55,6 +56,7 @@ func main() {
 	memprof := flag.String("memprofile", "", "write a heap profile with the largest pool live")
 	floor := flag.String("floor", "", "internal: run the floor process on this CSV file")
 	key := flag.String("key", "", "internal: K in hex for -floor")
+	suiteName := flag.String("suite", "", "also measure the draw at the largest size under this crypto suite (sm: ssj-v1-sm) against ssj-v1 and its own SM3 floors")
 	flag.Parse()
 	if *floor != "" {
 		if err := floorProcess(*floor, *key); err != nil {
@@ -104,6 +106,9 @@ func main() {
 		}
 		if last && *cli {
 			measureCLI(ssj, d, csv, r.key, *runs)
+		}
+		if last && *suiteName != "" {
+			measureSuite(readPool(csv), *runs, *suiteName)
 		}
 	}
 	fmt.Println("growth (verify from file bytes per target, against the floor at the same size):")

@@ -16,6 +16,7 @@ import (
 	"github.com/shuangsuiji/ssj/office/demo"
 	"github.com/shuangsuiji/ssj/office/sqlitestore"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 func init() {
@@ -29,8 +30,12 @@ lock, one inspector replacement, dispatch, results entered, reviewed and
 released, one signed correction, one objection, summary report, then an audit
 of the whole store. The steps are dated in the sample task's window by a
 simulated clock. Without --store the store is a new temporary file, kept, and
-its path is printed.`,
-		Example: "  ssj demo\n  ssj demo --store demo.db && ssj audit --store demo.db\n  ssj demo --out /tmp/demo && ssj verify /tmp/demo",
+its path is printed.
+
+With --suite sm the whole flow runs under the national crypto suite ssj-v1-sm
+(商用密码): the store's trail and the draw hash with SM3 and HMAC-SM3, and the
+principal head's SM2 key signs the lock and the correction.`,
+		Example: "  ssj demo\n  ssj demo --store demo.db && ssj audit --store demo.db\n  ssj demo --out /tmp/demo && ssj verify /tmp/demo\n  ssj demo --suite sm --out /tmp/demo-sm && ssj verify /tmp/demo-sm",
 		Setup:   runDemo,
 	})
 }
@@ -38,6 +43,7 @@ its path is printed.`,
 // demoSummary is the --json output of ssj demo.
 type demoSummary struct {
 	Store        string              `json:"store"`
+	Suite        string              `json:"suite"`
 	Targets      registry.Commitment `json:"targets"`
 	Inspectors   registry.Commitment `json:"inspectors"`
 	ManifestHash string              `json:"manifest_hash"`
@@ -60,12 +66,30 @@ func runDemo(e *env, fs *pflag.FlagSet) func([]string) int {
 	pluginFlagsOn(e, fs)
 	store := fs.String("store", "", "leave the populated store in this SQLite `PATH`, or a store plugin's (as for --store elsewhere; must be new or empty; default: a new temporary SQLite file)")
 	out := fs.String("out", "", "also export the task's public bundle to `DIR`, so that ssj verify DIR can re-check the draw without the store")
-	return func(args []string) int { return runDemoRun(e, args, *asJSON, *store, *out) }
+	suiteName := fs.String("suite", "v1", "crypto `SUITE`: v1 (ssj-v1: SHA-256, Ed25519) or sm (ssj-v1-sm: SM3, HMAC-SM3, SM2)")
+	return func(args []string) int { return runDemoRun(e, args, *asJSON, *store, *out, *suiteName) }
 }
 
-func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
+// demoSuite reads --suite: v1 or sm, or a suite's full name.
+func demoSuite(name string) (suite.Suite, error) {
+	switch name {
+	case "v1":
+		return suite.SSJv1, nil
+	case "sm":
+		return suite.SSJv1SM, nil
+	case "":
+		return suite.Suite{}, fmt.Errorf("--suite is empty: want v1 or sm")
+	}
+	return suite.Lookup(name)
+}
+
+func runDemoRun(e *env, args []string, asJSON bool, storeURL, out, suiteName string) int {
 	if len(args) != 0 {
 		return usageError(e, "demo takes no arguments, got %q", args)
+	}
+	cs, err := demoSuite(suiteName)
+	if err != nil {
+		return usageError(e, "demo: --suite %q: %v", suiteName, err)
 	}
 	w := e.stdout
 	if asJSON {
@@ -118,7 +142,7 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 	} else {
 		fmt.Fprintf(w, "store: %s (kept after the demo: explore it with ssj trail show --store %s)\n", st.Path(), redact(path))
 	}
-	o, clock, err := demo.New(st)
+	o, clock, err := demo.NewWith(st, cs)
 	if err != nil {
 		return inputError(e, err)
 	}
@@ -126,7 +150,7 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 	if err != nil {
 		return officeError(e, "demo", err)
 	}
-	_, ring, err := demo.Keys()
+	_, ring, err := demo.KeysFor(cs)
 	if err != nil {
 		return inputError(e, err)
 	}
@@ -167,6 +191,7 @@ func runDemoRun(e *env, args []string, asJSON bool, storeURL, out string) int {
 	if asJSON {
 		return writeOrFail(e, demoSummary{
 			Store:        redact(path),
+			Suite:        string(cs.ID()),
 			Targets:      registry.Commitment{Count: int(sum.Targets), Root: snapshotRoot(ctx, o, rec, true)},
 			Inspectors:   registry.Commitment{Count: int(sum.Inspectors), Root: snapshotRoot(ctx, o, rec, false)},
 			ManifestHash: rec.ManifestHash, RecordHash: ann.RecordHash, R: rec.R,

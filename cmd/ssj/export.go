@@ -87,6 +87,15 @@ func checkBundleExtras(dir string, rec *draw.Record) error {
 	if err != nil {
 		return err
 	}
+	// One bundle, one crypto suite: the draw's and the trail's (whose
+	// snapshot roots the proofs lead to).
+	rs, err := rec.Manifest.CryptoSuite()
+	if err != nil {
+		return fmt.Errorf("record.json: %w", err)
+	}
+	if ls := log.Suite(); ls.ID() != rs.ID() {
+		return fmt.Errorf("record.json is a draw of crypto suite %s, trail.jsonl a trail of %s: a bundle has one suite", rs.ID(), ls.ID())
+	}
 	taskID := rec.Manifest.Task.ID
 	var locked bool
 	var snapshot string
@@ -119,7 +128,7 @@ func checkBundleExtras(dir string, rec *draw.Record) error {
 		return fmt.Errorf("proofs.json: %w", err)
 	}
 	for i, p := range proofs {
-		if err := registry.VerifyProof(p); err != nil {
+		if err := registry.VerifyProofWith(rs, p); err != nil {
 			return fmt.Errorf("proofs.json[%d] (%s): %w", i, p.ID, err)
 		}
 		if want := roots[snapshot]; want == "" || p.Root != want {

@@ -404,7 +404,7 @@ func taskShow(e *env, o *office.Office, id string, asJSON bool) int {
 	if r.Lock != nil {
 		fmt.Fprintf(e.stdout, "  locked %s by %s; record_hash %s; dispatched %v\n", r.Lock.At.Format(time.RFC3339), r.Lock.By, r.Lock.RecordHash, v.Dispatched)
 	}
-	groups, err := draw.CurrentGroups(r.Groups, r.Replacements)
+	groups, err := r.CurrentGroups()
 	if err != nil {
 		return inputError(e, err)
 	}

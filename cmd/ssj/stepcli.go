@@ -141,7 +141,11 @@ func (c *stepCLI) begin(e *env, what string, opt officeOptions) (*office.Office,
 // storeTrailJSONL re-chains the store's trail as a trail file (header,
 // events, checkpoint) that ssj trail verify reads, and returns its head.
 func storeTrailJSONL(ctx context.Context, o *office.Office) ([]byte, trail.Checkpoint, error) {
-	log, err := trail.New(0)
+	cs, err := o.Suite(ctx)
+	if err != nil {
+		return nil, trail.Checkpoint{}, err
+	}
+	log, err := trail.NewWithSuite(0, cs)
 	if err != nil {
 		return nil, trail.Checkpoint{}, err
 	}

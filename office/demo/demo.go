@@ -7,10 +7,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"sync"
 	"time"
+
+	"github.com/emmansun/gmsm/sm2"
+	"github.com/emmansun/gmsm/sm3"
 
 	"github.com/shuangsuiji/ssj/checklist"
 	"github.com/shuangsuiji/ssj/draw"
@@ -20,6 +24,7 @@ import (
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
 	"github.com/shuangsuiji/ssj/review"
+	"github.com/shuangsuiji/ssj/suite"
 	"github.com/shuangsuiji/ssj/workday"
 )
 
@@ -54,30 +59,68 @@ const (
 // Keys returns the demo's deterministic signing key of the principal head
 // and the keyring holding its public key. Never use it outside the demo.
 func Keys() (publish.Signer, publish.Keyring, error) {
+	return KeysFor(suite.SSJv1)
+}
+
+// KeysFor is Keys for crypto suite s: the Ed25519 key of Keys under ssj-v1,
+// a deterministic SM2 key (GB/T 32918) under ssj-v1-sm. Never use it
+// outside the demo.
+func KeysFor(s suite.Suite) (publish.Signer, publish.Keyring, error) {
+	if s.ID() == suite.V1SM {
+		seed := sm3.Sum([]byte("ssj demo sm2 key: not secret"))
+		k, err := sm2.NewPrivateKey(seed[:])
+		if err != nil {
+			return nil, publish.Keyring{}, err
+		}
+		signer, err := suite.NewSM2Signer(k)
+		if err != nil {
+			return nil, publish.Keyring{}, err
+		}
+		pub := publish.PublicKey{KeyID: signer.KeyID(), Algorithm: suite.SM2, Unit: Unit, Holder: Head,
+			Role: publish.RolePrincipalHead, Key: base64.StdEncoding.EncodeToString(signer.Public())}
+		return signer, publish.Keyring{Keys: []publish.PublicKey{pub}}, nil
+	}
 	seed := sha256.Sum256([]byte("ssj demo key: not secret"))
 	k, err := publish.GenerateEd25519(bytes.NewReader(append(seed[:], seed[:]...)), Unit, Head)
 	if err != nil {
 		return nil, publish.Keyring{}, err
 	}
-	s, err := k.Signer()
+	signer, err := k.Signer()
 	if err != nil {
 		return nil, publish.Keyring{}, err
 	}
-	return s, publish.Keyring{Keys: []publish.PublicKey{k.PublicKey}}, nil
+	return signer, publish.Keyring{Keys: []publish.PublicKey{k.PublicKey}}, nil
 }
 
 // New returns an office over store with the demo's clock, calendar and keys.
 func New(store office.Store) (*office.Office, *SimClock, error) {
+	return NewWith(store, suite.Suite{})
+}
+
+// NewWith is New for crypto suite s. Under ssj-v1-sm (suite.SSJv1SM) a new
+// store's trail and every draw are SM3/HMAC-SM3, and the principal head's
+// SM2 key (KeysFor) signs the corrections and the lock; a store of another
+// suite is refused (*office.SuiteError). The zero Suite is New's: the
+// store's suite, ssj-v1 for a new store, locks unsigned.
+func NewWith(store office.Store, s suite.Suite) (*office.Office, *SimClock, error) {
 	cal, err := workday.Default()
 	if err != nil {
 		return nil, nil, err
 	}
-	signer, ring, err := Keys()
+	ks := s
+	if ks.ID() == "" {
+		ks = suite.SSJv1
+	}
+	signer, ring, err := KeysFor(ks)
 	if err != nil {
 		return nil, nil, err
 	}
 	clock := &SimClock{}
-	o, err := office.New(office.Config{Store: store, Clock: clock, Calendar: cal, Signer: signer, Authority: ring})
+	cfg := office.Config{Store: store, Clock: clock, Calendar: cal, Signer: signer, Authority: ring, Suite: s}
+	if s.ID() == suite.V1SM {
+		cfg.LockSigner = signer
+	}
+	o, err := office.New(cfg)
 	return o, clock, err
 }
 
@@ -149,7 +192,7 @@ func MakeResults(ctx context.Context, o *office.Office, taskID string) ([]publis
 			names[x.Cert] = x.Name
 		}
 	}
-	groups, err := draw.CurrentGroups(rec.Groups, rec.Replacements)
+	groups, err := rec.CurrentGroups()
 	if err != nil {
 		return nil, err
 	}
@@ -255,6 +298,14 @@ func RunUntil(ctx context.Context, o *office.Office, clock *SimClock, w io.Write
 	task, err := draw.DecodeTask(bytes.NewReader(tj))
 	if err != nil {
 		return sum, err
+	}
+	// The task declares the store's crypto suite (ssj-v1: no member).
+	cs, err := o.Suite(ctx)
+	if err != nil {
+		return sum, err
+	}
+	if cs.ID() != suite.V1 {
+		task.Suite = string(cs.ID())
 	}
 	sum.TaskID = task.ID
 	if err := o.LaunchTask(ctx, step("治安大队 李*", "2026-09-17 22:00:00"), task); err != nil {
