@@ -3,6 +3,7 @@ package difftest
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emmansun/gmsm/sm2"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
@@ -150,7 +152,7 @@ func TestJSVerifierDifferential(t *testing.T) {
 	for _, f := range []string{"ratio", "total", "ceiling", "floor", "half_up", "base_eligible", "min_max", "shortfall", "exclusions",
 		"compliant", "strata", "directed", "batches", "inspectors", "joint", "conflicts", "interests", "fallback", "fallback_used",
 		"cap", "rotation", "replacements", "lock", "manual", "gb18030", "chinese_headers", "pool_5000",
-		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked", "sm"} {
+		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked", "sm", "signed_sm2"} {
 		require.Positive(t, features[f], "no generated case covers %s", f)
 	}
 
@@ -721,7 +723,12 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		if r.IntN(2) == 0 {
 			// Rule R16: the confirming officer signs; the verifier is given the keyring.
 			add("signed")
-			if rec, _, err = draw.LockSigned(rec, commit.Add(36*time.Hour), "张科长", lockSigner); err != nil {
+			signer := lockSigner
+			if task.Suite == string(suite.V1SM) {
+				add("signed_sm2")
+				signer = lockSignerSM2
+			}
+			if rec, _, err = draw.LockSigned(rec, commit.Add(36*time.Hour), "张科长", signer); err != nil {
 				return made{}, err
 			}
 			files.Keyring = keyringFile
@@ -893,15 +900,17 @@ func pickEdit(t *testing.T, r *rand.Rand, dir string, m *made) {
 	t.Fatalf("%s: no edit the Go verifier refuses in 100 tries", m.files.ID)
 }
 
-// The lock signer of the generated tasks and its keyring (spec §10.2).
+// The lock signers of the generated tasks (Ed25519, and SM2 for the
+// national-suite tasks) and their keyring (spec §10.2, Appendix H.2).
 var (
-	lockSigner  draw.Signer
-	lockKeyring publish.Keyring
-	keyringFile string
+	lockSigner    draw.Signer
+	lockSignerSM2 draw.Signer
+	lockKeyring   publish.Keyring
+	keyringFile   string
 )
 
-// setUpKeys makes the deterministic Ed25519 key of 张科长 and writes its
-// keyring into dir.
+// setUpKeys makes the deterministic Ed25519 and SM2 keys of 张科长 and
+// writes their keyring into dir.
 func setUpKeys(t *testing.T, dir string) {
 	t.Helper()
 	key, err := publish.GenerateEd25519(bytes.NewReader(bytes.Repeat([]byte{7}, 32)), "分局", "张科长")
@@ -909,7 +918,16 @@ func setUpKeys(t *testing.T, dir string) {
 	s, err := key.Signer()
 	require.NoError(t, err)
 	lockSigner = s
-	lockKeyring = publish.Keyring{Keys: []publish.PublicKey{key.PublicKey}}
+	d, err := hex.DecodeString("3945208f7b2144b13f36e38ac6d39f9588939369" + "2860b51a42fb81ef4df7c5b8")
+	require.NoError(t, err)
+	priv, err := sm2.NewPrivateKey(d)
+	require.NoError(t, err)
+	sm, err := suite.NewSM2Signer(priv)
+	require.NoError(t, err)
+	lockSignerSM2 = sm
+	smKey := publish.PublicKey{KeyID: sm.KeyID(), Algorithm: sm.Algorithm(), Unit: "分局", Holder: "张科长",
+		Role: publish.RolePrincipalHead, Key: base64.StdEncoding.EncodeToString(sm.Public())}
+	lockKeyring = publish.Keyring{Keys: []publish.PublicKey{key.PublicKey, smKey}}
 	b, err := json.Marshal(lockKeyring)
 	require.NoError(t, err)
 	keyringFile = filepath.Join(dir, "keyring.json")
