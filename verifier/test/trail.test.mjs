@@ -17,6 +17,7 @@ const golden = (f) => readFileSync(root + 'trail/testdata/' + f, 'utf8');
 
 const TRAILS = [
   ['demo-trail.jsonl', 'demo-checkpoint.txt', 'ssj-v1', 216, 13],
+  ['demo-sm-trail.jsonl', 'demo-sm-checkpoint.txt', 'ssj-v1-sm', 216, 13],
   ['evidence-trail.jsonl', 'evidence-checkpoint.txt', 'ssj-v1', 7, 2],
   ['evidence-trail-sm.jsonl', 'evidence-sm-checkpoint.txt', 'ssj-v1-sm', 7, 2],
 ];
