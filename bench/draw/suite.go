@@ -126,14 +126,14 @@ func measureSuite(p *registry.Pool, runs int, name string) {
 	med := median
 	fmt.Printf("\n== crypto suites: %d targets, %s against ssj-v1 (medians of %d; floors single-core, draws on %d processors) ==\n",
 		p.Len(), sm.cs.ID(), runs, runtime.GOMAXPROCS(0))
-	fmt.Printf("%-34s %12s %12s %8s\n", "", "ssj-v1", string(sm.cs.ID()), "sm/v1")
-	row := func(label string, a, b []float64) {
-		fmt.Printf("%-34s %10.3f s %10.3f s %7.2fx\n", label, med(a), med(b), med(b)/med(a))
+	fmt.Printf("%-34s %12s %12s %8s   %s\n", "wall time", "ssj-v1", string(sm.cs.ID()), "sm/v1", "process CPU: ssj-v1, sm, sm/v1")
+	row := func(label string, a, b, ca, cb []float64) {
+		fmt.Printf("%-34s %10.3f s %10.3f s %7.2fx   %.3f s %.3f s %.2fx\n", label, med(a), med(b), med(b)/med(a), med(ca), med(cb), med(cb)/med(ca))
 	}
-	row("HMAC floor (1 core)", v1.tH, sm.tH)
-	row("leaf hash + HMAC floor (1 core)", v1.tL, sm.tL)
-	row("RunPool (committed pool)", v1.tR, sm.tR)
-	row("VerifyPool (pool in memory)", v1.tV, sm.tV)
+	row("HMAC floor (1 core)", v1.tH, sm.tH, v1.cH, sm.cH)
+	row("leaf hash + HMAC floor (1 core)", v1.tL, sm.tL, v1.cL, sm.cL)
+	row("RunPool (committed pool)", v1.tR, sm.tR, v1.cR, sm.cR)
+	row("VerifyPool (pool in memory)", v1.tV, sm.tV, v1.cV, sm.cV)
 	for _, s := range sides {
 		fmt.Printf("%s: RunPool %.2fx its HMAC floor (CPU %.2fx); VerifyPool %.2fx its leaf+HMAC floor (CPU %.2fx)\n", s.cs.ID(),
 			med(s.tR)/med(s.tH), med(s.cR)/med(s.cH), med(s.tV)/med(s.tL), med(s.cV)/med(s.cL))

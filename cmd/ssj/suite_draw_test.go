@@ -58,12 +58,9 @@ func TestDrawCommitRunVerifyNationalSuite(t *testing.T) {
 
 	canonical := filepath.Join(dir, "canonical.csv")
 	code, out, errs = runCLI(t, "", "registry", "export", "--canonical", "--out", canonical, targets)
-	if code == exitOK {
-		code, out, errs = runCLI(t, "", "verify", record, "--targets", canonical)
-		require.Equal(t, exitOK, code, "streamed: %s\n%s", out, errs)
-	} else {
-		t.Logf("registry export --canonical unavailable here (%d: %s); streamed path covered by package draw", code, errs)
-	}
+	require.Equal(t, exitOK, code, "export: %s\n%s", out, errs)
+	code, out, errs = runCLI(t, "", "verify", record, "--targets", canonical)
+	require.Equal(t, exitOK, code, "streamed: %s\n%s", out, errs)
 
 	rb, err := os.ReadFile(record)
 	require.NoError(t, err)
