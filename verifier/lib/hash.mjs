@@ -44,7 +44,8 @@ export const DEFAULT_SUITE = 'ssj-v1';
 const LEAF_CHUNK = 4096;
 const RANK_CHUNK = 8192;
 const PARALLEL_MIN = 16384;
-// AHEAD chunks at most wait for the helper; with more, this thread takes the next one.
+// AHEAD chunks at most wait for the helper; with more, this thread takes
+// the next one (share).
 const AHEAD = 4;
 
 function subtle() {
@@ -150,25 +151,11 @@ export class Hasher {
     const alg = this.suite.name;
     const { rank: RC, min } = this.chunks;
     if (this.helper && labels.length >= min) {
-      // Chunks go to the helper while it has fewer than AHEAD; the rest are
-      // computed here, so both threads stay busy whatever the load.
-      const jobs = [];
-      let inflight = 0;
-      for (let lo = 0; lo < labels.length; lo += RC) {
-        const part = labels.slice(lo, lo + RC);
-        if (inflight < AHEAD) {
-          inflight++;
-          const at = 32 * lo;
-          jobs.push(this.helper.run({ op: 'ranks', alg, key, prefix, labels: part }).then((r) => {
-            out.set(r, at);
-            inflight--;
-          }));
-        } else {
-          out.set(rankChunk(alg, key, prefix, part), 32 * lo);
-          await yieldToEvents();
-        }
-      }
-      await Promise.all(jobs);
+      const parts = Math.ceil(labels.length / RC);
+      await share(this.helper, parts, (i) => {
+        const part = labels.slice(i * RC, (i + 1) * RC);
+        return { msg: { op: 'ranks', alg, key, prefix, labels: part }, local: () => rankChunk(alg, key, prefix, part) };
+      }, (i, r) => out.set(r, 32 * i * RC));
       return out;
     }
     out.set(rankChunk(alg, key, prefix, labels), 0);
@@ -188,23 +175,11 @@ export class Hasher {
     const alg = this.suite.name;
     const per = Math.max(1, Math.floor(RC / certs.length)); // targets per chunk
     const out = new Uint8Array(targets.length * certs.length * 32);
-    const jobs = [];
-    let inflight = 0;
-    for (let lo = 0; lo < targets.length; lo += per) {
-      const part = targets.slice(lo, lo + per);
-      const at = lo * certs.length * 32;
-      if (inflight < AHEAD) {
-        inflight++;
-        jobs.push(this.helper.run({ op: 'pairRanks', alg, key, prefix, targets: part, certs }).then((r) => {
-          out.set(r, at);
-          inflight--;
-        }));
-      } else {
-        out.set(pairRankChunk(alg, key, prefix, part, certs), at);
-        await yieldToEvents();
-      }
-    }
-    await Promise.all(jobs);
+    const parts = Math.ceil(targets.length / per);
+    await share(this.helper, parts, (i) => {
+      const part = targets.slice(i * per, (i + 1) * per);
+      return { msg: { op: 'pairRanks', alg, key, prefix, targets: part, certs }, local: () => pairRankChunk(alg, key, prefix, part, certs) };
+    }, (i, r) => out.set(r, i * per * certs.length * 32));
     return out;
   }
 
@@ -256,24 +231,67 @@ export class Hasher {
     const { leaf: LC, min } = this.chunks;
     const chunks = Math.ceil(n / LC);
     const roots = new Uint8Array(32 * chunks);
-    const jobs = [];
-    let inflight = 0;
-    for (let j = 0; j < chunks; j++) {
-      const { buf: all, offs } = chunkBytes(j * LC, Math.min(n, (j + 1) * LC));
-      if (this.helper && n >= min && inflight < AHEAD) {
-        inflight++;
-        const buf = all.slice(0, offs[offs.length - 1]);
-        jobs.push(this.helper.run({ op: 'leaves', alg, buf, offs }, [buf.buffer, offs.buffer]).then((r) => {
-          roots.set(r, 32 * j);
-          inflight--;
-        }));
-      } else {
-        roots.set(subtreeRoot(alg, all, offs), 32 * j);
-        if (inflight > 0) await yieldToEvents();
+    const bytes = (j) => chunkBytes(j * LC, Math.min(n, (j + 1) * LC));
+    if (!this.helper || n < min) {
+      for (let j = 0; j < chunks; j++) {
+        const { buf, offs } = bytes(j);
+        roots.set(subtreeRoot(alg, buf, offs), 32 * j);
       }
+    } else {
+      await share(this.helper, chunks, (j) => {
+        const { buf: all, offs } = bytes(j);
+        const buf = all.slice(0, offs[offs.length - 1]); // kept: computed here if the helper is late
+        return { msg: { op: 'leaves', alg, buf, offs }, local: () => subtreeRoot(alg, buf, offs) };
+      }, (j, r) => roots.set(r, 32 * j));
     }
-    await Promise.all(jobs);
     return reduceLevel(alg, roots, chunks);
+  }
+}
+
+/**
+ * share computes jobs 0..n-1 on this thread and on helper: input(i) makes
+ * job i's input ({msg, local}: the message for the helper, and a function
+ * computing the same result here), place(i, result) stores its result.
+ * Jobs go to the helper while fewer than AHEAD wait there; the next one is
+ * computed here. At the end, jobs the helper has not answered yet are
+ * computed here too, last first (the helper takes them in order), so a
+ * helper thread that the machine's load keeps waiting cannot hold up the
+ * result; whichever answer comes first is placed, the other ignored (both
+ * are the same bytes, computed by the same code of bulk.mjs).
+ */
+async function share(helper, n, input, place) {
+  const done = new Uint8Array(n);
+  const locals = [];
+  let waiting = 0;
+  for (let i = 0; i < n; i++) {
+    const { msg, local } = input(i);
+    if (waiting < AHEAD) {
+      waiting++;
+      locals[i] = local;
+      helper.run(msg).then(
+        (r) => {
+          waiting--;
+          if (!done[i]) {
+            done[i] = 1;
+            place(i, r);
+          }
+        },
+        () => {
+          waiting--; // computed here below
+        },
+      );
+    } else {
+      done[i] = 1;
+      place(i, local());
+    }
+    await yieldToEvents();
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    if (done[i]) continue;
+    await yieldToEvents();
+    if (done[i]) continue;
+    done[i] = 1;
+    place(i, locals[i]());
   }
 }
 

@@ -99,3 +99,20 @@ test('inspector ranks prepared for every target with the helper give the same gr
   assert.equal(hex(all), each.map(hex).join(''));
   assert.equal(await one.pairRanks(k, prefix, targets, certs), null); // no helper: target by target
 });
+
+test('a helper that never answers, or fails, delays nothing: this thread computes its chunks', async () => {
+  const silent = { kind: 'node', run: () => new Promise(() => {}) };
+  const failing = { kind: 'node', run: () => Promise.reject(new Error('gone')) };
+  const one = makeHasher();
+  const key = utf8('k');
+  const prefix = concat([lp('ssj-v1'), lp('inspector')]);
+  const labels = Array.from({ length: 23 }, (_, i) => `L${i}`);
+  for (const h of [silent, failing]) {
+    const par = makeHasher({ helper: h, chunks: { leaf: 4, rank: 3, min: 1 } });
+    for (const n of [1, 5, 17, 64]) assert.equal(hex(await par.merkleRoot(n, write, new LeafWriter())), hex(await one.merkleRoot(n, write, new LeafWriter())), `n=${n}`);
+    assert.equal(hex(await par.ranks(key, prefix, labels)), hex(await one.ranks(key, prefix, labels)));
+    const pr = await par.pairRanks(key, prefix, ['T1', 'T2', 'T3'], labels);
+    const each = await Promise.all(['T1', 'T2', 'T3'].map((t) => one.ranks(key, concat([prefix, lp(t)]), labels)));
+    assert.equal(hex(pr), each.map(hex).join(''));
+  }
+});
