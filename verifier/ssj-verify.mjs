@@ -4,8 +4,8 @@
 // (import { verify } from './ssj-verify.mjs', with an import map for
 // @noble/curves).
 //
-//   node verifier/ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--json]
-//   node verifier/ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--json]
+//   node verifier/ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--threads auto|1|2] [--json]
+//   node verifier/ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--threads auto|1|2] [--json]
 //
 // Exit 0: verified. 1: the record differs from its recomputation (the first
 // difference is named by JSON path with both values). 2: bad usage or
@@ -58,8 +58,8 @@ function parseJSONFile(bytes, name, numbers = false) {
  * messages. Options: anchor (hex, §10.3), keyring (the bytes of a keyring
  * file, §10.2: the lock must then be signed by a key in it held by
  * lock.by), progress(step), webcrypto (send every hash through WebCrypto),
- * parallel ('auto': a helper thread for a targets file of 1 MiB or more;
- * true, false), helper (a started helper of lib/parallel.mjs to use and
+ * parallel ('auto': a helper thread for a targets file of 1 MiB or more
+ * when the machine has a core to spare; true, false), helper (a started helper of lib/parallel.mjs to use and
  * leave running) and chunks (the hasher's chunk sizes, for tests).
  * It resolves to the summary when verified, and rejects with a Difference
  * (exit 1) or an InputError (exit 2).
@@ -69,7 +69,7 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
   // check) with a helper thread; a small one is not worth starting it.
   // A helper given by the caller is used and left running.
   let helper = given;
-  if (!helper && !webcrypto && (parallel === true || (parallel === 'auto' && files.targets && files.targets.length >= PARALLEL_BYTES))) helper = await startHelper();
+  if (!helper && !webcrypto && (parallel === true || (parallel === 'auto' && files.targets && files.targets.length >= PARALLEL_BYTES && (await coresIdle())))) helper = await startHelper();
   try {
     return await verifyWith(makeHasher({ webcrypto, helper, chunks }), files, { names, progress, anchor, keyring });
   } finally {
@@ -79,6 +79,24 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
 
 // PARALLEL_BYTES is the size of targets file from which verify starts a helper thread.
 const PARALLEL_BYTES = 1 << 20;
+
+/**
+ * coresIdle reports whether a second thread can be expected to run beside
+ * this one: in node, when the one-minute load average is below the number
+ * of cores (on a saturated machine the helper's chunks wait for a core,
+ * and measured runs were slower with it than without); in a browser,
+ * always. It changes only the speed: the helper computes the same bytes.
+ */
+async function coresIdle() {
+  if (typeof process === 'undefined' || !process.versions || !process.versions.node) return true;
+  try {
+    const os = await import('node:os');
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    return cores > 1 && os.loadavg()[0] < cores;
+  } catch {
+    return true;
+  }
+}
 
 async function verifyWith(hasher, files, { names, progress, anchor, keyring }) {
   if (anchor !== undefined && anchor !== null && anchor !== '' && !HEX64.test(anchor)) throw new InputError(`--anchor ${JSON.stringify(anchor)}: want 64 lower-case hex digits`);
@@ -135,8 +153,8 @@ async function verifyWith(hasher, files, { names, progress, anchor, keyring }) {
   return summary;
 }
 
-const USAGE = `usage: node ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--json]
-       node ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--json]
+const USAGE = `usage: node ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--threads auto|1|2] [--json]
+       node ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--threads auto|1|2] [--json]
 
 Re-runs a published ssj draw record (ssj-v1.1) from its manifest, its
 evidence and the pool files (CSV, UTF-8 or GB18030) as docs/draw-spec.md
@@ -146,6 +164,9 @@ targets.csv, inspectors.csv, fallback.csv, and manifest.json and
 proofs.json checked against them. --anchor: the chain anchor from the task
 announcement or the trail (§10.3). --keyring: the lock must be signed by a
 key of this keyring (ssj publish keygen) held by lock.by (§10.2).
+--threads: 2 shares the hashing of a large draw with a second thread, 1
+does not; auto (default) uses two for a targets file of 1 MiB or more when
+the load average leaves a core free. The result is the same either way.
 Exit 2: bad usage or unreadable input.`;
 
 /** parseArgs reads the command line; flags and RECORD in any order. */
@@ -172,6 +193,7 @@ export function parseArgs(argv) {
       case '--inspectors':
       case '--fallback':
       case '--anchor':
+      case '--threads':
       case '--keyring': {
         if (val === undefined) {
           if (i + 1 >= argv.length) throw new InputError(`${a} needs a ${a === '--anchor' ? 'HEX' : 'FILE'}`);
@@ -189,6 +211,7 @@ export function parseArgs(argv) {
   if (pos.length !== 1) throw new InputError(pos.length === 0 ? 'RECORD or BUNDLE_DIR is required' : `unexpected argument ${JSON.stringify(pos[1])}`);
   out.record = pos[0];
   if (out.anchor !== undefined && !HEX64.test(out.anchor)) throw new InputError(`--anchor ${JSON.stringify(out.anchor)}: want 64 lower-case hex digits`);
+  if (out.threads !== undefined && !['auto', '1', '2'].includes(out.threads)) throw new InputError(`--threads ${JSON.stringify(out.threads)}: want auto, 1 or 2`);
   return out;
 }
 
@@ -261,7 +284,8 @@ export async function main(argv, out = process.stdout, err = process.stderr) {
   }
   try {
     const { files, names, missing = [] } = await loadFiles(args);
-    const s = await verify(files, { names, anchor: args.anchor, keyring: files.keyring });
+    const parallel = { 1: false, 2: true }[args.threads] ?? 'auto';
+    const s = await verify(files, { names, anchor: args.anchor, keyring: files.keyring, parallel });
     // ssj task export always writes the trail: a bundle without it does not verify.
     if (missing.length > 0) throw new Difference(missing[0], null, null, `${missing[0]} is missing from the bundle ${args.record}`);
     if (args.json) out.write(JSON.stringify(s) + '\n');

@@ -182,3 +182,14 @@ test('BUNDLE_DIR: the files of ssj task export; manifest.json must be the record
   assert.equal(r.status, 2);
   assert.match(r.stderr, /not a bundle/);
 });
+
+test('--threads: 1 and 2 give the same verdict; anything else is bad usage', () => {
+  for (const n of ['1', '2', 'auto']) {
+    const r = run(record, '--targets', targets, '--inspectors', inspectors, '--threads', n, '--json');
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.equal(JSON.parse(r.stdout).verified, true);
+  }
+  const r = run(record, '--targets', targets, '--threads', '3');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--threads "3": want auto, 1 or 2/);
+});
