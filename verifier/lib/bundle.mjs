@@ -56,7 +56,8 @@ const HEX64 = /^[0-9a-f]{64}$/;
 /**
  * checkBundle checks the bundle's additions: manifest.json is the record's
  * manifest (same canonical bytes); trail.jsonl (text, when given) verifies
- * under its own suite, checkpoint.txt (text, when given) is its head, its
+ * under its own suite, which must be the record's, checkpoint.txt (text,
+ * when given) is its head, its
  * manifest.committed events of the task name the record's manifest hash
  * and its targets.locked events the record's lock.record_hash (a locked
  * record needs one); and proofs.json holds, for every selected target, an
@@ -80,6 +81,10 @@ export async function checkBundle(hasher, record, targets, manifestValue, proofs
       if (e instanceof TrailProblem) throw new BundleProblem(e.path, e.detail);
       throw e;
     }
+    // One bundle, one crypto suite: the draw's and the trail's (whose
+    // snapshot roots the proofs lead to).
+    const drawSuite = record.manifest.suite ?? 'ssj-v1';
+    if (t.suite !== drawSuite) throw new BundleProblem('trail.jsonl', `record.json is a draw of crypto suite ${drawSuite}, trail.jsonl a trail of ${t.suite}: a bundle has one suite`);
     const task = record.manifest.task.id;
     const f = taskFacts(t.events, task);
     for (const c of f.committed) {

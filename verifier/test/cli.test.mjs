@@ -170,6 +170,10 @@ test('BUNDLE_DIR: the files of ssj task export; manifest.json must be the record
   const [t3, h3] = await trailFor(recV, { recordHash: 'cd'.repeat(32) });
   writeFileSync(join(dir, 'checkpoint.txt'), h3);
   await bad('trail.jsonl', t3, 'trail.jsonl', /event seq 1 locked record cdcd/);
+  // A national-suite trail (package trail's SM3 fixture) beside an ssj-v1 record.
+  const sm = readFileSync(root + 'trail/testdata/fixture-sm.golden.jsonl', 'utf8');
+  writeFileSync(join(dir, 'checkpoint.txt'), '10:e5a58457c473cae00bf1f469108146314879a2201847024d484337e59cb3a332\n');
+  await bad('trail.jsonl', sm, 'trail.jsonl', /draw of crypto suite ssj-v1, trail\.jsonl a trail of ssj-v1-sm: a bundle has one suite/);
   writeFileSync(join(dir, 'trail.jsonl'), trail);
   writeFileSync(join(dir, 'checkpoint.txt'), head);
   m.task.name += '（改）';
