@@ -58,8 +58,8 @@ function parseJSONFile(bytes, name, numbers = false) {
  * messages. Options: anchor (hex, §10.3), keyring (the bytes of a keyring
  * file, §10.2: the lock must then be signed by a key in it held by
  * lock.by), progress(step), webcrypto (send every hash through WebCrypto),
- * parallel ('auto': a helper thread for a targets file of 1 MiB or more
- * when the machine has a core to spare; true, false), helper (a started helper of lib/parallel.mjs to use and
+ * parallel ('auto': in a browser a helper thread for a targets file of
+ * 1 MiB or more, in node none; true, false), helper (a started helper of lib/parallel.mjs to use and
  * leave running) and chunks (the hasher's chunk sizes, for tests).
  * It resolves to the summary when verified, and rejects with a Difference
  * (exit 1) or an InputError (exit 2).
@@ -69,7 +69,7 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
   // check) with a helper thread; a small one is not worth starting it.
   // A helper given by the caller is used and left running.
   let helper = given;
-  if (!helper && !webcrypto && (parallel === true || (parallel === 'auto' && files.targets && files.targets.length >= PARALLEL_BYTES && (await coresIdle())))) helper = await startHelper();
+  if (!helper && !webcrypto && (parallel === true || (parallel === 'auto' && files.targets && files.targets.length >= PARALLEL_BYTES && (await helperByDefault())))) helper = await startHelper();
   try {
     return await verifyWith(makeHasher({ webcrypto, helper, chunks }), files, { names, progress, anchor, keyring });
   } finally {
@@ -81,21 +81,16 @@ export async function verify(files, { names = {}, progress = () => {}, webcrypto
 const PARALLEL_BYTES = 1 << 20;
 
 /**
- * coresIdle reports whether a second thread can be expected to run beside
- * this one: in node, when the one-minute load average is below the number
- * of cores (on a saturated machine the helper's chunks wait for a core,
- * and measured runs were slower with it than without); in a browser,
- * always. It changes only the speed: the helper computes the same bytes.
+ * helperByDefault reports whether 'auto' starts a helper thread: in a
+ * browser yes (the page's thread stays free for the page), in node no. On
+ * this project's 2-core machine the helper made node slower, not faster:
+ * at load average 5 a 100k-target draw took 1.35 s with it against 1.18 s
+ * without (parsing and hashing on the main thread slowed more than the
+ * drand check and the shared chunks saved), and 15-20 % slower at load 25.
+ * `--threads 2` (parallel: true) still starts it.
  */
-async function coresIdle() {
-  if (typeof process === 'undefined' || !process.versions || !process.versions.node) return true;
-  try {
-    const os = await import('node:os');
-    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    return cores > 1 && os.loadavg()[0] < cores;
-  } catch {
-    return true;
-  }
+async function helperByDefault() {
+  return !(typeof process !== 'undefined' && process.versions && process.versions.node);
 }
 
 async function verifyWith(hasher, files, { names, progress, anchor, keyring }) {
@@ -164,9 +159,9 @@ targets.csv, inspectors.csv, fallback.csv, and manifest.json and
 proofs.json checked against them. --anchor: the chain anchor from the task
 announcement or the trail (§10.3). --keyring: the lock must be signed by a
 key of this keyring (ssj publish keygen) held by lock.by (§10.2).
---threads: 2 shares the hashing of a large draw with a second thread, 1
-does not; auto (default) uses two for a targets file of 1 MiB or more when
-the load average leaves a core free. The result is the same either way.
+--threads: 2 shares the hashing of a large draw (and the drand check) with
+a second thread; 1 and auto (default) do not: measured here, the second
+thread made node slower. The result is the same either way.
 Exit 2: bad usage or unreadable input.`;
 
 /** parseArgs reads the command line; flags and RECORD in any order. */
