@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const nm = join(here, 'node_modules');
-export const ENTRIES = ['@noble/curves/bls12-381.js', '@noble/curves/ed25519.js'];
+export const ENTRIES = ['@noble/curves/bls12-381.js', '@noble/curves/ed25519.js', '@noble/curves/abstract/weierstrass.js'];
 
 /** closure returns the node_modules-relative paths of the entries and every module they import. */
 export function closure(base = nm) {

@@ -2,8 +2,9 @@
 # Benchmark of the JavaScript verifier (issue 12): verify one 100k-target
 # draw with `ssj verify` and with `node verifier/ssj-verify.mjs` on the same
 # files, RUNS times each, alternating, and print the medians and the ratio.
-# Two draws: targets only, and the same with inspector matching (team of 3,
-# 300 inspectors). Both records are locked with a signed lock and verified
+# Three draws: targets only, the same with inspector matching (team of 3,
+# 300 inspectors), and targets only under the national suite ssj-v1-sm
+# (SM3, HMAC-SM3: plain JavaScript in node, no WebCrypto). Both records are locked with a signed lock and verified
 # with the keyring and the anchor, so that the lock, the signature, the
 # whole-record canonical comparison and the anchor are timed too.
 # Usage: bench/jsverify/run.sh [RUNS] (default 5).
@@ -15,15 +16,17 @@ trap 'rm -rf "$W"' EXIT
 go build -o "$W/ssj" ./cmd/ssj
 go run ./examples/gendata -targets 100000 -inspectors 300 -out "$W" >/dev/null
 cp examples/data/randomness.json "$W/randomness.json"
-for kind in targets matching; do
+for kind in targets matching targets-sm; do
   insp=""
   match=""
+  suite=""
+  [ "$kind" = targets-sm ] && suite='"suite": "ssj-v1-sm", '
   if [ "$kind" = matching ]; then
     insp="--inspectors $W/inspectors.csv"
     match=', "inspectors": {"team_size": 3, "launching_department": "治安", "window_from": "2026-09-18T00:00:00+08:00", "window_to": "2026-12-01T00:00:00+08:00", "cap": 40}'
   fi
   cat > "$W/task-$kind.json" <<JSON
-{"id": "BENCH-100K", "name": "100k 基准抽查", "items": ["ZA-01"], "scope": {}, "strata": ["credit_class"],
+{$suite"id": "BENCH-100K", "name": "100k 基准抽查", "items": ["ZA-01"], "scope": {}, "strata": ["credit_class"],
  "quota": {"default_ratio": "0.01", "rounding": "ceiling"},
  "sources": [{"kind": "drand", "network": "quicknet", "round": 32285086}],
  "commit_time": "2026-09-17T23:13:42+08:00"$match}
@@ -37,6 +40,7 @@ JSON
   anchor=$("$W/ssj" verify "$W/record-$kind.json" --targets "$W/targets.csv" $insp --json | sed -n 's/.*"anchor": *"\([0-9a-f]*\)".*/\1/p')
   opts="--keyring $W/head.pub.json --anchor $anchor"
   node verifier/ssj-verify.mjs "$W/record-$kind.json" --targets "$W/targets.csv" $insp $opts | grep -q "lock signed: ed25519" || { echo "node did not check the signed lock" >&2; exit 1; }
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
   go_t=(); js_t=(); go_c=(); js_c=()
   for i in $(seq "$RUNS"); do
     # wall seconds, and CPU seconds (user + sys): on a shared machine the
@@ -49,6 +53,7 @@ JSON
   med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   g=$(med "${go_t[@]}"); j=$(med "${js_t[@]}"); gc=$(med "${go_c[@]}"); jc=$(med "${js_c[@]}")
   sel=$(grep -c '"rank"' "$W/record-$kind.json" || true)
-  printf '%-9s 100000 targets, %s ranks in record: wall median ssj verify %.3f s, node %.3f s, ratio %.2fx; CPU median ssj verify %.3f s, node %.3f s, ratio %.2fx (wall runs: go %s; js %s)\n' \
-    "$kind" "$sel" "$g" "$j" "$(echo "$j / $g" | bc -l)" "$gc" "$jc" "$(echo "$jc / $gc" | bc -l)" "${go_t[*]}" "${js_t[*]}"
+  load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
+  printf '%-9s 100000 targets, %s ranks in record: wall median ssj verify %.3f s, node %.3f s, ratio %.2fx; CPU median ssj verify %.3f s, node %.3f s, ratio %.2fx (wall runs: go %s; js %s; load average before %s, after %s)\n' \
+    "$kind" "$sel" "$g" "$j" "$(echo "$j / $g" | bc -l)" "$gc" "$jc" "$(echo "$jc / $gc" | bc -l)" "${go_t[*]}" "${js_t[*]}" "$load_before" "$load_after"
 done

@@ -28,11 +28,11 @@ const STEPS = [
   ['lock', '锁定', 'record_hash、lock.hash、锁定时间与确认人'],
   ['canonical', '规范字节比对', '整份记录的 RFC 8785 规范字节与重新计算的一致'],
   ['anchor', '链锚点', '与公告中的锚点一致（替换未被删改）'],
-  ['bundle', '公开包附件', 'manifest.json 与记录一致；每个抽中对象的包含证明'],
+  ['bundle', '公开包附件', 'manifest.json 与记录一致；留痕链与检查点；每个抽中对象的包含证明'],
 ];
 
 /** BUNDLE maps the bundle's file names to the verifier's inputs. */
-const BUNDLE = { 'record.json': 'record', 'manifest.json': 'manifest', 'targets.csv': 'targets', 'inspectors.csv': 'inspectors', 'fallback.csv': 'fallback', 'proofs.json': 'proofs' };
+const BUNDLE = { 'record.json': 'record', 'manifest.json': 'manifest', 'targets.csv': 'targets', 'inspectors.csv': 'inspectors', 'fallback.csv': 'fallback', 'proofs.json': 'proofs', 'trail.jsonl': 'trail', 'checkpoint.txt': 'checkpoint' };
 
 const $ = (id) => document.getElementById(id);
 const q = new URLSearchParams(location.search);
@@ -177,7 +177,10 @@ function showSummary(s) {
   } else rows.push(['锁定', '尚未锁定']);
   if (s.bundle) {
     const parts = [s.bundle.manifest ? 'manifest.json 与记录一致' : '无 manifest.json', s.bundle.proofs_file ? `${s.bundle.proofs} 个包含证明有效` : '无 proofs.json（未检查包含证明）'];
-    rows.push(['公开包', `${parts.join('；')}；未在浏览器中检查：${s.bundle.not_checked.join('、')}（可用 ssj verify 目录 检查）`]);
+    const t = s.bundle.trail;
+    if (t) parts.push(`留痕 trail.jsonl 有效（${t.suite}，${t.events} 个事件，${t.checkpoints} 个检查点）${t.checkpoint_txt ? '，checkpoint.txt 为其头部' : ''}`);
+    if (s.bundle.not_checked.length > 0) parts.push(`公开包中没有：${s.bundle.not_checked.join('、')}（未检查）`);
+    rows.push(['公开包', parts.join('；')]);
   }
   $('summary').replaceChildren(el('table', { class: 'sum' }, ...rows.map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { class: /^[0-9a-f]{64}/.test(v) ? 'hash' : '' }, v)))));
 }

@@ -3,6 +3,7 @@ package difftest
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
@@ -18,12 +19,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emmansun/gmsm/sm2"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/publish"
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // cases is the number of random tasks; each yields one record that must
@@ -149,7 +152,7 @@ func TestJSVerifierDifferential(t *testing.T) {
 	for _, f := range []string{"ratio", "total", "ceiling", "floor", "half_up", "base_eligible", "min_max", "shortfall", "exclusions",
 		"compliant", "strata", "directed", "batches", "inspectors", "joint", "conflicts", "interests", "fallback", "fallback_used",
 		"cap", "rotation", "replacements", "lock", "manual", "gb18030", "chinese_headers", "pool_5000",
-		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked"} {
+		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked", "sm", "signed_sm2"} {
 		require.Positive(t, features[f], "no generated case covers %s", f)
 	}
 	require.Positive(t, features["xlsx"], "no generated case has XLSX pools")
@@ -471,6 +474,13 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		items = append(items, "XF-02")
 	}
 	task := draw.Task{ID: fmt.Sprintf("DIFF-%03d", i), Name: fmt.Sprintf("差分测试任务 %d", i), Items: items, CommitTime: commit}
+	if i%4 == 3 {
+		// The national suite (Appendix H.2): every hash SM3, every HMAC
+		// HMAC-SM3. Chosen by case number, so the random choices of the
+		// other cases stay as they were.
+		add("sm")
+		task.Suite = string(suite.V1SM)
+	}
 	if r.IntN(5) > 1 {
 		add("directed")
 		switch r.IntN(4) {
@@ -738,7 +748,12 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		if r.IntN(2) == 0 {
 			// Rule R16: the confirming officer signs; the verifier is given the keyring.
 			add("signed")
-			if rec, _, err = draw.LockSigned(rec, commit.Add(36*time.Hour), "张科长", lockSigner); err != nil {
+			signer := lockSigner
+			if task.Suite == string(suite.V1SM) {
+				add("signed_sm2")
+				signer = lockSignerSM2
+			}
+			if rec, _, err = draw.LockSigned(rec, commit.Add(36*time.Hour), "张科长", signer); err != nil {
 				return made{}, err
 			}
 			files.Keyring = keyringFile
@@ -778,9 +793,13 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		if err != nil {
 			return made{}, err
 		}
+		cs, err := rec.Manifest.CryptoSuite()
+		if err != nil {
+			return made{}, err
+		}
 		var proofs []registry.Proof
 		for _, s := range rec.Selected {
-			p, err := registry.ProveTarget(targets, s.Target)
+			p, err := registry.ProveTargetWith(cs, targets, s.Target)
 			if err != nil {
 				return made{}, err
 			}
@@ -906,15 +925,17 @@ func pickEdit(t *testing.T, r *rand.Rand, dir string, m *made) {
 	t.Fatalf("%s: no edit the Go verifier refuses in 100 tries", m.files.ID)
 }
 
-// The lock signer of the generated tasks and its keyring (spec §10.2).
+// The lock signers of the generated tasks (Ed25519, and SM2 for the
+// national-suite tasks) and their keyring (spec §10.2, Appendix H.2).
 var (
-	lockSigner  draw.Signer
-	lockKeyring publish.Keyring
-	keyringFile string
+	lockSigner    draw.Signer
+	lockSignerSM2 draw.Signer
+	lockKeyring   publish.Keyring
+	keyringFile   string
 )
 
-// setUpKeys makes the deterministic Ed25519 key of 张科长 and writes its
-// keyring into dir.
+// setUpKeys makes the deterministic Ed25519 and SM2 keys of 张科长 and
+// writes their keyring into dir.
 func setUpKeys(t *testing.T, dir string) {
 	t.Helper()
 	key, err := publish.GenerateEd25519(bytes.NewReader(bytes.Repeat([]byte{7}, 32)), "分局", "张科长")
@@ -922,7 +943,16 @@ func setUpKeys(t *testing.T, dir string) {
 	s, err := key.Signer()
 	require.NoError(t, err)
 	lockSigner = s
-	lockKeyring = publish.Keyring{Keys: []publish.PublicKey{key.PublicKey}}
+	d, err := hex.DecodeString("3945208f7b2144b13f36e38ac6d39f9588939369" + "2860b51a42fb81ef4df7c5b8")
+	require.NoError(t, err)
+	priv, err := sm2.NewPrivateKey(d)
+	require.NoError(t, err)
+	sm, err := suite.NewSM2Signer(priv)
+	require.NoError(t, err)
+	lockSignerSM2 = sm
+	smKey := publish.PublicKey{KeyID: sm.KeyID(), Algorithm: sm.Algorithm(), Unit: "分局", Holder: "张科长",
+		Role: publish.RolePrincipalHead, Key: base64.StdEncoding.EncodeToString(sm.Public())}
+	lockKeyring = publish.Keyring{Keys: []publish.PublicKey{key.PublicKey, smKey}}
 	b, err := json.Marshal(lockKeyring)
 	require.NoError(t, err)
 	keyringFile = filepath.Join(dir, "keyring.json")
@@ -959,7 +989,11 @@ func (m *made) tampered(dir string, rec draw.Record) error {
 	m.features = append(m.features, "relocked")
 	l := *rec.Lock
 	l.By = "另一人"
-	h, err := draw.LockHash(&l)
+	cs, err := rec.Manifest.CryptoSuite()
+	if err != nil {
+		return err
+	}
+	h, err := draw.LockHashWith(cs, &l)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import { cmpStr, concat, hex, lp, rankOrder, unhex, utf8 } from './bytes.mjs';
 import { parseTime, isUTC, yearInChina } from './time.mjs';
 import { commitment, inspectorLeaf, labelProblem, sortByLabel, targetLeaf, writeTargetLeaf } from './pools.mjs';
 import { formatUTC } from './time.mjs';
+import { SUITES, DEFAULT_SUITE } from './hash.mjs';
 import { deriveRandomness, SourceError } from './sources.mjs';
 import { Matcher, MatchError, replay } from './match.mjs';
 import { anchorOf, checkLockSignature, lockBody, SignatureError } from './sign.mjs';
@@ -41,7 +42,7 @@ const specT = obj(
 );
 /** MANIFEST is the manifest's member table (§3). */
 export const MANIFEST = obj(
-  ['algorithm', S], ['task', obj(['id', S], ['name', S], ['items', arr(S)])], ['directed', B],
+  ['algorithm', S], ['suite', S, 1], ['task', obj(['id', S], ['name', S], ['items', arr(S)])], ['directed', B],
   ['scope', obj(['jurisdictions', arr(S), 1], ['industries', arr(S), 1], ['credit_classes', arr(S), 1], ['kinds', arr(S), 1], ['departments', arr(S), 1])],
   ['targets', commitmentT], ['strata', arr(S), 1],
   ['quota', obj(['ratios', arr(obj(['stratum', S], ['ratio', S])), 1], ['default_ratio', S, 1], ['rounding', S], ['base', S], ['min', I, 1], ['max', I, 1], ['total', I, 1])],
@@ -434,7 +435,7 @@ export async function recompute(hasher, m, evidence, targets, pools, progress = 
     if (e instanceof SourceError) throw new Difference('evidence', null, null, e.message);
     throw e;
   }
-  const mh = await hasher.sha256(utf8(canonical(m)));
+  const mh = await hasher.h(utf8(canonical(m)));
   const k = await hasher.hmac(mh, rnd.r);
 
   await progress('strata');
@@ -585,7 +586,13 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
   const replacements = record.replacements === undefined ? [] : normalize(record.replacements, arr(REPLACEMENT), 'replacements');
   if (record.replacements !== undefined && (replacements || []).length === 0) throw new Difference('replacements', show(record.replacements), 'nothing (the format omits an empty value)');
   const lock = record.lock === undefined ? undefined : normalize(record.lock, LOCK, 'lock');
-  const mh = hex(await hasher.sha256(utf8(canonical(m))));
+  // Appendix H: the manifest's suite (absent: ssj-v1) decides every H and
+  // HMAC of Appendix G, the manifest hash first.
+  const suite = m.suite === undefined ? DEFAULT_SUITE : m.suite;
+  if (m.suite === DEFAULT_SUITE) throw new Difference('manifest.suite', show(m.suite), 'nothing (ssj-v1 is written as the absent member)');
+  if (!Object.hasOwn(SUITES, suite)) throw new Difference('manifest.suite', show(m.suite), null, `is not a crypto suite this verifier knows (${Object.keys(SUITES).join(', ')})`);
+  hasher = hasher.forSuite(suite);
+  const mh = hex(await hasher.h(utf8(canonical(m))));
   if (record.manifest_hash !== mh) throw new Difference('manifest_hash', show(record.manifest_hash), show(mh));
   validateManifest(m);
   const rec = await recompute(hasher, m, evidence, targets, pools, progress);
@@ -618,12 +625,12 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
   let signedVia;
   if (lock) {
     await progress('lock');
-    recordHash = hex(await hasher.sha256(utf8(canonical(rec))));
+    recordHash = hex(await hasher.h(utf8(canonical(rec))));
     if (lock.record_hash !== recordHash) throw new Difference('lock.record_hash', show(lock.record_hash), show(recordHash));
     label('lock.by', lock.by);
     if (parseTime(lock.at) < parseTime(m.commit_time)) throw new Difference('lock.at', show(lock.at), null, `is before the commit time ${m.commit_time}`);
     // ssj-v1.1 (spec §10.2): lock.hash = SHA-256(canonical {at, by, record_hash}).
-    const lockHash = hex(await hasher.sha256(utf8(lockBody({ at: record.lock.at, by: lock.by, record_hash: recordHash }))));
+    const lockHash = hex(await hasher.h(utf8(lockBody({ at: record.lock.at, by: lock.by, record_hash: recordHash }))));
     if (lock.hash !== lockHash) throw new Difference('lock.hash', show(lock.hash), show(lockHash));
     if (opts.keyring) {
       try {

@@ -8,6 +8,8 @@ import { labelProblem } from './pools.mjs';
 /** The exclusion reasons of Appendix C §2, in order, then the seat reasons of §6. */
 export const REASONS = ['inactive', 'unavailable', 'unqualified', 'region', 'interest', 'conflict', 'rotation', 'departed', 'cap', 'seated', 'department', 'not_leader'];
 const RI = Object.fromEntries(REASONS.map((r, i) => [r, i]));
+// PREPARE_MAX bounds the (target, inspector) ranks Matcher.prepare computes at once (32 bytes each).
+const PREPARE_MAX = 2000000;
 
 /** MatchError is a seat that cannot be filled or an invalid input; path says where. */
 export class MatchError extends Error {
@@ -131,6 +133,28 @@ export class Matcher {
   }
 
   /**
+   * prepare ranks, for every target, the home inspectors no static reason
+   * excludes, at once (hasher.pairRanks: shared with the helper thread);
+   * candidates() then takes the ranks from there. A rank depends on the
+   * target and the certificate only, so this changes no result. Without a
+   * helper, or beyond PREPARE_MAX pairs, nothing is prepared.
+   */
+  async prepare(targets) {
+    const p = this.pools[0];
+    const elig = [];
+    p.ins.forEach((_, idx) => {
+      if (p.static[idx] === -1) elig.push(idx);
+    });
+    if (targets.length * elig.length > PREPARE_MAX) return;
+    const uniq = [...new Set(targets)];
+    const all = await this.hasher.pairRanks(this.k, this.prefix, uniq, elig.map((idx) => p.ins[idx].cert));
+    if (!all) return;
+    const pos = new Int32Array(p.ins.length).fill(-1);
+    elig.forEach((idx, j) => (pos[idx] = j));
+    this.pre = { row: new Map(uniq.map((t, i) => [t, i])), all, width: elig.length, pos };
+  }
+
+  /**
    * candidates returns the eligible inspectors of pool pi for target t, ranked,
    * and the exclusion counts; departed is the set of departed certificates.
    */
@@ -140,6 +164,7 @@ export class Matcher {
     const blk = this.blocks.get(t);
     const cap = this.spec.cap || 0;
     const list = [];
+    const at = [];
     for (let idx = 0; idx < p.ins.length; idx++) {
       let r = p.static[idx];
       if (r === -1 && blk) {
@@ -149,11 +174,22 @@ export class Matcher {
       if (r === -1 && departed && departed.has(p.ins[idx].cert)) r = RI.departed;
       if (r === -1 && cap > 0 && (this.held.get(p.ins[idx].cert) || 0) >= cap) r = RI.cap;
       if (r !== -1) c[r]++;
-      else list.push(p.ins[idx]);
+      else {
+        list.push(p.ins[idx]);
+        at.push(idx);
+      }
     }
-    const tp = concat([this.prefix, lp(t)]);
     const certs = list.map((i) => i.cert);
-    const ranks = await this.hasher.ranks(this.k, tp, certs);
+    let ranks;
+    const row = pi === 0 && this.pre ? this.pre.row.get(t) : undefined;
+    if (row !== undefined) {
+      const { all, width, pos } = this.pre;
+      ranks = new Uint8Array(32 * list.length);
+      for (let k = 0; k < at.length; k++) {
+        const o = 32 * (row * width + pos[at[k]]);
+        ranks.set(all.subarray(o, o + 32), 32 * k);
+      }
+    } else ranks = await this.hasher.ranks(this.k, concat([this.prefix, lp(t)]), certs);
     const cands = rankOrder(ranks, certs).map((j) => ({ ins: list[j], ranks, j }));
     return { cands, counts: c };
   }
@@ -212,6 +248,7 @@ export class Matcher {
 
   /** matchAll returns the groups of the targets, in order (§3, §4). */
   async matchAll(targets, progress) {
+    await this.prepare(targets);
     const reqs = this.seatReqs();
     const groups = [];
     for (const t of targets) {
@@ -232,11 +269,11 @@ export class Matcher {
 
 /** groupsHash is hex SHA-256 of the concatenated SHA-256 digests of each group's canonical JSON (§5). */
 export async function groupsHash(hasher, digests) {
-  return hex(await hasher.sha256(concat(digests)));
+  return hex(await hasher.h(concat(digests)));
 }
 
 export async function groupDigest(hasher, g) {
-  return hasher.sha256(utf8(canonical(g)));
+  return hasher.h(utf8(canonical(g)));
 }
 
 const REPLACE_REASONS = ['changed_post', 'work_conflict', 'health', 'recusal'];
@@ -300,7 +337,7 @@ export async function replay(m, groups, published) {
     const rep = { seq: i + 1, target: p.target, leaving: p.leaving, reason: p.reason, approver: p.approver, at: p.at };
     if (p.note !== undefined && p.note !== '') rep.note = p.note;
     Object.assign(rep, { seat_index: si, newcomer: s, prev_hash: prev, state_hash: await groupsHash(m.hasher, digests) });
-    rep.hash = hex(await m.hasher.sha256(utf8(canonical(rep))));
+    rep.hash = hex(await m.hasher.h(utf8(canonical(rep))));
     prev = rep.hash;
     out.push(rep);
   }

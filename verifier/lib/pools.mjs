@@ -225,9 +225,16 @@ const USCC_VAL = new Int8Array(128).fill(-1);
 for (let i = 0; i < USCC.length; i++) USCC_VAL[USCC.charCodeAt(i)] = i;
 const USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 /** usccProblem checks a 统一社会信用代码 (GB 32100-2015) and returns the problem or ''. */
+// Regular expressions of the per-row checks, made once.
+const ASCII = /^[\x00-\x7f]*$/;
+const DIGITS6 = /^[0-9]{6}$/;
+const CLASS = /^[A-D]$/;
+const INTEGER = /^[+-]?[0-9]+$/;
+const HIGH = /[\uD800-\uFFFF]/;
+
 export function usccProblem(code) {
-  if (code.length !== 18 || !/^[\x00-\x7f]*$/.test(code)) return 'is not 18 characters';
-  if (!/^\d{6}$/.test(code.slice(2, 8))) return 'positions 3-8 must be digits';
+  if (code.length !== 18 || !ASCII.test(code)) return 'is not 18 characters';
+  if (!DIGITS6.test(code.slice(2, 8))) return 'positions 3-8 must be digits';
   let sum = 0;
   for (let i = 0; i < 17; i++) {
     const v = USCC_VAL[code.charCodeAt(i)];
@@ -321,7 +328,7 @@ export function readPool(text, kind, file = '') {
   };
   const jurisdiction = () => {
     const s = required('jurisdiction');
-    if (!/^[0-9]{6}$/.test(s)) fail('jurisdiction', s, 'want a 6-digit division code');
+    if (!DIGITS6.test(s)) fail('jurisdiction', s, 'want a 6-digit division code');
     return s;
   };
   const onRow = (start, fields) => {
@@ -343,13 +350,13 @@ export function readPool(text, kind, file = '') {
       const jur = jurisdiction();
       const industry = required('industry');
       const cc = required('credit_class').toUpperCase();
-      if (!/^[A-D]$/.test(cc)) fail('credit_class', cc, 'unknown credit class (class set A,B,C,D)');
+      if (!CLASS.test(cc)) fail('credit_class', cc, 'unknown credit class (class set A,B,C,D)');
       let complaints = 0;
       const cs = cell('complaints');
       if (cs !== '') {
         const t = cs.endsWith('.0') ? cs.slice(0, -2) : cs;
         // As Go's strconv.Atoi: an optional sign, decimal digits; "-0" is 0.
-        if (!/^[+-]?[0-9]+$/.test(t) || Number(t) < 0 || Number(t) > 2 ** 53 || (t[0] === '-' && Number(t) !== 0)) fail('complaints', cs, 'want a non-negative integer');
+        if (!INTEGER.test(t) || Number(t) < 0 || Number(t) > 2 ** 53 || (t[0] === '-' && Number(t) !== 0)) fail('complaints', cs, 'want a non-negative integer');
         complaints = Number(t) + 0;
       }
       const ss = required('status');
@@ -508,9 +515,18 @@ export class LeafWriter {
 
   /** raw appends bytes. */
   raw(b) {
-    this.ensure(b.length);
-    this.buf.set(b, this.n);
-    this.n += b.length;
+    const k = b.length;
+    this.ensure(k);
+    if (k > 32) {
+      this.buf.set(b, this.n);
+      this.n += k;
+      return;
+    }
+    // Leaf fragments are short: a loop beats TypedArray.prototype.set's call.
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = 0; i < k; i++) buf[n++] = b[i];
+    this.n = n;
   }
 
   /** text appends the UTF-8 bytes of s. */
@@ -602,7 +618,7 @@ export function writeTargetLeaf(t, w) {
  */
 export function sortByLabel(units, labelOf) {
   const labels = units.map(labelOf);
-  const slow = labels.some((l) => /[\uD800-\uFFFF]/.test(l));
+  const slow = labels.some((l) => HIGH.test(l));
   if (slow) {
     const keyed = units.map((u, i) => [labels[i], u]);
     keyed.sort((a, b) => cmpStr(a[0], b[0]));
@@ -618,6 +634,10 @@ export function sortByLabel(units, labelOf) {
     }
   }
   if (ordered) return units.slice();
+  if (units.length >= RADIX_MIN) {
+    const out = radixSort(units, labels);
+    if (out) return out;
+  }
   // Without a comparator, sort() compares strings by UTF-16 code units,
   // natively. Equal labels keep file order (the sort is stable).
   const byLabel = new Map();
@@ -634,6 +654,60 @@ export function sortByLabel(units, labelOf) {
       for (const x of u) out[i++] = x;
     } else out[i++] = u;
   }
+  return out;
+}
+
+// Pools from RADIX_MIN units whose labels are ASCII and at most RADIX_LEN
+// characters long (统一社会信用代码 are 18) are sorted by an LSD radix
+// sort over the characters: stable (equal labels keep file order), and
+// several times faster than comparing strings.
+const RADIX_MIN = 4096;
+const RADIX_LEN = 24;
+
+// radixSort returns units in label order (labels[i] the label of units[i]),
+// or null when a label is not ASCII or too long for it.
+function radixSort(units, labels) {
+  const n = units.length;
+  let width = 0;
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    if (l.length > width) {
+      width = l.length;
+      if (width > RADIX_LEN) return null;
+    }
+  }
+  // codes[p * n + i]: character p of label i plus one (0 past its end, so
+  // a prefix sorts first), as UTF-8 byte order wants for ASCII.
+  const codes = new Uint8Array(width * n);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    for (let p = 0; p < l.length; p++) {
+      const c = l.charCodeAt(p);
+      if (c > 0x7e) return null;
+      codes[p * n + i] = c + 1;
+    }
+  }
+  let idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let tmp = new Uint32Array(n);
+  const count = new Uint32Array(129);
+  for (let p = width - 1; p >= 0; p--) {
+    const col = codes.subarray(p * n, (p + 1) * n);
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[col[i] + 1]++;
+    // All labels share this character: the pass changes nothing.
+    let same = false;
+    for (let c = 1; c < 129; c++) if (count[c] === n) same = true;
+    if (same) continue;
+    for (let c = 1; c < 129; c++) count[c] += count[c - 1];
+    for (let k = 0; k < n; k++) {
+      const i = idx[k];
+      tmp[count[col[i]]++] = i;
+    }
+    [idx, tmp] = [tmp, idx];
+  }
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = units[idx[k]];
   return out;
 }
 

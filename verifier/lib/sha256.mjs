@@ -53,16 +53,23 @@ function compress(h, b, o) {
   h[7] = (h[7] + hh) | 0;
 }
 
-/** Sha256 is an incremental SHA-256; reuse one instance with reset(). */
-export class Sha256 {
-  constructor() {
+/**
+ * MDHash is an incremental Merkle–Damgård hash with 64-byte blocks, a
+ * 32-byte state of eight big-endian words and SHA-256's padding (0x80,
+ * zeros, the 64-bit big-endian bit length), which SM3 shares; reuse one
+ * instance with reset().
+ */
+export class MDHash {
+  constructor(compressFn, iv) {
+    this.compress = compressFn;
+    this.iv = iv;
     this.h = new Int32Array(8);
     this.buf = new Uint8Array(64);
     this.reset();
   }
 
   reset() {
-    this.h.set(IV);
+    this.h.set(this.iv);
     this.n = 0; // bytes buffered
     this.len = 0; // total bytes
     return this;
@@ -79,11 +86,11 @@ export class Sha256 {
       off += k;
       len -= k;
       if (this.n < 64) return this;
-      compress(this.h, buf, 0);
+      this.compress(this.h, buf, 0);
       this.n = 0;
     }
     while (len >= 64) {
-      compress(this.h, b, off);
+      this.compress(this.h, b, off);
       off += 64;
       len -= 64;
     }
@@ -99,7 +106,7 @@ export class Sha256 {
     this.buf[this.n++] = x;
     this.len++;
     if (this.n === 64) {
-      compress(this.h, this.buf, 0);
+      this.compress(this.h, this.buf, 0);
       this.n = 0;
     }
     return this;
@@ -112,7 +119,7 @@ export class Sha256 {
     buf[this.n++] = 0x80;
     if (this.n > 56) {
       buf.fill(0, this.n);
-      compress(this.h, buf, 0);
+      this.compress(this.h, buf, 0);
       this.n = 0;
     }
     buf.fill(0, this.n, 56);
@@ -125,7 +132,7 @@ export class Sha256 {
     buf[61] = bits >>> 16;
     buf[62] = bits >>> 8;
     buf[63] = bits;
-    compress(this.h, buf, 0);
+    this.compress(this.h, buf, 0);
     for (let i = 0; i < 8; i++) {
       const v = this.h[i];
       out[o + 4 * i] = v >>> 24;
@@ -142,18 +149,28 @@ export class Sha256 {
   }
 }
 
-/** HmacSha256 computes HMAC-SHA256 under one key, with the padded key blocks absorbed once. */
-export class HmacSha256 {
-  constructor(key) {
+/** Sha256 is an incremental SHA-256 (FIPS 180-4). */
+export class Sha256 extends MDHash {
+  constructor() {
+    super(compress, IV);
+  }
+}
+
+/**
+ * Hmac computes HMAC (RFC 2104, 64-byte blocks) over the MDHash class Hash
+ * under one key, with the padded key blocks absorbed once.
+ */
+export class Hmac {
+  constructor(Hash, key) {
     let k = key;
-    if (k.length > 64) k = new Sha256().update(k).digest();
+    if (k.length > 64) k = new Hash().update(k).digest();
     const pad = new Uint8Array(64);
     pad.set(k);
     const ipad = pad.map((x) => x ^ 0x36);
     const opad = pad.map((x) => x ^ 0x5c);
-    this.inner0 = new Sha256().update(ipad).h.slice();
-    this.outer0 = new Sha256().update(opad).h.slice();
-    this.s = new Sha256();
+    this.inner0 = new Hash().update(ipad).h.slice();
+    this.outer0 = new Hash().update(opad).h.slice();
+    this.s = new Hash();
     this.tmp = new Uint8Array(32);
   }
 
@@ -177,9 +194,16 @@ export class HmacSha256 {
     return s.digestInto(out, o);
   }
 
-  /** mac returns HMAC-SHA256(key, m) as a new array. */
+  /** mac returns HMAC(key, m) as a new array. */
   mac(m) {
     this.begin().update(m);
     return this.finishInto(new Uint8Array(32));
+  }
+}
+
+/** HmacSha256 computes HMAC-SHA256 under one key. */
+export class HmacSha256 extends Hmac {
+  constructor(key) {
+    super(Sha256, key);
   }
 }

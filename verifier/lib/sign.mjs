@@ -1,4 +1,6 @@
 // Lock signatures (docs/draw-spec.md §10.2) and the chain anchor (§10.3).
+// A lock is signed with Ed25519 or, under either suite, SM2 (Appendix H.2;
+// sm2.mjs).
 //
 // Ed25519 goes through WebCrypto (crypto.subtle, algorithm "Ed25519"):
 // node ≥ 20 and Chromium ≥ 137 have it. Where a browser lacks it, the
@@ -22,7 +24,7 @@ export function lockBody(lock) {
 /** anchorOf returns the hex anchor of a locked record with its first n replacements (§10.3). */
 export async function anchorOf(hasher, lock, replacements, n = replacements.length) {
   const head = n === 0 ? lock.hash : replacements[n - 1].hash;
-  return hex(await hasher.sha256(utf8(canonical({ record_hash: lock.record_hash, lock_hash: lock.hash, replacements: n, head }))));
+  return hex(await hasher.h(utf8(canonical({ record_hash: lock.record_hash, lock_hash: lock.hash, replacements: n, head }))));
 }
 
 function b64(s) {
@@ -88,13 +90,22 @@ export async function checkLockSignature(lock, keys) {
   if (!key) throw fail('lock.signature.key_id', `key ${s.key_id} is not in the keyring`);
   if (key.algorithm !== s.algorithm) throw fail('lock.signature.algorithm', `signed with ${JSON.stringify(s.algorithm)}, key ${s.key_id} is ${JSON.stringify(key.algorithm)}`);
   if (key.holder !== lock.by) throw fail('lock.signature', `signed as ${JSON.stringify(lock.by)}, key ${s.key_id} is held by ${JSON.stringify(key.holder)}`);
-  if (s.algorithm !== 'ed25519') throw fail('lock.signature.algorithm', `algorithm ${JSON.stringify(s.algorithm)} is not supported by this verifier (ed25519 only)`);
   const sig = b64(s.value);
   if (!sig) throw fail('lock.signature.value', 'is not standard padded base64');
   const pub = b64(key.key);
+  const msg = utf8(LOCK_CONTEXT + lockBody(lock));
+  if (s.algorithm === 'sm2') {
+    // Appendix H.2: SM2 with SM3 and the default user ID, DER signature,
+    // 65-byte uncompressed public key; allowed under either suite.
+    if (!pub || pub.length !== 65 || pub[0] !== 4) throw fail('lock.signature.key_id', `key ${s.key_id}: not a 65-byte uncompressed SM2 public key`);
+    const { verifySM2 } = await import('./sm2.mjs');
+    if (!verifySM2(pub, msg, sig)) throw fail('lock.signature.value', `the SM2 signature of ${JSON.stringify(lock.by)} does not verify (key ${s.key_id})`);
+    return 'sm2';
+  }
+  if (s.algorithm !== 'ed25519') throw fail('lock.signature.algorithm', `algorithm ${JSON.stringify(s.algorithm)} is not supported by this verifier (ed25519, sm2)`);
   if (!pub || pub.length !== 32) throw fail('lock.signature.key_id', `key ${s.key_id}: not a 32-byte Ed25519 public key`);
   if (sig.length !== 64) throw fail('lock.signature.value', `${sig.length} bytes, an Ed25519 signature has 64`);
-  const { ok, via } = await verifyEd25519(pub, sig, utf8(LOCK_CONTEXT + lockBody(lock)));
+  const { ok, via } = await verifyEd25519(pub, sig, msg);
   if (!ok) throw fail('lock.signature.value', `the Ed25519 signature of ${JSON.stringify(lock.by)} does not verify (key ${s.key_id})`);
   return via;
 }

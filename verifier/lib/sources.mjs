@@ -1,6 +1,5 @@
 // Randomness sources and R (docs/draw-spec.md Appendix B).
 
-import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { concat, hex, lp, unhex, utf8 } from './bytes.mjs';
 import { parseTime } from './time.mjs';
 import { labelProblem } from './pools.mjs';
@@ -45,8 +44,68 @@ export async function checkChain(hasher, ch) {
 }
 
 // verified remembers beacons whose pairing check passed (chain, round,
-// signature), so a process verifying many draws checks each beacon once.
+// signature), so a process verifying many draws checks each beacon once;
+// prefetched holds pairing checks started early on a helper thread
+// (prefetchBeacon), by the same key.
 const verified = new Set();
+const prefetched = new Map();
+
+/**
+ * pairingProblem runs the BLS check of a quicknet-style beacon: the
+ * signature (hex, a compressed G1 point) on message m = SHA-256(round as
+ * 8 big-endian bytes) under the chain's public key. It resolves to null
+ * when it verifies, else to why not.
+ */
+export async function pairingProblem(ch, round, signature, m) {
+  // Loaded on first use: with a helper thread (parallel.mjs) only the
+  // helper needs the pairing code.
+  const { bls12_381 } = await import('@noble/curves/bls12-381.js');
+  const bls = bls12_381.shortSignatures;
+  let point;
+  try {
+    point = bls.Signature.fromBytes(unhex(signature));
+    point.assertValidity();
+  } catch (e) {
+    return `signature is not a valid compressed G1 point in the subgroup (${e.message})`;
+  }
+  if (point.is0()) return 'signature is the point at infinity';
+  let ok = false;
+  try {
+    ok = bls.verify(point, bls.hash(m, ch.dst), unhex(ch.publicKey));
+  } catch (e) {
+    return `pairing check failed (${e.message})`;
+  }
+  return ok ? null : 'signature does not verify under the pinned public key';
+}
+
+async function roundMessage(hasher, round) {
+  const r8 = new Uint8Array(8);
+  new DataView(r8.buffer).setBigUint64(0, BigInt(round));
+  return hasher.sha256(r8);
+}
+
+/**
+ * prefetchBeacons starts the pairing check of every well-formed drand
+ * source of the manifest on helper (parallel.mjs, node), so that it runs
+ * while this thread reads the pools; verifyBeacon then awaits its answer
+ * instead of checking again. Anything malformed is left to verifyBeacon.
+ */
+export async function prefetchBeacons(hasher, helper, sources, evidence) {
+  if (!helper || helper.kind !== 'node' || !Array.isArray(sources) || !Array.isArray(evidence)) return;
+  for (let i = 0; i < sources.length && i < evidence.length; i++) {
+    const s = sources[i];
+    const ev = evidence[i];
+    if (!s || s.kind !== 'drand' || !ev || typeof ev.signature !== 'string' || !/^[0-9a-f]{96}$/.test(ev.signature)) continue;
+    const ch = s.network === undefined || s.network === '' || s.network === 'quicknet' ? QUICKNET : null;
+    if (!ch || !Number.isInteger(s.round) || s.round < 1) continue;
+    const memo = `${ch.chainHash}/${s.round}/${ev.signature}`;
+    if (verified.has(memo) || prefetched.has(memo)) continue;
+    const m = await roundMessage(hasher, s.round);
+    const p = helper.run({ op: 'bls', chain: { dst: ch.dst, publicKey: ch.publicKey }, round: s.round, signature: ev.signature, message: m });
+    p.catch(() => {}); // awaited (or dropped) by verifyBeacon
+    prefetched.set(memo, p);
+  }
+}
 
 /**
  * verifyBeacon checks a beacon {round, randomness, signature} (Appendix B §3)
@@ -63,25 +122,16 @@ export async function verifyBeacon(hasher, ch, { round, randomness, signature })
   if (hex(await hasher.sha256(sig)) !== randomness) throw bad('randomness is not SHA-256 of the signature');
   const memo = `${ch.chainHash}/${round}/${signature}`;
   if (verified.has(memo)) return rnd;
-  const bls = bls12_381.shortSignatures;
-  let point;
+  let why;
+  let early = prefetched.get(memo);
+  prefetched.delete(memo);
   try {
-    point = bls.Signature.fromBytes(sig);
-    point.assertValidity();
-  } catch (e) {
-    throw bad(`signature is not a valid compressed G1 point in the subgroup (${e.message})`);
+    if (early) why = await early;
+  } catch {
+    early = undefined; // the helper failed: check here
   }
-  if (point.is0()) throw bad('signature is the point at infinity');
-  const r8 = new Uint8Array(8);
-  new DataView(r8.buffer).setBigUint64(0, BigInt(round));
-  const m = await hasher.sha256(r8);
-  let ok = false;
-  try {
-    ok = bls.verify(point, bls.hash(m, ch.dst), unhex(ch.publicKey));
-  } catch (e) {
-    throw bad(`pairing check failed (${e.message})`);
-  }
-  if (!ok) throw bad('signature does not verify under the pinned public key');
+  if (!early) why = await pairingProblem(ch, round, signature, await roundMessage(hasher, round));
+  if (why) throw bad(why);
   verified.add(memo);
   return rnd;
 }
@@ -189,6 +239,6 @@ export async function deriveRandomness(hasher, commitNs, sources, evidence) {
       throw e;
     }
   }
-  const r = await hasher.sha256(concat(inputs.map((b) => lp(b))));
+  const r = await hasher.h(concat(inputs.map((b) => lp(b))));
   return { inputs, r, manipulationResistant: resistant };
 }

@@ -117,3 +117,25 @@ test('sortByLabel: byte order; a file already in label order is kept as it is; e
   // U+FF71 sorts before U+20000 in UTF-8 byte order (after it in UTF-16 code units).
   assert.deepEqual(sortByLabel([u('\u{20000}', 1), u('\uFF71', 2)], (x) => x.id).map((x) => x.n), [2, 1]);
 });
+
+test('sortByLabel: the radix path of large ASCII pools equals a stable comparison sort', () => {
+  let seed = 7;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY -_.a~';
+  const units = [];
+  for (let i = 0; i < 9000; i++) {
+    // Prefixes of each other, equal labels (file order must stay), lengths 1 to 24.
+    const len = i % 50 === 0 ? 1 + rnd(3) : 16 + rnd(9);
+    let l = '9133';
+    while (l.length < len) l += alphabet[rnd(alphabet.length)];
+    units.push({ id: l.slice(0, len), row: i });
+    if (i % 97 === 0) units.push({ id: l.slice(0, len), row: -i });
+  }
+  const want = units.slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // stable
+  const got = sortByLabel(units, (u) => u.id);
+  assert.deepEqual(got.map((u) => [u.id, u.row]), want.map((u) => [u.id, u.row]));
+  // A label beyond 24 characters or outside ASCII takes the other paths, with the same order.
+  const long = units.concat([{ id: 'Z'.repeat(30), row: 1e6 }, { id: '宾馆', row: 1e6 + 1 }]);
+  const want2 = long.slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  assert.deepEqual(sortByLabel(long, (u) => u.id).map((u) => u.row), want2.map((u) => u.row));
+});

@@ -173,3 +173,63 @@ test('lock signature: Ed25519 over "ssj-v1.1-lock\\n" || JCS({at, by, record_has
   forged.lock.hash = hex(await h.sha256(utf8(lockBody(forged.lock))));
   await rejectsAt(verifyRecord(h, forged, v.targets, v.pools, undefined, { keyring: [{ ...ring[0], holder: '另一人' }] }), 'lock.signature.value');
 });
+
+// signSM2 signs msg with the private scalar d (GB/T 32918.2 §6.1), for tests only.
+async function sm2Signer() {
+  const { sm2Point, za, SM2P256V1 } = await import('../lib/sm2.mjs');
+  const { Sm3 } = await import('../lib/sm3.mjs');
+  const { n } = SM2P256V1;
+  const P = sm2Point();
+  const rand = () => {
+    const b = crypto.getRandomValues(new Uint8Array(40));
+    return (BigInt('0x' + hex(b)) % (n - 1n)) + 1n;
+  };
+  const pow = (b, e) => {
+    let r = 1n;
+    for (b %= n; e > 0n; e >>= 1n, b = (b * b) % n) if (e & 1n) r = (r * b) % n;
+    return r;
+  };
+  const d = rand();
+  const pub = P.BASE.multiply(d).toBytes(false);
+  const der = (x) => {
+    let h = x.toString(16);
+    if (h.length % 2) h = '0' + h;
+    if (parseInt(h.slice(0, 2), 16) >= 0x80) h = '00' + h;
+    return [0x02, h.length / 2, ...h.match(/../g).map((y) => parseInt(y, 16))];
+  };
+  const sign = (msg) => {
+    const e = BigInt('0x' + hex(new Sm3().update(za(pub)).update(msg).digest()));
+    for (;;) {
+      const k = rand();
+      const r = (e + P.BASE.multiply(k).toAffine().x) % n;
+      if (r === 0n || r + k === n) continue;
+      const s = (pow(1n + d, n - 2n) * (((k - r * d) % n) + n)) % n;
+      if (s === 0n) continue;
+      const body = [...der(r), ...der(s)];
+      return Uint8Array.of(0x30, body.length, ...body);
+    }
+  };
+  return { pub, sign };
+}
+
+test('lock signature: SM2 (Appendix H.2, default user ID) over the same bytes, checked against a keyring', async () => {
+  const h = makeHasher();
+  const v = vector07();
+  const { pub, sign } = await sm2Signer();
+  const b64 = (b) => btoa(String.fromCharCode(...b));
+  const keyId = 'sm2:' + hex(await h.sha256(pub)).slice(0, 16);
+  const ring = [{ key_id: keyId, algorithm: 'sm2', unit: '西湖区市场监管局', holder: v.record.lock.by, role: 'confirming_official', key: b64(pub) }];
+  const signed = parseStrict(read('draw/testdata/vectors/07-record.json'));
+  signed.lock.signature = { algorithm: 'sm2', key_id: keyId, value: b64(sign(utf8(LOCK_CONTEXT + lockBody(signed.lock)))) };
+  const s = await verifyRecord(h, signed, v.targets, v.pools, undefined, { keyring: ring, anchor: v.anchor.anchor.hash });
+  assert.match(s.signature, /^sm2 sm2:[0-9a-f]{16} \(sm2\)$/);
+  const other = structuredClone(signed);
+  other.lock.signature.value = b64(sign(utf8('something else')));
+  await rejectsAt(verifyRecord(h, other, v.targets, v.pools, undefined, { keyring: ring }), 'lock.signature.value', /SM2 signature .* does not verify/);
+  const forged = structuredClone(signed);
+  forged.lock.by = '另一人';
+  forged.lock.hash = hex(await h.sha256(utf8(lockBody(forged.lock))));
+  await rejectsAt(verifyRecord(h, forged, v.targets, v.pools, undefined, { keyring: [{ ...ring[0], holder: '另一人' }] }), 'lock.signature.value');
+  await rejectsAt(verifyRecord(h, signed, v.targets, v.pools, undefined, { keyring: [{ ...ring[0], key: b64(pub.subarray(1, 33)) }] }), 'lock.signature.key_id', /65-byte/);
+  await rejectsAt(verifyRecord(h, signed, v.targets, v.pools, undefined, { keyring: [{ ...ring[0], algorithm: 'ed25519' }] }), 'lock.signature.algorithm');
+});
