@@ -57,7 +57,13 @@ brackets):
 
   - ImportSnapshot: a full snapshot of one registry pool (两库, R6) in force
     from an instant; the change counts against the previous snapshot are
-    traced; SnapshotAsOf selects by time. [ssj registry import]
+    traced; SnapshotAsOf selects by time. Hand it the units as values
+    (SnapshotImport.Targets, Inspectors) or, for a registry file of
+    millions of rows, as a registry.Index (SnapshotImport.Index, from
+    registry.DecodeIndex): the import then never holds the rows as
+    values, only the file's text and a few words a row. [ssj registry
+    import, which reads a memory-mapped file into an Index: a million
+    targets peak at about 280 MB of resident memory]
   - PublishChecklist: the next checklist version, with its adjustment (R3).
     [ssj checklist publish]
   - PublishPlan, then AdjustPlan for each later version (R9). [ssj plan

@@ -7,11 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -33,6 +31,13 @@ type SnapshotImport struct {
 	// Targets (Pool targets) or Inspectors (Pool inspectors), any order.
 	Targets    []registry.Target
 	Inspectors []registry.Inspector
+	// Index, when set, holds the units instead of Targets or Inspectors:
+	// a registry file read with registry.DecodeIndex, which keeps the
+	// file's text and parses a unit again whenever the import needs it, so
+	// that a snapshot of millions of rows is never held as values. Its
+	// pool must be Pool. Each unit is checked again against the office's
+	// registry.Config.
+	Index *registry.Index
 	// Note is a free-text reference (the source system's export ID).
 	Note string
 }
@@ -62,81 +67,39 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 	if in.At.IsZero() {
 		return info, refuse(step, in.ID, "at", "", errors.New("the snapshot's in-force time is required"))
 	}
-	var keys []string
-	// row appends unit i's (in key order) canonical leaf to dst and returns
-	// it with the leaf's length; the row data is the leaf with the name
-	// spliced in.
-	var row func(dst []byte, i int) ([]byte, int, error)
-	switch in.Pool {
-	case registry.PoolTargets:
-		ts := in.Targets
-		// Validation and the key order are independent reads: run them
-		// side by side.
-		valid := make(chan error, 1)
-		go func() { valid <- o.reg.ValidateTargets(ts) }()
-		perm := order(len(ts), func(i int) string { return ts[i].ID })
-		keys = make([]string, len(ts))
-		for i, j := range perm {
-			keys[i] = ts[j].ID
-		}
-		if err := <-valid; err != nil {
-			return info, refuse(step, in.ID, "targets", "", err)
-		}
-		row = func(dst []byte, i int) ([]byte, int, error) {
-			t := &ts[perm[i]]
-			return appendRow(dst, t.Name, targetNameAfter, func(b []byte) ([]byte, error) { return registry.AppendTargetLeaf(b, t) })
-		}
-	case registry.PoolInspectors:
-		is := in.Inspectors
-		valid := make(chan error, 1)
-		go func() { valid <- o.reg.ValidateInspectors(is) }()
-		perm := order(len(is), func(i int) string { return is[i].Cert })
-		keys = make([]string, len(is))
-		for i, j := range perm {
-			keys[i] = is[j].Cert
-		}
-		if err := <-valid; err != nil {
-			return info, refuse(step, in.ID, "inspectors", "", err)
-		}
-		row = func(dst []byte, i int) ([]byte, int, error) {
-			x := &is[perm[i]]
-			return appendRow(dst, x.Name, inspectorNameAfter, func(b []byte) ([]byte, error) { return registry.AppendInspectorLeaf(b, x) })
-		}
+	var src *rowSource
+	var err error
+	switch {
+	case in.Index != nil && in.Index.Pool() != in.Pool:
+		return info, refuse(step, in.ID, "pool", string(in.Pool), fmt.Errorf("the index holds %s", in.Index.Pool()))
+	case in.Index != nil:
+		src = o.indexSource(in.Index)
+	case in.Pool == registry.PoolTargets:
+		src, err = o.targetSource(in.Targets)
+	case in.Pool == registry.PoolInspectors:
+		src, err = o.inspectorSource(in.Inspectors)
 	default:
 		return info, refuse(step, in.ID, "pool", string(in.Pool), errors.New("pool must be targets or inspectors"))
 	}
+	if err != nil {
+		return info, refuse(step, in.ID, string(in.Pool), "", err)
+	}
 	// Pass 1: the commitment and the digest, in parallel chunks, in the
-	// tree of the store's suite.
+	// tree of the store's suite; units read from an index are checked here
+	// too.
 	cs, err := o.Suite(ctx)
 	if err != nil {
 		return info, fmt.Errorf("office: %s %s: %w", step, in.ID, err)
 	}
-	tree := cs.Merkle()
-	leaves := make([]merkle.Hash, len(keys))
-	datas := make([]merkle.Hash, len(keys))
-	if err := parallel(len(keys), func(lo, hi int) error {
-		var buf []byte
-		for i := lo; i < hi; i++ {
-			var err error
-			var n int
-			if buf, n, err = row(buf[:0], i); err != nil {
-				return refuse(step, in.ID, "row", keys[i], err)
-			}
-			leaves[i] = tree.LeafHash(buf[:n])
-			datas[i] = tree.LeafHash(buf[n:])
-		}
-		return nil
-	}); err != nil {
-		return info, err
+	n := src.n
+	root, dig, bad, err := commitRows(cs.Merkle(), src)
+	if err != nil {
+		return info, refuse(step, in.ID, "row", src.key(bad), err)
 	}
-	var root, dig merkle.Hash
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); dig = tree.RootFromLeafHashes(datas) }()
-	root = tree.RootFromLeafHashes(leaves)
-	wg.Wait()
-	leaves, datas = nil, nil
-	snap := Snapshot{ID: in.ID, Pool: string(in.Pool), At: in.At.UTC(), Count: int64(len(keys)), Root: hex.EncodeToString(root[:]), Digest: hex.EncodeToString(dig[:])}
+	if errs := src.problems(); errs != nil {
+		return info, refuse(step, in.ID, string(in.Pool), "", errs)
+	}
+	snap := Snapshot{ID: in.ID, Pool: string(in.Pool), At: in.At.UTC(), Count: int64(n), Root: hex.EncodeToString(root[:]), Digest: hex.EncodeToString(dig[:])}
 	err = o.run(ctx, step, s, "", in.ID, func(t *txn) error {
 		if ts := txSuite(t.tx); ts.ID() != cs.ID() {
 			return fmt.Errorf("office: %s %s: %w: the store's suite became %s while the snapshot was hashed under %s", step, in.ID, ErrConflict, ts.ID(), cs.ID())
@@ -154,7 +117,7 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 		info = SnapshotInfo{}
 		if prev, err := t.tx.SnapshotAsOf(ctx, snap.Pool, snap.At); err == nil {
 			info.Previous = prev.ID
-			if err := diffRows(ctx, t.tx, prev.ID, keys, row, &info); err != nil {
+			if err := diffRows(ctx, t.tx, prev.ID, src, &info); err != nil {
 				return err
 			}
 			data["previous"] = prev.ID
@@ -174,7 +137,7 @@ func (o *Office) ImportSnapshot(ctx context.Context, s Step, in SnapshotImport) 
 		}
 		// Pass 2: the rows, in batches made by a producer goroutine while
 		// the store writes the previous batch.
-		return streamRows(ctx, t.tx, snap.ID, keys, row)
+		return streamRows(ctx, t.tx, snap.ID, src)
 	})
 	if err != nil {
 		return SnapshotInfo{}, err
@@ -259,36 +222,11 @@ func order(n int, label func(int) string) []int32 {
 	return perm
 }
 
-// parallel runs fn over [0, n) in chunks on every CPU and returns the
-// first error.
-func parallel(n int, fn func(lo, hi int) error) error {
-	workers := runtime.GOMAXPROCS(0)
-	if n < 4096 || workers < 2 {
-		return fn(0, n)
-	}
-	chunk := (n + workers - 1) / workers
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min(n, (w+1)*chunk)
-		if lo >= hi {
-			break
-		}
-		wg.Add(1)
-		go func(w, lo, hi int) {
-			defer wg.Done()
-			errs[w] = fn(lo, hi)
-		}(w, lo, hi)
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
 // streamRows writes the rows of a snapshot in batches; a goroutine builds
 // the next batch while the store writes the current one. Batches are
 // recycled once the store has written them (Tx.PutRows does not keep its
 // rows), so the import allocates a few batches, not one per 4096 rows.
-func streamRows(ctx context.Context, tx Tx, id string, keys []string, row func([]byte, int) ([]byte, int, error)) error {
+func streamRows(ctx context.Context, tx Tx, id string, src *rowSource) error {
 	type batch struct {
 		rows  []Row
 		arena []byte
@@ -305,14 +243,15 @@ func streamRows(ctx context.Context, tx Tx, id string, keys []string, row func([
 	go func() {
 		defer close(ch)
 		var buf []byte
-		for lo := 0; lo < len(keys); lo += rowBatch {
+		row := src.newRow(nil)
+		for lo := 0; lo < src.n; lo += rowBatch {
 			var b *batch
 			select {
 			case b = <-free:
 			case <-stop:
 				return
 			}
-			hi := min(len(keys), lo+rowBatch)
+			hi := min(src.n, lo+rowBatch)
 			b.rows, b.arena = b.rows[:0], b.arena[:0]
 			// The arena grows (once) to the batch's size before any row
 			// points into it.
@@ -334,7 +273,7 @@ func streamRows(ctx context.Context, tx Tx, id string, keys []string, row func([
 				}
 				start := len(b.arena)
 				b.arena = append(b.arena, buf[n:]...)
-				b.rows = append(b.rows, Row{Key: keys[i], Data: b.arena[start:len(b.arena):len(b.arena)]})
+				b.rows = append(b.rows, Row{Key: src.key(i), Data: b.arena[start:len(b.arena):len(b.arena)]})
 			}
 			select {
 			case ch <- b:
@@ -382,20 +321,21 @@ func appendRow(dst []byte, name string, before []byte, leaf func([]byte) ([]byte
 }
 
 // diffRows counts the changes from snapshot prev to the new rows.
-func diffRows(ctx context.Context, tx Tx, prev string, keys []string, row func([]byte, int) ([]byte, int, error), info *SnapshotInfo) error {
+func diffRows(ctx context.Context, tx Tx, prev string, src *rowSource, info *SnapshotInfo) error {
 	i, after := 0, ""
 	var buf []byte
+	row := src.newRow(nil)
 	for {
 		page, err := tx.Rows(ctx, prev, after, rowBatch)
 		if err != nil {
 			return err
 		}
 		for _, r := range page {
-			for i < len(keys) && keys[i] < r.Key {
+			for i < src.n && src.key(i) < r.Key {
 				info.Added++
 				i++
 			}
-			if i < len(keys) && keys[i] == r.Key {
+			if i < src.n && src.key(i) == r.Key {
 				var n int
 				if buf, n, err = row(buf[:0], i); err != nil {
 					return err
@@ -413,7 +353,7 @@ func diffRows(ctx context.Context, tx Tx, prev string, keys []string, row func([
 		}
 		after = page[len(page)-1].Key
 	}
-	info.Added += int64(len(keys) - i)
+	info.Added += int64(src.n - i)
 	return nil
 }
 
@@ -588,4 +528,116 @@ func (o *Office) Inspectors(ctx context.Context, snapshotID string) ([]registry.
 		return err
 	})
 	return out, err
+}
+
+// rowFunc appends to dst the canonical leaf of unit i (in key order)
+// followed by its row data (see appendRow) and returns the leaf's length.
+type rowFunc func(dst []byte, i int) ([]byte, int, error)
+
+// rowSource is a snapshot's units in key order, as the import reads them.
+type rowSource struct {
+	n   int
+	key func(i int) string
+	// newRow returns a rowFunc for one goroutine. When check is not nil,
+	// a rowFunc over an index also validates each unit it reads under the
+	// office's registry.Config and appends the problems to *check (the
+	// index was checked under the Config of whoever read the file, which
+	// may differ); slices were validated whole before.
+	newRow func(check *registry.RowErrors) rowFunc
+	// checked holds pass 1's problems per goroutine (see problems).
+	checked []registry.RowErrors
+}
+
+// targetSource validates ts and orders them by ID.
+func (o *Office) targetSource(ts []registry.Target) (*rowSource, error) {
+	// Validation and the key order are independent reads: run them side
+	// by side.
+	valid := make(chan error, 1)
+	go func() { valid <- o.reg.ValidateTargets(ts) }()
+	perm := order(len(ts), func(i int) string { return ts[i].ID })
+	keys := make([]string, len(ts))
+	for i, j := range perm {
+		keys[i] = ts[j].ID
+	}
+	if err := <-valid; err != nil {
+		return nil, err
+	}
+	row := func(dst []byte, i int) ([]byte, int, error) {
+		t := &ts[perm[i]]
+		return appendRow(dst, t.Name, targetNameAfter, func(b []byte) ([]byte, error) { return registry.AppendTargetLeaf(b, t) })
+	}
+	return &rowSource{n: len(keys), key: func(i int) string { return keys[i] }, newRow: func(*registry.RowErrors) rowFunc { return row }}, nil
+}
+
+// inspectorSource validates is and orders them by certificate number.
+func (o *Office) inspectorSource(is []registry.Inspector) (*rowSource, error) {
+	valid := make(chan error, 1)
+	go func() { valid <- o.reg.ValidateInspectors(is) }()
+	perm := order(len(is), func(i int) string { return is[i].Cert })
+	keys := make([]string, len(is))
+	for i, j := range perm {
+		keys[i] = is[j].Cert
+	}
+	if err := <-valid; err != nil {
+		return nil, err
+	}
+	row := func(dst []byte, i int) ([]byte, int, error) {
+		x := &is[perm[i]]
+		return appendRow(dst, x.Name, inspectorNameAfter, func(b []byte) ([]byte, error) { return registry.AppendInspectorLeaf(b, x) })
+	}
+	return &rowSource{n: len(keys), key: func(i int) string { return keys[i] }, newRow: func(*registry.RowErrors) rowFunc { return row }}, nil
+}
+
+// indexSource reads the units of an index, already in key order; each
+// goroutine re-reads units into its own scratch value, so a pass over a
+// million units allocates almost nothing.
+func (o *Office) indexSource(x *registry.Index) *rowSource {
+	// add records the problems of a unit under the office's Config, with
+	// the unit's file row.
+	add := func(errs *registry.RowErrors, i int, err error) {
+		var re registry.RowErrors
+		if !errors.As(err, &re) {
+			*errs = append(*errs, &registry.RowError{File: x.File(), Row: x.Row(i), ID: x.Label(i), Err: err})
+			return
+		}
+		for _, e := range re {
+			e.File, e.Row = x.File(), x.Row(i)
+			*errs = append(*errs, e)
+		}
+	}
+	src := &rowSource{n: x.Len(), key: x.Label}
+	if x.Pool() == registry.PoolTargets {
+		src.newRow = func(check *registry.RowErrors) rowFunc {
+			r := x.Reader()
+			var t registry.Target
+			return func(dst []byte, i int) ([]byte, int, error) {
+				if err := r.Target(i, &t); err != nil {
+					return dst, 0, err
+				}
+				if check != nil {
+					if err := o.reg.ValidateTarget(t); err != nil {
+						add(check, i, err)
+					}
+				}
+				return appendRow(dst, t.Name, targetNameAfter, func(b []byte) ([]byte, error) { return registry.AppendTargetLeaf(b, &t) })
+			}
+		}
+	} else {
+		src.newRow = func(check *registry.RowErrors) rowFunc {
+			r := x.Reader()
+			var u registry.Inspector
+			return func(dst []byte, i int) ([]byte, int, error) {
+				if err := r.Inspector(i, &u); err != nil {
+					return dst, 0, err
+				}
+				if check != nil {
+					if err := o.reg.ValidateInspector(u); err != nil {
+						add(check, i, err)
+					}
+				}
+				return appendRow(dst, u.Name, inspectorNameAfter, func(b []byte) ([]byte, error) { return registry.AppendInspectorLeaf(b, &u) })
+			}
+		}
+	}
+	return src
 }

@@ -21,11 +21,20 @@ const listSeps = ";；"
 // splitList splits a multi-valued cell at ';' or '；', trims the elements
 // and drops empty ones.
 func splitList(s string) []string {
+	return splitListInto(nil, s)
+}
+
+// splitListInto is splitList appending to dst[:0], so that a caller
+// re-reading many rows reuses one backing array. A nil dst gives what
+// splitList gives (nil for a blank cell, a fresh slice otherwise).
+func splitListInto(dst []string, s string) []string {
+	out := dst[:0]
 	if strings.TrimSpace(s) == "" {
-		return nil
+		return out
 	}
-	n := 1 + strings.Count(s, ";") + strings.Count(s, "；")
-	out := make([]string, 0, n)
+	if out == nil {
+		out = make([]string, 0, 1+strings.Count(s, ";")+strings.Count(s, "；"))
+	}
 	for s != "" {
 		i := strings.IndexAny(s, listSeps)
 		var e string

@@ -96,3 +96,28 @@ func mustTime(s string) (t time.Time) {
 	}
 	return t
 }
+
+// DecodeIndex holds a large registry file as its text plus a few words a
+// unit; units come back in label order, parsed again on demand.
+func ExampleDecodeIndex() {
+	csv := "统一社会信用代码,名称,辖区,行业,信用风险分类,状态,监管部门\n" +
+		"91440300708461136T,深圳市腾讯计算机系统有限公司,440305,I64,B,存续,网警\n" +
+		"914403001922038216,华为技术有限公司,440307,I65,A,存续,治安；网警\n"
+	x, err := registry.DecodeIndex([]byte(csv), registry.ImportOptions{File: "targets.csv"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := x.Reader()
+	var t registry.Target // reused for every unit
+	for k := range x.Len() {
+		if err := r.Target(k, &t); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(x.Row(k), t.ID, t.Name, t.Departments)
+	}
+	// Output:
+	// 3 914403001922038216 华为技术有限公司 [治安 网警]
+	// 2 91440300708461136T 深圳市腾讯计算机系统有限公司 [网警]
+}

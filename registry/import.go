@@ -54,6 +54,10 @@ type Table struct {
 	// sorted is the label order computed for the duplicate check, reused
 	// by Commit while it still matches the rows.
 	sorted []keyed
+	// hm is the header map of the file; offs[i] is the offset of unit i's
+	// record in the CSV text (index mode only, see DecodeIndex).
+	hm   *headerMap
+	offs []int
 }
 
 // Len returns the number of units in the table.
@@ -105,7 +109,12 @@ func badHeader(format string, a ...any) error {
 
 // importRows reads a whole table from src.
 // sizeHint, when positive, is the expected number of rows.
-func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) {
+//
+// With index set (DecodeIndex over a CSV source), no units are kept: the
+// table holds the labels' sorted order, each unit's row number and the
+// offset of its record in the text, for Index to re-read. Partial must be
+// false then.
+func importRows(src rowSource, opt ImportOptions, sizeHint int, index bool) (*Table, error) {
 	var errs RowErrors
 	fileErr := func(row int, err error) error {
 		errs = append(errs, &RowError{File: opt.File, Row: row, Err: err})
@@ -155,7 +164,7 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 			srcs, hints = ss, hs
 		}
 	}
-	tab := &Table{Pool: opt.Pool}
+	tab := &Table{Pool: opt.Pool, hm: &hm}
 	total := 0
 	for _, h := range hints {
 		total += h
@@ -163,9 +172,11 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 	// One allocation for all chunks: chunk c appends into its own region.
 	var allT []Target
 	var allI []Inspector
-	if opt.Pool == PoolTargets {
+	switch {
+	case index:
+	case opt.Pool == PoolTargets:
 		allT = make([]Target, total)
-	} else {
+	default:
 		allI = make([]Inspector, total)
 	}
 	chunks := make([]*chunk, len(srcs))
@@ -174,9 +185,12 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 	off := 0
 	for c := range srcs {
 		ch := &chunk{src: srcs[c], rows: make([]int, 0, hints[c]), bad: make([]bool, 0, hints[c]), progress: prog}
-		if allT != nil {
+		switch {
+		case index:
+			ch.index, ch.labels, ch.offs = true, make([]string, 0, hints[c]), make([]int, 0, hints[c])
+		case allT != nil:
 			ch.targets = allT[off : off : off+hints[c]]
-		} else {
+		default:
 			ch.inspectors = allI[off : off : off+hints[c]]
 		}
 		off += hints[c]
@@ -188,7 +202,7 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 	// regions only move down; a chunk that outgrew its region (a low
 	// hint, e.g. XLSX) makes us start from a fresh allocation instead.
 	for c, ch := range chunks {
-		if len(ch.rows) > hints[c] {
+		if !index && len(ch.rows) > hints[c] {
 			need := 0
 			for _, ch := range chunks {
 				need += len(ch.rows)
@@ -202,6 +216,12 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 		}
 	}
 	n := 0
+	var labels []string
+	if index {
+		tab.Rows = make([]int, 0, total)
+		tab.offs = make([]int, 0, total)
+		labels = make([]string, 0, total)
+	}
 	for _, ch := range chunks {
 		if ch.fatal != nil {
 			errs = append(errs, ch.errs...)
@@ -209,6 +229,10 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 			return nil, sortedErrors(errs)
 		}
 		switch {
+		case index:
+			tab.offs = append(tab.offs, ch.offs...)
+			labels = append(labels, ch.labels...)
+			ch.offs, ch.labels = nil, nil
 		case len(ch.rows) == 0:
 		case allT != nil && &allT[n] != &ch.targets[0]:
 			copy(allT[n:], ch.targets)
@@ -218,14 +242,17 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 		n += len(ch.rows)
 		tab.Rows = append(tab.Rows, ch.rows...)
 		errs = append(errs, ch.errs...)
+		ch.rows = nil
 	}
 	bad := make([]bool, 0, n) // bad[i]: unit i has a problem
 	for _, ch := range chunks {
 		bad = append(bad, ch.bad...)
 	}
-	if allT != nil {
+	switch {
+	case index:
+	case allT != nil:
 		tab.Targets = allT[:n:n]
-	} else {
+	default:
 		tab.Inspectors = allI[:n:n]
 	}
 	// Uniqueness of the ID column over the whole file (R6, R15).
@@ -234,6 +261,9 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 	if opt.Pool == PoolInspectors {
 		label = func(i int) string { return tab.Inspectors[i].Cert }
 		idCol = hm.names[iCert]
+	}
+	if index {
+		label = func(i int) string { return labels[i] }
 	}
 	tab.sorted = sortLabels(len(tab.Rows), label)
 	for _, d := range duplicatesSorted(tab.sorted) {
@@ -246,7 +276,7 @@ func importRows(src rowSource, opt ImportOptions, sizeHint int) (*Table, error) 
 	if err == nil {
 		return tab, nil
 	}
-	if !opt.Partial {
+	if !opt.Partial || index {
 		return nil, err
 	}
 	tab.sorted = nil
@@ -288,8 +318,13 @@ type chunk struct {
 	bad        []bool
 	errs       RowErrors
 	fatal      *RowError // an unreadable row: parsing stopped there
-	progress   *progress // rows parsed by every chunk, for Progress
-	pending    int64     // rows parsed here and not yet counted in progress
+	// index mode (DecodeIndex over CSV): no units are kept, only each
+	// unit's label and the offset of its record in the text.
+	index    bool
+	labels   []string
+	offs     []int
+	progress *progress // rows parsed by every chunk, for Progress
+	pending  int64     // rows parsed here and not yet counted in progress
 }
 
 // count adds one parsed row; flush adds the pending ones to the total.
@@ -330,7 +365,16 @@ func (p *progress) add(n int64) {
 // parse reads, parses and checks every row of the chunk's source.
 func (ch *chunk) parse(hm *headerMap, opt *ImportOptions) {
 	defer ch.flush()
+	// In index mode the units are parsed into one scratch value each and
+	// only their labels and record offsets are kept.
+	cs, _ := ch.src.(*csvSource)
+	var scratchT Target
+	var scratchI Inspector
 	for {
+		off := 0
+		if cs != nil {
+			off = cs.p.pos
+		}
 		row, cells, err := ch.src.next()
 		if err == io.EOF {
 			return
@@ -352,12 +396,25 @@ func (ch *chunk) parse(hm *headerMap, opt *ImportOptions) {
 			ch.errs = append(ch.errs, &RowError{File: opt.File, Row: row, Column: fmt.Sprintf("cell %d", x+1), Value: cells[x],
 				Err: fmt.Errorf("%w: %d cells, but the header has %d columns", ErrBadValue, len(cells), hm.width), cell: x})
 		}
-		if opt.Pool == PoolTargets {
+		switch {
+		case ch.index && opt.Pool == PoolTargets:
+			parseTargetRowInto(hm, cells, hm.emitter(targetCols, emit), &scratchT)
+			id = scratchT.ID
+			opt.Config.checkTarget(&scratchT, hm.emitter(targetCols, emit))
+			ch.labels = append(ch.labels, id)
+			ch.offs = append(ch.offs, off)
+		case ch.index:
+			parseInspectorRowInto(hm, cells, hm.emitter(inspectorCols, emit), &scratchI)
+			id = scratchI.Cert
+			opt.Config.checkInspector(&scratchI, hm.emitter(inspectorCols, emit))
+			ch.labels = append(ch.labels, id)
+			ch.offs = append(ch.offs, off)
+		case opt.Pool == PoolTargets:
 			t := parseTargetRow(hm, cells, hm.emitter(targetCols, emit))
 			id = t.ID
 			opt.Config.checkTarget(&t, hm.emitter(targetCols, emit))
 			ch.targets = append(ch.targets, t)
-		} else {
+		default:
 			in := parseInspectorRow(hm, cells, hm.emitter(inspectorCols, emit))
 			id = in.Cert
 			opt.Config.checkInspector(&in, hm.emitter(inspectorCols, emit))
@@ -405,8 +462,17 @@ func blank(cells []string) bool {
 	return true
 }
 
+// parseTargetRow parses one row of a target table.
 func parseTargetRow(hm *headerMap, cells []string, emit emitFunc) Target {
-	t := Target{
+	var t Target
+	parseTargetRowInto(hm, cells, emit, &t)
+	return t
+}
+
+// parseTargetRowInto parses one row into *t, overwriting every field; the
+// departments reuse t.Departments' backing array (nil gives a fresh one).
+func parseTargetRowInto(hm *headerMap, cells []string, emit emitFunc, t *Target) {
+	*t = Target{
 		ID:           hm.cell(cells, tID),
 		Name:         hm.cell(cells, tName),
 		Kind:         parseKind(hm.cell(cells, tKind)),
@@ -414,7 +480,7 @@ func parseTargetRow(hm *headerMap, cells []string, emit emitFunc) Target {
 		Industry:     hm.cell(cells, tIndustry),
 		CreditClass:  strings.ToUpper(hm.cell(cells, tCreditClass)),
 		Status:       parseStatus(hm.cell(cells, tStatus)),
-		Departments:  splitList(hm.cell(cells, tDepartments)),
+		Departments:  splitListInto(t.Departments, hm.cell(cells, tDepartments)),
 	}
 	if t.Kind.NeedsUSCC() {
 		t.ID = strings.ToUpper(t.ID)
@@ -428,7 +494,6 @@ func parseTargetRow(hm *headerMap, cells []string, emit emitFunc) Target {
 		}
 		t.Complaints = n
 	}
-	return t
 }
 
 // parseFlag reads an optional boolean cell; empty is false.
@@ -451,14 +516,25 @@ var activeNames = map[string]bool{
 	"inactive": false, "离岗": false, "离职": false, "调离": false, "停职": false, "注销": false, "退休": false,
 }
 
+// parseInspectorRow parses one row of an inspector table.
 func parseInspectorRow(hm *headerMap, cells []string, emit emitFunc) Inspector {
-	in := Inspector{
+	var in Inspector
+	parseInspectorRowInto(hm, cells, emit, &in)
+	return in
+}
+
+// parseInspectorRowInto parses one row into *in, overwriting every field;
+// the lists reuse in's backing arrays (nil gives fresh ones).
+func parseInspectorRowInto(hm *headerMap, cells []string, emit emitFunc, in *Inspector) {
+	*in = Inspector{
 		Cert:           hm.cell(cells, iCert),
 		Name:           hm.cell(cells, iName),
 		Department:     hm.cell(cells, iDepartment),
 		Unit:           hm.cell(cells, iUnit),
 		Jurisdiction:   hm.cell(cells, iJurisdiction),
-		Qualifications: splitList(hm.cell(cells, iQualifications)),
+		Qualifications: splitListInto(in.Qualifications, hm.cell(cells, iQualifications)),
+		Unavailable:    in.Unavailable[:0],
+		Interests:      in.Interests[:0],
 		Active:         true,
 	}
 	in.LeaderEligible = parseFlag(hm, cells, iLeader, colLeaderEligible, emit)
@@ -493,7 +569,6 @@ func parseInspectorRow(hm *headerMap, cells []string, emit emitFunc) Inspector {
 		}
 		in.Interests = append(in.Interests, it)
 	}
-	return in
 }
 
 // utf8BOM is the byte-order mark Excel writes at the start of "CSV UTF-8".
@@ -656,7 +731,7 @@ func decodeCSV(data []byte, opt ImportOptions, owned bool) (*Table, error) {
 	src := &csvSource{p: &strCSV{s: str}}
 	// Pre-size the result from the line count (exact for files without
 	// quoted line breaks), sparing the copies of a growing slice.
-	return importRows(src, opt, bytes.Count(text, []byte{'\n'}))
+	return importRows(src, opt, bytes.Count(text, []byte{'\n'}), false)
 }
 
 // Read imports one pool from CSV or XLSX, telling them apart by content

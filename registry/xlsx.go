@@ -67,7 +67,7 @@ func ReadXLSX(r io.Reader, opt ImportOptions) (tab *Table, err error) {
 		return nil, bad(fmt.Errorf("sheet %q: %v", sheet, err))
 	}
 	defer rows.Close()
-	return importRows(&xlsxSource{rows: rows}, opt, 0)
+	return importRows(&xlsxSource{rows: rows}, opt, 0, false)
 }
 
 // xlsxDocTime is the fixed creation time written into exported workbooks,

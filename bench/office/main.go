@@ -5,8 +5,13 @@
 //	go run ./examples/gendata -targets 1000000 -inspectors 100 -out /tmp/reg1m
 //	go build -o /tmp/officebench ./bench/office
 //
-//	# snapshot import into SQLite (goal >= 250k rows/s at 1M rows, peak <= 600 MB)
-//	/usr/bin/time -v /tmp/officebench import -runs 3 /tmp/reg1m/targets.csv
+//	# snapshot import into SQLite (goal >= 250k rows/s at 1M rows, peak <= 600 MB):
+//	# -path values imports decoded targets, -path index the file as
+//	# ssj registry import does (DecodeIndex), both (the default) runs both.
+//	# Peak memory: one path per process, e.g.
+//	/usr/bin/time -v /tmp/officebench import -runs 3 -path index /tmp/reg1m/targets.csv
+//	# or the CLI itself:
+//	/usr/bin/time -v ssj registry import /tmp/reg1m/targets.csv --store /tmp/reg1m.db
 //
 //	# audit of a store with the 1M snapshot and a 5% draw, against verifying
 //	# the same draw from files as ssj verify does (goal: audit <= 3x verify)
@@ -32,6 +37,7 @@ import (
 
 	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/examples"
+	"github.com/shuangsuiji/ssj/internal/mapfile"
 	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/office/demo"
 	"github.com/shuangsuiji/ssj/office/sqlitestore"
@@ -46,6 +52,7 @@ func main() {
 	fs := flag.NewFlagSet(mode, flag.ExitOnError)
 	runs := fs.Int("runs", 3, "number of runs")
 	prof := fs.String("cpuprofile", "", "write a CPU profile to this `FILE`")
+	path := fs.String("path", "both", "import: `values` (decoded targets, the embedder's path), index (the file through registry.DecodeIndex, ssj registry import's path) or both")
 	fs.Parse(os.Args[2:])
 	if *prof != "" {
 		f, err := os.Create(*prof)
@@ -61,7 +68,7 @@ func main() {
 	var err error
 	switch mode {
 	case "import":
-		err = benchImport(*runs, fs.Arg(0))
+		err = benchImport(*runs, fs.Arg(0), *path)
 	case "audit":
 		err = benchAudit(*runs, fs.Arg(0))
 	case "demo":
@@ -125,52 +132,107 @@ func newStore(dir string) (*sqlitestore.Store, *office.Office, *demo.SimClock, e
 
 var t0 = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
 
-func importInto(o *office.Office, clock *demo.SimClock, targets []registry.Target) (office.SnapshotInfo, error) {
+func importInto(o *office.Office, clock *demo.SimClock, in office.SnapshotImport) (office.SnapshotInfo, error) {
 	clock.Set(t0)
-	return o.ImportSnapshot(context.Background(), office.Step{Who: "bench", At: t0}, office.SnapshotImport{ID: "targets", Pool: registry.PoolTargets, At: t0, Targets: targets})
+	in.ID, in.Pool, in.At = "targets", registry.PoolTargets, t0
+	return o.ImportSnapshot(context.Background(), office.Step{Who: "bench", At: t0}, in)
 }
 
-func benchImport(runs int, path string) error {
-	targets, err := readTargets(path)
-	if err != nil {
-		return err
+func benchImport(runs int, path, mode string) error {
+	var targets []registry.Target
+	if mode != "index" {
+		var err error
+		if targets, err = readTargets(path); err != nil {
+			return err
+		}
 	}
-	var walls, bases []time.Duration
+	var walls, bases, idxWalls, idxImports []time.Duration
+	n := 0
 	for i := 0; i < runs; i++ {
-		// Baseline: the registry commitment of the same rows, no store.
-		runtime.GC()
-		start := time.Now()
-		if _, err := registry.CommitTargets(targets); err != nil {
-			return err
+		if mode != "index" {
+			// Baseline: the registry commitment of the same rows, no store.
+			runtime.GC()
+			start := time.Now()
+			if _, err := registry.CommitTargets(targets); err != nil {
+				return err
+			}
+			bases = append(bases, time.Since(start))
+			// The values path: ImportSnapshot of decoded targets.
+			wall, info, cpu, err := timedImport(func(o *office.Office, clock *demo.SimClock) (office.SnapshotInfo, error) {
+				return importInto(o, clock, office.SnapshotImport{Targets: targets})
+			})
+			if err != nil {
+				return err
+			}
+			walls, n = append(walls, wall), int(info.Count)
+			fmt.Printf("import run %d (values): %d rows in %v (%.0f rows/s; process CPU %v); baseline registry.CommitTargets %v\n", i+1, info.Count,
+				wall.Round(time.Millisecond), float64(info.Count)/wall.Seconds(), cpu.Round(time.Millisecond), bases[i].Round(time.Millisecond))
 		}
-		bases = append(bases, time.Since(start))
-		dir, err := os.MkdirTemp("", "officebench")
-		if err != nil {
-			return err
+		if mode != "values" {
+			// The index path of ssj registry import: map the file, decode an
+			// index, import it; the import step alone is timed too.
+			var imp, impCPU time.Duration
+			wall, info, cpu, err := timedImport(func(o *office.Office, clock *demo.SimClock) (office.SnapshotInfo, error) {
+				mf, err := mapfile.Open(path)
+				if err != nil {
+					return office.SnapshotInfo{}, err
+				}
+				defer mf.Close()
+				idx, err := registry.DecodeIndex(mf.Data, registry.ImportOptions{File: path, Pool: registry.PoolTargets})
+				if err != nil {
+					return office.SnapshotInfo{}, err
+				}
+				cpu0, start := cpuTime(), time.Now()
+				info, err := importInto(o, clock, office.SnapshotImport{Index: idx})
+				imp, impCPU = time.Since(start), cpuTime()-cpu0
+				return info, err
+			})
+			if err != nil {
+				return err
+			}
+			idxWalls, idxImports, n = append(idxWalls, wall), append(idxImports, imp), int(info.Count)
+			fmt.Printf("import run %d (index): %d rows in %v from the file (%.0f rows/s; process CPU %v), of which ImportSnapshot %v (%.0f rows/s; process CPU %v)\n", i+1, info.Count,
+				wall.Round(time.Millisecond), float64(info.Count)/wall.Seconds(), cpu.Round(time.Millisecond), imp.Round(time.Millisecond), float64(info.Count)/imp.Seconds(), impCPU.Round(time.Millisecond))
 		}
-		st, o, clock, err := newStore(dir)
-		if err != nil {
-			return err
-		}
-		runtime.GC()
-		cpu0 := cpuTime()
-		start = time.Now()
-		info, err := importInto(o, clock, targets)
-		cpu := cpuTime() - cpu0
-		wall := time.Since(start)
-		st.Close()
-		os.RemoveAll(dir)
-		if err != nil {
-			return err
-		}
-		walls = append(walls, wall)
-		fmt.Printf("import run %d: %d rows in %v (%.0f rows/s; process CPU %v); baseline registry.CommitTargets %v\n", i+1, info.Count,
-			wall.Round(time.Millisecond), float64(info.Count)/wall.Seconds(), cpu.Round(time.Millisecond), bases[i].Round(time.Millisecond))
 	}
-	m := median(walls)
-	fmt.Printf("import median: %v, %.0f rows/s; baseline median %v; ratio import/commit %.2f\n", m.Round(time.Millisecond),
-		float64(len(targets))/m.Seconds(), median(bases).Round(time.Millisecond), m.Seconds()/median(bases).Seconds())
+	if len(walls) > 0 {
+		m := median(walls)
+		fmt.Printf("import median (values): %v, %.0f rows/s; baseline median %v; ratio import/commit %.2f\n", m.Round(time.Millisecond),
+			float64(n)/m.Seconds(), median(bases).Round(time.Millisecond), m.Seconds()/median(bases).Seconds())
+	}
+	if len(idxWalls) > 0 {
+		m, mi := median(idxWalls), median(idxImports)
+		fmt.Printf("import median (index): file to store %v, %.0f rows/s; ImportSnapshot %v, %.0f rows/s\n", m.Round(time.Millisecond),
+			float64(n)/m.Seconds(), mi.Round(time.Millisecond), float64(n)/mi.Seconds())
+		if len(walls) > 0 {
+			fmt.Printf("ratio ImportSnapshot index/values %.2f\n", mi.Seconds()/median(walls).Seconds())
+		}
+	}
 	return nil
+}
+
+// timedImport runs imp on a fresh SQLite store and returns its wall time
+// and the process CPU it used.
+func timedImport(imp func(*office.Office, *demo.SimClock) (office.SnapshotInfo, error)) (time.Duration, office.SnapshotInfo, time.Duration, error) {
+	dir, err := os.MkdirTemp("", "officebench")
+	if err != nil {
+		return 0, office.SnapshotInfo{}, 0, err
+	}
+	defer os.RemoveAll(dir)
+	st, o, clock, err := newStore(dir)
+	if err != nil {
+		return 0, office.SnapshotInfo{}, 0, err
+	}
+	runtime.GC()
+	cpu0 := cpuTime()
+	start := time.Now()
+	info, err := imp(o, clock)
+	cpu := cpuTime() - cpu0
+	wall := time.Since(start)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return wall, info, cpu, err
 }
 
 // benchTask is a 5% draw over the whole registry, with the sample's drand
@@ -213,7 +275,7 @@ func benchAudit(runs int, path string) error {
 		return err
 	}
 	defer st.Close()
-	if _, err := importInto(o, clock, targets); err != nil {
+	if _, err := importInto(o, clock, office.SnapshotImport{Targets: targets}); err != nil {
 		return err
 	}
 	task, ev, err := benchTask()

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/internal/mapfile"
 	"github.com/shuangsuiji/ssj/office"
 	"github.com/shuangsuiji/ssj/office/pgstore"
 	"github.com/shuangsuiji/ssj/registry"
@@ -498,11 +499,17 @@ func registryImport(e *env, fs *pflag.FlagSet) func([]string) int {
 		if err != nil {
 			return usageError(e, "registry import: %v", err)
 		}
-		data, err := os.ReadFile(args[0])
+		// The file is mapped, not read onto the Go heap, and decoded into an
+		// index, not a table of values: a million-row registry costs its
+		// text in the page cache plus a few words a row (issue 10's memory
+		// goal). Strings from it are valid until the deferred Close, after
+		// every output is written.
+		mf, err := mapfile.Open(args[0])
 		if err != nil {
 			return inputError(e, fmt.Errorf("registry import: %w", err))
 		}
-		tab, err := registry.Decode(data, registry.ImportOptions{File: args[0], Pool: registry.PoolKind(*pool)})
+		defer mf.Close()
+		idx, err := registry.DecodeIndex(mf.Data, registry.ImportOptions{File: args[0], Pool: registry.PoolKind(*pool)})
 		if err != nil {
 			return inputError(e, fmt.Errorf("registry import: %w", err))
 		}
@@ -517,7 +524,7 @@ func registryImport(e *env, fs *pflag.FlagSet) func([]string) int {
 		}
 		sid := *id
 		if sid == "" {
-			sid = string(tab.Pool) + "-" + workday.DateOf(at.In(workday.Shanghai())).String()
+			sid = string(idx.Pool()) + "-" + workday.DateOf(at.In(workday.Shanghai())).String()
 		}
 		st, err := openStore(e, *store, true)
 		if err != nil {
@@ -528,7 +535,7 @@ func registryImport(e *env, fs *pflag.FlagSet) func([]string) int {
 		if err != nil {
 			return inputError(e, err)
 		}
-		info, err := o.ImportSnapshot(context.Background(), step, office.SnapshotImport{ID: sid, Pool: tab.Pool, At: at, Targets: tab.Targets, Inspectors: tab.Inspectors, Note: args[0]})
+		info, err := o.ImportSnapshot(context.Background(), step, office.SnapshotImport{ID: sid, Pool: idx.Pool(), At: at, Index: idx, Note: args[0]})
 		if err != nil {
 			return officeError(e, "registry import "+args[0], err)
 		}
