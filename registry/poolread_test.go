@@ -37,24 +37,40 @@ func readBoth(t *testing.T, data []byte) (*Pool, error) {
 		want, err = tab.TargetPool()
 		require.NoError(t, err)
 	}
-	defer func(b int) { poolBlock = b }(poolBlock)
-	for _, block := range []int{8 << 20, 4096, 64} {
+	defer func(b, m int) { poolBlock, poolSplitMin = b, m }(poolBlock, poolSplitMin)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	// Blocks of 8 MiB, 4 KiB and 64 bytes; each block cut into parts of
+	// at least 256 KiB, 512 or 16 bytes parsed on 1, 2 or 8 processors
+	// (large inputs in larger blocks and parts, to keep the test fast).
+	blocks, splits, procss := []int{8 << 20, 4096, 64}, []int{256 << 10, 512, 16}, []int{1, 2, 8}
+	readers := func() []io.Reader { return []io.Reader{bytes.NewReader(data), onlyReader{bytes.NewReader(data)}} }
+	if len(data) > 1<<20 {
+		blocks, splits, procss = []int{8 << 20, 1 << 20}, []int{256 << 10, 4096}, []int{1, 8}
+		readers = func() []io.Reader { return []io.Reader{bytes.NewReader(data)} }
+	}
+	for _, block := range blocks {
 		poolBlock = block
-		for _, r := range []io.Reader{bytes.NewReader(data), onlyReader{bytes.NewReader(data)}} {
-			got, err := ReadPool(r, ImportOptions{File: "f.csv"})
-			if wantErr != nil {
-				require.Error(t, err, "block %d", block)
-				var re RowErrors
-				if assert.ErrorAs(t, err, &re) {
-					var we RowErrors
-					require.ErrorAs(t, wantErr, &we)
-					assert.Equal(t, we[0].Error(), re[0].Error(), "block %d", block)
+		for _, split := range splits {
+			poolSplitMin = split
+			for _, procs := range procss {
+				runtime.GOMAXPROCS(procs)
+				for _, r := range readers() {
+					got, err := ReadPool(r, ImportOptions{File: "f.csv"})
+					if wantErr != nil {
+						require.Error(t, err, "block %d split %d procs %d", block, split, procs)
+						var re RowErrors
+						if assert.ErrorAs(t, err, &re) {
+							var we RowErrors
+							require.ErrorAs(t, wantErr, &we)
+							assert.Equal(t, we.Error(), re.Error(), "block %d split %d procs %d", block, split, procs)
+						}
+						continue
+					}
+					require.NoError(t, err, "block %d split %d procs %d", block, split, procs)
+					require.Equal(t, want.Commitment(), got.Commitment(), "block %d split %d procs %d", block, split, procs)
+					require.Equal(t, want.Targets(), got.Targets())
 				}
-				continue
 			}
-			require.NoError(t, err, "block %d", block)
-			require.Equal(t, want.Commitment(), got.Commitment(), "block %d", block)
-			require.Equal(t, want.Targets(), got.Targets())
 		}
 	}
 	return want, wantErr
@@ -141,8 +157,8 @@ func FuzzReadPool(f *testing.F) {
 	f.Add(strings.Join(lines[:3], "") + "\"a\nb\",x\n" + lines[5])
 	f.Add("id,name,jurisdiction,industry,credit_class,status,departments\nP1,n,440103,x,A,active,d\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		defer func(b int) { poolBlock = b }(poolBlock)
-		poolBlock = 256
+		defer func(b, m int) { poolBlock, poolSplitMin = b, m }(poolBlock, poolSplitMin)
+		poolBlock, poolSplitMin = 256, 16
 		tab, werr := DecodeCSV([]byte(text), ImportOptions{})
 		got, gerr := ReadPool(strings.NewReader(text), ImportOptions{})
 		if werr != nil || tab.Pool != PoolTargets {
