@@ -37,8 +37,9 @@ func readBoth(t *testing.T, data []byte) (*Pool, error) {
 		want, err = tab.TargetPool()
 		require.NoError(t, err)
 	}
-	defer func(b, m int) { poolBlock, poolSplitMin = b, m }(poolBlock, poolSplitMin)
+	defer func(b, m, g int) { poolBlock, poolSplitMin, poolGatherMin = b, m, g }(poolBlock, poolSplitMin, poolGatherMin)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	poolGatherMin = 1 // units gathered in label order in chunks too
 	// Blocks of 8 MiB, 4 KiB and 64 bytes; each block cut into parts of
 	// at least 256 KiB, 512 or 16 bytes parsed on 1, 2 or 8 processors
 	// (large inputs in larger blocks and parts, to keep the test fast).
