@@ -315,30 +315,54 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 	}
 	order := sortPoolLabels(b.labels, b.loff)
 	// The units are gathered into label order on all processors: each
-	// chunk of the order sums its label bytes and looks for a repeat
-	// (also with the unit before it), then, at its offset, copies its
-	// labels, offsets and profiles. The first repeat in label order is
-	// reported, as one pass reports it.
+	// chunk of the order sums its label bytes, then, at its offset,
+	// copies its labels, offsets and profiles, comparing each label with
+	// the one copied before it (just written, so in cache) to find a
+	// repeat. The first repeat in label order is reported, as one pass
+	// reports it.
 	workers := 1
 	if n >= poolGatherMin {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	bound := func(c int) int { return n * c / workers }
 	size := make([]int, workers+1)
-	dupAt := make([]int, workers)
 	var wg sync.WaitGroup
 	for c := range workers {
 		wg.Go(func() {
-			dupAt[c] = -1
 			sum := 0
 			for k := bound(c); k < bound(c+1); k++ {
-				i := int(order[k])
+				i := order[k]
 				sum += int(b.loff[i+1] - b.loff[i])
-				if k > 0 && dupAt[c] < 0 && bytes.Equal(b.label(int(order[k-1])), b.label(i)) {
-					dupAt[c] = k
-				}
 			}
 			size[c+1] = sum
+		})
+	}
+	wg.Wait()
+	for c := range workers {
+		size[c+1] += size[c]
+	}
+	p := &Pool{names: b.names, noff: b.noff, profs: b.profs,
+		labels: make([]byte, size[workers]), loff: make([]uint32, n+1), nidx: order, prof: make([]uint32, n)}
+	dupAt := make([]int, workers)
+	for c := range workers {
+		wg.Go(func() {
+			dupAt[c] = -1
+			at := size[c]
+			var prev []byte
+			if lo := bound(c); lo > 0 && lo < bound(c+1) {
+				prev = b.label(int(order[lo-1]))
+			}
+			for k := bound(c); k < bound(c+1); k++ {
+				i := order[k]
+				l := p.labels[at : at+copy(p.labels[at:], b.label(int(i)))]
+				if k > 0 && dupAt[c] < 0 && bytes.Equal(prev, l) {
+					dupAt[c] = k
+				}
+				prev = l
+				at += len(l)
+				p.loff[k+1] = uint32(at)
+				p.prof[k] = b.prof[i]
+			}
 		})
 	}
 	wg.Wait()
@@ -347,23 +371,6 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 			return nil, dup(int(min(order[k-1], order[k])), int(max(order[k-1], order[k])))
 		}
 	}
-	for c := range workers {
-		size[c+1] += size[c]
-	}
-	p := &Pool{names: b.names, noff: b.noff, profs: b.profs,
-		labels: make([]byte, size[workers]), loff: make([]uint32, n+1), nidx: order, prof: make([]uint32, n)}
-	for c := range workers {
-		wg.Go(func() {
-			at := size[c]
-			for k := bound(c); k < bound(c+1); k++ {
-				i := order[k]
-				at += copy(p.labels[at:], b.label(int(i)))
-				p.loff[k+1] = uint32(at)
-				p.prof[k] = b.prof[i]
-			}
-		})
-	}
-	wg.Wait()
 	*b = poolBuilder{}
 	return p, nil
 }

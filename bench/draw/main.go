@@ -295,11 +295,14 @@ func measure(n int, dir, csv string, runs int) result {
 	return r
 }
 
-// timed runs a command and returns its wall time and peak RSS in MiB.
-// The peak comes from /usr/bin/time when it is installed: the rusage of a
-// child started from this (large) process also counts the parent's pages
-// it shared before exec.
-func timed(name string, args ...string) (float64, float64) {
+// timing is one run of a command: wall time, CPU time (user + system,
+// of the command alone) and peak RSS in MiB.
+type timing struct{ wall, cpu, rss float64 }
+
+// timed runs a command. The peak RSS comes from /usr/bin/time when it is
+// installed: the rusage of a child started from this (large) process also
+// counts the parent's pages it shared before exec.
+func timed(name string, args ...string) timing {
 	gnuTime := false
 	if _, err := os.Stat("/usr/bin/time"); err == nil {
 		args = append([]string{"-f", "maxrss-kib %M", name}, args...)
@@ -310,17 +313,33 @@ func timed(name string, args ...string) (float64, float64) {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	t0 := time.Now()
 	err := cmd.Run()
-	wall := time.Since(t0).Seconds()
+	t := timing{wall: time.Since(t0).Seconds()}
 	if err != nil {
 		fail(fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, out.String()))
 	}
+	t.cpu = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	t.rss = peakRSS(cmd.ProcessState)
 	if gnuTime {
 		if i := strings.LastIndex(out.String(), "maxrss-kib "); i >= 0 {
 			kib, _ := strconv.ParseFloat(strings.TrimSpace(out.String()[i+len("maxrss-kib "):]), 64)
-			return wall, kib / 1024
+			t.rss = kib / 1024
 		}
 	}
-	return wall, peakRSS(cmd.ProcessState)
+	return t
+}
+
+// timings collects the runs of one command.
+type timings []timing
+
+func (ts timings) wall() float64 { return median(ts.get(func(t timing) float64 { return t.wall })) }
+func (ts timings) cpu() float64  { return median(ts.get(func(t timing) float64 { return t.cpu })) }
+func (ts timings) rss() float64  { return slices.Max(ts.get(func(t timing) float64 { return t.rss })) }
+func (ts timings) get(f func(timing) float64) []float64 {
+	out := make([]float64, len(ts))
+	for i, t := range ts {
+		out[i] = f(t)
+	}
+	return out
 }
 
 func measureCLI(ssj, dir, csv string, k draw.Key, runs int) {
@@ -331,32 +350,37 @@ func measureCLI(ssj, dir, csv string, k draw.Key, runs int) {
 	man, ev, rec := filepath.Join(dir, "manifest.json"), filepath.Join(dir, "evidence.json"), filepath.Join(dir, "record.json")
 	canon := filepath.Join(dir, "canonical.csv")
 	if _, err := os.Stat(canon); err != nil {
-		w, r := timed(ssj, "registry", "export", csv, "--canonical", "--out", canon)
-		fmt.Printf("ssj registry export --canonical %8.3f s  peak %6.0f MiB (once)\n", w, r)
+		t := timed(ssj, "registry", "export", csv, "--canonical", "--out", canon)
+		fmt.Printf("ssj registry export --canonical %8.3f s  peak %6.0f MiB (once)\n", t.wall, t.rss)
 	}
-	var fw, fr, rw, rr, vw, vr, sw, sr, tw, tr, uw, ur []float64
+	small := filepath.Join(dir, "record-small.json")
+	type command struct {
+		what string
+		args []string
+		ts   timings
+	}
+	cmds := []*command{
+		{what: "floor process (read CSV, leaf hash + HMAC per row)", args: []string{self, "-floor", csv, "-key", hex.EncodeToString(k[:])}},
+		{what: "ssj draw run", args: []string{ssj, "draw", "run", "--manifest", man, "--randomness", ev, "--targets", csv, "--out", rec}},
+		{what: "ssj verify", args: []string{ssj, "verify", rec, "--targets", csv}},
+		{what: "ssj verify, canonical-order file (streaming)", args: []string{ssj, "verify", rec, "--targets", canon}},
+		{what: "0.1% draw: ssj verify, streaming", args: []string{ssj, "verify", small, "--targets", canon}},
+		{what: "0.1% draw: ssj verify, file as generated (in memory)", args: []string{ssj, "verify", small, "--targets", csv}},
+	}
 	for range runs {
-		w, r := timed(self, "-floor", csv, "-key", hex.EncodeToString(k[:]))
-		fw, fr = append(fw, w), append(fr, r)
-		w, r = timed(ssj, "draw", "run", "--manifest", man, "--randomness", ev, "--targets", csv, "--out", rec)
-		rw, rr = append(rw, w), append(rr, r)
-		w, r = timed(ssj, "verify", rec, "--targets", csv)
-		vw, vr = append(vw, w), append(vr, r)
-		w, r = timed(ssj, "verify", rec, "--targets", canon)
-		sw, sr = append(sw, w), append(sr, r)
-		w, r = timed(ssj, "verify", filepath.Join(dir, "record-small.json"), "--targets", canon)
-		tw, tr = append(tw, w), append(tr, r)
-		w, r = timed(ssj, "verify", filepath.Join(dir, "record-small.json"), "--targets", csv)
-		uw, ur = append(uw, w), append(ur, r)
+		for _, c := range cmds { // in alternation, so that load affects all alike
+			c.ts = append(c.ts, timed(c.args[0], c.args[1:]...))
+		}
 	}
-	f := median(fw)
-	fmt.Printf("CLI (%s):\n", csv)
-	fmt.Printf("floor process (read CSV, leaf hash + HMAC per row) %8.3f s  peak %6.0f MiB\n", f, slices.Max(fr))
-	fmt.Printf("ssj draw run                                       %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(rw), slices.Max(rr), median(rw)/f)
-	fmt.Printf("ssj verify                                         %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(vw), slices.Max(vr), median(vw)/f)
-	fmt.Printf("ssj verify, canonical-order file (streaming)       %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(sw), slices.Max(sr), median(sw)/f)
-	fmt.Printf("0.1%% draw: ssj verify, streaming                   %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(tw), slices.Max(tr), median(tw)/f)
-	fmt.Printf("0.1%% draw: ssj verify, file as generated (in memory) %6.3f s  peak %6.0f MiB  %.2fx floor\n", median(uw), slices.Max(ur), median(uw)/f)
+	f := cmds[0].ts
+	fmt.Printf("CLI (%s), wall and CPU (user+system) medians, peak RSS the largest:\n", csv)
+	for i, c := range cmds {
+		ratio := ""
+		if i > 0 {
+			ratio = fmt.Sprintf("  %.2fx floor wall, %.2fx floor CPU", c.ts.wall()/f.wall(), c.ts.cpu()/f.cpu())
+		}
+		fmt.Printf("%-52s %8.3f s  CPU %7.3f s  peak %6.0f MiB%s\n", c.what, c.ts.wall(), c.ts.cpu(), c.ts.rss(), ratio)
+	}
 }
 
 // floorProcess reads a gendata CSV (no quoted cells) and computes, per
