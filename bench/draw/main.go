@@ -21,6 +21,7 @@
 //	go run ./bench/draw -sizes 1000000 -runs 1                  # CI smoke test
 //	go run ./bench/draw -sizes 10000,100000,1000000 -runs 5 -cli -mmap
 //	go run ./bench/draw -big -runs 3 -cli                       # adds 10M (1.1 GB CSV)
+//	go run ./bench/draw -sizes 10000 -big -runs 2 -cli-only     # the CLI alone, every size
 package main
 
 import (
@@ -53,6 +54,7 @@ func main() {
 	cli := flag.Bool("cli", false, "measure the ssj CLI and the floor process at the largest size")
 	mm := flag.Bool("mmap", false, "compare reading the largest pool file through a memory map")
 	memprof := flag.String("memprofile", "", "write a heap profile with the largest pool live")
+	cliOnly := flag.Bool("cli-only", false, "measure only the CLI and the floor process, at every size (not the in-process figures)")
 	floor := flag.String("floor", "", "internal: run the floor process on this CSV file")
 	key := flag.String("key", "", "internal: K in hex for -floor")
 	flag.Parse()
@@ -89,6 +91,11 @@ func main() {
 		if _, err := os.Stat(csv); err != nil {
 			run(gendata, "-targets", strconv.Itoa(n), "-inspectors", "100", "-out", d)
 		}
+		if *cliOnly {
+			fmt.Printf("\n== %d targets ==\n", n)
+			measureCLI(ssj, d, csv, keyOf(d, csv), *runs)
+			continue
+		}
 		r := measure(n, d, csv, *runs)
 		perUnit := r.verify / float64(n) * 1e9
 		if k == 0 {
@@ -105,6 +112,9 @@ func main() {
 		if last && *cli {
 			measureCLI(ssj, d, csv, r.key, *runs)
 		}
+	}
+	if *cliOnly {
+		return
 	}
 	fmt.Println("growth (verify from file bytes per target, against the floor at the same size):")
 	for _, g := range growth {
@@ -171,7 +181,10 @@ func rankMessage(dst []byte, label string) []byte {
 	return dst
 }
 
-func measure(n int, dir, csv string, runs int) result {
+// prepare reads the pool at csv and writes the draw's manifest and
+// evidence and a 0.1% draw's record to dir; it returns the pool, the
+// manifest, the evidence and the draw's key.
+func prepare(dir, csv string) (*registry.Pool, draw.Manifest, []draw.Evidence, draw.Key) {
 	h := sha256.Sum256([]byte(secret))
 	task, err := draw.DecodeTask(strings.NewReader(fmt.Sprintf(taskJSON, hex.EncodeToString(h[:]))))
 	if err != nil {
@@ -206,7 +219,32 @@ func measure(n int, dir, csv string, runs int) result {
 	if err != nil {
 		fail(err)
 	}
-	k := draw.DeriveKey(mh, rnd.R)
+	return p, m, ev, draw.DeriveKey(mh, rnd.R)
+}
+
+// keyOf is the key of the draw prepare wrote to dir, preparing it first
+// when it is missing.
+func keyOf(dir, csv string) draw.Key {
+	f, err := os.Open(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		_, _, _, k := prepare(dir, csv)
+		return k
+	}
+	defer f.Close()
+	m, err := draw.DecodeManifest(f)
+	if err != nil {
+		fail(err)
+	}
+	mh, _ := m.Hash()
+	rnd, err := draw.DeriveRandomness(m.CommitTime, m.Sources, []draw.Evidence{{Secret: secret}})
+	if err != nil {
+		fail(err)
+	}
+	return draw.DeriveKey(mh, rnd.R)
+}
+
+func measure(n int, dir, csv string, runs int) result {
+	p, m, ev, k := prepare(dir, csv)
 	var tH, tL, tR, tR1, tV, tV1, tVA []float64
 	var cH, cL, cR, cV, cVA []float64 // process CPU seconds
 	var sink byte
