@@ -40,38 +40,35 @@ func readBoth(t *testing.T, data []byte) (*Pool, error) {
 	defer func(b, m, g int) { poolBlock, poolSplitMin, poolGatherMin = b, m, g }(poolBlock, poolSplitMin, poolGatherMin)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	poolGatherMin = 1 // units gathered in label order in chunks too
-	// Blocks of 8 MiB, 4 KiB and 64 bytes; each block cut into parts of
-	// at least 256 KiB, 512 or 16 bytes parsed on 1, 2 or 8 processors
-	// (large inputs in larger blocks and parts, to keep the test fast).
-	blocks, splits, procss := []int{8 << 20, 4096, 64}, []int{256 << 10, 512, 16}, []int{1, 2, 8}
+	// Blocks of 8 MiB, 4 KiB and 64 bytes, each cut into parts of at
+	// least 256 KiB, 512 or 16 bytes parsed on 1, 2 or 8 processors (a
+	// few of the combinations, to keep the test fast under -race; large
+	// inputs in larger blocks and parts, from one reader).
+	type config struct{ block, split, procs int }
+	configs := []config{{8 << 20, 256 << 10, 1}, {8 << 20, 16, 8}, {4096, 512, 2}, {4096, 256 << 10, 8}, {64, 16, 8}, {64, 512, 1}}
 	readers := func() []io.Reader { return []io.Reader{bytes.NewReader(data), onlyReader{bytes.NewReader(data)}} }
 	if len(data) > 1<<20 {
-		blocks, splits, procss = []int{8 << 20, 1 << 20}, []int{256 << 10, 4096}, []int{1, 8}
+		configs = []config{{8 << 20, 256 << 10, 1}, {8 << 20, 4096, 8}, {1 << 20, 256 << 10, 2}}
 		readers = func() []io.Reader { return []io.Reader{bytes.NewReader(data)} }
 	}
-	for _, block := range blocks {
-		poolBlock = block
-		for _, split := range splits {
-			poolSplitMin = split
-			for _, procs := range procss {
-				runtime.GOMAXPROCS(procs)
-				for _, r := range readers() {
-					got, err := ReadPool(r, ImportOptions{File: "f.csv"})
-					if wantErr != nil {
-						require.Error(t, err, "block %d split %d procs %d", block, split, procs)
-						var re RowErrors
-						if assert.ErrorAs(t, err, &re) {
-							var we RowErrors
-							require.ErrorAs(t, wantErr, &we)
-							assert.Equal(t, we.Error(), re.Error(), "block %d split %d procs %d", block, split, procs)
-						}
-						continue
-					}
-					require.NoError(t, err, "block %d split %d procs %d", block, split, procs)
-					require.Equal(t, want.Commitment(), got.Commitment(), "block %d split %d procs %d", block, split, procs)
-					require.Equal(t, want.Targets(), got.Targets())
+	for _, c := range configs {
+		poolBlock, poolSplitMin = c.block, c.split
+		runtime.GOMAXPROCS(c.procs)
+		for _, r := range readers() {
+			got, err := ReadPool(r, ImportOptions{File: "f.csv"})
+			if wantErr != nil {
+				require.Error(t, err, "%+v", c)
+				var re RowErrors
+				if assert.ErrorAs(t, err, &re) {
+					var we RowErrors
+					require.ErrorAs(t, wantErr, &we)
+					assert.Equal(t, we.Error(), re.Error(), "%+v", c)
 				}
+				continue
 			}
+			require.NoError(t, err, "%+v", c)
+			require.Equal(t, want.Commitment(), got.Commitment(), "%+v", c)
+			require.Equal(t, want.Targets(), got.Targets(), "%+v", c)
 		}
 	}
 	return want, wantErr
