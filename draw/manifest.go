@@ -524,31 +524,7 @@ func DecodeManifest(r io.Reader) (Manifest, error) {
 // have the same canonical form; only data is canonicalised then, for its
 // errors (a number beyond 2^53...), instead of both.
 func sameCanonical(data []byte, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if enc.Encode(v) == nil && bytes.Equal(bytes.TrimSpace(data), bytes.TrimSpace(buf.Bytes())) {
-		_, err := canon.Transform(data)
-		return err
-	}
-	a, err := canon.Transform(data)
-	if err != nil {
-		return err
-	}
-	b, err := canon.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(a, b) {
-		i := 0
-		for i < len(a) && i < len(b) && a[i] == b[i] {
-			i++
-		}
-		lo := max(0, i-40)
-		return fmt.Errorf("%w: canonical form differs after %q", ErrNotCanonical, a[lo:i])
-	}
-	return nil
+	return sameCanonicalWith(data, v, func() ([]byte, error) { return canon.Transform(data) })
 }
 
 // MarshalManifest returns the manifest as indented JSON, the form the CLI

@@ -117,12 +117,8 @@ func tallyPool(m *Manifest, p *registry.Pool, sc *poolScope) (*poolTally, error)
 	if err != nil {
 		return nil, err
 	}
-	for k := range sc.n {
-		if l := p.Label(sc.unit(k)); !fastLabelOK(l) {
-			if err := CheckLabel("target id", l); err != nil {
-				return nil, fmt.Errorf("draw: targets (unit %d): %w", k+1, err)
-			}
-		}
+	if err := checkPoolLabels(p, sc); err != nil {
+		return nil, err
 	}
 	// Units per profile, counted in parallel.
 	np := p.Profiles()
@@ -383,12 +379,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 			return Record{}, err
 		}
 	}
-	rec.Selected = make([]Selection, len(chosen))
-	for i, c := range chosen {
-		u := int(c.i)
-		rec.Selected[i] = Selection{Target: strings.Clone(p.Label(u)), Name: strings.Clone(p.Name(u)),
-			Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: ranks[i].String()}
-	}
+	rec.Selected = poolSelections(p, t, chosen, ranks)
 	return finishRecord(rec, m, k, pools)
 }
 
@@ -453,25 +444,11 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 		}
 		wg.Wait()
 	}
-	ctx := &selCtx{pool: p, rk: NewRankerWith(cs, k)}
-	var total int64
-	for _, k := range take {
-		total += k
+	heaps := make([][]selHeap, len(st))
+	for w := range st {
+		heaps[w] = st[w].hs
 	}
-	out := make([]selCand, 0, total)
-	for s := range take {
-		var all []selCand
-		for w := range st {
-			all = append(all, st[w].hs[s].items...)
-		}
-		slices.SortFunc(all, ctx.cmp)
-		out = append(out, all[:take[s]]...)
-	}
-	slices.SortFunc(out, ctx.cmp)
-	ranks := make([]Rank, len(out))
-	for i, c := range out {
-		ranks[i] = ctx.rk.RankTarget(p.Label(int(c.i)))
-	}
+	out, ranks := poolSelection(cs, k, p, heaps, take)
 	return out, ranks, root
 }
 

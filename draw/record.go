@@ -213,6 +213,7 @@ func DecodeRecord(r io.Reader) (Record, error) {
 		}
 		return Record{}, fmt.Errorf("%w: not a JSON document: %w", ErrUnreadable, err)
 	}
+	transformed := canonAsync(data) // the canonical check's transform, meanwhile
 	var rec Record
 	if err := decodeStrict(bytes.NewReader(data), &rec); err != nil {
 		return Record{}, &VerifyError{Path: "record", Err: err}
@@ -220,7 +221,7 @@ func DecodeRecord(r io.Reader) (Record, error) {
 	if rec.Format != RecordFormat {
 		return Record{}, &VerifyError{Path: "format", Record: strconv.Quote(rec.Format), Recomputed: strconv.Quote(RecordFormat)}
 	}
-	if err := sameCanonical(data, &rec); err != nil {
+	if err := sameCanonicalWith(data, &rec, transformed); err != nil {
 		return Record{}, &VerifyError{Path: "record", Err: err}
 	}
 	if err := rec.Manifest.Validate(); err != nil {

@@ -162,7 +162,7 @@ func verifyRecord(rec *Record, m *Manifest, pools *InspectorPools, opt VerifyOpt
 	}
 	got.Replacements = rec.Replacements
 	got.Lock = rec.Lock
-	if d := firstDiff("", reflect.ValueOf(rec).Elem(), reflect.ValueOf(&got).Elem()); d != nil {
+	if d := firstDiffRecord(rec, &got); d != nil {
 		return d
 	}
 	if len(rec.Replacements) > 0 {
@@ -287,11 +287,7 @@ func checkAnchor(rec *Record, want string) error {
 // canonicalisation of a large record in the common case. Only when the
 // encodings differ are the canonical forms computed and compared.
 func sameRecordBytes(rec, got *Record) error {
-	ja, err := json.Marshal(rec)
-	if err != nil {
-		return &VerifyError{Path: "record", Err: err}
-	}
-	jb, err := json.Marshal(got)
+	ja, jb, err := marshalBoth(rec, got)
 	if err != nil {
 		return &VerifyError{Path: "record", Err: err}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -292,6 +293,10 @@ func clone(s string) string {
 
 func (b *poolBuilder) label(i int) []byte { return b.labels[b.loff[i]:b.loff[i+1]] }
 
+// poolGatherMin is the smallest pool whose units finish gathers on all
+// processors (a variable so that tests can make it small).
+var poolGatherMin = 1 << 16
+
 // finish sorts the units by label, rejects duplicates (dup reports the
 // first pair found, as input positions) and commits.
 func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
@@ -300,17 +305,62 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 		return nil, fmt.Errorf("registry: pool: %w: more than 2^31 units", ErrBadFile)
 	}
 	order := sortPoolLabels(b.labels, b.loff)
-	for k := 1; k < n; k++ {
-		if bytes.Equal(b.label(int(order[k-1])), b.label(int(order[k]))) {
-			return nil, dup(int(min(order[k-1], order[k])), int(max(order[k-1], order[k])))
-		}
+	// The units are gathered into label order on all processors: each
+	// chunk of the order sums its label bytes, then, at its offset,
+	// copies its labels, offsets and profiles, comparing each label with
+	// the one copied before it (just written, so in cache) to find a
+	// repeat. The first repeat in label order is reported, as one pass
+	// reports it.
+	workers := 1
+	if n >= poolGatherMin {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	bound := func(c int) int { return n * c / workers }
+	size := make([]int, workers+1)
+	var wg sync.WaitGroup
+	for c := range workers {
+		wg.Go(func() {
+			sum := 0
+			for k := bound(c); k < bound(c+1); k++ {
+				i := order[k]
+				sum += int(b.loff[i+1] - b.loff[i])
+			}
+			size[c+1] = sum
+		})
+	}
+	wg.Wait()
+	for c := range workers {
+		size[c+1] += size[c]
 	}
 	p := &Pool{names: b.names, noff: b.noff, profs: b.profs,
-		labels: make([]byte, 0, len(b.labels)), loff: make([]uint32, 1, n+1), nidx: order, prof: make([]uint32, n)}
-	for k, i := range order {
-		p.labels = append(p.labels, b.label(int(i))...)
-		p.loff = append(p.loff, uint32(len(p.labels)))
-		p.prof[k] = b.prof[i]
+		labels: make([]byte, size[workers]), loff: make([]uint32, n+1), nidx: order, prof: make([]uint32, n)}
+	dupAt := make([]int, workers)
+	for c := range workers {
+		wg.Go(func() {
+			dupAt[c] = -1
+			at := size[c]
+			var prev []byte
+			if lo := bound(c); lo > 0 && lo < bound(c+1) {
+				prev = b.label(int(order[lo-1]))
+			}
+			for k := bound(c); k < bound(c+1); k++ {
+				i := order[k]
+				l := p.labels[at : at+copy(p.labels[at:], b.label(int(i)))]
+				if k > 0 && dupAt[c] < 0 && bytes.Equal(prev, l) {
+					dupAt[c] = k
+				}
+				prev = l
+				at += len(l)
+				p.loff[k+1] = uint32(at)
+				p.prof[k] = b.prof[i]
+			}
+		})
+	}
+	wg.Wait()
+	for _, k := range dupAt {
+		if k >= 0 {
+			return nil, dup(int(min(order[k-1], order[k])), int(max(order[k-1], order[k])))
+		}
 	}
 	*b = poolBuilder{}
 	return p, nil

@@ -8,9 +8,9 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
-	"unicode/utf8"
 	"unsafe"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -145,11 +145,8 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			}
 		}
 		block := buf[:cut]
-		if !gb && !utf8.Valid(block) {
-			return nil, errNotUTF8
-		}
 		before := len(pr.rows)
-		if err := pr.block(unsafe.String(unsafe.SliceData(block), len(block))); err != nil {
+		if err := pr.block(unsafe.String(unsafe.SliceData(block), len(block)), !gb); err != nil {
 			return nil, err
 		}
 		consumed += int64(cut)
@@ -198,39 +195,25 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 	})
 }
 
-// lastRecordEnd returns the length of buf up to its last '\n' outside a
-// quoted field, or -1.
-func lastRecordEnd(buf []byte) int {
-	if bytes.IndexByte(buf, '"') < 0 {
-		if i := bytes.LastIndexByte(buf, '\n'); i >= 0 {
-			return i + 1
-		}
-		return -1
-	}
-	end, quoted := -1, false
-	for i, c := range buf {
-		switch c {
-		case '"':
-			quoted = !quoted
-		case '\n':
-			if !quoted {
-				end = i + 1
-			}
-		}
-	}
-	return end
-}
-
-// block parses the complete records of one block.
-func (pr *poolReader) block(s string) error {
+// block parses the complete records of one block; check says the block
+// must be UTF-8 (errNotUTF8 otherwise). After the header, the block is cut
+// into parts at record ends (recordCuts) that are checked and parsed on
+// all processors, each with its own builder and line numbers counted from
+// the part's start; the parts are then taken in order, their rows
+// renumbered from the block's first line, so that rows, errors and units
+// are those of one pass over the block.
+func (pr *poolReader) block(s string, check bool) error {
 	src := &csvSource{p: &strCSV{s: s, line: pr.line}}
-	defer func() { pr.line += strings.Count(s, "\n") }()
+	if pr.hm == nil && check && !validUTF8(s) {
+		return errNotUTF8
+	}
 	for pr.hm == nil {
 		if pr.tries >= headerSearchRows {
 			return RowErrors{{File: pr.opt.File, Row: 1, Err: badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows)}}
 		}
 		row, cells, err := src.next()
 		if err == io.EOF {
+			pr.line = src.p.line
 			return nil
 		}
 		pr.tries++
@@ -256,36 +239,85 @@ func (pr *poolReader) block(s string) error {
 			return errs
 		}
 		pr.hm = &hm
+		check = false // the whole block was checked
 	}
-	srcs := []rowSource{src}
-	if ss, _ := src.split(2); len(ss) > 1 {
-		srcs = ss
-	}
-	parts := make([]poolPart, len(srcs))
-	var wg sync.WaitGroup
-	for i := range srcs {
-		if i == 0 && len(srcs) == 1 {
-			parts[0] = pr.parse(srcs[0], pr.b)
-			break
+	rest := s[src.p.pos:]
+	cuts := recordCuts(rest, runtime.GOMAXPROCS(0))
+	if len(cuts) == 0 {
+		if check && !validUTF8(rest) {
+			return errNotUTF8
 		}
+		pt := pr.parse(src, pr.b)
+		pr.line += strings.Count(s, "\n")
+		return pr.take(pt, 0)
+	}
+	base := src.p.line // lines before rest
+	type job struct {
+		part  poolPart
+		lines int
+		bad   bool
+	}
+	jobs := make([]job, len(cuts)+1)
+	var wg sync.WaitGroup
+	for i := range jobs {
+		lo, hi := 0, len(rest)
+		if i > 0 {
+			lo = cuts[i-1]
+		}
+		if i < len(cuts) {
+			hi = cuts[i]
+		}
+		part := rest[lo:hi]
 		for len(pr.workers) <= i {
 			pr.workers = append(pr.workers, newPoolBuilder())
 		}
 		wb := pr.workers[i]
-		wg.Go(func() { parts[i] = pr.parse(srcs[i], wb) })
+		wg.Go(func() {
+			j := &jobs[i]
+			if check && !validUTF8(part) {
+				j.bad = true
+				return
+			}
+			j.lines = strings.Count(part, "\n")
+			j.part = pr.parse(&csvSource{p: &strCSV{s: part}}, wb)
+		})
 	}
 	wg.Wait()
-	for _, pt := range parts {
-		pr.errs = append(pr.errs, pt.errs...)
+	for _, j := range jobs {
+		if j.bad {
+			return errNotUTF8
+		}
+	}
+	for _, j := range jobs {
+		if err := pr.take(j.part, base); err != nil {
+			return err
+		}
+		base += j.lines
+	}
+	pr.line = base
+	return nil
+}
+
+// take adds a parsed part whose row numbers count from line base.
+func (pr *poolReader) take(pt poolPart, base int) error {
+	if base != 0 {
+		for i := range pt.rows {
+			pt.rows[i] += int32(base)
+		}
+		for _, e := range pt.errs {
+			e.Row += base
+		}
 		if pt.fatal != nil {
-			return sortedErrors(append(pr.errs, pt.fatal))
+			pt.fatal.Row += base
 		}
-		pr.rows = append(pr.rows, pt.rows...)
-		if pt.b != pr.b {
-			if err := pr.b.appendBuilder(pt.b); err != nil {
-				return err
-			}
-		}
+	}
+	pr.errs = append(pr.errs, pt.errs...)
+	if pt.fatal != nil {
+		return sortedErrors(append(pr.errs, pt.fatal))
+	}
+	pr.rows = append(pr.rows, pt.rows...)
+	if pt.b != pr.b {
+		return pr.b.appendBuilder(pt.b)
 	}
 	return nil
 }

@@ -37,24 +37,38 @@ func readBoth(t *testing.T, data []byte) (*Pool, error) {
 		want, err = tab.TargetPool()
 		require.NoError(t, err)
 	}
-	defer func(b int) { poolBlock = b }(poolBlock)
-	for _, block := range []int{8 << 20, 4096, 64} {
-		poolBlock = block
-		for _, r := range []io.Reader{bytes.NewReader(data), onlyReader{bytes.NewReader(data)}} {
+	defer func(b, m, g int) { poolBlock, poolSplitMin, poolGatherMin = b, m, g }(poolBlock, poolSplitMin, poolGatherMin)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	poolGatherMin = 1 // units gathered in label order in chunks too
+	// Blocks of 8 MiB, 4 KiB and 64 bytes, each cut into parts of at
+	// least 256 KiB, 512 or 16 bytes parsed on 1, 2 or 8 processors (a
+	// few of the combinations, to keep the test fast under -race; large
+	// inputs in larger blocks and parts, from one reader).
+	type config struct{ block, split, procs int }
+	configs := []config{{8 << 20, 256 << 10, 1}, {8 << 20, 16, 8}, {4096, 512, 2}, {4096, 256 << 10, 8}, {64, 16, 8}, {64, 512, 1}}
+	readers := func() []io.Reader { return []io.Reader{bytes.NewReader(data), onlyReader{bytes.NewReader(data)}} }
+	if len(data) > 1<<20 {
+		configs = []config{{8 << 20, 256 << 10, 1}, {8 << 20, 4096, 8}, {1 << 20, 256 << 10, 2}}
+		readers = func() []io.Reader { return []io.Reader{bytes.NewReader(data)} }
+	}
+	for _, c := range configs {
+		poolBlock, poolSplitMin = c.block, c.split
+		runtime.GOMAXPROCS(c.procs)
+		for _, r := range readers() {
 			got, err := ReadPool(r, ImportOptions{File: "f.csv"})
 			if wantErr != nil {
-				require.Error(t, err, "block %d", block)
+				require.Error(t, err, "%+v", c)
 				var re RowErrors
 				if assert.ErrorAs(t, err, &re) {
 					var we RowErrors
 					require.ErrorAs(t, wantErr, &we)
-					assert.Equal(t, we[0].Error(), re[0].Error(), "block %d", block)
+					assert.Equal(t, we.Error(), re.Error(), "%+v", c)
 				}
 				continue
 			}
-			require.NoError(t, err, "block %d", block)
-			require.Equal(t, want.Commitment(), got.Commitment(), "block %d", block)
-			require.Equal(t, want.Targets(), got.Targets())
+			require.NoError(t, err, "%+v", c)
+			require.Equal(t, want.Commitment(), got.Commitment(), "%+v", c)
+			require.Equal(t, want.Targets(), got.Targets(), "%+v", c)
 		}
 	}
 	return want, wantErr
@@ -141,8 +155,8 @@ func FuzzReadPool(f *testing.F) {
 	f.Add(strings.Join(lines[:3], "") + "\"a\nb\",x\n" + lines[5])
 	f.Add("id,name,jurisdiction,industry,credit_class,status,departments\nP1,n,440103,x,A,active,d\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		defer func(b int) { poolBlock = b }(poolBlock)
-		poolBlock = 256
+		defer func(b, m int) { poolBlock, poolSplitMin = b, m }(poolBlock, poolSplitMin)
+		poolBlock, poolSplitMin = 256, 16
 		tab, werr := DecodeCSV([]byte(text), ImportOptions{})
 		got, gerr := ReadPool(strings.NewReader(text), ImportOptions{})
 		if werr != nil || tab.Pool != PoolTargets {

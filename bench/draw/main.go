@@ -22,6 +22,7 @@
 //	go run ./bench/draw -sizes 10000,100000,1000000 -runs 5 -cli -mmap
 //	go run ./bench/draw -big -runs 3 -cli                       # adds 10M (1.1 GB CSV)
 //	go run ./bench/draw -sizes 1000000 -runs 3 -suite sm        # ssj-v1-sm against ssj-v1 (issue 16)
+//	go run ./bench/draw -sizes 10000 -big -runs 2 -cli-only     # the CLI alone, every size
 package main
 
 import (
@@ -54,6 +55,7 @@ func main() {
 	cli := flag.Bool("cli", false, "measure the ssj CLI and the floor process at the largest size")
 	mm := flag.Bool("mmap", false, "compare reading the largest pool file through a memory map")
 	memprof := flag.String("memprofile", "", "write a heap profile with the largest pool live")
+	cliOnly := flag.Bool("cli-only", false, "measure only the CLI and the floor process, at every size (not the in-process figures)")
 	floor := flag.String("floor", "", "internal: run the floor process on this CSV file")
 	key := flag.String("key", "", "internal: K in hex for -floor")
 	suiteName := flag.String("suite", "", "also measure the draw at the largest size under this crypto suite (sm: ssj-v1-sm) against ssj-v1 and its own SM3 floors")
@@ -91,6 +93,11 @@ func main() {
 		if _, err := os.Stat(csv); err != nil {
 			run(gendata, "-targets", strconv.Itoa(n), "-inspectors", "100", "-out", d)
 		}
+		if *cliOnly {
+			fmt.Printf("\n== %d targets ==\n", n)
+			measureCLI(ssj, d, csv, keyOf(d, csv), *runs)
+			continue
+		}
 		r := measure(n, d, csv, *runs)
 		perUnit := r.verify / float64(n) * 1e9
 		if k == 0 {
@@ -110,6 +117,9 @@ func main() {
 		if last && *suiteName != "" {
 			measureSuite(readPool(csv), *runs, *suiteName)
 		}
+	}
+	if *cliOnly {
+		return
 	}
 	fmt.Println("growth (verify from file bytes per target, against the floor at the same size):")
 	for _, g := range growth {
@@ -176,7 +186,10 @@ func rankMessage(dst []byte, label string) []byte {
 	return dst
 }
 
-func measure(n int, dir, csv string, runs int) result {
+// prepare reads the pool at csv and writes the draw's manifest and
+// evidence and a 0.1% draw's record to dir; it returns the pool, the
+// manifest, the evidence and the draw's key.
+func prepare(dir, csv string) (*registry.Pool, draw.Manifest, []draw.Evidence, draw.Key) {
 	h := sha256.Sum256([]byte(secret))
 	task, err := draw.DecodeTask(strings.NewReader(fmt.Sprintf(taskJSON, hex.EncodeToString(h[:]))))
 	if err != nil {
@@ -211,7 +224,32 @@ func measure(n int, dir, csv string, runs int) result {
 	if err != nil {
 		fail(err)
 	}
-	k := draw.DeriveKey(mh, rnd.R)
+	return p, m, ev, draw.DeriveKey(mh, rnd.R)
+}
+
+// keyOf is the key of the draw prepare wrote to dir, preparing it first
+// when it is missing.
+func keyOf(dir, csv string) draw.Key {
+	f, err := os.Open(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		_, _, _, k := prepare(dir, csv)
+		return k
+	}
+	defer f.Close()
+	m, err := draw.DecodeManifest(f)
+	if err != nil {
+		fail(err)
+	}
+	mh, _ := m.Hash()
+	rnd, err := draw.DeriveRandomness(m.CommitTime, m.Sources, []draw.Evidence{{Secret: secret}})
+	if err != nil {
+		fail(err)
+	}
+	return draw.DeriveKey(mh, rnd.R)
+}
+
+func measure(n int, dir, csv string, runs int) result {
+	p, m, ev, k := prepare(dir, csv)
 	var tH, tL, tR, tR1, tV, tV1, tVA []float64
 	var cH, cL, cR, cV, cVA []float64 // process CPU seconds
 	var sink byte
@@ -300,11 +338,14 @@ func measure(n int, dir, csv string, runs int) result {
 	return r
 }
 
-// timed runs a command and returns its wall time and peak RSS in MiB.
-// The peak comes from /usr/bin/time when it is installed: the rusage of a
-// child started from this (large) process also counts the parent's pages
-// it shared before exec.
-func timed(name string, args ...string) (float64, float64) {
+// timing is one run of a command: wall time, CPU time (user + system,
+// of the command alone) and peak RSS in MiB.
+type timing struct{ wall, cpu, rss float64 }
+
+// timed runs a command. The peak RSS comes from /usr/bin/time when it is
+// installed: the rusage of a child started from this (large) process also
+// counts the parent's pages it shared before exec.
+func timed(name string, args ...string) timing {
 	gnuTime := false
 	if _, err := os.Stat("/usr/bin/time"); err == nil {
 		args = append([]string{"-f", "maxrss-kib %M", name}, args...)
@@ -315,17 +356,33 @@ func timed(name string, args ...string) (float64, float64) {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	t0 := time.Now()
 	err := cmd.Run()
-	wall := time.Since(t0).Seconds()
+	t := timing{wall: time.Since(t0).Seconds()}
 	if err != nil {
 		fail(fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, out.String()))
 	}
+	t.cpu = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	t.rss = peakRSS(cmd.ProcessState)
 	if gnuTime {
 		if i := strings.LastIndex(out.String(), "maxrss-kib "); i >= 0 {
 			kib, _ := strconv.ParseFloat(strings.TrimSpace(out.String()[i+len("maxrss-kib "):]), 64)
-			return wall, kib / 1024
+			t.rss = kib / 1024
 		}
 	}
-	return wall, peakRSS(cmd.ProcessState)
+	return t
+}
+
+// timings collects the runs of one command.
+type timings []timing
+
+func (ts timings) wall() float64 { return median(ts.get(func(t timing) float64 { return t.wall })) }
+func (ts timings) cpu() float64  { return median(ts.get(func(t timing) float64 { return t.cpu })) }
+func (ts timings) rss() float64  { return slices.Max(ts.get(func(t timing) float64 { return t.rss })) }
+func (ts timings) get(f func(timing) float64) []float64 {
+	out := make([]float64, len(ts))
+	for i, t := range ts {
+		out[i] = f(t)
+	}
+	return out
 }
 
 func measureCLI(ssj, dir, csv string, k draw.Key, runs int) {
@@ -336,32 +393,37 @@ func measureCLI(ssj, dir, csv string, k draw.Key, runs int) {
 	man, ev, rec := filepath.Join(dir, "manifest.json"), filepath.Join(dir, "evidence.json"), filepath.Join(dir, "record.json")
 	canon := filepath.Join(dir, "canonical.csv")
 	if _, err := os.Stat(canon); err != nil {
-		w, r := timed(ssj, "registry", "export", csv, "--canonical", "--out", canon)
-		fmt.Printf("ssj registry export --canonical %8.3f s  peak %6.0f MiB (once)\n", w, r)
+		t := timed(ssj, "registry", "export", csv, "--canonical", "--out", canon)
+		fmt.Printf("ssj registry export --canonical %8.3f s  peak %6.0f MiB (once)\n", t.wall, t.rss)
 	}
-	var fw, fr, rw, rr, vw, vr, sw, sr, tw, tr, uw, ur []float64
+	small := filepath.Join(dir, "record-small.json")
+	type command struct {
+		what string
+		args []string
+		ts   timings
+	}
+	cmds := []*command{
+		{what: "floor process (read CSV, leaf hash + HMAC per row)", args: []string{self, "-floor", csv, "-key", hex.EncodeToString(k[:])}},
+		{what: "ssj draw run", args: []string{ssj, "draw", "run", "--manifest", man, "--randomness", ev, "--targets", csv, "--out", rec}},
+		{what: "ssj verify", args: []string{ssj, "verify", rec, "--targets", csv}},
+		{what: "ssj verify, canonical-order file (streaming)", args: []string{ssj, "verify", rec, "--targets", canon}},
+		{what: "0.1% draw: ssj verify, streaming", args: []string{ssj, "verify", small, "--targets", canon}},
+		{what: "0.1% draw: ssj verify, file as generated (in memory)", args: []string{ssj, "verify", small, "--targets", csv}},
+	}
 	for range runs {
-		w, r := timed(self, "-floor", csv, "-key", hex.EncodeToString(k[:]))
-		fw, fr = append(fw, w), append(fr, r)
-		w, r = timed(ssj, "draw", "run", "--manifest", man, "--randomness", ev, "--targets", csv, "--out", rec)
-		rw, rr = append(rw, w), append(rr, r)
-		w, r = timed(ssj, "verify", rec, "--targets", csv)
-		vw, vr = append(vw, w), append(vr, r)
-		w, r = timed(ssj, "verify", rec, "--targets", canon)
-		sw, sr = append(sw, w), append(sr, r)
-		w, r = timed(ssj, "verify", filepath.Join(dir, "record-small.json"), "--targets", canon)
-		tw, tr = append(tw, w), append(tr, r)
-		w, r = timed(ssj, "verify", filepath.Join(dir, "record-small.json"), "--targets", csv)
-		uw, ur = append(uw, w), append(ur, r)
+		for _, c := range cmds { // in alternation, so that load affects all alike
+			c.ts = append(c.ts, timed(c.args[0], c.args[1:]...))
+		}
 	}
-	f := median(fw)
-	fmt.Printf("CLI (%s):\n", csv)
-	fmt.Printf("floor process (read CSV, leaf hash + HMAC per row) %8.3f s  peak %6.0f MiB\n", f, slices.Max(fr))
-	fmt.Printf("ssj draw run                                       %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(rw), slices.Max(rr), median(rw)/f)
-	fmt.Printf("ssj verify                                         %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(vw), slices.Max(vr), median(vw)/f)
-	fmt.Printf("ssj verify, canonical-order file (streaming)       %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(sw), slices.Max(sr), median(sw)/f)
-	fmt.Printf("0.1%% draw: ssj verify, streaming                   %8.3f s  peak %6.0f MiB  %.2fx floor\n", median(tw), slices.Max(tr), median(tw)/f)
-	fmt.Printf("0.1%% draw: ssj verify, file as generated (in memory) %6.3f s  peak %6.0f MiB  %.2fx floor\n", median(uw), slices.Max(ur), median(uw)/f)
+	f := cmds[0].ts
+	fmt.Printf("CLI (%s), wall and CPU (user+system) medians, peak RSS the largest:\n", csv)
+	for i, c := range cmds {
+		ratio := ""
+		if i > 0 {
+			ratio = fmt.Sprintf("  %.2fx floor wall, %.2fx floor CPU", c.ts.wall()/f.wall(), c.ts.cpu()/f.cpu())
+		}
+		fmt.Printf("%-52s %8.3f s  CPU %7.3f s  peak %6.0f MiB%s\n", c.what, c.ts.wall(), c.ts.cpu(), c.ts.rss(), ratio)
+	}
 }
 
 // floorProcess reads a gendata CSV (no quoted cells) and computes, per

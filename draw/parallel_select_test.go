@@ -1,0 +1,106 @@
+package draw
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"runtime"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
+)
+
+// poolSelection, which sorts the workers' heaps apart and merges them,
+// gives the order and ranks of one sort of every candidate, on any number
+// of processors; candidates whose 8-byte rank prefixes tie (forced here
+// by small keys) are ordered by full rank, then label, as the spec says.
+func TestPoolSelectionEqualsOneSort(t *testing.T) {
+	defer func(g int) { selectGrain = g }(selectGrain)
+	selectGrain = 7
+	p, err := registry.NewPool(dtPool(3000, 41))
+	require.NoError(t, err)
+	k := DeriveKey([32]byte{1}, [32]byte{2})
+	r := rand.New(rand.NewPCG(4, 1))
+	for trial := range 20 {
+		workers, strata := 1+r.IntN(4), 1+r.IntN(5)
+		take := make([]int64, strata)
+		heaps := make([][]selHeap, workers)
+		all := make([][]selCand, strata) // per stratum, every candidate
+		perm := r.Perm(p.Len())
+		for w := range heaps {
+			heaps[w] = make([]selHeap, strata)
+		}
+		for _, u := range perm[:r.IntN(p.Len())] {
+			s, w := r.IntN(strata), r.IntN(workers)
+			c := selCand{key: uint64(r.IntN(3)), i: int32(u)}
+			heaps[w][s].items = append(heaps[w][s].items, c)
+			all[s] = append(all[s], c)
+		}
+		ctx := &selCtx{pool: p, rk: NewRanker(k)}
+		var want []selCand
+		for s := range strata {
+			slices.SortFunc(all[s], ctx.cmp)
+			// Each worker keeps at most take[s] candidates of a stratum.
+			take[s] = int64(r.IntN(len(all[s]) + 1))
+			for w := range heaps {
+				h := heaps[w][s].items
+				slices.SortFunc(h, ctx.cmp)
+				heaps[w][s].items = h[:min(len(h), int(take[s]))]
+				r.Shuffle(len(heaps[w][s].items), func(i, j int) { h[i], h[j] = h[j], h[i] })
+			}
+			want = append(want, all[s][:take[s]]...)
+		}
+		slices.SortFunc(want, ctx.cmp)
+		for _, procs := range []int{1, 2, 8} {
+			prev := runtime.GOMAXPROCS(procs)
+			hs := make([][]selHeap, workers)
+			for w := range heaps {
+				hs[w] = make([]selHeap, strata)
+				for s := range heaps[w] {
+					hs[w][s].items = slices.Clone(heaps[w][s].items)
+				}
+			}
+			got, ranks := poolSelection(suite.SSJv1, k, p, hs, take)
+			runtime.GOMAXPROCS(prev)
+			require.Equal(t, want, got, "trial %d procs %d", trial, procs)
+			for i, c := range got {
+				require.Equal(t, ctx.rk.RankTarget(p.Label(int(c.i))), ranks[i], "trial %d procs %d", trial, procs)
+			}
+		}
+	}
+}
+
+// firstDiffRecord, which compares selections and batches directly, names
+// the same first difference as the reflective firstDiff over the whole
+// record.
+func TestFirstDiffRecordEqualsFirstDiff(t *testing.T) {
+	task := dtTask()
+	task.Batches = 2
+	base := dtRun(t, task, dtPool(3000, 11))
+	for name, tamper := range map[string]func(r *Record){
+		"none":           func(r *Record) {},
+		"selected label": func(r *Record) { r.Selected[3].Target = "91330106MA99999999" },
+		"selected rank":  func(r *Record) { r.Selected[5].Rank = "ab" },
+		"name":           func(r *Record) { r.Selected[0].Name = "别的公司" },
+		"dropped unit":   func(r *Record) { r.Selected = r.Selected[:len(r.Selected)-1] },
+		"no selection":   func(r *Record) { r.Selected = nil },
+		"batch":          func(r *Record) { r.Batches[1].Targets[0] = r.Batches[0].Targets[0] },
+		"batch number":   func(r *Record) { r.Batches[1].Number = 7 },
+		"batch dropped":  func(r *Record) { r.Batches = r.Batches[:1] },
+		"and a count":    func(r *Record) { r.Selected[3].Target = "x"; r.Scope-- },
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := dtClone(t, &base)
+			tamper(&r)
+			want := firstDiff("", reflect.ValueOf(&r).Elem(), reflect.ValueOf(&base).Elem())
+			got := firstDiffRecord(&r, &base)
+			require.Equal(t, want, got)
+			if name != "none" {
+				require.NotNil(t, got)
+			}
+		})
+	}
+}

@@ -1,0 +1,91 @@
+package registry
+
+import (
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// This file cuts one block of CSV text into parts that ReadPool parses on
+// all processors. A part ends at a record end: a '\n' outside a quoted
+// field (docs/draw-spec.md Appendix E: a record may span lines inside a
+// quoted field). Whether a byte is inside a quoted field follows from the
+// parity of the '"' before it, counted from a record boundary: in RFC
+// 4180 text a quoted field opens and closes with one '"' each and holds
+// its quotes doubled, so the parity is odd exactly inside quotes. In text
+// that is not RFC 4180 (a bare '"' in an unquoted field, a quote after a
+// closing quote) the parity may be wrong after the first such quote, but
+// that quote's record is a syntax error that stops the import, and the
+// parts after it are never used: ReadPool reports the errors of the parts
+// in order and stops at the first part that holds a fatal one. So parts
+// give exactly what one pass over the block gives.
+
+// poolSplitMin is the smallest part worth a goroutine (a variable so that
+// tests can make it small).
+var poolSplitMin = 256 << 10
+
+// recordCuts returns the ends of up to parts-1 leading parts of s, which
+// starts at a record boundary: increasing offsets just after a '\n'
+// outside quotes, near len(s)*k/parts. The last part is s[cuts[len-1]:]
+// (all of s when there is no cut).
+func recordCuts(s string, parts int) []int {
+	if parts < 2 || len(s) < 2*poolSplitMin {
+		return nil
+	}
+	parts = min(parts, len(s)/poolSplitMin)
+	var cuts []int
+	start, quoted := 0, false
+	for k := 1; k < parts; k++ {
+		at := len(s) * k / parts
+		if at <= start {
+			continue
+		}
+		if strings.Count(s[start:at], `"`)%2 == 1 {
+			quoted = !quoted
+		}
+		end := -1
+		for i := at; i < len(s); i++ {
+			switch s[i] {
+			case '"':
+				quoted = !quoted
+			case '\n':
+				if !quoted {
+					end = i + 1
+				}
+			}
+			if end >= 0 {
+				break
+			}
+		}
+		if end < 0 || end >= len(s) {
+			break
+		}
+		cuts = append(cuts, end)
+		start = end // a record boundary: quoted is false here
+	}
+	return cuts
+}
+
+// lastRecordEnd returns the length of buf up to its last '\n' outside a
+// quoted field, or -1; buf starts at a record boundary. The quotes are
+// counted once (a vectorised count), then buf is walked back from its
+// end, where the quote state is the parity of that count.
+func lastRecordEnd(buf []byte) int {
+	s := unsafe.String(unsafe.SliceData(buf), len(buf))
+	quoted := strings.Count(s, `"`)%2 == 1
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case '"':
+			quoted = !quoted
+		case '\n':
+			if !quoted {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+// validUTF8 reports whether s is UTF-8; a cut after a '\n' never splits a
+// character, so parts are valid exactly when the whole block is.
+func validUTF8(s string) bool { return utf8.ValidString(s) }

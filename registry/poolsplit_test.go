@@ -1,0 +1,183 @@
+package registry
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// records parses s with strCSV into copies of its records (nil, false on
+// a syntax error).
+func records(s string) ([][]string, bool) {
+	p := &strCSV{s: s}
+	var out [][]string
+	for {
+		_, f, done, err := p.next()
+		if done {
+			return out, true
+		}
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, append([]string(nil), f...))
+	}
+}
+
+// quotedCSV returns n random CSV records whose fields are often quoted
+// and hold commas, doubled quotes and line breaks (also "\r\n"), with
+// blank lines between some records.
+func quotedCSV(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for range n {
+		for f := range 1 + r.IntN(4) {
+			if f > 0 {
+				b.WriteByte(',')
+			}
+			switch r.IntN(4) {
+			case 0:
+				fmt.Fprintf(&b, "plain%d", r.IntN(100))
+			case 1:
+				fmt.Fprintf(&b, "\"a,\n\"\"b\"\"\r\n%d\"", r.IntN(100))
+			case 2:
+				b.WriteString(`""`)
+			default:
+				fmt.Fprintf(&b, "\"%s\"", strings.Repeat("\n", r.IntN(3)))
+			}
+		}
+		b.WriteString("\n")
+		if r.IntN(10) == 0 {
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// Parts cut at recordCuts parse, one after the other, to exactly the
+// records of the whole text (docs/draw-spec.md Appendix E: a record ends
+// at a line break outside quotes), whatever the part size; and
+// lastRecordEnd cuts a text at a record end too.
+func TestRecordCutsAreRecordEnds(t *testing.T) {
+	defer func(m int) { poolSplitMin = m }(poolSplitMin)
+	r := rand.New(rand.NewPCG(13, 1))
+	for trial := range 200 {
+		s := quotedCSV(r, 1+r.IntN(60))
+		want, ok := records(s)
+		require.True(t, ok)
+		poolSplitMin = 1 + r.IntN(64)
+		parts := 2 + r.IntN(8)
+		cuts := recordCuts(s, parts)
+		var got [][]string
+		lo := 0
+		for _, c := range append(cuts, len(s)) {
+			require.Greater(t, c, lo, "trial %d: cuts increase", trial)
+			require.Equal(t, byte('\n'), s[c-1], "trial %d: a cut follows a line break", trial)
+			recs, ok := records(s[lo:c])
+			require.True(t, ok, "trial %d: part %q parses", trial, s[lo:c])
+			got = append(got, recs...)
+			lo = c
+		}
+		require.Equal(t, want, got, "trial %d: %d cuts", trial, len(cuts))
+
+		cut := r.IntN(len(s) + 1)
+		end := lastRecordEnd([]byte(s[:cut]))
+		if end < 0 {
+			continue
+		}
+		head, ok := records(s[:end])
+		require.True(t, ok, "trial %d", trial)
+		tail, ok := records(s[end:])
+		require.True(t, ok, "trial %d", trial)
+		require.Equal(t, want, append(head, tail...), "trial %d: lastRecordEnd %d of %d", trial, end, cut)
+	}
+}
+
+// quotedPool is a target file of n rows in shuffled order whose names are
+// quoted and hold commas, doubled quotes and line breaks, so that blocks
+// and parts must be cut inside quoted fields' neighbourhoods.
+func quotedPool(t *testing.T, n int, seed uint64) string {
+	var buf bytes.Buffer
+	require.NoError(t, WriteTargetsCSV(&buf, genTargets(n, seed)))
+	lines := strings.SplitAfter(buf.String(), "\n")
+	for i := 1; i < len(lines); i++ {
+		if i%3 != 0 || lines[i] == "" {
+			continue
+		}
+		id, rest, _ := strings.Cut(lines[i], ",")
+		_, rest, _ = strings.Cut(rest, ",")
+		lines[i] = fmt.Sprintf("%s,\"广州,\n\"\"第%d\"\"\r\n分店\",%s", id, i, rest)
+	}
+	return strings.Join(lines, "")
+}
+
+// ReadPool cut into parts parsed on 1, 2 or 8 processors gives the pool of
+// DecodeCSV (readBoth) for files with quoted line breaks, with a BOM, in
+// GB18030, and in any row order: the same units, names and commitment.
+func TestReadPoolPartsQuotedBOMGB18030Shuffled(t *testing.T) {
+	text := quotedPool(t, 2000, 21)
+	want, err := readBoth(t, []byte(text))
+	require.NoError(t, err)
+	require.Equal(t, 2000, want.Len())
+	assert.Contains(t, want.Target(want.Len()/2).Name+want.Target(want.Len()/2+1).Name+want.Target(want.Len()/2+2).Name, "\n\"第")
+
+	// The same rows in another order: records are not lines here, so
+	// shuffle the targets and write them again.
+	ts := want.Targets()
+	rand.New(rand.NewPCG(5, 5)).Shuffle(len(ts), func(i, j int) { ts[i], ts[j] = ts[j], ts[i] })
+	var shuffled bytes.Buffer
+	require.NoError(t, WriteTargetsCSV(&shuffled, ts))
+	for name, data := range map[string][]byte{
+		"shuffled": shuffled.Bytes(),
+		"BOM":      append([]byte("\ufeff"), text...),
+		"GB18030": func() []byte {
+			gb, err := simplifiedchinese.GB18030.NewEncoder().String(text)
+			require.NoError(t, err)
+			return []byte(gb)
+		}(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := readBoth(t, data)
+			require.NoError(t, err)
+			assert.Equal(t, want.Commitment(), got.Commitment())
+			assert.Equal(t, want.Targets(), got.Targets())
+		})
+	}
+}
+
+// A bad row in a later part is reported with its file, row (the line on
+// which its record starts, counting the line breaks inside quoted fields
+// of earlier parts), column and value, as one pass reports it.
+func TestReadPoolErrorInLaterPart(t *testing.T) {
+	defer func(b, m int) { poolBlock, poolSplitMin = b, m }(poolBlock, poolSplitMin)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	text := quotedPool(t, 2000, 22)
+	// Spoil the credit class of a record near the end.
+	at := strings.LastIndex(text, ",B,")
+	require.Positive(t, at)
+	bad := text[:at] + ",Q," + text[at+3:]
+	row := 1 + strings.Count(bad[:strings.LastIndex(bad[:at], "\n9")+1], "\n")
+	for _, split := range []int{16, 4096, 256 << 10} {
+		poolSplitMin = split
+		for _, block := range []int{1 << 20, 8 << 20} {
+			poolBlock = block
+			_, err := ReadPool(strings.NewReader(bad), ImportOptions{File: "later.csv"})
+			var re RowErrors
+			require.ErrorAs(t, err, &re, "split %d block %d", split, block)
+			require.Len(t, re, 1)
+			assert.Equal(t, "later.csv", re[0].File)
+			assert.Equal(t, row, re[0].Row, "split %d block %d", split, block)
+			assert.Equal(t, "Q", re[0].Value)
+			assert.Equal(t, "credit_class", re[0].Column)
+			assert.ErrorIs(t, err, ErrUnknownClass)
+		}
+	}
+	_, want := DecodeCSV([]byte(bad), ImportOptions{File: "later.csv"})
+	require.Error(t, want)
+	assert.Contains(t, want.Error(), fmt.Sprintf("row %d:", row))
+}
