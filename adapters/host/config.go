@@ -10,6 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
+	"strconv"
+	"strings"
 )
 
 // ErrConfig is wrapped by every problem LoadConfig and ParseConfig find.
@@ -35,7 +38,8 @@ type Plugin struct {
 	// Name is how --store and the host refer to it: lower-case letters,
 	// digits, '.', '_' and '-', starting with a letter or digit.
 	Name string `json:"name"`
-	// Kind is the plugin kind; this build runs "store" plugins.
+	// Kind is the plugin kind: "store" (Host.OpenStore) or "publisher"
+	// (Host.OpenPublisher).
 	Kind string `json:"kind"`
 	// Command is the absolute path of the plugin binary.
 	Command string `json:"command"`
@@ -47,9 +51,19 @@ type Plugin struct {
 }
 
 // Kinds this build can run.
-var kinds = map[string]bool{"store": true}
+var kinds = map[string]bool{"store": true, "publisher": true}
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// kindList names the kinds for messages: "publisher" or "store".
+func kindList() string {
+	ks := make([]string, 0, len(kinds))
+	for k := range kinds {
+		ks = append(ks, strconv.Quote(k))
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, " or ")
+}
 
 // LoadConfig reads and checks a plugin config file.
 func LoadConfig(path string) (*Config, error) {
@@ -84,7 +98,7 @@ func ParseConfig(data []byte, source string) (*Config, error) {
 		}
 		seen[p.Name] = i
 		if !kinds[p.Kind] {
-			return nil, fmt.Errorf("%w %s: plugins[%d] (%s): kind %q: this build runs only \"store\" plugins", ErrConfig, source, i, p.Name, p.Kind)
+			return nil, fmt.Errorf("%w %s: plugins[%d] (%s): kind %q: this build runs %s plugins", ErrConfig, source, i, p.Name, p.Kind, kindList())
 		}
 		if !filepath.IsAbs(p.Command) {
 			return nil, fmt.Errorf("%w %s: plugins[%d] (%s): command %q: must be an absolute path", ErrConfig, source, i, p.Name, p.Command)
