@@ -203,6 +203,9 @@ func (o *Office) Deliver(ctx context.Context, s Step, p Publisher, opt DeliverOp
 	if p == nil {
 		return rep, refuse("deliver", opt.Publisher, "publisher", opt.Publisher, errors.New("no Publisher"))
 	}
+	if err := o.checkStepTime(ctx, "deliver", opt.Publisher, s); err != nil {
+		return rep, err
+	}
 	const batch = 256
 	for opt.Limit <= 0 || rep.Sent < opt.Limit {
 		n := batch
@@ -471,4 +474,32 @@ func validPublisherName(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkStepTime refuses, before anything is sent, a step time the
+// receipts' steps would be refused for: after the clock's now plus the
+// skew, or before the trail's last event.
+func (o *Office) checkStepTime(ctx context.Context, step, subject string, s Step) error {
+	if strings.TrimSpace(s.Who) == "" {
+		return refuse(step, subject, "who", "", errors.New("the actor is empty"))
+	}
+	now := o.clock.Now()
+	at := s.At
+	if at.IsZero() {
+		at = now
+	}
+	if limit := now.Add(o.skew); at.After(limit) {
+		return &TimeError{Step: step, Subject: subject, At: at, Bound: limit, Rule: "clock"}
+	}
+	last, err := o.LastEvent(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if at.Before(last.Time) {
+		return &TimeError{Step: step, Subject: subject, At: at, Bound: last.Time, Rule: "trail"}
+	}
+	return nil
 }
