@@ -207,18 +207,20 @@ func (o *Office) Deliver(ctx context.Context, s Step, p Publisher, opt DeliverOp
 		return rep, err
 	}
 	const batch = 256
+	from := int64(0) // the events before it yield nothing left to send
 	for opt.Limit <= 0 || rep.Sent < opt.Limit {
 		n := batch
 		if opt.Limit > 0 {
 			n = min(n, opt.Limit-rep.Sent)
 		}
-		pending, _, err := o.outbox(ctx, opt, n)
+		pending, _, err := o.outboxFrom(ctx, opt, n, from, false)
 		if err != nil {
 			return rep, err
 		}
 		if len(pending) == 0 {
 			break
 		}
+		from = pending[len(pending)-1].EventSeq
 		for _, pub := range pending {
 			sr, err := o.deliverOne(ctx, s, p, opt, pub)
 			if errors.Is(err, errRecorded) {
@@ -322,10 +324,16 @@ func (o *Office) Receipts(ctx context.Context, publisher string) ([]StoredReceip
 // opt.Publisher: it returns the first limit of them (all when limit <= 0)
 // and how many there are.
 func (o *Office) outbox(ctx context.Context, opt DeliverOptions, limit int) ([]Publication, int, error) {
+	return o.outboxFrom(ctx, opt, limit, 0, true)
+}
+
+// outboxFrom is outbox over the events from seq `from` on; without count
+// it stops at the limit (and the count it returns is not the total).
+func (o *Office) outboxFrom(ctx context.Context, opt DeliverOptions, limit int, from int64, count bool) ([]Publication, int, error) {
 	var out []Publication
-	count := 0
+	n := 0
 	err := o.view(ctx, func(tx Tx) error {
-		for from := int64(0); ; {
+		for {
 			page, err := tx.Events(ctx, from, 1000)
 			if err != nil {
 				return err
@@ -336,6 +344,22 @@ func (o *Office) outbox(ctx context.Context, opt DeliverOptions, limit int) ([]P
 					return err
 				}
 				if !publishing(ev.Kind) {
+					continue
+				}
+				// The keys come from the event alone: an event whose
+				// publications all have receipts is not read further.
+				done := true
+				for _, tag := range keyTags(ev.Kind) {
+					_, err := tx.Get(ctx, KindReceipt, opt.Publisher+"/"+pubKey(ev, tag))
+					if errors.Is(err, ErrNotFound) {
+						done = false
+						break
+					}
+					if err != nil {
+						return err
+					}
+				}
+				if done {
 					continue
 				}
 				pubs, err := publicationsOf(ctx, tx, ev, opt.PublicBase)
@@ -350,9 +374,11 @@ func (o *Office) outbox(ctx context.Context, opt DeliverOptions, limit int) ([]P
 					if !errors.Is(err, ErrNotFound) {
 						return err
 					}
-					count++
+					n++
 					if limit <= 0 || len(out) < limit {
 						out = append(out, p)
+					} else if !count {
+						return nil
 					}
 				}
 			}
@@ -362,7 +388,7 @@ func (o *Office) outbox(ctx context.Context, opt DeliverOptions, limit int) ([]P
 			from = page[len(page)-1].Seq + 1
 		}
 	})
-	return out, count, err
+	return out, n, err
 }
 
 func publishing(k trail.Kind) bool {
@@ -396,7 +422,7 @@ func createdBy(ctx context.Context, tx Tx, ev trail.Event, kind string) (Object,
 // publicationsOf derives the publications of one publishing event.
 func publicationsOf(ctx context.Context, tx Tx, ev trail.Event, base string) ([]Publication, error) {
 	mk := func(kind PublicationKind, tag, subject string, body []byte) Publication {
-		return Publication{Key: "ssj-" + ev.Hash[:32] + "-" + tag, Kind: kind, Subject: subject, MediaType: "application/json",
+		return Publication{Key: pubKey(ev, tag), Kind: kind, Subject: subject, MediaType: "application/json",
 			Body: body, SHA256: digest(body), EventSeq: ev.Seq, EventHash: ev.Hash}
 	}
 	if len(ev.Hash) < 32 {
@@ -447,6 +473,30 @@ func publicationsOf(ctx context.Context, tx Tx, ev trail.Event, base string) ([]
 		return []Publication{mk(kind, tag, subject, doc), mk(PublicationCredit, "credit", subject, credit)}, nil
 	}
 	return nil, nil
+}
+
+// pubKey is the idempotency key of the publication of ev with that tag.
+func pubKey(ev trail.Event, tag string) string {
+	h := ev.Hash
+	if len(h) > 32 {
+		h = h[:32]
+	}
+	return "ssj-" + h + "-" + tag
+}
+
+// keyTags are the key tags of the publications of a publishing event.
+func keyTags(k trail.Kind) []string {
+	switch k {
+	case trail.AnnouncementPublished:
+		return []string{"announcement"}
+	case trail.SummaryReported:
+		return []string{"summary"}
+	case trail.ResultPublished:
+		return []string{"result", "credit"}
+	case trail.ResultCorrected:
+		return []string{"correction", "credit"}
+	}
+	return nil
 }
 
 // creditOf makes the credit-record entry of a public record (R30).
