@@ -227,7 +227,7 @@ func (o *Office) Deliver(ctx context.Context, s Step, p Publisher, opt DeliverOp
 				continue
 			}
 			if err != nil {
-				_, rep.Pending, _ = o.outbox(ctx, opt, 0)
+				_, rep.Pending, _ = o.outbox(ctx, opt, 1)
 				return rep, err
 			}
 			rep.Sent++
@@ -237,7 +237,7 @@ func (o *Office) Deliver(ctx context.Context, s Step, p Publisher, opt DeliverOp
 			rep.Receipts = append(rep.Receipts, sr)
 		}
 	}
-	_, pending, err := o.outbox(ctx, opt, 0)
+	_, pending, err := o.outbox(ctx, opt, 1) // counts them all, keeps one
 	rep.Pending = pending
 	return rep, err
 }

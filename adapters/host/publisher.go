@@ -64,6 +64,7 @@ var _ office.Publisher = (*PublisherClient)(nil)
 
 type pubInstance struct {
 	pc     *plugin.Client
+	proto  plugin.ClientProtocol
 	rpc    pb.PublisherClient
 	broken bool
 }
@@ -163,7 +164,7 @@ func (c *PublisherClient) start(ctx context.Context) (*pubInstance, error) {
 		return fail(c.errorf("%w: the plugin says it is a %q plugin, not a publisher", office.ErrPrecondition, resp.Kind))
 	}
 	c.log.Debug("publisher plugin open", "implementation", resp.Implementation, "minor", resp.ProtocolMinor)
-	return &pubInstance{pc: pc, rpc: rpc}, nil
+	return &pubInstance{pc: pc, proto: proto, rpc: rpc}, nil
 }
 
 // remote turns a plugin's status into an error matching the office
@@ -230,7 +231,9 @@ func (c *PublisherClient) send(ctx context.Context, inst *pubInstance, h *pb.Pub
 		st := status.Convert(err)
 		switch st.Code() {
 		case codes.Unavailable, codes.Canceled, codes.DeadlineExceeded:
-			if ctx.Err() == nil || inst.pc.Exited() {
+			// The platform being down comes as Unavailable too: only a
+			// plugin that is gone or does not answer a ping is replaced.
+			if inst.pc.Exited() || inst.proto.Ping() != nil {
 				c.mu.Lock()
 				inst.broken = true
 				c.mu.Unlock()
