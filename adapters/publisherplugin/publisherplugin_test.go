@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/shuangsuiji/ssj/adapters/publisherplugin"
 	pb "github.com/shuangsuiji/ssj/adapters/proto/adaptersv1"
+	"github.com/shuangsuiji/ssj/adapters/publisherplugin"
 	"github.com/shuangsuiji/ssj/office"
 )
 
