@@ -20,11 +20,12 @@ import (
 
 const pushAt = "2026-10-22T09:00:00+08:00"
 
-// TestPublishPushFiles: ssj publish push with the built-in file
-// publisher: the dry run lists the outbox, the push delivers it (results,
-// the correction, their credit entries, R30), a second push sends
-// nothing, and ssj audit checks the receipts.
-func TestPublishPushFiles(t *testing.T) {
+// TestPublishPush: ssj publish push with the built-in file publisher: the
+// dry run lists the outbox, the push delivers it (the announcement,
+// results, the correction, their credit entries, R30), a second push
+// sends nothing, and ssj audit checks the receipts; refused pushes send
+// nothing; then the HTTP publisher plugin to a flaky platform.
+func TestPublishPush(t *testing.T) {
 	dir := cycleDir(t)
 	db := filepath.Join(dir, "ssj.db")
 	out := filepath.Join(dir, "gsxt")
@@ -55,14 +56,22 @@ func TestPublishPushFiles(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", "audit", "--store", db, "--json")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, `"receipts": 7`)
+	code, stdout, _ = runCLI(t, "", "audit", "--store", db)
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "3 published versions, 7 platform receipts")
 	code, stdout, _ = runCLI(t, "", "trail", "show", "--store", db)
 	require.Equal(t, exitOK, code)
 	assert.Equal(t, 7, strings.Count(stdout, "publication.delivered"))
+
+	pushUsage(t, dir, db)
+	if testing.Short() {
+		t.Skip("the HTTP publisher plugin: builds a plugin binary")
+	}
+	pushHTTPPlugin(t, dir, db)
 }
 
-func TestPublishPushUsage(t *testing.T) {
-	dir := cycleDir(t)
-	db := filepath.Join(dir, "ssj.db")
+// pushUsage: refused pushes send nothing.
+func pushUsage(t *testing.T, dir, db string) {
 	for _, c := range []struct {
 		args []string
 		code int
@@ -84,16 +93,11 @@ func TestPublishPushUsage(t *testing.T) {
 	assert.Empty(t, receipts, "nothing published by a refused push")
 }
 
-// TestPublishPushHTTPPlugin: the HTTP publisher plugin named in the plugin
+// pushHTTPPlugin: the HTTP publisher plugin named in the plugin
 // config, against a platform failing at random: push exits 1 while
 // something is left (and says to run it again), and run again until it
 // exits 0, every publication has arrived exactly once.
-func TestPublishPushHTTPPlugin(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a plugin binary")
-	}
-	dir := cycleDir(t)
-	db := filepath.Join(dir, "ssj.db")
+func pushHTTPPlugin(t *testing.T, dir, db string) {
 	bin := filepath.Join(dir, "ssj-publisher-http")
 	b, err := exec.Command("go", "build", "-o", bin, "github.com/shuangsuiji/ssj/adapters/plugins/publisher-http").CombinedOutput()
 	require.NoError(t, err, "%s", b)
@@ -131,5 +135,5 @@ func TestPublishPushHTTPPlugin(t *testing.T) {
 	}
 	code, stdout, stderr := runCLI(t, "", "audit", "--store", db, "--json")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stdout, `"receipts": 7`)
+	assert.Contains(t, stdout, `"receipts": 14`, "seven receipts per publisher")
 }
