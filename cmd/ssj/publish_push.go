@@ -154,7 +154,9 @@ func openPublisher(e *env, name, to string) (office.Publisher, error) {
 	if level == "" {
 		level = "warn"
 	}
-	logger, err := host.NewLogger(e.stderr, level)
+	// os.Stderr as for store plugins: go-plugin's log pump writes from
+	// its own goroutine, while the command writes e.stderr.
+	logger, err := host.NewLogger(os.Stderr, level)
 	if err != nil {
 		return nil, err
 	}
