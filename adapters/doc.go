@@ -17,7 +17,13 @@
 //     against the pinned chain) and DrandHTTP (drand's HTTP API);
 //   - adapters/beaconplugin: the plugin side: Serve turns a beacon.Beacon
 //     into a plugin program;
-//   - adapters/plugins/beacon-drand: DrandHTTP as a plugin.
+//   - adapters/plugins/beacon-drand: DrandHTTP as a plugin;
+//   - publishers (发布, issue 11): adapters/publisherplugin (the plugin
+//     side of office.Publisher), host.PublisherClient (the host side),
+//     adapters/publishers/gsxtfile (公示 columns and credit records as
+//     CSV and XLSX files) and adapters/publishers/httppub (JSON POSTs
+//     with an Idempotency-Key, timeouts, retries and backoff), run as
+//     plugins by adapters/plugins/publisher-gsxt and publisher-http.
 //
 // examples/jsonstore is a third-party store plugin in one file.
 package adapters

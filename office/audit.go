@@ -44,6 +44,9 @@ type AuditReport struct {
 	Rows      int64            `json:"rows"`
 	Records   int              `json:"records"`
 	Versions  int              `json:"published_versions"`
+	// Receipts counts the publication platforms' receipts checked
+	// against the publications they acknowledge (office.Deliver).
+	Receipts int `json:"receipts,omitempty"`
 	// Problem is the first problem found, naming the table or object, its
 	// ID and the field.
 	Problem *BindingError `json:"problem,omitempty"`
@@ -104,7 +107,7 @@ type auditor struct {
 
 // run returns the first problem, or an error when the store cannot be read.
 func (a *auditor) run() (*BindingError, error) {
-	for _, f := range []func() error{a.events, a.objects, a.snapshotsAndRecords, a.publications} {
+	for _, f := range []func() error{a.events, a.objects, a.snapshotsAndRecords, a.publications, a.receipts} {
 		if err := f(); err != nil {
 			var be *BindingError
 			if errors.As(err, &be) {

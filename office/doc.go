@@ -90,6 +90,14 @@ brackets):
     receive, start, decide, feedback]
   - RecordFollowUp (后续处置, R29), SummaryReport (R25), ReviewRetention
     (R23). [ssj publish follow-up, report, retention]
+  - Deliver: every publication (announcement, result version, correction,
+    summary report, and the credit-record entry 信用记录 of each result
+    version and correction, R30) that has no receipt from a Publisher
+    yet, sent with an idempotency key fixed by its trail event; each
+    platform receipt is stored (KindReceipt) and traced
+    (publication.delivered). The publishing events are the outbox, so
+    nothing published is missed, and a re-run re-sends with the same key.
+    [ssj publish push]
 
 # Reading state
 
@@ -142,6 +150,9 @@ object), the ID and the field:
     which equals the hash in the trail's result.published or
     result.corrected event; with AuditOptions.Authority, every
     correction's signature is re-checked.
+  - receipts: each names its publisher and key, its source event is a
+    publishing event of the trail, and the publication that event yields
+    under the key has the SHA-256 the receipt recorded.
 
 A test edits, deletes and inserts rows of every table of the SQLite store
 behind the office's back and shows that Audit catches each. The edits

@@ -60,6 +60,12 @@ const (
 	CorrectionRejected Kind = "result.correction_rejected"    // 更改申请被拒绝 (R27, R31)
 	RetentionReviewed  Kind = "records.retention_reviewed"    // 档案保存期限检查 (R23)
 	SummaryReported    Kind = "summary.reported"              // 抽查工作总结报告 (R25)
+
+	// PublicationDelivered records a publication platform's receipt for
+	// one publication of the office (issue 11, R30): an announcement, a
+	// result version, a correction, a summary report or a credit-record
+	// entry, delivered once through a publisher.
+	PublicationDelivered Kind = "publication.delivered" // 公示送达回执 (R30)
 )
 
 var knownKinds = []Kind{
@@ -68,7 +74,7 @@ var knownKinds = []Kind{
 	ResultPublished, ResultWithheld, ResultCorrected, ObjectionReceived, ObjectionReviewing,
 	ObjectionDecided, ObjectionFeedbackSent, FollowUpRecorded, AnnouncementPublished,
 	RegistryImported, ManifestCommitted, TargetsLocked, ReplacementRefused, CorrectionRejected,
-	RetentionReviewed, SummaryReported,
+	RetentionReviewed, SummaryReported, PublicationDelivered,
 }
 
 // Kinds returns every step kind a trail accepts, in a fixed order.

@@ -37,8 +37,8 @@ type Plugin struct {
 	// Name is how --store and the host refer to it: lower-case letters,
 	// digits, '.', '_' and '-', starting with a letter or digit.
 	Name string `json:"name"`
-	// Kind is the plugin kind: "store" (Host.OpenStore) or "beacon"
-	// (Host.OpenBeacon).
+	// Kind is the plugin kind: "store" (Host.OpenStore), "beacon"
+	// (Host.OpenBeacon) or "publisher" (Host.OpenPublisher).
 	Kind string `json:"kind"`
 	// Command is the absolute path of the plugin binary.
 	Command string `json:"command"`
@@ -50,11 +50,11 @@ type Plugin struct {
 }
 
 // Kinds this build can run.
-var kinds = map[string]bool{"store": true, "beacon": true}
+var kinds = map[string]bool{"store": true, "beacon": true, "publisher": true}
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
-// kindList names the kinds for messages: "beacon" or "store".
+// kindList names the kinds for messages: "beacon" or "publisher" or "store".
 func kindList() string {
 	ks := make([]string, 0, len(kinds))
 	for k := range kinds {

@@ -35,7 +35,7 @@ func TestParseConfig(t *testing.T) {
 		{`[`, "plugins.json"},
 		{entry("", "store", "/a", sum64), `plugins[0]: name ""`},
 		{entry("Big", "store", "/a", sum64), `name "Big"`},
-		{entry("a", "oracle", "/a", sum64), `kind "oracle": this build runs "beacon" or "store" plugins`},
+		{entry("a", "oracle", "/a", sum64), `kind "oracle": this build runs "beacon" or "publisher" or "store" plugins`},
 		{entry("a", "store", "rel/path", sum64), `command "rel/path": must be an absolute path`},
 		{entry("a", "store", "/a", "abc"), `sha256 "abc": want 64 hex digits`},
 		{entry("a", "store", "/a", strings.Repeat("g", 64)), `want 64 hex digits`},

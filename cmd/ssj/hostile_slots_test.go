@@ -591,6 +591,10 @@ func hostileSlots(fx hostileFx) []hostileSlot {
 			args: func(_ *testing.T, f, _ string) []string {
 				return a("publish", "retention", "--store", f, "--as", "档案室", "--at", "2026-10-22T09:00:00+08:00")
 			}},
+		{name: "publish push --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-decided.db"), codes: map[string]int{"empty": exitOK},
+			args: func(_ *testing.T, f, o string) []string {
+				return a("publish", "push", "--store", f, "--publisher", "files", "--to", o, "--as", "推送任务", "--at", "2026-10-22T09:00:00+08:00")
+			}},
 		{name: "publish export --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-decided.db"), codes: map[string]int{"empty": exitOK},
 			args: func(_ *testing.T, f, o string) []string { return a("publish", "export", "--store", f, "--out", o) }},
 		{name: "publish approve --store", kind: kindStore, valid: filepath.Join(fx.dir, "pub-entered.db"), codes: allEmptyOK,

@@ -212,8 +212,12 @@ func runAudit(e *env, fs *pflag.FlagSet) func([]string) int {
 				return inputError(e, err)
 			}
 		} else if rep.OK {
-			fmt.Fprintf(e.stdout, "%s: verified: %d events (head %s), %d object revisions, %d snapshots (%d rows), %d draws re-run, %d published versions\n",
-				st.Path(), rep.Events, rep.Head, rep.Objects, rep.Snapshots, rep.Rows, rep.Records, rep.Versions)
+			receipts := ""
+			if rep.Receipts > 0 {
+				receipts = fmt.Sprintf(", %d platform receipts", rep.Receipts)
+			}
+			fmt.Fprintf(e.stdout, "%s: verified: %d events (head %s), %d object revisions, %d snapshots (%d rows), %d draws re-run, %d published versions%s\n",
+				st.Path(), rep.Events, rep.Head, rep.Objects, rep.Snapshots, rep.Rows, rep.Records, rep.Versions, receipts)
 		} else {
 			fmt.Fprintf(e.stdout, "%s: NOT verified: %v\n", st.Path(), rep.Problem)
 		}

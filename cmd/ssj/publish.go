@@ -96,6 +96,7 @@ whole trail (trail.jsonl, which ssj trail verify checks) and the trail head
 modes and for anyone without the store.`,
 				Example: "  ssj publish export --store ssj.db --out export && ssj trail verify export/trail.jsonl",
 				Setup:   pubExport},
+			pushVerb,
 		},
 	})
 }

@@ -3,8 +3,9 @@
 // a result version, a correction, a summary report, and the credit-record
 // entry (信用记录, rule R30) each published result and correction feeds.
 //
-// PROTOCOL ONLY: this build has no host client or plugin side for this
-// kind yet (adapters/host runs store plugins only).
+// The host side is adapters/host (Host.OpenPublisher, PublisherClient);
+// the plugin side is adapters/publisherplugin.Serve; office.Deliver
+// chooses the keys and records the receipts.
 //
 // Exactly once: the host chooses an idempotency key per publication and
 // retries with the same key until it holds a receipt; a plugin answers a
