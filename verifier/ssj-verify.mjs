@@ -4,8 +4,8 @@
 // (import { verify } from './ssj-verify.mjs', with an import map for
 // @noble/curves).
 //
-//   node verifier/ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--threads auto|1|2] [--json]
-//   node verifier/ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--threads auto|1|2] [--json]
+//   node verifier/ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--require-approvals] [--threads auto|1|2] [--json]
+//   node verifier/ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--require-approvals] [--threads auto|1|2] [--json]
 //
 // Exit 0: verified. 1: the record differs from its recomputation (the first
 // difference is named by JSON path with both values). 2: bad usage or
@@ -58,21 +58,24 @@ function parseJSONFile(bytes, name, numbers = false) {
  * export`) also {manifest?, proofs?}; names holds the file names for
  * messages. Options: anchor (hex, §10.3), keyring (the bytes of a keyring
  * file, §10.2: the lock must then be signed by a key in it held by
- * lock.by), progress(step), webcrypto (send every hash through WebCrypto),
+ * lock.by, and every replacement approval present must be signed by its
+ * approver's deputy_head key valid at the replacement's at: Appendix C
+ * §5.1, R18), requireApprovals (every replacement must carry an approval),
+ * progress(step), webcrypto (send every hash through WebCrypto),
  * parallel ('auto': in a browser a helper thread for a targets file of
  * 1 MiB or more, in node none; true, false), helper (a started helper of lib/parallel.mjs to use and
  * leave running) and chunks (the hasher's chunk sizes, for tests).
  * It resolves to the summary when verified, and rejects with a Difference
  * (exit 1) or an InputError (exit 2).
  */
-export async function verify(files, { names = {}, progress = () => {}, webcrypto = false, anchor, keyring, parallel = 'auto', helper: given = null, chunks } = {}) {
+export async function verify(files, { names = {}, progress = () => {}, webcrypto = false, anchor, keyring, requireApprovals = false, parallel = 'auto', helper: given = null, chunks } = {}) {
   // A large draw shares its bulk hashing (and, in node, the drand pairing
   // check) with a helper thread; a small one is not worth starting it.
   // A helper given by the caller is used and left running.
   let helper = given;
   if (!helper && !webcrypto && (parallel === true || (parallel === 'auto' && files.targets && files.targets.length >= PARALLEL_BYTES && (await helperByDefault())))) helper = await startHelper();
   try {
-    return await verifyWith(makeHasher({ webcrypto, helper, chunks }), files, { names, progress, anchor, keyring });
+    return await verifyWith(makeHasher({ webcrypto, helper, chunks }), files, { names, progress, anchor, keyring, requireApprovals });
   } finally {
     if (helper && helper !== given) helper.close();
   }
@@ -94,7 +97,7 @@ async function helperByDefault() {
   return !(typeof process !== 'undefined' && process.versions && process.versions.node);
 }
 
-async function verifyWith(hasher, files, { names, progress, anchor, keyring }) {
+async function verifyWith(hasher, files, { names, progress, anchor, keyring, requireApprovals }) {
   if (anchor !== undefined && anchor !== null && anchor !== '' && !HEX64.test(anchor)) throw new InputError(`--anchor ${JSON.stringify(anchor)}: want 64 lower-case hex digits`);
   let keys;
   if (keyring) {
@@ -124,7 +127,7 @@ async function verifyWith(hasher, files, { names, progress, anchor, keyring }) {
     if (e instanceof PoolError) throw new InputError(e.message);
     throw e;
   }
-  const summary = await verifyRecord(hasher, record, targets, pools, progress, { anchor, keyring: keys });
+  const summary = await verifyRecord(hasher, record, targets, pools, progress, { anchor, keyring: keys, approvals: keys, requireApprovals });
   if (manifest !== undefined || proofs !== undefined || files.trail !== undefined || files.checkpoint !== undefined) {
     await progress('bundle');
     let trail;
@@ -149,8 +152,8 @@ async function verifyWith(hasher, files, { names, progress, anchor, keyring }) {
   return summary;
 }
 
-const USAGE = `usage: node ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--threads auto|1|2] [--json]
-       node ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--threads auto|1|2] [--json]
+const USAGE = `usage: node ssj-verify.mjs RECORD --targets FILE [--inspectors FILE] [--fallback FILE] [--anchor HEX] [--keyring FILE] [--require-approvals] [--threads auto|1|2] [--json]
+       node ssj-verify.mjs BUNDLE_DIR [--anchor HEX] [--keyring FILE] [--require-approvals] [--threads auto|1|2] [--json]
 
 Re-runs a published ssj draw record (ssj-v1.1) from its manifest, its
 evidence and the pool files (CSV, UTF-8 or GB18030) as docs/draw-spec.md
@@ -159,7 +162,10 @@ BUNDLE_DIR is a directory written by \`ssj task export\`: record.json with
 targets.csv, inspectors.csv, fallback.csv, and manifest.json and
 proofs.json checked against them. --anchor: the chain anchor from the task
 announcement or the trail (§10.3). --keyring: the lock must be signed by a
-key of this keyring (ssj publish keygen) held by lock.by (§10.2).
+key of this keyring (ssj publish keygen) held by lock.by (§10.2), and
+every replacement approval present must be signed by its approver's
+deputy_head key, valid at the replacement's time (Appendix C §5.1, R18).
+--require-approvals: every replacement must carry an approval (R18).
 --threads: 2 shares the hashing of a large draw (and the drand check) with
 a second thread; 1 and auto (default) do not: measured here, the second
 thread made node slower. The result is the same either way.
@@ -180,6 +186,10 @@ export function parseArgs(argv) {
     switch (a) {
       case '--json':
         out.json = true;
+        break;
+      case '--require-approvals':
+        if (val !== undefined) throw new InputError('--require-approvals takes no value');
+        out.requireApprovals = true;
         break;
       case '-h':
       case '--help':
@@ -281,7 +291,7 @@ export async function main(argv, out = process.stdout, err = process.stderr) {
   try {
     const { files, names, missing = [] } = await loadFiles(args);
     const parallel = { 1: false, 2: true }[args.threads] ?? 'auto';
-    const s = await verify(files, { names, anchor: args.anchor, keyring: files.keyring, parallel });
+    const s = await verify(files, { names, anchor: args.anchor, keyring: files.keyring, requireApprovals: !!args.requireApprovals, parallel });
     // ssj task export always writes the trail: a bundle without it does not verify.
     if (missing.length > 0) throw new Difference(missing[0], null, null, `${missing[0]} is missing from the bundle ${args.record}`);
     if (args.json) out.write(JSON.stringify(s) + '\n');
@@ -289,6 +299,7 @@ export async function main(argv, out = process.stdout, err = process.stderr) {
       out.write(`verified: task ${s.task}, ${s.selected} targets selected, shortfall ${s.shortfall}, ${s.groups} groups, ${s.replacements} replacements, ${s.locked ? 'locked' : 'not locked'}${s.manipulation_resistant ? '' : ', NOT manipulation-resistant (manual source)'}\nmanifest_hash ${s.manifest_hash}\n`);
       if (s.locked) out.write(`lock_hash ${s.lock_hash}\nanchor ${s.anchor} (${s.replacements} replacements; ${s.anchor_matches ? 'matches --anchor' : 'compare it with the announced anchor, or pass --anchor'})\n`);
       if (s.signature) out.write(`lock signed: ${s.signature}\n`);
+      if (s.replacements > 0) out.write(`approvals ${s.approvals_signed} of ${s.replacements} replacements signed (${s.approvals_checked ? 'each checked against --keyring' : 'not checked: pass --keyring'})\n`);
       if (s.bundle) {
         const t = s.bundle.trail;
         const parts = [s.bundle.manifest ? "manifest.json is the record's" : 'no manifest.json', s.bundle.proofs_file ? `${s.bundle.proofs} inclusion proofs check against targets.csv` : 'no proofs.json'];

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -152,7 +153,8 @@ func TestJSVerifierDifferential(t *testing.T) {
 	for _, f := range []string{"ratio", "total", "ceiling", "floor", "half_up", "base_eligible", "min_max", "shortfall", "exclusions",
 		"compliant", "strata", "directed", "batches", "inspectors", "joint", "conflicts", "interests", "fallback", "fallback_used",
 		"cap", "rotation", "replacements", "lock", "manual", "gb18030", "chinese_headers", "pool_5000",
-		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked", "sm", "signed_sm2"} {
+		"uplift", "uplifted", "item_departments", "signed", "anchor", "bundle", "dropped_replacement", "relocked", "sm", "signed_sm2",
+		"approved", "approved_checked", "approved_checked_sm2", "approval_edited"} {
 		require.Positive(t, features[f], "no generated case covers %s", f)
 	}
 	require.Positive(t, features["xlsx"], "no generated case has XLSX pools")
@@ -185,7 +187,8 @@ func TestJSVerifierDifferential(t *testing.T) {
 			r := got[x.ID]
 			require.Equal(t, "difference", r.Result, "%s: want a difference, got %s: %s", x.ID, r.Result, r.Message)
 			if x.Anchor != "" || x.Keyring != "" {
-				require.True(t, r.Path == "anchor" || strings.HasPrefix(r.Path, "lock.signature"), "%s: want a difference at anchor or lock.signature, got %s: %s", x.ID, r.Path, r.Message)
+				require.True(t, r.Path == "anchor" || strings.HasPrefix(r.Path, "lock.signature") || approvalPath.MatchString(r.Path),
+					"%s: want a difference at anchor, lock.signature or an approval, got %s: %s", x.ID, r.Path, r.Message)
 			}
 			extra++
 		}
@@ -721,6 +724,16 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 		}
 	}
 	if len(rec.Groups) > 0 {
+		// Rule R18: in about half the cases the deputy head signs each
+		// replacement's approval (Appendix C §5.1); always under ssj-v1-sm,
+		// with SM2, so that the few national-suite cases cover SM2 approvals.
+		var approver draw.Signer
+		if r.IntN(2) == 0 || task.Suite == string(suite.V1SM) {
+			approver = approvalSigner
+			if task.Suite == string(suite.V1SM) {
+				approver = approvalSignerSM2
+			}
+		}
 		for range r.IntN(4) {
 			g := pick(r, rec.Groups)
 			cur, err := draw.CurrentGroups(rec.Groups, rec.Replacements)
@@ -734,12 +747,15 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 			if r.IntN(2) == 0 {
 				req.Note = "因病住院"
 			}
-			if next, err := draw.AddReplacement(rec, pools, req); err == nil {
+			if next, err := draw.AddReplacementSigned(rec, pools, req, approver); err == nil {
 				rec = next
 			}
 		}
 		if len(rec.Replacements) > 0 {
 			add("replacements")
+			if approver != nil {
+				add("approved")
+			}
 		}
 	}
 	var opt draw.VerifyOptions
@@ -758,6 +774,13 @@ func makeCase(r *rand.Rand, dir string, i int, beacon draw.Evidence) (made, erro
 			}
 			files.Keyring = keyringFile
 			opt.Signatures, opt.RequireSignature = lockKeyring, true
+			opt.Approvals = lockKeyring // the CLI checks both with one --keyring
+			if slices.ContainsFunc(rec.Replacements, func(x draw.Replacement) bool { return x.Approval != nil }) {
+				add("approved_checked")
+				if rec.Replacements[0].Approval != nil && rec.Replacements[0].Approval.Algorithm == suite.SM2 {
+					add("approved_checked_sm2")
+				}
+			}
 		} else if rec, _, err = draw.Lock(rec, commit.Add(36*time.Hour), "张科长"); err != nil {
 			return made{}, err
 		}
@@ -932,6 +955,11 @@ var (
 	lockSignerSM2 draw.Signer
 	lockKeyring   publish.Keyring
 	keyringFile   string
+	// approvalSigner and approvalSignerSM2 are 王副局长's deputy-head keys
+	// (rule R18), in the same keyring.
+	approvalSigner    draw.Signer
+	approvalSignerSM2 draw.Signer
+	approvalPath      = regexp.MustCompile(`^replacements\[\d+\]\.approval$`)
 )
 
 // setUpKeys makes the deterministic Ed25519 and SM2 keys of 张科长 and
@@ -952,7 +980,22 @@ func setUpKeys(t *testing.T, dir string) {
 	lockSignerSM2 = sm
 	smKey := publish.PublicKey{KeyID: sm.KeyID(), Algorithm: sm.Algorithm(), Unit: "分局", Holder: "张科长",
 		Role: publish.RolePrincipalHead, Key: base64.StdEncoding.EncodeToString(sm.Public())}
-	lockKeyring = publish.Keyring{Keys: []publish.PublicKey{key.PublicKey, smKey}}
+	deputy, err := publish.GenerateEd25519(bytes.NewReader(bytes.Repeat([]byte{8}, 32)), "分局", "王副局长")
+	require.NoError(t, err)
+	deputy.Role = publish.RoleDeputyHead
+	if approvalSigner, err = deputy.Signer(); err != nil {
+		t.Fatal(err)
+	}
+	d2, err := hex.DecodeString("5945208f7b2144b13f36e38ac6d39f9588939369" + "2860b51a42fb81ef4df7c5b8")
+	require.NoError(t, err)
+	priv2, err := sm2.NewPrivateKey(d2)
+	require.NoError(t, err)
+	sm2s, err := suite.NewSM2Signer(priv2)
+	require.NoError(t, err)
+	approvalSignerSM2 = sm2s
+	smDeputy := publish.PublicKey{KeyID: sm2s.KeyID(), Algorithm: sm2s.Algorithm(), Unit: "分局", Holder: "王副局长",
+		Role: publish.RoleDeputyHead, Key: base64.StdEncoding.EncodeToString(sm2s.Public())}
+	lockKeyring = publish.Keyring{Keys: []publish.PublicKey{key.PublicKey, smKey, deputy.PublicKey, smDeputy}}
 	b, err := json.Marshal(lockKeyring)
 	require.NoError(t, err)
 	keyringFile = filepath.Join(dir, "keyring.json")
@@ -984,6 +1027,28 @@ func (m *made) tampered(dir string, rec draw.Record) error {
 		d.Replacements = slices.Clone(rec.Replacements[:len(rec.Replacements)-1])
 		if err := write("dropped", d); err != nil {
 			return err
+		}
+	}
+	if m.files.Keyring != "" {
+		// One field of a checked approval edited: only the signature sees it.
+		for i, x := range rec.Replacements {
+			if x.Approval == nil {
+				continue
+			}
+			m.features = append(m.features, "approval_edited")
+			d := rec
+			d.Replacements = slices.Clone(rec.Replacements)
+			a := *x.Approval
+			if a.Value[0] == 'A' {
+				a.Value = "B" + a.Value[1:]
+			} else {
+				a.Value = "A" + a.Value[1:]
+			}
+			d.Replacements[i].Approval = &a
+			if err := write("approval", d); err != nil {
+				return err
+			}
+			break
 		}
 	}
 	m.features = append(m.features, "relocked")

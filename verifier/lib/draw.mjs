@@ -9,7 +9,7 @@ import { formatUTC } from './time.mjs';
 import { SUITES, DEFAULT_SUITE } from './hash.mjs';
 import { deriveRandomness, SourceError } from './sources.mjs';
 import { Matcher, MatchError, replay } from './match.mjs';
-import { anchorOf, checkLockSignature, lockBody, SignatureError } from './sign.mjs';
+import { anchorOf, checkApproval, checkLockSignature, lockBody, SignatureError } from './sign.mjs';
 
 export const RECORD_FORMAT = 'ssj-v1.1-record';
 
@@ -53,7 +53,9 @@ export const MANIFEST = obj(
 );
 const EVIDENCE = arr(obj(['randomness', S, 1], ['signature', S, 1], ['numbers', arr(I), 1], ['secret', S, 1], ['value', S, 1]));
 const SEAT = obj(['cert', S], ['department', S], ['role', S], ['kind', S], ['seat_department', S, 1], ['rank', S], ['from_fallback', B], ['items', arr(S), 1]);
-const REPLACEMENT = obj(['seq', I], ['target', S], ['leaving', S], ['reason', S], ['approver', S], ['at', T], ['note', S, 1], ['seat_index', I], ['newcomer', SEAT], ['prev_hash', S], ['state_hash', S], ['hash', S]);
+const REPLACEMENT = obj(['seq', I], ['target', S], ['leaving', S], ['reason', S], ['approver', S], ['at', T], ['note', S, 1], ['seat_index', I], ['newcomer', SEAT], ['prev_hash', S], ['state_hash', S], ['hash', S],
+  // Appendix C §5.1 (R18): the deputy head's signature, beside the hash.
+  ['approval', ptr(obj(['signer', S], ['algorithm', S], ['key_id', S], ['value', S])), 1]);
 const LOCK = obj(['at', T], ['by', S], ['record_hash', S], ['hash', S], ['signature', ptr(obj(['algorithm', S], ['key_id', S], ['value', S])), 1]);
 
 /** show writes a JSON value for a difference message. */
@@ -615,9 +617,34 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
       if (e instanceof MatchError) throw new Difference(e.path, null, null, e.message);
       throw e;
     }
+    // §5.1: the approval is not part of the hashed replacement; the
+    // replay cannot sign, so the published approvals are carried over for
+    // the canonical comparison (as Go's verifyApprovals does).
+    got.forEach((r, i) => {
+      if (replacements[i] && replacements[i].approval) r.approval = replacements[i].approval;
+    });
     const d2 = diffJSON(replacements, got, 'replacements');
     if (d2) throw d2;
     recomputedReps = got;
+  }
+  // R18: with requireApprovals every replacement carries an approval, with
+  // an approvals keyring every approval present must verify.
+  let approvalsSigned = 0;
+  for (let i = 0; i < (replacements || []).length; i++) {
+    const r = replacements[i];
+    const path = `replacements[${i}].approval`;
+    if (!r.approval) {
+      if (opts.requireApprovals) throw new Difference(path, null, null, `replacement ${r.seq} is not signed by its approver ${JSON.stringify(r.approver)} and an approval signature is required`);
+      continue;
+    }
+    approvalsSigned++;
+    if (!opts.approvals) continue;
+    try {
+      await checkApproval(r, opts.approvals, path);
+    } catch (e) {
+      if (e instanceof SignatureError) throw new Difference(e.path, null, null, e.message);
+      throw e;
+    }
   }
   let recordHash;
   let full = { ...rec };
@@ -675,6 +702,7 @@ export async function verifyRecord(hasher, record, targets, pools, progress = ()
     manipulation_resistant: rec.manipulation_resistant, groups: (rec.groups || []).length,
     replacements: (replacements || []).length, locked: !!lock,
   };
+  if (out.replacements > 0) Object.assign(out, { approvals_signed: approvalsSigned, approvals_checked: !!opts.approvals });
   if (lock) Object.assign(out, { record_hash: recordHash, lock_hash: lock.hash, anchor });
   if (opts.anchor) out.anchor_matches = true;
   if (signedVia) out.signature = `${lock.signature.algorithm} ${lock.signature.key_id} (${signedVia})`;

@@ -9,6 +9,7 @@
 
 import { canonical } from './canon.mjs';
 import { hex, utf8 } from './bytes.mjs';
+import { parseTime, parseRFC3339 } from './time.mjs';
 
 /** SignatureError is a lock signature that does not check (exit 1). */
 export class SignatureError extends Error {}
@@ -58,22 +59,113 @@ export async function verifyEd25519(pub, sig, msg) {
   return { ok: await globalThis.crypto.subtle.verify({ name: 'Ed25519' }, key, sig, msg), via: 'webcrypto' };
 }
 
+/** REPLACEMENT_CONTEXT is the ASCII context string a replacement approval covers first (Appendix C §5.1). */
+export const REPLACEMENT_CONTEXT = 'ssj-v1.1-replacement\n';
+
+/** ROLE_DEPUTY_HEAD is the keyring role of a key that may approve replacements (R18, 分管负责人). */
+export const ROLE_DEPUTY_HEAD = 'deputy_head';
+
 /**
- * parseKeyring reads the keyring of `ssj publish keygen` ({"keys": [{key_id,
- * algorithm, unit, holder, role, key}]}, key in base64) from a parsed JSON
- * value; it throws an Error naming the problem.
+ * parseKeyring reads the keyring of `ssj publish keygen` / `ssj keygen`
+ * ({"keys": [{key_id, algorithm, unit, holder, role, key, not_before,
+ * not_after}]}, key in base64, the validity bounds RFC 3339 and optional)
+ * from a parsed JSON value; it throws an Error naming the problem. The
+ * bounds are kept as instants (nanoseconds, BigInt) in notBefore/notAfter.
  */
 export function parseKeyring(v) {
   if (v === null || typeof v !== 'object' || !Array.isArray(v.keys)) throw new Error('keyring: want {"keys": [...]}');
   const seen = new Set();
   return v.keys.map((k, i) => {
-    for (const f of ['key_id', 'algorithm', 'unit', 'key']) {
-      if (typeof k[f] !== 'string' || k[f] === '') throw new Error(`keyring key #${i}: key_id, unit, algorithm and key are required (${f})`);
+    if (k === null || typeof k !== 'object' || Array.isArray(k)) throw new Error(`keyring key #${i}: want an object`);
+    for (const f of ['key_id', 'algorithm', 'key']) {
+      if (typeof k[f] !== 'string' || k[f] === '') throw new Error(`keyring key #${i}: key_id, algorithm and key are required (${f})`);
     }
+    for (const f of ['unit', 'holder', 'role']) {
+      if (k[f] !== undefined && typeof k[f] !== 'string') throw new Error(`keyring key #${i}: ${f} ${JSON.stringify(k[f])} is not a string`);
+    }
+    const bound = (f) => {
+      if (k[f] === undefined || k[f] === null) return null;
+      const t = typeof k[f] === 'string' ? parseRFC3339(k[f]) : null;
+      if (t === null) throw new Error(`keyring key #${i} (${k.key_id}): ${f} ${JSON.stringify(k[f])} is not an RFC 3339 time`);
+      return t;
+    };
+    const notBefore = bound('not_before');
+    const notAfter = bound('not_after');
+    if (notBefore !== null && notAfter !== null && notAfter < notBefore) throw new Error(`keyring key #${i} (${k.key_id}): not_after ${k.not_after} is before not_before ${k.not_before}`);
     if (seen.has(k.key_id)) throw new Error(`keyring key #${i}: key_id ${JSON.stringify(k.key_id)} repeats`);
     seen.add(k.key_id);
-    return k;
+    return { ...k, notBefore, notAfter };
   });
+}
+
+/**
+ * validAt returns null when the key's validity period (not_before ≤ at ≤
+ * not_after, an absent bound open) covers the time string at, else the
+ * reason it does not (as suite.Validity.Check says it).
+ */
+export function validAt(key, at) {
+  if (key.notBefore == null && key.notAfter == null) return null;
+  const t = parseTime(at) ?? parseRFC3339(at);
+  if (t === null) return `no signing time to check key ${key.key_id} against (${JSON.stringify(at)})`;
+  if (key.notBefore != null && t < key.notBefore) return `signed at ${at}, before the key's not_before ${key.not_before}`;
+  if (key.notAfter != null && t > key.notAfter) return `signed at ${at}, after the key's not_after ${key.not_after} (the key was rotated)`;
+  return null;
+}
+
+/**
+ * verifyWith checks sig over msg with the public key (base64) of key under
+ * algorithm alg (ed25519 or sm2). It returns {ok, via} or {error} when the
+ * key or algorithm cannot be used.
+ */
+async function verifyWith(key, alg, msg, sig) {
+  const pub = b64(key.key);
+  if (alg === 'sm2') {
+    // Appendix H.2: SM2 with SM3 and the default user ID, DER signature,
+    // 65-byte uncompressed public key; allowed under either suite.
+    if (!pub || pub.length !== 65 || pub[0] !== 4) return { error: `key ${key.key_id}: not a 65-byte uncompressed SM2 public key` };
+    const { verifySM2 } = await import('./sm2.mjs');
+    return { ok: verifySM2(pub, msg, sig), via: 'sm2' };
+  }
+  if (alg !== 'ed25519') return { error: `algorithm ${JSON.stringify(alg)} is not supported by this verifier (ed25519, sm2)` };
+  if (!pub || pub.length !== 32) return { error: `key ${key.key_id}: not a 32-byte Ed25519 public key` };
+  if (sig.length !== 64) return { ok: false, via: 'ed25519', error: `${sig.length} bytes, an Ed25519 signature has 64` };
+  return verifyEd25519(pub, sig, msg);
+}
+
+/** replacementSigningBytes are the bytes an approval signs: REPLACEMENT_CONTEXT || JCS(r without hash and approval). */
+export function replacementSigningBytes(r) {
+  const body = { ...r };
+  delete body.hash;
+  delete body.approval;
+  return utf8(REPLACEMENT_CONTEXT + canonical(body));
+}
+
+/**
+ * checkApproval checks the approval of replacement r (Appendix C §5.1, rule
+ * R18) against the keyring: signed in the name of r.approver, the key found
+ * by key_id, of the approval's algorithm, held by the signer with role
+ * deputy_head, valid at r.at, and the signature over
+ * replacementSigningBytes(r). It throws a SignatureError whose `path` is
+ * `${path}` (replacements[i].approval, as the Go verifier reports it) and
+ * returns how it verified ("webcrypto", "noble" or "sm2").
+ */
+export async function checkApproval(r, keys, path) {
+  const fail = (msg) => Object.assign(new SignatureError(`replacement ${r.seq} (approver ${JSON.stringify(r.approver)}): ${msg}`), { path });
+  const a = r.approval;
+  if (!a) throw fail('is not signed by its approver');
+  if (a.signer !== r.approver) throw fail(`the approval is signed by ${JSON.stringify(a.signer)}`);
+  const sig = b64(a.value);
+  if (!sig) throw fail('approval value is not standard padded base64');
+  const key = keys.find((k) => k.key_id === a.key_id);
+  if (!key) throw fail(`key ${a.key_id} is not in the keyring`);
+  if (key.role !== ROLE_DEPUTY_HEAD) throw fail(`key ${a.key_id} (${key.holder}) is held as ${JSON.stringify(key.role ?? '')}, not as "deputy_head": it may not approve replacements (R18)`);
+  if (key.algorithm !== a.algorithm) throw fail(`signed with ${JSON.stringify(a.algorithm)}, key ${a.key_id} is ${JSON.stringify(key.algorithm)}`);
+  if (key.holder !== a.signer) throw fail(`signed as ${JSON.stringify(a.signer)}, key ${a.key_id} is held by ${JSON.stringify(key.holder)}`);
+  const when = validAt(key, r.at);
+  if (when) throw fail(`key ${a.key_id} (${key.holder}): ${when}`);
+  const res = await verifyWith(key, a.algorithm, replacementSigningBytes(r), sig);
+  if (!res.ok) throw fail(res.error && res.ok === undefined ? res.error : `the ${a.algorithm} signature of ${JSON.stringify(a.signer)} does not verify (key ${a.key_id})${res.error ? ': ' + res.error : ''}`);
+  return res.via;
 }
 
 /**
@@ -90,6 +182,10 @@ export async function checkLockSignature(lock, keys) {
   if (!key) throw fail('lock.signature.key_id', `key ${s.key_id} is not in the keyring`);
   if (key.algorithm !== s.algorithm) throw fail('lock.signature.algorithm', `signed with ${JSON.stringify(s.algorithm)}, key ${s.key_id} is ${JSON.stringify(key.algorithm)}`);
   if (key.holder !== lock.by) throw fail('lock.signature', `signed as ${JSON.stringify(lock.by)}, key ${s.key_id} is held by ${JSON.stringify(key.holder)}`);
+  // A key with a validity period is checked at the lock's time (R16), as
+  // the Go verifier does (publish.Keyring.At(lock.at)).
+  const when = validAt(key, lock.at);
+  if (when) throw fail('lock.signature.key_id', `key ${s.key_id} (${key.holder}): ${when}`);
   const sig = b64(s.value);
   if (!sig) throw fail('lock.signature.value', 'is not standard padded base64');
   const pub = b64(key.key);
