@@ -2,18 +2,12 @@ package host
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"os/exec"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -119,71 +113,19 @@ func (c *BeaconClient) instance(ctx context.Context) (*beaconInstance, error) {
 }
 
 func (c *BeaconClient) start(ctx context.Context) (*beaconInstance, error) {
-	sum, err := hex.DecodeString(c.p.SHA256)
-	if err != nil || len(sum) != sha256.Size {
-		return nil, c.errorf("%w: sha256 %q is not 64 hex digits", ErrConfig, c.p.SHA256)
-	}
-	pc := plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  wire.Handshake,
-		VersionedPlugins: map[int]plugin.PluginSet{wire.ProtocolMajor: {wire.KindBeacon: &wire.BeaconPlugin{}}},
-		Cmd:              exec.Command(c.p.Command, c.p.Args...),
-		SecureConfig:     &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()},
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		AutoMTLS:         true,
-		StartTimeout:     c.opt.StartTimeout,
-		Logger:           c.log,
-		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
-			grpc.MaxCallRecvMsgSize(wire.MaxMessage), grpc.MaxCallSendMsgSize(wire.MaxMessage))},
+	st, err := launch(ctx, c.p, c.opt, c.log, c.location, kindSpec{
+		kind: wire.KindBeacon, set: &wire.BeaconPlugin{}, unavailable: beacon.ErrUnavailable, wrongKind: beacon.ErrRefused,
+		remote: func(st *status.Status) error { return c.remote(st, "open") },
 	})
-	fail := func(err error) (*beaconInstance, error) {
-		pc.Kill()
+	if err != nil {
 		return nil, err
 	}
-	proto, err := pc.Client()
-	if err != nil {
-		return fail(c.startError(err))
-	}
-	raw, err := proto.Dispense(wire.KindBeacon)
-	if err != nil {
-		return fail(c.errorf("%w: dispense: %w", beacon.ErrUnavailable, err))
-	}
-	rpc, ok := raw.(pb.BeaconClient)
+	rpc, ok := st.raw.(pb.BeaconClient)
 	if !ok {
-		return fail(c.errorf("%w: dispensed %T, not a beacon client", beacon.ErrUnavailable, raw))
+		st.pc.Kill()
+		return nil, pluginErrorf(c.p, "%w: dispensed %T, not a pb.BeaconClient", beacon.ErrUnavailable, st.raw)
 	}
-	resp, err := rpc.Open(ctx, &pb.OpenRequest{ProtocolMajor: wire.ProtocolMajor, ProtocolMinor: wire.ProtocolMinor, Location: c.location})
-	if err != nil {
-		st := status.Convert(err)
-		if wire.Sentinel(st.Code()) == office.ErrPrecondition && strings.Contains(st.Message(), "ssj.adapters.v") {
-			return fail(c.errorf("%w: %s", ErrVersion, st.Message()))
-		}
-		return fail(c.remote(st, "open"))
-	}
-	if resp.ProtocolMajor != wire.ProtocolMajor {
-		return fail(c.errorf("%w: the plugin answered protocol major version %d; this host speaks ssj.adapters.v%d", ErrVersion, resp.ProtocolMajor, wire.ProtocolMajor))
-	}
-	if resp.Kind != wire.KindBeacon {
-		return fail(c.errorf("%w: the plugin says it is a %q plugin, not a beacon", beacon.ErrRefused, resp.Kind))
-	}
-	c.log.Debug("beacon plugin open", "implementation", resp.Implementation, "minor", resp.ProtocolMinor)
-	return &beaconInstance{pc: pc, rpc: rpc}, nil
-}
-
-// startError explains why a plugin did not start.
-func (c *BeaconClient) startError(err error) error {
-	msg := err.Error()
-	switch {
-	case errors.Is(err, plugin.ErrChecksumsDoNotMatch):
-		return c.errorf("%w: %s does not have the SHA-256 the config names (%s); it was not started", ErrChecksum, c.p.Command, c.p.SHA256)
-	case strings.Contains(msg, "incompatible API version"):
-		return c.errorf("%w: %s speaks another protocol major version than this host's ssj.adapters.v%d (%s): use a plugin built for ssj.adapters.v%d",
-			ErrVersion, c.p.Command, wire.ProtocolMajor, msg, wire.ProtocolMajor)
-	case strings.Contains(msg, "Unrecognized remote plugin message"):
-		return c.errorf("%w: %s is not an ssj plugin (it printed something else than the go-plugin handshake): %s", beacon.ErrUnavailable, c.p.Command, msg)
-	case strings.Contains(msg, "timeout while waiting for plugin to start"):
-		return c.errorf("%w: %s did not answer the handshake within %s", beacon.ErrUnavailable, c.p.Command, c.opt.StartTimeout)
-	}
-	return c.errorf("%w: start %s: %w", beacon.ErrUnavailable, c.p.Command, err)
+	return &beaconInstance{pc: st.pc, rpc: rpc}, nil
 }
 
 // remote turns a plugin's gRPC status into an error wrapping the beacon

@@ -22,20 +22,15 @@ package host
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
 
 	"github.com/shuangsuiji/ssj/adapters/internal/wire"
@@ -194,71 +189,21 @@ func (c *StoreClient) instance(ctx context.Context) (*instance, error) {
 }
 
 func (c *StoreClient) start(ctx context.Context) (*instance, error) {
-	sum, err := hex.DecodeString(c.p.SHA256)
-	if err != nil || len(sum) != sha256.Size {
-		return nil, c.errorf("%w: sha256 %q is not 64 hex digits", ErrConfig, c.p.SHA256)
-	}
-	pc := plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  wire.Handshake,
-		VersionedPlugins: map[int]plugin.PluginSet{wire.ProtocolMajor: {wire.KindStore: &wire.StorePlugin{}}},
-		Cmd:              exec.Command(c.p.Command, c.p.Args...),
-		SecureConfig:     &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()},
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		AutoMTLS:         true,
-		StartTimeout:     c.opt.StartTimeout,
-		Logger:           c.log,
-		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
-			grpc.MaxCallRecvMsgSize(wire.MaxMessage), grpc.MaxCallSendMsgSize(wire.MaxMessage))},
+	st, err := launch(ctx, c.p, c.opt, c.log, c.location, kindSpec{
+		kind: wire.KindStore, set: &wire.StorePlugin{}, unavailable: office.ErrUnavailable, wrongKind: office.ErrPrecondition,
+		remote: func(st *status.Status) error {
+			return &RemoteError{Plugin: c.p.Name, Code: st.Code(), Message: st.Message()}
+		},
 	})
-	fail := func(err error) (*instance, error) {
-		pc.Kill()
+	if err != nil {
 		return nil, err
 	}
-	proto, err := pc.Client()
-	if err != nil {
-		return fail(c.startError(err))
-	}
-	raw, err := proto.Dispense(wire.KindStore)
-	if err != nil {
-		return fail(c.errorf("%w: dispense: %w", office.ErrUnavailable, err))
-	}
-	rpc, ok := raw.(pb.StoreClient)
+	rpc, ok := st.raw.(pb.StoreClient)
 	if !ok {
-		return fail(c.errorf("%w: dispensed %T, not a store client", office.ErrUnavailable, raw))
+		st.pc.Kill()
+		return nil, pluginErrorf(c.p, "%w: dispensed %T, not a pb.StoreClient", office.ErrUnavailable, st.raw)
 	}
-	resp, err := rpc.Open(ctx, &pb.OpenRequest{ProtocolMajor: wire.ProtocolMajor, ProtocolMinor: wire.ProtocolMinor, Location: c.location})
-	if err != nil {
-		st := status.Convert(err)
-		if wire.Sentinel(st.Code()) == office.ErrPrecondition && strings.Contains(st.Message(), "ssj.adapters.v") {
-			return fail(c.errorf("%w: %s", ErrVersion, st.Message()))
-		}
-		return fail(&RemoteError{Plugin: c.p.Name, Code: st.Code(), Message: st.Message()})
-	}
-	if resp.ProtocolMajor != wire.ProtocolMajor {
-		return fail(c.errorf("%w: the plugin answered protocol major version %d; this host speaks ssj.adapters.v%d", ErrVersion, resp.ProtocolMajor, wire.ProtocolMajor))
-	}
-	if resp.Kind != wire.KindStore {
-		return fail(c.errorf("%w: the plugin says it is a %q plugin, not a store", office.ErrPrecondition, resp.Kind))
-	}
-	c.log.Debug("store plugin open", "implementation", resp.Implementation, "minor", resp.ProtocolMinor)
-	return &instance{pc: pc, rpc: rpc}, nil
-}
-
-// startError explains why a plugin did not start.
-func (c *StoreClient) startError(err error) error {
-	msg := err.Error()
-	switch {
-	case errors.Is(err, plugin.ErrChecksumsDoNotMatch):
-		return c.errorf("%w: %s does not have the SHA-256 the config names (%s); it was not started", ErrChecksum, c.p.Command, c.p.SHA256)
-	case strings.Contains(msg, "incompatible API version"):
-		return c.errorf("%w: %s speaks another protocol major version than this host's ssj.adapters.v%d (%s): use a plugin built for ssj.adapters.v%d",
-			ErrVersion, c.p.Command, wire.ProtocolMajor, msg, wire.ProtocolMajor)
-	case strings.Contains(msg, "Unrecognized remote plugin message"):
-		return c.errorf("%w: %s is not an ssj plugin (it printed something else than the go-plugin handshake): %s", office.ErrUnavailable, c.p.Command, msg)
-	case strings.Contains(msg, "timeout while waiting for plugin to start"):
-		return c.errorf("%w: %s did not answer the handshake within %s", office.ErrUnavailable, c.p.Command, c.opt.StartTimeout)
-	}
-	return c.errorf("%w: start %s: %w", office.ErrUnavailable, c.p.Command, err)
+	return &instance{pc: st.pc, rpc: rpc}, nil
 }
 
 // broke marks the instance dead: the next call starts a fresh plugin.

@@ -4,16 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"os/exec"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -117,54 +113,19 @@ func (c *PublisherClient) instance(ctx context.Context) (*pubInstance, error) {
 }
 
 func (c *PublisherClient) start(ctx context.Context) (*pubInstance, error) {
-	sum, err := hex.DecodeString(c.p.SHA256)
-	if err != nil || len(sum) != sha256.Size {
-		return nil, c.errorf("%w: sha256 %q is not 64 hex digits", ErrConfig, c.p.SHA256)
-	}
-	pc := plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  wire.Handshake,
-		VersionedPlugins: map[int]plugin.PluginSet{wire.ProtocolMajor: {wire.KindPublisher: &wire.PublisherPlugin{}}},
-		Cmd:              exec.Command(c.p.Command, c.p.Args...),
-		SecureConfig:     &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()},
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		AutoMTLS:         true,
-		StartTimeout:     c.opt.StartTimeout,
-		Logger:           c.log,
-		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
-			grpc.MaxCallRecvMsgSize(wire.MaxMessage), grpc.MaxCallSendMsgSize(wire.MaxMessage))},
+	st, err := launch(ctx, c.p, c.opt, c.log, c.location, kindSpec{
+		kind: wire.KindPublisher, set: &wire.PublisherPlugin{}, unavailable: office.ErrUnavailable, wrongKind: office.ErrPrecondition,
+		remote: c.remote,
 	})
-	fail := func(err error) (*pubInstance, error) {
-		pc.Kill()
+	if err != nil {
 		return nil, err
 	}
-	proto, err := pc.Client()
-	if err != nil {
-		return fail(startError(c.p, c.opt, "publisher", err))
-	}
-	raw, err := proto.Dispense(wire.KindPublisher)
-	if err != nil {
-		return fail(c.errorf("%w: dispense: %w", office.ErrUnavailable, err))
-	}
-	rpc, ok := raw.(pb.PublisherClient)
+	rpc, ok := st.raw.(pb.PublisherClient)
 	if !ok {
-		return fail(c.errorf("%w: dispensed %T, not a publisher client", office.ErrUnavailable, raw))
+		st.pc.Kill()
+		return nil, pluginErrorf(c.p, "%w: dispensed %T, not a pb.PublisherClient", office.ErrUnavailable, st.raw)
 	}
-	resp, err := rpc.Open(ctx, &pb.OpenRequest{ProtocolMajor: wire.ProtocolMajor, ProtocolMinor: wire.ProtocolMinor, Location: c.location})
-	if err != nil {
-		st := status.Convert(err)
-		if wire.Sentinel(st.Code()) == office.ErrPrecondition && strings.Contains(st.Message(), "ssj.adapters.v") {
-			return fail(c.errorf("%w: %s", ErrVersion, st.Message()))
-		}
-		return fail(c.remote(st))
-	}
-	if resp.ProtocolMajor != wire.ProtocolMajor {
-		return fail(c.errorf("%w: the plugin answered protocol major version %d; this host speaks ssj.adapters.v%d", ErrVersion, resp.ProtocolMajor, wire.ProtocolMajor))
-	}
-	if resp.Kind != wire.KindPublisher {
-		return fail(c.errorf("%w: the plugin says it is a %q plugin, not a publisher", office.ErrPrecondition, resp.Kind))
-	}
-	c.log.Debug("publisher plugin open", "implementation", resp.Implementation, "minor", resp.ProtocolMinor)
-	return &pubInstance{pc: pc, proto: proto, rpc: rpc}, nil
+	return &pubInstance{pc: st.pc, proto: st.proto, rpc: rpc}, nil
 }
 
 // remote turns a plugin's status into an error matching the office
@@ -174,24 +135,6 @@ func (c *PublisherClient) remote(st *status.Status) error {
 		return c.errorf("%s: %w", st.Message(), s)
 	}
 	return c.errorf("%s (%s)", st.Message(), st.Code())
-}
-
-// startError explains why a plugin did not start.
-func startError(p Plugin, opt Options, kind string, err error) error {
-	msg := err.Error()
-	pre := fmt.Sprintf("%s plugin %q", kind, p.Name)
-	switch {
-	case errors.Is(err, plugin.ErrChecksumsDoNotMatch):
-		return fmt.Errorf("%s: %w: %s does not have the SHA-256 the config names (%s); it was not started", pre, ErrChecksum, p.Command, p.SHA256)
-	case strings.Contains(msg, "incompatible API version"):
-		return fmt.Errorf("%s: %w: %s speaks another protocol major version than this host's ssj.adapters.v%d (%s): use a plugin built for ssj.adapters.v%d",
-			pre, ErrVersion, p.Command, wire.ProtocolMajor, msg, wire.ProtocolMajor)
-	case strings.Contains(msg, "Unrecognized remote plugin message"):
-		return fmt.Errorf("%s: %w: %s is not an ssj plugin (it printed something else than the go-plugin handshake): %s", pre, office.ErrUnavailable, p.Command, msg)
-	case strings.Contains(msg, "timeout while waiting for plugin to start"):
-		return fmt.Errorf("%s: %w: %s did not answer the handshake within %s", pre, office.ErrUnavailable, p.Command, opt.StartTimeout)
-	}
-	return fmt.Errorf("%s: %w: start %s: %w", pre, office.ErrUnavailable, p.Command, err)
 }
 
 // Publish implements office.Publisher: one Publish stream carrying the
