@@ -3,11 +3,9 @@ package host
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -51,81 +49,30 @@ type BeaconClient struct {
 	opt      Options
 	log      hclog.Logger
 
-	mu     sync.Mutex
-	inst   *beaconInstance
-	closed bool
-	starts int
+	sup supervisor[pb.BeaconClient]
 }
 
 var _ beacon.Beacon = (*BeaconClient)(nil)
-
-type beaconInstance struct {
-	pc     *plugin.Client
-	rpc    pb.BeaconClient
-	broken bool
-}
 
 func (c *BeaconClient) errorf(format string, a ...any) error {
 	return fmt.Errorf("beacon plugin %q: "+format, append([]any{c.p.Name}, a...)...)
 }
 
 // Starts reports how many plugin processes this client started.
-func (c *BeaconClient) Starts() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.starts
-}
+func (c *BeaconClient) Starts() int { return c.sup.count() }
 
 // Pid returns the running plugin process's ID, or 0.
-func (c *BeaconClient) Pid() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.inst == nil {
-		return 0
-	}
-	if rc := c.inst.pc.ReattachConfig(); rc != nil {
-		return rc.Pid
-	}
-	return 0
+func (c *BeaconClient) Pid() int { return c.sup.pid() }
+
+func (c *BeaconClient) instance(ctx context.Context) (*proc[pb.BeaconClient], error) {
+	return c.sup.get(c.log, func() error { return c.errorf("%w: the beacon is closed", beacon.ErrUnavailable) }, func() (*proc[pb.BeaconClient], error) { return c.start(ctx) })
 }
 
-func (c *BeaconClient) instance(ctx context.Context) (*beaconInstance, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil, c.errorf("%w: the beacon is closed", beacon.ErrUnavailable)
-	}
-	if c.inst != nil && !c.inst.broken && !c.inst.pc.Exited() {
-		return c.inst, nil
-	}
-	if c.inst != nil {
-		c.log.Warn("plugin process gone; starting a fresh one")
-		c.inst.pc.Kill()
-		c.inst = nil
-	}
-	inst, err := c.start(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.inst = inst
-	c.starts++
-	return inst, nil
-}
-
-func (c *BeaconClient) start(ctx context.Context) (*beaconInstance, error) {
-	st, err := launch(ctx, c.p, c.opt, c.log, c.location, kindSpec{
+func (c *BeaconClient) start(ctx context.Context) (*proc[pb.BeaconClient], error) {
+	return launch[pb.BeaconClient](ctx, c.p, c.opt, c.log, c.location, kindSpec{
 		kind: wire.KindBeacon, set: &wire.BeaconPlugin{}, unavailable: beacon.ErrUnavailable, wrongKind: beacon.ErrRefused,
 		remote: func(st *status.Status) error { return c.remote(st, "open") },
 	})
-	if err != nil {
-		return nil, err
-	}
-	rpc, ok := st.raw.(pb.BeaconClient)
-	if !ok {
-		st.pc.Kill()
-		return nil, pluginErrorf(c.p, "%w: dispensed %T, not a pb.BeaconClient", beacon.ErrUnavailable, st.raw)
-	}
-	return &beaconInstance{pc: st.pc, rpc: rpc}, nil
 }
 
 // remote turns a plugin's gRPC status into an error wrapping the beacon
@@ -166,9 +113,7 @@ func (c *BeaconClient) Fetch(ctx context.Context, req beacon.Request) (beacon.Va
 			return beacon.Value{}, c.errorf("%s: %w: the plugin did not answer in time: %w", what, beacon.ErrUnavailable, cerr)
 		}
 		if st.Code() == codes.Unavailable && inst.pc.Exited() {
-			c.mu.Lock()
-			inst.broken = true
-			c.mu.Unlock()
+			c.sup.broke(inst)
 			return beacon.Value{}, c.errorf("%s: %w: the plugin stopped answering (%s); the next call starts a fresh plugin", what, beacon.ErrUnavailable, st.Message())
 		}
 		return beacon.Value{}, c.remote(st, what)
@@ -184,19 +129,12 @@ func (c *BeaconClient) Fetch(ctx context.Context, req beacon.Request) (beacon.Va
 // Close stops the plugin process; later calls return
 // beacon.ErrUnavailable.
 func (c *BeaconClient) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil
-	}
-	c.closed = true
-	inst := c.inst
-	c.inst = nil
+	inst, live := c.sup.close()
 	if inst == nil {
 		return nil
 	}
 	defer inst.pc.Kill()
-	if inst.broken || inst.pc.Exited() {
+	if !live {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

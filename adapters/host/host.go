@@ -26,11 +26,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc/status"
 
 	"github.com/shuangsuiji/ssj/adapters/internal/wire"
@@ -124,40 +122,16 @@ type StoreClient struct {
 	opt      Options
 	log      hclog.Logger
 
-	mu     sync.Mutex
-	inst   *instance
-	closed bool
-	starts int
+	sup supervisor[pb.StoreClient]
 }
 
 var _ office.Store = (*StoreClient)(nil)
 
-// instance is one running plugin process.
-type instance struct {
-	pc     *plugin.Client
-	rpc    pb.StoreClient
-	broken bool
-}
-
 // Starts reports how many plugin processes this client started.
-func (c *StoreClient) Starts() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.starts
-}
+func (c *StoreClient) Starts() int { return c.sup.count() }
 
 // Pid returns the running plugin process's ID, or 0.
-func (c *StoreClient) Pid() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.inst == nil {
-		return 0
-	}
-	if rc := c.inst.pc.ReattachConfig(); rc != nil {
-		return rc.Pid
-	}
-	return 0
-}
+func (c *StoreClient) Pid() int { return c.sup.pid() }
 
 func (c *StoreClient) errorf(format string, a ...any) error {
 	return fmt.Errorf("store plugin %q: "+format, append([]any{c.p.Name}, a...)...)
@@ -165,76 +139,33 @@ func (c *StoreClient) errorf(format string, a ...any) error {
 
 // instance returns the running plugin, starting a fresh one when there is
 // none or the last one died.
-func (c *StoreClient) instance(ctx context.Context) (*instance, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil, c.errorf("%w: the store is closed", office.ErrUnavailable)
-	}
-	if c.inst != nil && !c.inst.broken && !c.inst.pc.Exited() {
-		return c.inst, nil
-	}
-	if c.inst != nil {
-		c.log.Warn("plugin process gone; starting a fresh one")
-		c.inst.pc.Kill()
-		c.inst = nil
-	}
-	inst, err := c.start(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.inst = inst
-	c.starts++
-	return inst, nil
+func (c *StoreClient) instance(ctx context.Context) (*proc[pb.StoreClient], error) {
+	return c.sup.get(c.log, func() error { return c.errorf("%w: the store is closed", office.ErrUnavailable) }, func() (*proc[pb.StoreClient], error) { return c.start(ctx) })
 }
 
-func (c *StoreClient) start(ctx context.Context) (*instance, error) {
-	st, err := launch(ctx, c.p, c.opt, c.log, c.location, kindSpec{
+func (c *StoreClient) start(ctx context.Context) (*proc[pb.StoreClient], error) {
+	return launch[pb.StoreClient](ctx, c.p, c.opt, c.log, c.location, kindSpec{
 		kind: wire.KindStore, set: &wire.StorePlugin{}, unavailable: office.ErrUnavailable, wrongKind: office.ErrPrecondition,
 		remote: func(st *status.Status) error {
 			return &RemoteError{Plugin: c.p.Name, Code: st.Code(), Message: st.Message()}
 		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	rpc, ok := st.raw.(pb.StoreClient)
-	if !ok {
-		st.pc.Kill()
-		return nil, pluginErrorf(c.p, "%w: dispensed %T, not a pb.StoreClient", office.ErrUnavailable, st.raw)
-	}
-	return &instance{pc: st.pc, rpc: rpc}, nil
 }
 
-// broke marks the instance dead: the next call starts a fresh plugin.
-func (c *StoreClient) broke(inst *instance) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	inst.broken = true
-}
+// broke marks the process dead: the next call starts a fresh plugin.
+func (c *StoreClient) broke(inst *proc[pb.StoreClient]) { c.sup.broke(inst) }
 
-func (c *StoreClient) isBroken(inst *instance) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return inst.broken
-}
+func (c *StoreClient) isBroken(inst *proc[pb.StoreClient]) bool { return c.sup.isBroken(inst) }
 
 // Close closes the plugin's store and stops the plugin process; later
 // calls return office.ErrUnavailable.
 func (c *StoreClient) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil
-	}
-	c.closed = true
-	inst := c.inst
-	c.inst = nil
+	inst, live := c.sup.close()
 	if inst == nil {
 		return nil
 	}
 	defer inst.pc.Kill()
-	if inst.broken || inst.pc.Exited() {
+	if !live {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -269,7 +200,7 @@ func (c *StoreClient) Begin(ctx context.Context, writable bool) (office.Tx, erro
 	}
 }
 
-func (c *StoreClient) begin(ctx context.Context, inst *instance, writable bool) (*tx, error) {
+func (c *StoreClient) begin(ctx context.Context, inst *proc[pb.StoreClient], writable bool) (*tx, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	stream, err := inst.rpc.Transact(sctx)
 	if err != nil {

@@ -37,14 +37,6 @@ type opener interface {
 	Open(ctx context.Context, in *pb.OpenRequest, opts ...grpc.CallOption) (*pb.OpenResponse, error)
 }
 
-// started is one plugin process, its protocol and its dispensed client
-// (a pb.StoreClient, pb.BeaconClient or pb.PublisherClient), opened.
-type started struct {
-	pc    *plugin.Client
-	proto plugin.ClientProtocol
-	raw   any
-}
-
 // pluginErrorf formats an error of plugin p: `<kind> plugin "<name>": ...`.
 func pluginErrorf(p Plugin, format string, a ...any) error {
 	return fmt.Errorf("%s plugin %q: "+format, append([]any{p.Kind, p.Name}, a...)...)
@@ -53,9 +45,9 @@ func pluginErrorf(p Plugin, format string, a ...any) error {
 // launch starts plugin p as a process of spec's kind: the binary must have
 // the SHA-256 the config names (SecureConfig: it is never run otherwise),
 // the connection is gRPC over AutoMTLS, and the plugin must speak this
-// host's protocol major version and say it is of the kind. location is
-// handed to the plugin's opener. The process is killed on any failure.
-func launch(ctx context.Context, p Plugin, opt Options, log hclog.Logger, location string, spec kindSpec) (*started, error) {
+// host's protocol major version and say it is of the kind; its dispensed
+// client must be a T. location is handed to the plugin's opener. The process is killed on any failure.
+func launch[T any](ctx context.Context, p Plugin, opt Options, log hclog.Logger, location string, spec kindSpec) (*proc[T], error) {
 	sum, err := hex.DecodeString(p.SHA256)
 	if err != nil || len(sum) != sha256.Size {
 		return nil, pluginErrorf(p, "%w: sha256 %q is not 64 hex digits", ErrConfig, p.SHA256)
@@ -72,7 +64,7 @@ func launch(ctx context.Context, p Plugin, opt Options, log hclog.Logger, locati
 		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
 			grpc.MaxCallRecvMsgSize(wire.MaxMessage), grpc.MaxCallSendMsgSize(wire.MaxMessage))},
 	})
-	fail := func(err error) (*started, error) {
+	fail := func(err error) (*proc[T], error) {
 		pc.Kill()
 		return nil, err
 	}
@@ -84,11 +76,15 @@ func launch(ctx context.Context, p Plugin, opt Options, log hclog.Logger, locati
 	if err != nil {
 		return fail(pluginErrorf(p, "%w: dispense: %w", spec.unavailable, err))
 	}
-	rpc, ok := raw.(opener)
+	rpc, ok := raw.(T)
 	if !ok {
 		return fail(pluginErrorf(p, "%w: dispensed %T, not a %s client", spec.unavailable, raw, spec.kind))
 	}
-	resp, err := rpc.Open(ctx, &pb.OpenRequest{ProtocolMajor: wire.ProtocolMajor, ProtocolMinor: wire.ProtocolMinor, Location: location})
+	op, ok := raw.(opener)
+	if !ok {
+		return fail(pluginErrorf(p, "%w: dispensed %T, which has no Open", spec.unavailable, raw))
+	}
+	resp, err := op.Open(ctx, &pb.OpenRequest{ProtocolMajor: wire.ProtocolMajor, ProtocolMinor: wire.ProtocolMinor, Location: location})
 	if err != nil {
 		st := status.Convert(err)
 		if wire.Sentinel(st.Code()) == office.ErrPrecondition && strings.Contains(st.Message(), "ssj.adapters.v") {
@@ -103,7 +99,7 @@ func launch(ctx context.Context, p Plugin, opt Options, log hclog.Logger, locati
 		return fail(pluginErrorf(p, "%w: the plugin says it is a %q plugin, not a %s", spec.wrongKind, resp.Kind, spec.kind))
 	}
 	log.Debug(spec.kind+" plugin open", "implementation", resp.Implementation, "minor", resp.ProtocolMinor)
-	return &started{pc: pc, proto: proto, raw: raw}, nil
+	return &proc[T]{pc: pc, proto: proto, rpc: rpc}, nil
 }
 
 // startError explains why plugin p did not start; unavailable is its

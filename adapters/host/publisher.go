@@ -5,11 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -50,82 +48,30 @@ type PublisherClient struct {
 	opt      Options
 	log      hclog.Logger
 
-	mu     sync.Mutex
-	inst   *pubInstance
-	closed bool
-	starts int
+	sup supervisor[pb.PublisherClient]
 }
 
 var _ office.Publisher = (*PublisherClient)(nil)
 
-type pubInstance struct {
-	pc     *plugin.Client
-	proto  plugin.ClientProtocol
-	rpc    pb.PublisherClient
-	broken bool
-}
-
 // Starts reports how many plugin processes this client started.
-func (c *PublisherClient) Starts() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.starts
-}
+func (c *PublisherClient) Starts() int { return c.sup.count() }
 
 // Pid returns the running plugin process's ID, or 0.
-func (c *PublisherClient) Pid() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.inst == nil {
-		return 0
-	}
-	if rc := c.inst.pc.ReattachConfig(); rc != nil {
-		return rc.Pid
-	}
-	return 0
-}
+func (c *PublisherClient) Pid() int { return c.sup.pid() }
 
 func (c *PublisherClient) errorf(format string, a ...any) error {
 	return fmt.Errorf("publisher plugin %q: "+format, append([]any{c.p.Name}, a...)...)
 }
 
-func (c *PublisherClient) instance(ctx context.Context) (*pubInstance, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil, c.errorf("%w: the publisher is closed", office.ErrUnavailable)
-	}
-	if c.inst != nil && !c.inst.broken && !c.inst.pc.Exited() {
-		return c.inst, nil
-	}
-	if c.inst != nil {
-		c.log.Warn("plugin process gone; starting a fresh one")
-		c.inst.pc.Kill()
-		c.inst = nil
-	}
-	inst, err := c.start(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.inst = inst
-	c.starts++
-	return inst, nil
+func (c *PublisherClient) instance(ctx context.Context) (*proc[pb.PublisherClient], error) {
+	return c.sup.get(c.log, func() error { return c.errorf("%w: the publisher is closed", office.ErrUnavailable) }, func() (*proc[pb.PublisherClient], error) { return c.start(ctx) })
 }
 
-func (c *PublisherClient) start(ctx context.Context) (*pubInstance, error) {
-	st, err := launch(ctx, c.p, c.opt, c.log, c.location, kindSpec{
+func (c *PublisherClient) start(ctx context.Context) (*proc[pb.PublisherClient], error) {
+	return launch[pb.PublisherClient](ctx, c.p, c.opt, c.log, c.location, kindSpec{
 		kind: wire.KindPublisher, set: &wire.PublisherPlugin{}, unavailable: office.ErrUnavailable, wrongKind: office.ErrPrecondition,
 		remote: c.remote,
 	})
-	if err != nil {
-		return nil, err
-	}
-	rpc, ok := st.raw.(pb.PublisherClient)
-	if !ok {
-		st.pc.Kill()
-		return nil, pluginErrorf(c.p, "%w: dispensed %T, not a pb.PublisherClient", office.ErrUnavailable, st.raw)
-	}
-	return &pubInstance{pc: st.pc, proto: st.proto, rpc: rpc}, nil
 }
 
 // remote turns a plugin's status into an error matching the office
@@ -169,7 +115,7 @@ func (c *PublisherClient) Publish(ctx context.Context, pub office.Publication) (
 	return wire.ToReceipt(rc), nil
 }
 
-func (c *PublisherClient) send(ctx context.Context, inst *pubInstance, h *pb.PublishHeader, chunks [][]byte) (*pb.Receipt, error) {
+func (c *PublisherClient) send(ctx context.Context, inst *proc[pb.PublisherClient], h *pb.PublishHeader, chunks [][]byte) (*pb.Receipt, error) {
 	fail := func(err error) (*pb.Receipt, error) {
 		st := status.Convert(err)
 		switch st.Code() {
@@ -177,9 +123,7 @@ func (c *PublisherClient) send(ctx context.Context, inst *pubInstance, h *pb.Pub
 			// The platform being down comes as Unavailable too: only a
 			// plugin that is gone or does not answer a ping is replaced.
 			if inst.pc.Exited() || inst.proto.Ping() != nil {
-				c.mu.Lock()
-				inst.broken = true
-				c.mu.Unlock()
+				c.sup.broke(inst)
 			}
 			return nil, c.errorf("publish %s: %s: %w", h.IdempotencyKey, st.Message(), office.ErrUnavailable)
 		}
@@ -208,19 +152,12 @@ func (c *PublisherClient) send(ctx context.Context, inst *pubInstance, h *pb.Pub
 
 // Close closes the plugin's publisher and stops the plugin process.
 func (c *PublisherClient) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil
-	}
-	c.closed = true
-	inst := c.inst
-	c.inst = nil
+	inst, live := c.sup.close()
 	if inst == nil {
 		return nil
 	}
 	defer inst.pc.Kill()
-	if inst.broken || inst.pc.Exited() {
+	if !live {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

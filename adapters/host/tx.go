@@ -23,7 +23,7 @@ var errProtocol = errors.New("protocol violation")
 // tx is one transaction: one Transact stream. Calls on it are serialized.
 type tx struct {
 	c      *StoreClient
-	inst   *instance
+	inst   *proc[pb.StoreClient]
 	stream pb.Store_TransactClient
 	cancel context.CancelFunc
 
