@@ -57,7 +57,7 @@ func commitRows(tree merkle.Hasher, src *rowSource) (root, dig merkle.Hash, bad 
 			dst[i-lo] = leafHash(st.buf[:nl])
 			data[i-lo] = leafHash(st.buf[nl:])
 		}
-		digs[lo/merkle.ChunkSize] = reduceInPlace(tree.NewDigest(), data)
+		digs[lo/merkle.ChunkSize] = tree.RootInPlace(data)
 	})
 	for c, err := range errs {
 		if err != nil {
@@ -67,25 +67,7 @@ func commitRows(tree merkle.Hasher, src *rowSource) (root, dig merkle.Hash, bad 
 	if chunks == 0 {
 		return root, tree.EmptyRoot(), 0, nil
 	}
-	return root, reduceInPlace(tree.NewDigest(), digs), 0, nil
-}
-
-// reduceInPlace is the tree's RootFromLeafHashes (d of the tree's hash) over a non-empty level,
-// written over the level instead of a copy. Chunks of ChunkSize leaves are
-// complete subtrees of the RFC 6962 tree, so reducing the chunk roots
-// gives the root over every leaf (see merkle.ParallelRoot).
-func reduceInPlace(d *merkle.Digest, level []merkle.Hash) merkle.Hash {
-	for len(level) > 1 {
-		next := level[:0]
-		for i := 0; i+1 < len(level); i += 2 {
-			next = append(next, d.NodeHash(level[i], level[i+1]))
-		}
-		if len(level)%2 == 1 {
-			next = append(next, level[len(level)-1])
-		}
-		level = next
-	}
-	return level[0]
+	return root, tree.RootInPlace(digs), 0, nil
 }
 
 // problems returns the problems pass 1's checks found, in row order

@@ -67,3 +67,12 @@ func reduceInPlace(d *Digest, level []Hash) Hash {
 	}
 	return level[0]
 }
+
+// RootInPlace is RootFromLeafHashes without the copy: the levels of the
+// tree are written over leaves, which the caller must not use afterwards.
+func (h Hasher) RootInPlace(leaves []Hash) Hash {
+	if len(leaves) == 0 {
+		return h.EmptyRoot()
+	}
+	return reduceInPlace(h.NewDigest(), leaves)
+}
