@@ -16,6 +16,11 @@
 //	# audit of a store with the 1M snapshot and a 5% draw, against verifying
 //	# the same draw from files as ssj verify does (goal: audit <= 3x verify)
 //	/tmp/officebench audit -runs 3 /tmp/reg1m/targets.csv
+//	# the same through the CLI, whole processes: keep the store and record,
+//	# then time the two commands in alternation
+//	/tmp/officebench audit -runs 1 -keep /tmp/auditbench /tmp/reg1m/targets.csv
+//	ssj audit --store /tmp/auditbench/bench.db
+//	ssj verify /tmp/auditbench/record.json --targets /tmp/reg1m/targets.csv
 //
 //	# the whole demo flow on SQLite (goal <= 1 s)
 //	/tmp/officebench demo -runs 5
@@ -52,6 +57,7 @@ func main() {
 	fs := flag.NewFlagSet(mode, flag.ExitOnError)
 	runs := fs.Int("runs", 3, "number of runs")
 	prof := fs.String("cpuprofile", "", "write a CPU profile to this `FILE`")
+	keep := fs.String("keep", "", "audit: keep the store (bench.db) and the record (record.json) in `DIR`, so that the CLI can be timed on them: ssj audit --store DIR/bench.db against ssj verify DIR/record.json --targets TARGETS.csv")
 	path := fs.String("path", "both", "import: `values` (decoded targets, the embedder's path), index (the file through registry.DecodeIndex, ssj registry import's path) or both")
 	fs.Parse(os.Args[2:])
 	if *prof != "" {
@@ -70,7 +76,7 @@ func main() {
 	case "import":
 		err = benchImport(*runs, fs.Arg(0), *path)
 	case "audit":
-		err = benchAudit(*runs, fs.Arg(0))
+		err = benchAudit(*runs, fs.Arg(0), *keep)
 	case "demo":
 		err = benchDemo(*runs)
 	default:
@@ -260,16 +266,20 @@ func benchTask() (draw.Task, []draw.Evidence, error) {
 	return task, ev, nil
 }
 
-func benchAudit(runs int, path string) error {
+func benchAudit(runs int, path, keep string) error {
 	targets, err := readTargets(path)
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "officebench")
-	if err != nil {
+	dir := keep
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "officebench"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
 	st, o, clock, err := newStore(dir)
 	if err != nil {
 		return err
