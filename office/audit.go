@@ -291,6 +291,14 @@ func (a *auditor) snapshotsAndRecords() error {
 			}
 			delete(a.expectSnap, s.ID)
 			keep := wanted[s.ID]
+			if keep && s.Count > 0 {
+				// One allocation for the whole snapshot instead of growing.
+				if s.Pool == string(registry.PoolTargets) {
+					targets[s.ID] = make([]registry.Target, 0, s.Count)
+				} else {
+					inspectors[s.ID] = make([]registry.Inspector, 0, s.Count)
+				}
+			}
 			err := scanRows(a.ctx, a.tx, s, func(u *unit) error {
 				if keep {
 					if s.Pool == string(registry.PoolTargets) {
