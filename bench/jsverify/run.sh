@@ -7,7 +7,9 @@
 # (SM3, HMAC-SM3: plain JavaScript in node, no WebCrypto). Both records are locked with a signed lock and verified
 # with the keyring and the anchor, so that the lock, the signature, the
 # whole-record canonical comparison and the anchor are timed too.
-# Usage: bench/jsverify/run.sh [RUNS] (default 5).
+# Usage: bench/jsverify/run.sh [RUNS] (default 5). JSFLAGS adds flags to the
+# timed node runs, e.g. JSFLAGS="--threads 2" (the helper thread: both cores,
+# as ssj verify uses).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS="${1:-5}"
@@ -47,7 +49,7 @@ JSON
     # wall time includes waiting for a core, the CPU time does not.
     /usr/bin/time -f '%e %U %S' -o "$W/t" "$W/ssj" verify "$W/record-$kind.json" --targets "$W/targets.csv" $insp $opts >/dev/null
     read -r wall u sy < "$W/t"; go_t+=("$wall"); go_c+=("$(echo "$u + $sy" | bc)")
-    /usr/bin/time -f '%e %U %S' -o "$W/t" node verifier/ssj-verify.mjs "$W/record-$kind.json" --targets "$W/targets.csv" $insp $opts >/dev/null
+    /usr/bin/time -f '%e %U %S' -o "$W/t" node verifier/ssj-verify.mjs "$W/record-$kind.json" --targets "$W/targets.csv" $insp $opts ${JSFLAGS:-} >/dev/null
     read -r wall u sy < "$W/t"; js_t+=("$wall"); js_c+=("$(echo "$u + $sy" | bc)")
   done
   med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
