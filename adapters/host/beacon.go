@@ -21,12 +21,9 @@ import (
 // so that a wrong checksum, a wrong version or a beacon that cannot be
 // opened shows at once.
 func (h *Host) OpenBeacon(ctx context.Context, name, location string) (*BeaconClient, error) {
-	p, ok := h.cfg.Lookup(name)
-	if !ok {
-		return nil, fmt.Errorf("%w %s: no plugin named %q", ErrConfig, h.cfg.Source, name)
-	}
-	if p.Kind != wire.KindBeacon {
-		return nil, fmt.Errorf("%w %s: plugin %q is a %s plugin, not a beacon", ErrConfig, h.cfg.Source, name, p.Kind)
+	p, err := h.plugin(name, wire.KindBeacon)
+	if err != nil {
+		return nil, err
 	}
 	c := &BeaconClient{p: p, location: location, opt: h.opt, log: h.opt.Logger.Named(p.Name)}
 	if _, err := c.instance(ctx); err != nil {

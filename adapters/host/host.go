@@ -93,12 +93,9 @@ func New(cfg *Config, opt Options) *Host {
 // opener. The plugin is started now, so that a wrong checksum, a wrong
 // version or a store that cannot be opened shows at once.
 func (h *Host) OpenStore(ctx context.Context, name, location string) (*StoreClient, error) {
-	p, ok := h.cfg.Lookup(name)
-	if !ok {
-		return nil, fmt.Errorf("%w %s: no plugin named %q", ErrConfig, h.cfg.Source, name)
-	}
-	if p.Kind != wire.KindStore {
-		return nil, fmt.Errorf("%w %s: plugin %q is a %s plugin, not a store", ErrConfig, h.cfg.Source, name, p.Kind)
+	p, err := h.plugin(name, wire.KindStore)
+	if err != nil {
+		return nil, err
 	}
 	c := &StoreClient{p: p, location: location, opt: h.opt, log: h.opt.Logger.Named(p.Name)}
 	if _, err := c.instance(ctx); err != nil {

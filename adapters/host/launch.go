@@ -37,6 +37,19 @@ type opener interface {
 	Open(ctx context.Context, in *pb.OpenRequest, opts ...grpc.CallOption) (*pb.OpenResponse, error)
 }
 
+// plugin returns the configured plugin called name, which must be of the
+// given kind (ErrConfig otherwise).
+func (h *Host) plugin(name, kind string) (Plugin, error) {
+	p, ok := h.cfg.Lookup(name)
+	if !ok {
+		return p, fmt.Errorf("%w %s: no plugin named %q", ErrConfig, h.cfg.Source, name)
+	}
+	if p.Kind != kind {
+		return p, fmt.Errorf("%w %s: plugin %q is a %s plugin, not a %s", ErrConfig, h.cfg.Source, name, p.Kind, kind)
+	}
+	return p, nil
+}
+
 // pluginErrorf formats an error of plugin p: `<kind> plugin "<name>": ...`.
 func pluginErrorf(p Plugin, format string, a ...any) error {
 	return fmt.Errorf("%s plugin %q: "+format, append([]any{p.Kind, p.Name}, a...)...)

@@ -22,12 +22,9 @@ import (
 // wrong checksum, a wrong version or a publisher that cannot be opened
 // shows at once.
 func (h *Host) OpenPublisher(ctx context.Context, name, location string) (*PublisherClient, error) {
-	p, ok := h.cfg.Lookup(name)
-	if !ok {
-		return nil, fmt.Errorf("%w %s: no plugin named %q", ErrConfig, h.cfg.Source, name)
-	}
-	if p.Kind != wire.KindPublisher {
-		return nil, fmt.Errorf("%w %s: plugin %q is a %s plugin, not a publisher", ErrConfig, h.cfg.Source, name, p.Kind)
+	p, err := h.plugin(name, wire.KindPublisher)
+	if err != nil {
+		return nil, err
 	}
 	c := &PublisherClient{p: p, location: location, opt: h.opt, log: h.opt.Logger.Named(p.Name)}
 	if _, err := c.instance(ctx); err != nil {

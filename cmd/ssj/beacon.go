@@ -22,8 +22,9 @@ func beaconFlagOn(fs *pflag.FlagSet) *string {
 	return fs.String("beacon", "", "fetch the drand sources' evidence from the beacon plugin `NAME` of the plugin config (--plugins or $SSJ_PLUGINS); each value is verified against the pinned chain; --randomness then needs only the other sources' evidence")
 }
 
-// pluginLogger is the plugins' logger: --plugin-log, else
-// $SSJ_PLUGIN_LOG, else warn, on stderr.
+// pluginLogger is the plugins' logger, for every plugin kind: --plugin-log,
+// else $SSJ_PLUGIN_LOG, else warn, on os.Stderr (go-plugin's log pump
+// writes from its own goroutine, while the command writes e.stderr).
 func pluginLogger(e *env) (host.Options, error) {
 	level := e.plugins.logLevel
 	if level == "" {

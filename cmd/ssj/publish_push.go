@@ -147,18 +147,9 @@ func openPublisher(e *env, name, to string) (office.Publisher, error) {
 	if cfg == nil {
 		return nil, fmt.Errorf("--publisher %s: needs a plugin config file naming it (--plugins FILE or $SSJ_PLUGINS), or --publisher files --to DIR", name)
 	}
-	level := e.plugins.logLevel
-	if level == "" {
-		level = os.Getenv("SSJ_PLUGIN_LOG")
-	}
-	if level == "" {
-		level = "warn"
-	}
-	// os.Stderr as for store plugins: go-plugin's log pump writes from
-	// its own goroutine, while the command writes e.stderr.
-	logger, err := host.NewLogger(os.Stderr, level)
+	opt, err := pluginLogger(e)
 	if err != nil {
 		return nil, err
 	}
-	return host.New(cfg, host.Options{Logger: logger}).OpenPublisher(context.Background(), name, to)
+	return host.New(cfg, opt).OpenPublisher(context.Background(), name, to)
 }

@@ -150,18 +150,11 @@ func openTarget(e *env, t storeTarget, create bool) (openedStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	level := e.plugins.logLevel
-	if level == "" {
-		level = os.Getenv("SSJ_PLUGIN_LOG")
-	}
-	if level == "" {
-		level = "warn"
-	}
-	logger, err := host.NewLogger(os.Stderr, level)
+	opt, err := pluginLogger(e)
 	if err != nil {
 		return nil, err
 	}
-	st, err := host.New(cfg, host.Options{Logger: logger}).OpenStore(ctx, t.Plugin, t.Location)
+	st, err := host.New(cfg, opt).OpenStore(ctx, t.Plugin, t.Location)
 	if err != nil {
 		return nil, err
 	}
