@@ -229,7 +229,11 @@ func (o *Office) Deliver(ctx context.Context, s Step, p Publisher, opt DeliverOp
 				continue
 			}
 			if err != nil {
-				_, rep.Pending, _ = o.outbox(ctx, opt, 1)
+				_, n, cerr := o.outbox(ctx, opt, 1)
+				if cerr != nil {
+					return rep, errors.Join(err, fmt.Errorf("office: counting what is left to deliver: %w", cerr))
+				}
+				rep.Pending = n
 				return rep, err
 			}
 			rep.Sent++

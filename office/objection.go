@@ -94,7 +94,9 @@ func (o *Office) DecideObjection(ctx context.Context, s Step, id string, d Objec
 		return err
 	})
 	if refused != nil {
-		o.traceRejectedCorrection(ctx, s, sc, refused)
+		if terr := o.traceRejectedCorrection(ctx, s, sc, refused); terr != nil {
+			return errors.Join(err, terr)
+		}
 	}
 	return err
 }

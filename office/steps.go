@@ -624,7 +624,9 @@ func (o *Office) Release(ctx context.Context, s Step, id string) (publish.Versio
 		if v, err = b.Publish(id, on); err != nil {
 			return refuse(step, id, "state", string(sr.Entry.State), err)
 		}
-		sr.Entry, _ = b.Entry(id)
+		if sr.Entry, err = b.Entry(id); err != nil {
+			return err
+		}
 		if st, err = b.Status(sr.Entry, o.cal, on); err != nil {
 			return err
 		}
@@ -660,18 +662,27 @@ func (o *Office) Correct(ctx context.Context, s Step, sc publish.SignedCorrectio
 		return err
 	})
 	if refused != nil {
-		o.traceRejectedCorrection(ctx, s, sc, refused)
+		if terr := o.traceRejectedCorrection(ctx, s, sc, refused); terr != nil {
+			return v, errors.Join(refused, terr)
+		}
 		return v, refused
 	}
 	return v, err
 }
 
-func (o *Office) traceRejectedCorrection(ctx context.Context, s Step, sc publish.SignedCorrection, refused error) {
-	_ = o.run(ctx, "correct", s, "", sc.Correction.ResultID, func(t *txn) error {
+// traceRejectedCorrection traces a refused correction (rule R31). It
+// returns why the trace could not be written, or nil; the caller joins it
+// to the refusal, so that a refusal that left no trace says so.
+func (o *Office) traceRejectedCorrection(ctx context.Context, s Step, sc publish.SignedCorrection, refused error) error {
+	err := o.run(ctx, "correct", s, "", sc.Correction.ResultID, func(t *txn) error {
 		_, err := t.emit(trail.CorrectionRejected, sc.Correction.ResultID, map[string]string{"signer": sc.Correction.Signer,
 			"base_version": strconv.Itoa(sc.Correction.BaseVersion), "refusal": refused.Error()})
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("office: the refusal of the correction of %s was not traced (R31): %w", sc.Correction.ResultID, err)
+	}
+	return nil
 }
 
 func (o *Office) applyCorrection(t *txn, sr *StoredResult, sc publish.SignedCorrection) (publish.Version, error) {
@@ -689,7 +700,9 @@ func (o *Office) applyCorrection(t *txn, sr *StoredResult, sc publish.SignedCorr
 	if err != nil {
 		return v, err
 	}
-	sr.Entry, _ = b.Entry(sc.Correction.ResultID)
+	if sr.Entry, err = b.Entry(sc.Correction.ResultID); err != nil {
+		return v, err
+	}
 	return v, nil
 }
 
