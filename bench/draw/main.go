@@ -201,9 +201,12 @@ func prepare(dir, csv string) (*registry.Pool, draw.Manifest, []draw.Evidence, d
 	if err != nil {
 		fail(err)
 	}
-	mdoc, _ := draw.MarshalManifest(&m)
-	_ = os.WriteFile(filepath.Join(dir, "manifest.json"), mdoc, 0o644)
-	_ = os.WriteFile(filepath.Join(dir, "evidence.json"), []byte(`[{"secret":"`+secret+`"}]`), 0o644)
+	mdoc, err := draw.MarshalManifest(&m)
+	if err != nil {
+		fail(err)
+	}
+	writeFile(filepath.Join(dir, "manifest.json"), mdoc)
+	writeFile(filepath.Join(dir, "evidence.json"), []byte(`[{"secret":"`+secret+`"}]`))
 	// A 0.1% draw on the same pool: its record is small, so the streaming
 	// verification's memory shows what the pool itself costs.
 	small := task
@@ -217,9 +220,15 @@ func prepare(dir, csv string) (*registry.Pool, draw.Manifest, []draw.Evidence, d
 	if err != nil {
 		fail(err)
 	}
-	sdoc, _ := draw.MarshalRecord(&srec)
-	_ = os.WriteFile(filepath.Join(dir, "record-small.json"), sdoc, 0o644)
-	mh, _ := m.Hash()
+	sdoc, err := draw.MarshalRecord(&srec)
+	if err != nil {
+		fail(err)
+	}
+	writeFile(filepath.Join(dir, "record-small.json"), sdoc)
+	mh, err := m.Hash()
+	if err != nil {
+		fail(err)
+	}
 	rnd, err := draw.DeriveRandomness(m.CommitTime, m.Sources, ev)
 	if err != nil {
 		fail(err)
@@ -240,7 +249,10 @@ func keyOf(dir, csv string) draw.Key {
 	if err != nil {
 		fail(err)
 	}
-	mh, _ := m.Hash()
+	mh, err := m.Hash()
+	if err != nil {
+		fail(err)
+	}
 	rnd, err := draw.DeriveRandomness(m.CommitTime, m.Sources, []draw.Evidence{{Secret: secret}})
 	if err != nil {
 		fail(err)
@@ -483,4 +495,11 @@ func writeHeapProfile(path, csv string) {
 	}
 	fmt.Printf("heap profile with a %d-target pool live: %s (go tool pprof -sample_index=inuse_space %s)\n", p.Len(), path, path)
 	runtime.KeepAlive(p)
+}
+
+// writeFile writes a file the CLI figures read, or stops the harness.
+func writeFile(path string, data []byte) {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		fail(err)
+	}
 }
