@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -192,16 +193,55 @@ var ErrUnreadable = errors.New("draw: record cannot be read")
 // (ErrNotCanonical) or a manifest that does not validate. It does not
 // verify the record; call Verify with the pools.
 func DecodeRecord(r io.Reader) (Record, error) {
-	data, err := io.ReadAll(r)
+	data, err := readAllSized(r)
 	if err != nil {
 		return Record{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
+	return decodeRecord(data, true)
+}
+
+// readAllSized is io.ReadAll, reading into one buffer of the input's size
+// when r tells it (a file, a bytes.Reader): a large record is read without
+// the copies of a growing buffer.
+func readAllSized(r io.Reader) ([]byte, error) {
+	size := int64(-1)
+	switch f := r.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	case interface{ Len() int }:
+		size = int64(f.Len())
+	}
+	if size <= 0 || size > 1<<40 {
+		return io.ReadAll(r)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
+}
+
+// decodeRecord is DecodeRecord of data, with the fast path for records in
+// MarshalRecord's form (record_fast.go) optional: tests compare the two.
+func decodeRecord(data []byte, fast bool) (Record, error) {
 	if !utf8.Valid(data) {
 		return Record{}, fmt.Errorf("%w: not UTF-8 text", ErrUnreadable)
 	}
 	data = jsonin.TrimBOM(data) // Excel and Notepad on Chinese Windows write a BOM
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Record{}, fmt.Errorf("%w: empty document: want a record object", ErrUnreadable)
+	}
+	if fast {
+		if rec, ok := decodeRecordFast(data); ok {
+			// Decoded, and in canonical form: what is left to check.
+			if rec.Format != RecordFormat {
+				return Record{}, &VerifyError{Path: "format", Record: strconv.Quote(rec.Format), Recomputed: strconv.Quote(RecordFormat)}
+			}
+			if err := rec.Manifest.Validate(); err != nil {
+				return Record{}, &VerifyError{Path: "manifest", Err: err}
+			}
+			return rec, nil
+		}
 	}
 	if !json.Valid(data) {
 		err := json.Unmarshal(data, new(json.RawMessage)) // the syntax error
