@@ -43,6 +43,15 @@ func Transform(data []byte) ([]byte, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%w: not UTF-8", ErrInvalid)
 	}
+	if out, ok := fastTransform(data); ok {
+		return out, nil
+	}
+	return transformSlow(data)
+}
+
+// transformSlow is Transform of valid UTF-8 through json.Decoder's
+// tokens: the reference, and what words Transform's errors.
+func transformSlow(data []byte) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var buf bytes.Buffer
