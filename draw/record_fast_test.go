@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -278,3 +279,45 @@ func FuzzDecodeRecordFast(f *testing.F) {
 }
 
 func jsonCompact(dst *bytes.Buffer, b []byte) error { return json.Compact(dst, b) }
+
+// TestSameRecordBytesShortcut: comparing the selected lists field by field
+// before the rest changes no verdict or error of sameRecordBytes.
+func TestSameRecordBytesShortcut(t *testing.T) {
+	rec, err := decodeRecord(fastRecords(t)["draw"], true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := map[string]func(r *Record){
+		"same":              func(r *Record) {},
+		"nil selected":      func(r *Record) { r.Selected = nil },
+		"empty selected":    func(r *Record) { r.Selected = []Selection{} },
+		"one fewer":         func(r *Record) { r.Selected = r.Selected[:len(r.Selected)-1] },
+		"rank":              func(r *Record) { r.Selected[3].Rank = "00" },
+		"name bad UTF-8":    func(r *Record) { r.Selected[0].Name = "a\xffb" },
+		"name U+FFFD":       func(r *Record) { r.Selected[0].Name = "a\ufffdb" },
+		"quota":             func(r *Record) { r.Quota++ },
+		"no batches":        func(r *Record) { r.Batches = nil },
+		"empty exclusions":  func(r *Record) { r.Exclusions = []ExclusionCount{} },
+		"nil exclusions":    func(r *Record) { r.Exclusions = nil },
+		"stratum selected":  func(r *Record) { r.Strata[0].Selected++ },
+		"format":            func(r *Record) { r.Format = "x" },
+		"selected and rest": func(r *Record) { r.Selected[1].Target = "x"; r.Quota++ },
+	}
+	clone := func(r Record) Record {
+		if r.Selected != nil {
+			r.Selected = slices.Clone(r.Selected)
+		}
+		return r
+	}
+	for na, ea := range edits {
+		for nb, eb := range edits {
+			a, b := clone(rec), clone(rec)
+			ea(&a)
+			eb(&b)
+			got, want := sameRecordBytes(&a, &b), sameRecordBytesAll(&a, &b)
+			if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
+				t.Errorf("%s vs %s: %v, without the shortcut %v", na, nb, got, want)
+			}
+		}
+	}
+}
