@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -129,8 +130,8 @@ type selPart struct {
 // parseSelected parses the selected array's text, from '[' to ']', in
 // exactly the form MarshalRecord writes it.
 func parseSelected(arr []byte) ([]Selection, bool) {
-	if !bytes.HasPrefix(arr, []byte(selOpen)) || !bytes.HasSuffix(arr, []byte(selClose)) {
-		return nil, false
+	if !bytes.HasPrefix(arr, []byte(selOpen)) || !bytes.HasSuffix(arr, []byte(selClose)) || len(arr) > math.MaxInt32 {
+		return nil, false // (the offsets are int32)
 	}
 	body := arr[len(selOpen) : len(arr)-len(selClose)]
 	parts := cutSelected(body, min(runtime.GOMAXPROCS(0), 8))

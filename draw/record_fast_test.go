@@ -272,6 +272,8 @@ func FuzzDecodeRecordFast(f *testing.F) {
 		f.Add(recs[name])
 	}
 	f.Add([]byte(`{"selected": []}`))
+	prev := minSelPart
+	f.Cleanup(func() { minSelPart = prev })
 	minSelPart = 200
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameDecode(t, "fuzz", data)
@@ -318,6 +320,30 @@ func TestSameRecordBytesShortcut(t *testing.T) {
 			if (got == nil) != (want == nil) || got != nil && got.Error() != want.Error() {
 				t.Errorf("%s vs %s: %v, without the shortcut %v", na, nb, got, want)
 			}
+		}
+	}
+}
+
+// TestDecodeRecordFastProcs: a record large enough to be cut into parts
+// (minSelPart as in production) decodes to the same Record at GOMAXPROCS
+// 1, 2 and 8, and to the general path's.
+func TestDecodeRecordFastProcs(t *testing.T) {
+	data := benchRecordJSON(t, 12_000) // ~2.5 MB
+	want, err := decodeRecord(data, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, procs := range []int{1, 2, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		i := bytes.Index(data, []byte(selKey)) + len(selKey) + len(selOpen)
+		j := i + bytes.Index(data[i:], []byte("}"+selClose)) + 1
+		if n := len(cutSelected(data[i:j], procs)); procs > 1 && n < 2 {
+			t.Errorf("GOMAXPROCS %d: %d part", procs, n)
+		}
+		got, err := decodeRecord(data, true)
+		runtime.GOMAXPROCS(prev)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("GOMAXPROCS %d: the fast path decodes differently (%v)", procs, err)
 		}
 	}
 }
