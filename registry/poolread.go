@@ -203,6 +203,7 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 // renumbered from the block's first line, so that rows, errors and units
 // are those of one pass over the block.
 func (pr *poolReader) block(s string, check bool) error {
+	valid := check // every part is parsed after it is checked
 	src := &csvSource{p: &strCSV{s: s, line: pr.line}}
 	if pr.hm == nil && check && !validUTF8(s) {
 		return errNotUTF8
@@ -247,7 +248,7 @@ func (pr *poolReader) block(s string, check bool) error {
 		if check && !validUTF8(rest) {
 			return errNotUTF8
 		}
-		pt := pr.parse(src, pr.b)
+		pt := pr.parse(src, pr.b, valid)
 		pr.line += strings.Count(s, "\n")
 		return pr.take(pt, 0)
 	}
@@ -279,7 +280,7 @@ func (pr *poolReader) block(s string, check bool) error {
 				return
 			}
 			j.lines = strings.Count(part, "\n")
-			j.part = pr.parse(&csvSource{p: &strCSV{s: part}}, wb)
+			j.part = pr.parse(&csvSource{p: &strCSV{s: part}}, wb, valid)
 		})
 	}
 	wg.Wait()
@@ -331,8 +332,10 @@ type poolPart struct {
 }
 
 // parse reads, parses and checks every row of src into b (a new builder
-// when nil), as chunk.parse does for a Table.
-func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
+// when nil), as chunk.parse does for a Table. valid says src's text is
+// known to be UTF-8 (its block was checked), so that the fast path need
+// not check the ID and the name again.
+func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) poolPart {
 	if b == nil {
 		b = newPoolBuilder()
 	}
@@ -341,6 +344,7 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 	if b.raw == nil {
 		b.raw = map[string]uint32{}
 	}
+	lo, hi := hm.profileSpan()
 	var raw []byte
 	bad := false
 	flag := func(string, string, error) { bad = true }
@@ -359,23 +363,34 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 		extra := csvrow.Extra(cells, hm.width)
 		// Fast path: the profile cells as typed were seen in a row that
 		// passed every check, so only the ID and the name need checking.
-		raw = raw[:0]
-		for _, c := range profileCols {
-			v := hm.cell(cells, c)
-			raw = binary.AppendUvarint(raw, uint64(len(v)))
-			raw = append(raw, v...)
+		// The key is the text of the profile cells (rawKey).
+		key, span := rawKey(raw[:0], hm, cells, lo, hi)
+		if !span {
+			raw = key
 		}
-		if j, ok := b.raw[string(raw)]; ok && extra < 0 {
-			kind := b.profs[j].t.Kind
+		if v, ok := b.raw[unsafe.String(unsafe.SliceData(key), len(key))]; ok && extra < 0 {
+			j, uscc := v&^rawUSCC, v&rawUSCC != 0
 			id, name := hm.cell(cells, tID), hm.cell(cells, tName)
-			if kind.NeedsUSCC() {
+			if uscc {
 				id = strings.ToUpper(id)
 			}
 			bad = false
-			if checkLabel(colID, id, flag) && kind.NeedsUSCC() && ValidateUSCC(id) != nil {
-				bad = true
+			if valid {
+				// As checkLabel and checkRequired: valid text is UTF-8.
+				switch {
+				case id == "" || hasControl(id) || trim(id) != id:
+					bad = true
+				case uscc && ValidateUSCC(id) != nil:
+					bad = true
+				case trim(name) == "":
+					bad = true
+				}
+			} else {
+				if checkLabel(colID, id, flag) && uscc && ValidateUSCC(id) != nil {
+					bad = true
+				}
+				checkRequired(colName, name, flag)
 			}
-			checkRequired(colName, name, flag)
 			if !bad {
 				if err := b.addUnit(j, id, name); err != nil {
 					pt.fatal = &RowError{File: opt.File, Row: row, ID: strings.Clone(id), Err: err}
@@ -408,9 +423,67 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 			pt.fatal = &RowError{File: opt.File, Row: row, ID: strings.Clone(t.ID), Err: err}
 			return pt
 		}
-		b.raw[string(raw)] = j
+		if t.Kind.NeedsUSCC() {
+			j |= rawUSCC
+		}
+		b.raw[string(key)] = j
 		pt.rows = append(pt.rows, int32(row))
 	}
+}
+
+// rawUSCC marks a fast-path profile (a value of poolBuilder.raw) whose
+// kind needs a USCC; profile indexes are below 2^31 (finish refuses more
+// units).
+const rawUSCC = 1 << 31
+
+// profileSpan returns the first and last position of the profile columns
+// when they are present and adjacent in the header (in any order), else
+// -1, -1.
+func (hm *headerMap) profileSpan() (lo, hi int) {
+	lo, hi = math.MaxInt, -1
+	for _, c := range profileCols {
+		p := hm.pos[c]
+		if p < 0 {
+			return -1, -1
+		}
+		lo, hi = min(lo, p), max(hi, p)
+	}
+	if hi-lo+1 != len(profileCols) {
+		return -1, -1
+	}
+	return lo, hi
+}
+
+// rawKey returns the fast-path key of a row's profile cells. When the
+// profile columns are adjacent (lo >= 0) and their cells lie one after the
+// other in the input, one byte apart, the cells were read unquoted (a
+// quoted cell starts two bytes after the one before it, a copied one
+// elsewhere), so they hold no ',' or '"' and the input between the first
+// and the end of the last is the key (span, not copied). Otherwise the key
+// is '"' (which no span holds) then each trimmed profile cell with its
+// length, appended to dst. Equal keys mean equal profile cells.
+func rawKey(dst []byte, hm *headerMap, cells []string, lo, hi int) (key []byte, span bool) {
+	if lo >= 0 && hi < len(cells) {
+		start := unsafe.StringData(cells[lo])
+		end := uintptr(unsafe.Pointer(start)) + uintptr(len(cells[lo]))
+		ok := start != nil
+		for k := lo + 1; k <= hi && ok; k++ {
+			c := cells[k]
+			p := uintptr(unsafe.Pointer(unsafe.StringData(c)))
+			ok = p == end+1
+			end = p + uintptr(len(c))
+		}
+		if ok {
+			return unsafe.Slice(start, int(end-uintptr(unsafe.Pointer(start)))), true
+		}
+	}
+	dst = append(dst, '"')
+	for _, c := range profileCols {
+		v := hm.cell(cells, c)
+		dst = binary.AppendUvarint(dst, uint64(len(v)))
+		dst = append(dst, v...)
+	}
+	return dst, false
 }
 
 // profileCols are the columns whose cells make a target's profile.
