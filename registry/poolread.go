@@ -172,7 +172,7 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			est := int(pr.size*int64(len(pr.rows))/consumed) * 21 / 20
 			if n := len(pr.rows); est > n {
 				pr.b.grow(est-n, len(pr.b.labels)/n+1, len(pr.b.names)/n+1)
-				pr.rows = append(make([]int32, 0, est), pr.rows...)
+				pr.rows = room(pr.rows, est-n)
 			}
 		}
 		buf = buf[:copy(buf, buf[cut:])]
@@ -250,7 +250,7 @@ func (pr *poolReader) block(s string, check bool) error {
 		}
 		pt := pr.parse(src, pr.b, valid)
 		pr.line += strings.Count(s, "\n")
-		return pr.take(pt, 0)
+		return pr.take(pt)
 	}
 	base := src.p.line // lines before rest
 	type job struct {
@@ -289,37 +289,135 @@ func (pr *poolReader) block(s string, check bool) error {
 			return errNotUTF8
 		}
 	}
-	for _, j := range jobs {
-		if err := pr.take(j.part, base); err != nil {
-			return err
-		}
+	parts, bases := make([]poolPart, len(jobs)), make([]int, len(jobs))
+	for i, j := range jobs {
+		parts[i], bases[i] = j.part, base
 		base += j.lines
+	}
+	if err := pr.takeParts(parts, bases); err != nil {
+		return err
 	}
 	pr.line = base
 	return nil
 }
 
-// take adds a parsed part whose row numbers count from line base.
-func (pr *poolReader) take(pt poolPart, base int) error {
-	if base != 0 {
-		for i := range pt.rows {
-			pt.rows[i] += int32(base)
-		}
+// takeParts adds the parsed parts of a block, part i's row numbers
+// counting from line bases[i]: what take does for each part in order,
+// with the same errors, but the units are copied into pr.b on all
+// processors, each part at its offset, after the parts' errors, sizes
+// and new profiles were taken in order.
+func (pr *poolReader) takeParts(parts []poolPart, bases []int) error {
+	b := pr.b
+	nl, nn, nu := len(b.labels), len(b.names), len(b.prof)
+	for i := range parts {
+		pt, base := &parts[i], bases[i]
 		for _, e := range pt.errs {
 			e.Row += base
 		}
+		pr.errs = append(pr.errs, pt.errs...)
 		if pt.fatal != nil {
 			pt.fatal.Row += base
+			return sortedErrors(append(pr.errs, pt.fatal))
 		}
+		o := pt.b
+		if uint64(nl)+uint64(len(o.labels)) > math.MaxUint32 || uint64(nn)+uint64(len(o.names)) > math.MaxUint32 {
+			return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
+		}
+		nl, nn, nu = nl+len(o.labels), nn+len(o.names), nu+len(o.prof)
+		b.intern(o)
 	}
+	// ats[i] is where part i goes in b's labels, names, units and rows.
+	ats := make([][4]int, len(parts))
+	ats[0] = [4]int{len(b.labels), len(b.names), len(b.prof), len(pr.rows)}
+	for i := 1; i < len(parts); i++ {
+		o, n := parts[i-1].b, len(parts[i-1].b.prof)
+		ats[i] = [4]int{ats[i-1][0] + len(o.labels), ats[i-1][1] + len(o.names), ats[i-1][2] + n, ats[i-1][3] + n}
+	}
+	b.labels = extend(b.labels, nl)
+	b.names = extend(b.names, nn)
+	b.loff = extend(b.loff, nu+1)
+	b.noff = extend(b.noff, nu+1)
+	b.prof = extend(b.prof, nu)
+	pr.rows = extend(pr.rows, ats[0][3]+nu-ats[0][2])
+	var wg sync.WaitGroup
+	for i := range parts {
+		o, base, at := parts[i].b, int32(bases[i]), &ats[i]
+		wg.Go(func() {
+			lbase, nbase := uint32(at[0]), uint32(at[1])
+			copy(b.labels[at[0]:], o.labels)
+			copy(b.names[at[1]:], o.names)
+			loff, noff := b.loff[at[2]+1:], b.noff[at[2]+1:]
+			for k, off := range o.loff[1:] {
+				loff[k] = lbase + off
+			}
+			for k, off := range o.noff[1:] {
+				noff[k] = nbase + off
+			}
+			prof := b.prof[at[2]:]
+			for k, j := range o.prof {
+				prof[k] = o.remap[j]
+			}
+			rows := pr.rows[at[3]:]
+			for k, r := range parts[i].rows {
+				rows[k] = r + base
+			}
+			o.labels, o.loff, o.names, o.noff, o.prof = o.labels[:0], o.loff[:1], o.names[:0], o.noff[:1], o.prof[:0]
+		})
+	}
+	wg.Wait()
+	return nil
+}
+
+// extend returns s with length n >= len(s); the elements past len(s) are
+// to be written by the caller. A new array (not cleared by an append's
+// growth: a large one comes from the system zeroed) takes s when its
+// capacity is short.
+func extend[E any](s []E, n int) []E {
+	if n <= cap(s) {
+		return s[:n]
+	}
+	t := make([]E, n, max(n, cap(s)+cap(s)/4))
+	copy(t, s)
+	return t
+}
+
+// room returns s with room for n more elements, in a new array when its
+// capacity is short. Unlike slices.Grow, it does not clear the room, which
+// would touch every page of a large array on one processor (the pages of
+// a new array are then first touched where the units are copied in, on
+// all processors): the caller writes the room before reading it.
+func room[E any](s []E, n int) []E {
+	if n <= cap(s)-len(s) {
+		return s
+	}
+	t := make([]E, len(s), len(s)+n)
+	copy(t, s)
+	return t
+}
+
+// intern adds to b the profiles of o not seen before, extending o.remap,
+// the translation of o's profiles to b's, kept from call to call.
+func (b *poolBuilder) intern(o *poolBuilder) {
+	for j := len(o.remap); j < len(o.profs); j++ {
+		b.key = profileKey(b.key[:0], &o.profs[j].t)
+		k, ok := b.index[string(b.key)]
+		if !ok {
+			k = uint32(len(b.profs))
+			b.profs = append(b.profs, o.profs[j])
+			b.index[string(b.key)] = k
+		}
+		o.remap = append(o.remap, k)
+	}
+}
+
+// take adds a part parsed into pr.b itself, its row numbers counting
+// from line 0.
+func (pr *poolReader) take(pt poolPart) error {
 	pr.errs = append(pr.errs, pt.errs...)
 	if pt.fatal != nil {
 		return sortedErrors(append(pr.errs, pt.fatal))
 	}
 	pr.rows = append(pr.rows, pt.rows...)
-	if pt.b != pr.b {
-		return pr.b.appendBuilder(pt.b)
-	}
 	return nil
 }
 
@@ -488,36 +586,3 @@ func rawKey(dst []byte, hm *headerMap, cells []string, lo, hi int) (key []byte, 
 
 // profileCols are the columns whose cells make a target's profile.
 var profileCols = []int{tKind, tJurisdiction, tIndustry, tCreditClass, tAbnormal, tSerious, tComplaints, tStatus, tDepartments}
-
-// appendBuilder moves the units of o to b, interning o's profiles not
-// seen before (o.remap keeps the translation from call to call).
-func (b *poolBuilder) appendBuilder(o *poolBuilder) error {
-	if uint64(len(b.labels))+uint64(len(o.labels)) > math.MaxUint32 || uint64(len(b.names))+uint64(len(o.names)) > math.MaxUint32 {
-		return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
-	}
-	for j := len(o.remap); j < len(o.profs); j++ {
-		b.key = profileKey(b.key[:0], &o.profs[j].t)
-		k, ok := b.index[string(b.key)]
-		if !ok {
-			k = uint32(len(b.profs))
-			b.profs = append(b.profs, o.profs[j])
-			b.index[string(b.key)] = k
-		}
-		o.remap = append(o.remap, k)
-	}
-	remap := o.remap
-	lbase, nbase := uint32(len(b.labels)), uint32(len(b.names))
-	b.labels = append(b.labels, o.labels...)
-	b.names = append(b.names, o.names...)
-	for _, off := range o.loff[1:] {
-		b.loff = append(b.loff, lbase+off)
-	}
-	for _, off := range o.noff[1:] {
-		b.noff = append(b.noff, nbase+off)
-	}
-	for _, j := range o.prof {
-		b.prof = append(b.prof, remap[j])
-	}
-	o.labels, o.loff, o.names, o.noff, o.prof = o.labels[:0], o.loff[:1], o.names[:0], o.noff[:1], o.prof[:0]
-	return nil
-}
