@@ -469,14 +469,17 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) poolPart 
 		if v, ok := b.raw[unsafe.String(unsafe.SliceData(key), len(key))]; ok && extra < 0 {
 			j, uscc := v&^rawUSCC, v&rawUSCC != 0
 			id, name := hm.cell(cells, tID), hm.cell(cells, tName)
-			if uscc {
+			plain := uscc && usccShaped(id)
+			if uscc && !plain {
 				id = strings.ToUpper(id)
 			}
 			bad = false
 			if valid {
-				// As checkLabel and checkRequired: valid text is UTF-8.
+				// As checkLabel and checkRequired: valid text is UTF-8,
+				// and a plain code is upper-case, non-empty, without
+				// controls or spaces.
 				switch {
-				case id == "" || hasControl(id) || trim(id) != id:
+				case !plain && (id == "" || hasControl(id) || trim(id) != id):
 					bad = true
 				case uscc && ValidateUSCC(id) != nil:
 					bad = true
@@ -527,6 +530,21 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) poolPart 
 		b.raw[string(key)] = j
 		pt.rows = append(pt.rows, int32(row))
 	}
+}
+
+// usccShaped reports whether s has a USCC's length and only digits and
+// upper-case ASCII letters, so that strings.ToUpper leaves it as it is and
+// checkLabel accepts it.
+func usccShaped(s string) bool {
+	if len(s) != USCCLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // rawUSCC marks a fast-path profile (a value of poolBuilder.raw) whose

@@ -373,3 +373,17 @@ func TestRawKey(t *testing.T) {
 	lo, _ = hm.profileSpan()
 	assert.Equal(t, -1, lo)
 }
+
+// A USCC-shaped ID is one that the fast path's upper-casing and label
+// checks leave as it is.
+func TestUSCCShaped(t *testing.T) {
+	for _, s := range []string{"91440103MAT410000M", "91440103mat410000M", "91440103MAT410000", "91440103MAT410000M ", " 1440103MAT410000M",
+		"91440103MAT41000\x01M", "9144010３MAT410000", "", "ＡＢ", "91440103-AT410000M", "914401030000000453"} {
+		if usccShaped(s) {
+			assert.True(t, strings.ToUpper(s) == s && s != "" && !hasControl(s) && trim(s) == s, s)
+			assert.Len(t, s, USCCLength)
+		}
+	}
+	assert.True(t, usccShaped("91440103MAT410000M"))
+	assert.False(t, usccShaped("91440103mat410000M"))
+}
