@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -162,6 +164,11 @@ func FuzzReadPool(f *testing.F) {
 		if werr != nil || tab.Pool != PoolTargets {
 			if gerr == nil {
 				t.Fatalf("DecodeCSV refuses (%v) but ReadPool accepts", werr)
+			}
+			// The same errors, byte for byte, for UTF-8 text (ReadPool
+			// reports only the first of several repeated IDs).
+			if werr != nil && utf8.ValidString(text) && !errors.Is(werr, ErrDuplicateID) && gerr.Error() != werr.Error() {
+				t.Fatalf("errors differ:\nDecodeCSV %v\nReadPool  %v", werr, gerr)
 			}
 			return
 		}
@@ -386,4 +393,61 @@ func TestUSCCShaped(t *testing.T) {
 	}
 	assert.True(t, usccShaped("91440103MAT410000M"))
 	assert.False(t, usccShaped("91440103mat410000M"))
+}
+
+// ReadPool gives DecodeCSV's errors, byte for byte, and its pool on UTF-8
+// text mutated from the sample (quotes, commas, line breaks, spaces and
+// ideographic spaces put in or cut out), in small blocks and parts: the
+// fast path, the part cuts and the parallel copy against the reference.
+func TestReadPoolMutations(t *testing.T) {
+	data, err := os.ReadFile("../examples/data/targets.csv")
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	seeds := []string{strings.Join(lines[:40], ""), strings.Join(lines[:3], "") + "\"a\nb\",x\n" + lines[5], strings.Join(lines[:12], "") + strings.Join(lines[2:12], "")}
+	r := rand.New(rand.NewPCG(7, 9))
+	defer func(b, m int) { poolBlock, poolSplitMin = b, m }(poolBlock, poolSplitMin)
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	for range n {
+		poolBlock, poolSplitMin = []int{64, 256, 4096}[r.IntN(3)], []int{16, 64}[r.IntN(2)]
+		b := []byte(seeds[r.IntN(len(seeds))])
+		for k := r.IntN(6); k >= 0; k-- {
+			i := r.IntN(len(b))
+			switch r.IntN(4) {
+			case 0:
+				b[i] = "\",\n\r x"[r.IntN(6)]
+			case 1:
+				b = append(b[:i:i], append([]byte([]string{"\"", "\u3000", ",", "\n"}[r.IntN(4)]), b[i:]...)...)
+			case 2:
+				b = append(b[:i:i], b[r.IntN(len(b)):]...)
+			case 3:
+				b = append(b[:i:i], b[min(len(b), i+1+r.IntN(3)):]...)
+			}
+			if len(b) == 0 {
+				b = []byte("x")
+			}
+		}
+		text := string(b)
+		if !utf8.ValidString(text) {
+			continue
+		}
+		tab, werr := DecodeCSV([]byte(text), ImportOptions{})
+		got, gerr := ReadPool(strings.NewReader(text), ImportOptions{})
+		if werr != nil || tab.Pool != PoolTargets {
+			require.Error(t, gerr, "%q", text)
+			if werr != nil && !errors.Is(werr, ErrDuplicateID) {
+				require.Equal(t, werr.Error(), gerr.Error(), "%q", text)
+			}
+			continue
+		}
+		want, err := tab.TargetPool()
+		if err != nil {
+			require.Error(t, gerr, "%q", text)
+			continue
+		}
+		require.NoError(t, gerr, "%q", text)
+		require.Equal(t, want.Commitment(), got.Commitment(), "%q", text)
+	}
 }
