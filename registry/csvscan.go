@@ -61,6 +61,20 @@ func (p *strCSV) next() (start int, fields []string, done bool, err error) {
 	}
 	start = p.line
 	p.fields = p.fields[:0]
+	if strings.IndexByte(line, '"') < 0 {
+		// No quote on the line (the common case): every field is
+		// unquoted and ends at the next comma, exactly as the loop
+		// below reads it, without a quote search per field.
+		for {
+			i := strings.IndexByte(line, ',')
+			if i < 0 {
+				p.fields = append(p.fields, line)
+				return start, p.fields, false, nil
+			}
+			p.fields = append(p.fields, line[:i])
+			line = line[i+1:]
+		}
+	}
 	for {
 		if line == "" || line[0] != '"' {
 			i := strings.IndexByte(line, ',')

@@ -67,6 +67,8 @@ var csvCases = []string{
 	`"a","b"` + "\n", `"a""b",c`, `"a` + "\n" + `b",c` + "\n", `"a` + "\r\n" + `b"`, `"ab`, `"a"b`, `a"b`, `"a" ,b`,
 	`"",""`, `""""`, `"a""` + "\n" + `""b"`, `"x"` + "\r", "a,\"b\r\nc\"\r\nd", "\"\n\"", "x,\"\n\n\",y\n", "\"a\"\r\rb",
 	"中文,\"引号\"\"\",x\n", "a\rb,c\n",
+	// lines without a quote between lines with one (the quote-free fast path)
+	"a,b,c\nd,\"e\",f\ng,h", "a,b\"\n,c\n", ",,\n,", "x,\"y\nz\",w\nq,r\n", "a,b\r\nc,,\r\n",
 }
 
 func TestStrCSVMatchesEncodingCSV(t *testing.T) {

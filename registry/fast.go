@@ -24,6 +24,10 @@ func trim(s string) string {
 			s = s[1:]
 			continue
 		}
+		if c >= 0xE4 {
+			// A rune from U+4000 (CJK), or not UTF-8: never a space.
+			break
+		}
 		r, n := utf8.DecodeRuneInString(s)
 		if !unicode.IsSpace(r) {
 			break
@@ -38,6 +42,11 @@ func trim(s string) string {
 			}
 			s = s[:len(s)-1]
 			continue
+		}
+		if n := len(s); n >= 3 && s[n-3] >= 0xE4 && s[n-3] <= 0xEF && s[n-2]&0xC0 == 0x80 && c&0xC0 == 0x80 {
+			// The last rune is three bytes from U+4000 (or not
+			// UTF-8): never a space.
+			break
 		}
 		r, n := utf8.DecodeLastRuneInString(s)
 		if !unicode.IsSpace(r) {

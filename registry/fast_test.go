@@ -30,7 +30,7 @@ func TestSortKeyedLarge(t *testing.T) {
 }
 
 func FuzzTrimControl(f *testing.F) {
-	for _, s := range []string{"", " a ", "\u3000中\u3000", "\u0085x\u00a0", "a\u0080b", "\x7f", "\xc2", "\xff "} {
+	for _, s := range []string{"", " a ", "\u3000中\u3000", "\u0085x\u00a0", "a\u0080b", "\x7f", "\xc2", "\xff ", "公司", " 广州 ", "\u3000公司\u3000", "\xe4\xb8", "\xed\xa0\x80", "x\xed\xa0\x80 ", "\xe4\x80\x80\u2000", "\u2000\xef\xbf\xbf", "\xe3\x80\x80"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -190,13 +190,13 @@ func newPoolBuilder() *poolBuilder {
 }
 
 // grow reserves room for about n more units with labels and names of the
-// given average lengths.
+// given average lengths (without clearing it: see room).
 func (b *poolBuilder) grow(n, labelLen, nameLen int) {
-	b.labels = slices.Grow(b.labels, n*labelLen)
-	b.names = slices.Grow(b.names, n*nameLen)
-	b.loff = slices.Grow(b.loff, n)
-	b.noff = slices.Grow(b.noff, n)
-	b.prof = slices.Grow(b.prof, n)
+	b.labels = room(b.labels, n*labelLen)
+	b.names = room(b.names, n*nameLen)
+	b.loff = room(b.loff, n)
+	b.noff = room(b.noff, n)
+	b.prof = room(b.prof, n)
 }
 
 // profileKey appends an injective encoding of t's profile fields.

@@ -172,7 +172,7 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			est := int(pr.size*int64(len(pr.rows))/consumed) * 21 / 20
 			if n := len(pr.rows); est > n {
 				pr.b.grow(est-n, len(pr.b.labels)/n+1, len(pr.b.names)/n+1)
-				pr.rows = append(make([]int32, 0, est), pr.rows...)
+				pr.rows = room(pr.rows, est-n)
 			}
 		}
 		buf = buf[:copy(buf, buf[cut:])]
@@ -203,6 +203,7 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 // renumbered from the block's first line, so that rows, errors and units
 // are those of one pass over the block.
 func (pr *poolReader) block(s string, check bool) error {
+	valid := check // every part is parsed after it is checked
 	src := &csvSource{p: &strCSV{s: s, line: pr.line}}
 	if pr.hm == nil && check && !validUTF8(s) {
 		return errNotUTF8
@@ -247,9 +248,9 @@ func (pr *poolReader) block(s string, check bool) error {
 		if check && !validUTF8(rest) {
 			return errNotUTF8
 		}
-		pt := pr.parse(src, pr.b)
+		pt := pr.parse(src, pr.b, valid)
 		pr.line += strings.Count(s, "\n")
-		return pr.take(pt, 0)
+		return pr.take(pt)
 	}
 	base := src.p.line // lines before rest
 	type job struct {
@@ -279,7 +280,7 @@ func (pr *poolReader) block(s string, check bool) error {
 				return
 			}
 			j.lines = strings.Count(part, "\n")
-			j.part = pr.parse(&csvSource{p: &strCSV{s: part}}, wb)
+			j.part = pr.parse(&csvSource{p: &strCSV{s: part}}, wb, valid)
 		})
 	}
 	wg.Wait()
@@ -288,37 +289,135 @@ func (pr *poolReader) block(s string, check bool) error {
 			return errNotUTF8
 		}
 	}
-	for _, j := range jobs {
-		if err := pr.take(j.part, base); err != nil {
-			return err
-		}
+	parts, bases := make([]poolPart, len(jobs)), make([]int, len(jobs))
+	for i, j := range jobs {
+		parts[i], bases[i] = j.part, base
 		base += j.lines
+	}
+	if err := pr.takeParts(parts, bases); err != nil {
+		return err
 	}
 	pr.line = base
 	return nil
 }
 
-// take adds a parsed part whose row numbers count from line base.
-func (pr *poolReader) take(pt poolPart, base int) error {
-	if base != 0 {
-		for i := range pt.rows {
-			pt.rows[i] += int32(base)
-		}
+// takeParts adds the parsed parts of a block, part i's row numbers
+// counting from line bases[i]: what take does for each part in order,
+// with the same errors, but the units are copied into pr.b on all
+// processors, each part at its offset, after the parts' errors, sizes
+// and new profiles were taken in order.
+func (pr *poolReader) takeParts(parts []poolPart, bases []int) error {
+	b := pr.b
+	nl, nn, nu := len(b.labels), len(b.names), len(b.prof)
+	for i := range parts {
+		pt, base := &parts[i], bases[i]
 		for _, e := range pt.errs {
 			e.Row += base
 		}
+		pr.errs = append(pr.errs, pt.errs...)
 		if pt.fatal != nil {
 			pt.fatal.Row += base
+			return sortedErrors(append(pr.errs, pt.fatal))
 		}
+		o := pt.b
+		if uint64(nl)+uint64(len(o.labels)) > math.MaxUint32 || uint64(nn)+uint64(len(o.names)) > math.MaxUint32 {
+			return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
+		}
+		nl, nn, nu = nl+len(o.labels), nn+len(o.names), nu+len(o.prof)
+		b.intern(o)
 	}
+	// ats[i] is where part i goes in b's labels, names, units and rows.
+	ats := make([][4]int, len(parts))
+	ats[0] = [4]int{len(b.labels), len(b.names), len(b.prof), len(pr.rows)}
+	for i := 1; i < len(parts); i++ {
+		o, n := parts[i-1].b, len(parts[i-1].b.prof)
+		ats[i] = [4]int{ats[i-1][0] + len(o.labels), ats[i-1][1] + len(o.names), ats[i-1][2] + n, ats[i-1][3] + n}
+	}
+	b.labels = extend(b.labels, nl)
+	b.names = extend(b.names, nn)
+	b.loff = extend(b.loff, nu+1)
+	b.noff = extend(b.noff, nu+1)
+	b.prof = extend(b.prof, nu)
+	pr.rows = extend(pr.rows, ats[0][3]+nu-ats[0][2])
+	var wg sync.WaitGroup
+	for i := range parts {
+		o, base, at := parts[i].b, int32(bases[i]), &ats[i]
+		wg.Go(func() {
+			lbase, nbase := uint32(at[0]), uint32(at[1])
+			copy(b.labels[at[0]:], o.labels)
+			copy(b.names[at[1]:], o.names)
+			loff, noff := b.loff[at[2]+1:], b.noff[at[2]+1:]
+			for k, off := range o.loff[1:] {
+				loff[k] = lbase + off
+			}
+			for k, off := range o.noff[1:] {
+				noff[k] = nbase + off
+			}
+			prof := b.prof[at[2]:]
+			for k, j := range o.prof {
+				prof[k] = o.remap[j]
+			}
+			rows := pr.rows[at[3]:]
+			for k, r := range parts[i].rows {
+				rows[k] = r + base
+			}
+			o.labels, o.loff, o.names, o.noff, o.prof = o.labels[:0], o.loff[:1], o.names[:0], o.noff[:1], o.prof[:0]
+		})
+	}
+	wg.Wait()
+	return nil
+}
+
+// extend returns s with length n >= len(s); the elements past len(s) are
+// to be written by the caller. A new array (not cleared by an append's
+// growth: a large one comes from the system zeroed) takes s when its
+// capacity is short.
+func extend[E any](s []E, n int) []E {
+	if n <= cap(s) {
+		return s[:n]
+	}
+	t := make([]E, n, max(n, cap(s)+cap(s)/4))
+	copy(t, s)
+	return t
+}
+
+// room returns s with room for n more elements, in a new array when its
+// capacity is short. Unlike slices.Grow, it does not clear the room, which
+// would touch every page of a large array on one processor (the pages of
+// a new array are then first touched where the units are copied in, on
+// all processors): the caller writes the room before reading it.
+func room[E any](s []E, n int) []E {
+	if n <= cap(s)-len(s) {
+		return s
+	}
+	t := make([]E, len(s), len(s)+n)
+	copy(t, s)
+	return t
+}
+
+// intern adds to b the profiles of o not seen before, extending o.remap,
+// the translation of o's profiles to b's, kept from call to call.
+func (b *poolBuilder) intern(o *poolBuilder) {
+	for j := len(o.remap); j < len(o.profs); j++ {
+		b.key = profileKey(b.key[:0], &o.profs[j].t)
+		k, ok := b.index[string(b.key)]
+		if !ok {
+			k = uint32(len(b.profs))
+			b.profs = append(b.profs, o.profs[j])
+			b.index[string(b.key)] = k
+		}
+		o.remap = append(o.remap, k)
+	}
+}
+
+// take adds a part parsed into pr.b itself, its row numbers counting
+// from line 0.
+func (pr *poolReader) take(pt poolPart) error {
 	pr.errs = append(pr.errs, pt.errs...)
 	if pt.fatal != nil {
 		return sortedErrors(append(pr.errs, pt.fatal))
 	}
 	pr.rows = append(pr.rows, pt.rows...)
-	if pt.b != pr.b {
-		return pr.b.appendBuilder(pt.b)
-	}
 	return nil
 }
 
@@ -331,8 +430,10 @@ type poolPart struct {
 }
 
 // parse reads, parses and checks every row of src into b (a new builder
-// when nil), as chunk.parse does for a Table.
-func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
+// when nil), as chunk.parse does for a Table. valid says src's text is
+// known to be UTF-8 (its block was checked), so that the fast path need
+// not check the ID and the name again.
+func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) poolPart {
 	if b == nil {
 		b = newPoolBuilder()
 	}
@@ -341,6 +442,7 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 	if b.raw == nil {
 		b.raw = map[string]uint32{}
 	}
+	lo, hi := hm.profileSpan()
 	var raw []byte
 	bad := false
 	flag := func(string, string, error) { bad = true }
@@ -359,23 +461,37 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 		extra := csvrow.Extra(cells, hm.width)
 		// Fast path: the profile cells as typed were seen in a row that
 		// passed every check, so only the ID and the name need checking.
-		raw = raw[:0]
-		for _, c := range profileCols {
-			v := hm.cell(cells, c)
-			raw = binary.AppendUvarint(raw, uint64(len(v)))
-			raw = append(raw, v...)
+		// The key is the text of the profile cells (rawKey).
+		key, span := rawKey(raw[:0], hm, cells, lo, hi)
+		if !span {
+			raw = key
 		}
-		if j, ok := b.raw[string(raw)]; ok && extra < 0 {
-			kind := b.profs[j].t.Kind
+		if v, ok := b.raw[unsafe.String(unsafe.SliceData(key), len(key))]; ok && extra < 0 {
+			j, uscc := v&^rawUSCC, v&rawUSCC != 0
 			id, name := hm.cell(cells, tID), hm.cell(cells, tName)
-			if kind.NeedsUSCC() {
+			plain := uscc && usccShaped(id)
+			if uscc && !plain {
 				id = strings.ToUpper(id)
 			}
 			bad = false
-			if checkLabel(colID, id, flag) && kind.NeedsUSCC() && ValidateUSCC(id) != nil {
-				bad = true
+			if valid {
+				// As checkLabel and checkRequired: valid text is UTF-8,
+				// and a plain code is upper-case, non-empty, without
+				// controls or spaces.
+				switch {
+				case !plain && (id == "" || hasControl(id) || trim(id) != id):
+					bad = true
+				case uscc && ValidateUSCC(id) != nil:
+					bad = true
+				case trim(name) == "":
+					bad = true
+				}
+			} else {
+				if checkLabel(colID, id, flag) && uscc && ValidateUSCC(id) != nil {
+					bad = true
+				}
+				checkRequired(colName, name, flag)
 			}
-			checkRequired(colName, name, flag)
 			if !bad {
 				if err := b.addUnit(j, id, name); err != nil {
 					pt.fatal = &RowError{File: opt.File, Row: row, ID: strings.Clone(id), Err: err}
@@ -408,43 +524,83 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder) poolPart {
 			pt.fatal = &RowError{File: opt.File, Row: row, ID: strings.Clone(t.ID), Err: err}
 			return pt
 		}
-		b.raw[string(raw)] = j
+		if t.Kind.NeedsUSCC() {
+			j |= rawUSCC
+		}
+		b.raw[string(key)] = j
 		pt.rows = append(pt.rows, int32(row))
 	}
 }
 
+// usccShaped reports whether s has a USCC's length and only digits and
+// upper-case ASCII letters, so that strings.ToUpper leaves it as it is and
+// checkLabel accepts it.
+func usccShaped(s string) bool {
+	if len(s) != USCCLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// rawUSCC marks a fast-path profile (a value of poolBuilder.raw) whose
+// kind needs a USCC; profile indexes are below 2^31 (finish refuses more
+// units).
+const rawUSCC = 1 << 31
+
+// profileSpan returns the first and last position of the profile columns
+// when they are present and adjacent in the header (in any order), else
+// -1, -1.
+func (hm *headerMap) profileSpan() (lo, hi int) {
+	lo, hi = math.MaxInt, -1
+	for _, c := range profileCols {
+		p := hm.pos[c]
+		if p < 0 {
+			return -1, -1
+		}
+		lo, hi = min(lo, p), max(hi, p)
+	}
+	if hi-lo+1 != len(profileCols) {
+		return -1, -1
+	}
+	return lo, hi
+}
+
+// rawKey returns the fast-path key of a row's profile cells. When the
+// profile columns are adjacent (lo >= 0) and their cells lie one after the
+// other in the input, one byte apart, the cells were read unquoted (a
+// quoted cell starts two bytes after the one before it, a copied one
+// elsewhere), so they hold no ',' or '"' and the input between the first
+// and the end of the last is the key (span, not copied). Otherwise the key
+// is '"' (which no span holds) then each trimmed profile cell with its
+// length, appended to dst. Equal keys mean equal profile cells.
+func rawKey(dst []byte, hm *headerMap, cells []string, lo, hi int) (key []byte, span bool) {
+	if lo >= 0 && hi < len(cells) {
+		start := unsafe.StringData(cells[lo])
+		end := uintptr(unsafe.Pointer(start)) + uintptr(len(cells[lo]))
+		ok := start != nil
+		for k := lo + 1; k <= hi && ok; k++ {
+			c := cells[k]
+			p := uintptr(unsafe.Pointer(unsafe.StringData(c)))
+			ok = p == end+1
+			end = p + uintptr(len(c))
+		}
+		if ok {
+			return unsafe.Slice(start, int(end-uintptr(unsafe.Pointer(start)))), true
+		}
+	}
+	dst = append(dst, '"')
+	for _, c := range profileCols {
+		v := hm.cell(cells, c)
+		dst = binary.AppendUvarint(dst, uint64(len(v)))
+		dst = append(dst, v...)
+	}
+	return dst, false
+}
+
 // profileCols are the columns whose cells make a target's profile.
 var profileCols = []int{tKind, tJurisdiction, tIndustry, tCreditClass, tAbnormal, tSerious, tComplaints, tStatus, tDepartments}
-
-// appendBuilder moves the units of o to b, interning o's profiles not
-// seen before (o.remap keeps the translation from call to call).
-func (b *poolBuilder) appendBuilder(o *poolBuilder) error {
-	if uint64(len(b.labels))+uint64(len(o.labels)) > math.MaxUint32 || uint64(len(b.names))+uint64(len(o.names)) > math.MaxUint32 {
-		return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
-	}
-	for j := len(o.remap); j < len(o.profs); j++ {
-		b.key = profileKey(b.key[:0], &o.profs[j].t)
-		k, ok := b.index[string(b.key)]
-		if !ok {
-			k = uint32(len(b.profs))
-			b.profs = append(b.profs, o.profs[j])
-			b.index[string(b.key)] = k
-		}
-		o.remap = append(o.remap, k)
-	}
-	remap := o.remap
-	lbase, nbase := uint32(len(b.labels)), uint32(len(b.names))
-	b.labels = append(b.labels, o.labels...)
-	b.names = append(b.names, o.names...)
-	for _, off := range o.loff[1:] {
-		b.loff = append(b.loff, lbase+off)
-	}
-	for _, off := range o.noff[1:] {
-		b.noff = append(b.noff, nbase+off)
-	}
-	for _, j := range o.prof {
-		b.prof = append(b.prof, remap[j])
-	}
-	o.labels, o.loff, o.names, o.noff, o.prof = o.labels[:0], o.loff[:1], o.names[:0], o.noff[:1], o.prof[:0]
-	return nil
-}

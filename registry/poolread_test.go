@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -163,6 +165,12 @@ func FuzzReadPool(f *testing.F) {
 			if gerr == nil {
 				t.Fatalf("DecodeCSV refuses (%v) but ReadPool accepts", werr)
 			}
+			// The same errors, byte for byte, for UTF-8 text with a
+			// header (ReadPool reports only the first of several
+			// repeated IDs, and words a missing header its own way).
+			if werr != nil && utf8.ValidString(text) && !errors.Is(werr, ErrDuplicateID) && !errors.Is(werr, ErrBadHeader) && gerr.Error() != werr.Error() {
+				t.Fatalf("errors differ:\nDecodeCSV %v\nReadPool  %v", werr, gerr)
+			}
 			return
 		}
 		want, err := tab.TargetPool()
@@ -232,4 +240,215 @@ func TestReadPoolExtraCells(t *testing.T) {
 	require.Error(t, got)
 	assert.Equal(t, want.Error(), got.Error())
 	assert.Contains(t, got.Error(), "row 4")
+}
+
+// The fast path keys a row's profile by its profile cells as typed: the
+// input text of the cells when they are unquoted and adjacent, else the
+// trimmed cells. Rows whose profile cells are quoted, padded, empty or
+// short, columns in another order (the profile columns apart or
+// reordered), and rows that repeat an earlier row's profile with a bad ID
+// or name all read as DecodeCSV reads them.
+func TestReadPoolProfileKeys(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WriteTargetsCSV(&buf, genTargets(300, 11)))
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	rows := make([][]string, len(lines))
+	for i, l := range lines {
+		rows[i] = strings.Split(l, ",")
+	}
+	join := func(rows [][]string) string {
+		var b strings.Builder
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, ","))
+			b.WriteByte('\n')
+		}
+		return b.String()
+	}
+	edit := func(f func(i int, r []string) []string) [][]string {
+		out := make([][]string, len(rows))
+		for i, r := range rows {
+			out[i] = slices.Clone(r)
+			if i > 0 {
+				out[i] = f(i, out[i])
+			}
+		}
+		return out
+	}
+	cases := map[string][][]string{
+		"plain": rows,
+		"quoted": edit(func(i int, r []string) []string {
+			if i%3 == 0 {
+				r[2+i%9] = `"` + r[2+i%9] + `"`
+			}
+			return r
+		}),
+		"padded": edit(func(i int, r []string) []string {
+			if i%4 == 0 {
+				r[2+i%9] = " " + r[2+i%9] + "\t"
+			}
+			return r
+		}),
+		"empty and short": edit(func(i int, r []string) []string {
+			switch i % 5 {
+			case 0:
+				r[10] = ""
+			case 1:
+				r = r[:10]
+			case 2:
+				r = append(r, "", " ")
+			case 3:
+				r[8], r[6] = "", ""
+			}
+			return r
+		}),
+		"name between": edit(func(i int, r []string) []string {
+			return append(append([]string{r[0]}, r[2:6]...), append([]string{r[1]}, r[6:]...)...)
+		}),
+		"profile reordered": edit(func(i int, r []string) []string {
+			r[2], r[10] = r[10], r[2]
+			r[3], r[7] = r[7], r[3]
+			return r
+		}),
+		"bad id or name": edit(func(i int, r []string) []string {
+			switch {
+			case i < 150:
+			case i%7 == 0:
+				r[0] = strings.ToLower(r[0])
+			case i%7 == 1:
+				r[0] += " "
+			case i%7 == 2:
+				r[0] = r[0][:17] + "\x01"
+			case i%7 == 3:
+				r[1] = " "
+			case i%7 == 4:
+				r[0] = `"` + r[0][:5] + "\n" + r[0][5:] + `"`
+			case i%7 == 5:
+				r[0] = ""
+			}
+			return r
+		}),
+	}
+	// The header of "name between" and "profile reordered" moves too.
+	cases["name between"][0] = append(append([]string{rows[0][0]}, rows[0][2:6]...), append([]string{rows[0][1]}, rows[0][6:]...)...)
+	h := slices.Clone(rows[0])
+	h[2], h[10], h[3], h[7] = h[10], h[2], h[7], h[3]
+	cases["profile reordered"][0] = h
+	for name, rs := range cases {
+		t.Run(name, func(t *testing.T) {
+			text := join(rs)
+			p, err := readBoth(t, []byte(text))
+			switch name {
+			case "bad id or name", "empty and short": // departments are required
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, len(rows)-1, p.Len())
+		})
+	}
+}
+
+// rawKey takes the input text of unquoted adjacent profile cells (not
+// copied) and falls back to the length-prefixed trimmed cells otherwise.
+func TestRawKey(t *testing.T) {
+	hm := mapHeader(PoolTargets, strings.Split("id,name,kind,jurisdiction,industry,credit_class,abnormal,serious_violation,complaints,status,departments", ","), func(col, val string, err error) { t.Fatal(col, val, err) })
+	lo, hi := hm.profileSpan()
+	require.Equal(t, [2]int{2, 10}, [2]int{lo, hi})
+	for _, c := range []struct {
+		line string
+		span bool
+	}{
+		{"X,n,entity,440103,I,A,false,false,0,active,d", true},
+		{"X,n,entity,440103,,A,false,false,,active,d", true},
+		{"X,n,entity,440103,I,A,false,false,0,active,d,,", true},
+		{`X,n,"entity",440103,I,A,false,false,0,active,d`, false},
+		{`X,n,entity,440103,I,"A",false,false,0,active,d`, false},
+		{"X,n,entity,440103,I,A,false,false,0,active,", false},
+		{"X,n,entity,440103,I,A,false,false,0,active", false},
+	} {
+		p := &strCSV{s: c.line + "\n"}
+		_, cells, _, err := p.next()
+		require.NoError(t, err)
+		key, span := rawKey(nil, &hm, cells, lo, hi)
+		assert.Equal(t, c.span, span, c.line)
+		if span {
+			assert.Equal(t, strings.Join(cells[lo:hi+1], ","), string(key), c.line)
+		} else {
+			assert.Equal(t, byte('"'), key[0], c.line)
+		}
+	}
+	hm.pos[tName], hm.pos[tKind] = hm.pos[tKind], hm.pos[tName] // the name between profile cells
+	lo, _ = hm.profileSpan()
+	assert.Equal(t, -1, lo)
+}
+
+// A USCC-shaped ID is one that the fast path's upper-casing and label
+// checks leave as it is.
+func TestUSCCShaped(t *testing.T) {
+	for _, s := range []string{"91440103MAT410000M", "91440103mat410000M", "91440103MAT410000", "91440103MAT410000M ", " 1440103MAT410000M",
+		"91440103MAT41000\x01M", "9144010３MAT410000", "", "ＡＢ", "91440103-AT410000M", "914401030000000453"} {
+		if usccShaped(s) {
+			assert.True(t, strings.ToUpper(s) == s && s != "" && !hasControl(s) && trim(s) == s, s)
+			assert.Len(t, s, USCCLength)
+		}
+	}
+	assert.True(t, usccShaped("91440103MAT410000M"))
+	assert.False(t, usccShaped("91440103mat410000M"))
+}
+
+// ReadPool gives DecodeCSV's errors, byte for byte, and its pool on UTF-8
+// text mutated from the sample (quotes, commas, line breaks, spaces and
+// ideographic spaces put in or cut out), in small blocks and parts: the
+// fast path, the part cuts and the parallel copy against the reference.
+func TestReadPoolMutations(t *testing.T) {
+	data, err := os.ReadFile("../examples/data/targets.csv")
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	seeds := []string{strings.Join(lines[:40], ""), strings.Join(lines[:3], "") + "\"a\nb\",x\n" + lines[5], strings.Join(lines[:12], "") + strings.Join(lines[2:12], "")}
+	r := rand.New(rand.NewPCG(7, 9))
+	defer func(b, m int) { poolBlock, poolSplitMin = b, m }(poolBlock, poolSplitMin)
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	for range n {
+		poolBlock, poolSplitMin = []int{64, 256, 4096}[r.IntN(3)], []int{16, 64}[r.IntN(2)]
+		b := []byte(seeds[r.IntN(len(seeds))])
+		for k := r.IntN(6); k >= 0; k-- {
+			i := r.IntN(len(b))
+			switch r.IntN(4) {
+			case 0:
+				b[i] = "\",\n\r x"[r.IntN(6)]
+			case 1:
+				b = append(b[:i:i], append([]byte([]string{"\"", "\u3000", ",", "\n"}[r.IntN(4)]), b[i:]...)...)
+			case 2:
+				b = append(b[:i:i], b[r.IntN(len(b)):]...)
+			case 3:
+				b = append(b[:i:i], b[min(len(b), i+1+r.IntN(3)):]...)
+			}
+			if len(b) == 0 {
+				b = []byte("x")
+			}
+		}
+		text := string(b)
+		if !utf8.ValidString(text) {
+			continue
+		}
+		tab, werr := DecodeCSV([]byte(text), ImportOptions{})
+		got, gerr := ReadPool(strings.NewReader(text), ImportOptions{})
+		if werr != nil || tab.Pool != PoolTargets {
+			require.Error(t, gerr, "%q", text)
+			if werr != nil && !errors.Is(werr, ErrDuplicateID) && !errors.Is(werr, ErrBadHeader) {
+				require.Equal(t, werr.Error(), gerr.Error(), "%q", text)
+			}
+			continue
+		}
+		want, err := tab.TargetPool()
+		if err != nil {
+			require.Error(t, gerr, "%q", text)
+			continue
+		}
+		require.NoError(t, gerr, "%q", text)
+		require.Equal(t, want.Commitment(), got.Commitment(), "%q", text)
+	}
 }
