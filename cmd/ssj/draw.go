@@ -195,30 +195,6 @@ func emit(e *env, out string, doc []byte) (io.Writer, error) {
 	return e.stdout, nil
 }
 
-// emitRecord is emit of the record's document, written as it is encoded
-// (draw.WriteRecord): a 10M-target draw's 300 MB record is never held
-// whole.
-func emitRecord(e *env, out string, rec *draw.Record) (io.Writer, error) {
-	if out == "" {
-		if err := draw.WriteRecord(e.stdout, rec); err != nil {
-			return nil, err
-		}
-		return e.stderr, nil
-	}
-	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	err = draw.WriteRecord(f, rec)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	return e.stdout, nil
-}
-
 func drawCommit(e *env, fs *pflag.FlagSet) func([]string) int {
 	f := newDrawFlags(fs)
 	taskPath := fs.String("task", "", "task file, JSON (抽查任务) `FILE`")
@@ -372,7 +348,11 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 		}
 		return inputError(e, fmt.Errorf("draw run: %w\n  %s", err, where))
 	}
-	w, err := emitRecord(e, *f.out, &rec)
+	doc, err := draw.MarshalRecord(&rec)
+	if err != nil {
+		return inputError(e, err)
+	}
+	w, err := emit(e, *f.out, doc)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
