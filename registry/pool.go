@@ -304,10 +304,14 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 	if n > math.MaxInt32 {
 		return nil, fmt.Errorf("registry: pool: %w: more than 2^31 units", ErrBadFile)
 	}
-	order := sortPoolLabels(b.labels, b.loff)
+	// The profiles ride in the sort keys: the builder's column is dropped
+	// before the sort and the sorted one is written in order.
+	prof := b.prof
+	b.prof = nil
+	order, prof := sortPoolLabelsWith(b.labels, b.loff, prof)
 	// The units are gathered into label order on all processors: each
 	// chunk of the order sums its label bytes, then, at its offset,
-	// copies its labels, offsets and profiles, comparing each label with
+	// copies its labels and offsets, comparing each label with
 	// the one copied before it (just written, so in cache) to find a
 	// repeat. The first repeat in label order is reported, as one pass
 	// reports it.
@@ -333,7 +337,7 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 		size[c+1] += size[c]
 	}
 	p := &Pool{names: b.names, noff: b.noff, profs: b.profs,
-		labels: make([]byte, size[workers]), loff: make([]uint32, n+1), nidx: order, prof: make([]uint32, n)}
+		labels: make([]byte, size[workers]), loff: make([]uint32, n+1), nidx: order, prof: prof}
 	dupAt := make([]int, workers)
 	for c := range workers {
 		wg.Go(func() {
@@ -352,7 +356,6 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 				prev = l
 				at += len(l)
 				p.loff[k+1] = uint32(at)
-				p.prof[k] = b.prof[i]
 			}
 		})
 	}

@@ -96,10 +96,14 @@ func TestSortPoolLabels(t *testing.T) {
 		want[i] = uint32(i)
 	}
 	slices.SortStableFunc(want, func(a, b uint32) int { return strings.Compare(ls[a], ls[b]) })
-	for _, procs := range []int{1, 2} {
-		prev := runtime.GOMAXPROCS(procs)
-		got := sortPoolLabels(labels, loff)
-		runtime.GOMAXPROCS(prev)
-		require.True(t, slices.Equal(want, got), "procs %d", procs)
+	for _, scratch := range []int{radixScratch, 1000, radixSmall} {
+		for _, procs := range []int{1, 2, 8} {
+			prev, prevScratch := runtime.GOMAXPROCS(procs), radixScratch
+			radixScratch = scratch
+			got := sortPoolLabels(labels, loff)
+			runtime.GOMAXPROCS(prev)
+			radixScratch = prevScratch
+			require.True(t, slices.Equal(want, got), "procs %d, buckets split in place above %d keys", procs, scratch)
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 )
 
 // This file orders a pool's labels by bytes with a most-significant-digit
@@ -17,60 +16,116 @@ import (
 // label shares (a province's 统一社会信用代码 share their first six or
 // more) are skipped in one pass, and buckets small enough for the cache
 // are finished with a comparison sort that reads the full label only when
-// the first 16 bytes tie. Buckets are sorted on all processors; the result
-// does not depend on how they are shared out.
+// the first 16 bytes tie. Buckets of more than radixScratch keys are
+// permuted in place (American flag sort), so that the sort needs the keys
+// and a few MiB of scratch per processor, not a second array of all the
+// keys (at 10M labels the largest bucket held 95% of them: 228 MB).
+// Buckets are sorted on all processors; the result does not depend on how
+// they are shared out.
 
-// lkey is a label's first 16 bytes, big-endian and zero-padded, and its
-// position.
+// lkey is a label's first 16 bytes, big-endian and zero-padded, its
+// position and a value carried along (in the struct's padding).
 type lkey struct {
 	p0, p1 uint64
-	i      uint32
+	i, v   uint32
 }
 
 // radixSmall is the bucket size below which a comparison sort finishes.
 const radixSmall = 96
 
+// radixScratch is the largest bucket sorted with scratch space (a second
+// array of its keys, 6 MiB); larger buckets are split in place (a
+// variable so that tests can make it small).
+var radixScratch = 1 << 18
+
 // sortPoolLabels returns the positions of the labels (label i is
 // labels[loff[i]:loff[i+1]]) in label byte order, ties by position.
 func sortPoolLabels(labels []byte, loff []uint32) []uint32 {
+	order, _ := sortPoolLabelsWith(labels, loff, nil)
+	return order
+}
+
+// sortPoolLabelsWith is sortPoolLabels that also returns vals (one per
+// label, or nil) in the same order, carried in the sort keys: the caller
+// may drop vals before the call, and the permuted copy is written
+// sequentially instead of gathered.
+func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uint32) {
 	n := len(loff) - 1
 	ks := make([]lkey, n)
 	for i := range ks {
 		var b [16]byte
 		copy(b[:], labels[loff[i]:loff[i+1]])
-		ks[i] = lkey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), uint32(i)}
+		ks[i] = lkey{p0: binary.BigEndian.Uint64(b[:8]), p1: binary.BigEndian.Uint64(b[8:]), i: uint32(i)}
+	}
+	carry := vals != nil
+	if carry {
+		for i := range ks {
+			ks[i].v = vals[i]
+		}
 	}
 	s := &labelSorter{labels: labels, loff: loff}
-	// The first level in place on one goroutine (no second array of n
-	// keys); its buckets on all processors, each worker with scratch
-	// space for its largest bucket.
+	// Buckets larger than radixScratch keys are split in place (no second
+	// array of their keys); smaller ones are sorted with scratch space of
+	// their size. The buckets are shared out on all processors as they are
+	// split, so that a bucket holding most of the keys (a province's
+	// labels share their first bytes) is split further on all of them.
 	type job struct{ lo, hi, d int }
-	var jobs []job
-	s.levelInPlace(ks, 0, func(lo, hi, d int) { jobs = append(jobs, job{lo, hi, d}) })
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	var (
+		mu      sync.Mutex
+		ready   = sync.NewCond(&mu)
+		jobs    = []job{{0, n, 0}}
+		pending = 1 // jobs queued or running
+		wg      sync.WaitGroup
+	)
+	workers := 1
+	if n > radixScratch {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for range workers {
 		wg.Go(func() {
 			var tmp []lkey
+			var split []job
 			for {
-				j := int(next.Add(1) - 1)
-				if j >= len(jobs) {
+				mu.Lock()
+				for len(jobs) == 0 && pending > 0 {
+					ready.Wait()
+				}
+				if len(jobs) == 0 {
+					mu.Unlock()
 					return
 				}
-				b := jobs[j]
-				if len(tmp) < b.hi-b.lo {
-					tmp = make([]lkey, b.hi-b.lo)
+				b := jobs[len(jobs)-1]
+				jobs = jobs[:len(jobs)-1]
+				mu.Unlock()
+				split = split[:0]
+				if b.hi-b.lo > radixScratch {
+					s.levelInPlace(ks[b.lo:b.hi], b.d, func(lo, hi, d int) { split = append(split, job{b.lo + lo, b.lo + hi, d}) })
+				} else {
+					if len(tmp) < b.hi-b.lo {
+						tmp = make([]lkey, b.hi-b.lo)
+					}
+					s.sort(ks[b.lo:b.hi], tmp[:b.hi-b.lo], b.d)
 				}
-				s.sort(ks[b.lo:b.hi], tmp[:b.hi-b.lo], b.d)
+				mu.Lock()
+				jobs = append(jobs, split...)
+				pending += len(split) - 1
+				mu.Unlock()
+				ready.Broadcast()
 			}
 		})
 	}
 	wg.Wait()
-	out := make([]uint32, n)
+	order = make([]uint32, n)
 	for k := range ks {
-		out[k] = ks[k].i
+		order[k] = ks[k].i
 	}
-	return out
+	if carry {
+		sorted = make([]uint32, n)
+		for k := range ks {
+			sorted[k] = ks[k].v
+		}
+	}
+	return order, sorted
 }
 
 type labelSorter struct {
