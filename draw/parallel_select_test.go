@@ -14,7 +14,8 @@ import (
 )
 
 // poolSelection, which sorts the workers' heaps apart and merges them,
-// gives the order and ranks of one sort of every candidate, on any number
+// gives the order of one sort of every candidate, and poolSelections the
+// selections (label, name, stratum, rank) of each, on any number
 // of processors; candidates whose 8-byte rank prefixes tie (forced here
 // by small keys) are ordered by full rank, then label, as the spec says.
 func TestPoolSelectionEqualsOneSort(t *testing.T) {
@@ -24,6 +25,12 @@ func TestPoolSelectionEqualsOneSort(t *testing.T) {
 	require.NoError(t, err)
 	k := DeriveKey([32]byte{1}, [32]byte{2})
 	r := rand.New(rand.NewPCG(4, 1))
+	// A tally naming the profiles' strata, for the record's selections.
+	pt := &poolTally{stratum: make([]int32, p.Profiles())}
+	for j := range pt.stratum {
+		pt.stratum[j] = int32(j % 3)
+	}
+	pt.keys = []string{"A", "B/x", "C"}
 	for trial := range 20 {
 		workers, strata := 1+r.IntN(4), 1+r.IntN(5)
 		take := make([]int64, strata)
@@ -63,11 +70,15 @@ func TestPoolSelectionEqualsOneSort(t *testing.T) {
 					hs[w][s].items = slices.Clone(heaps[w][s].items)
 				}
 			}
-			got, ranks := poolSelection(suite.SSJv1, k, p, hs, take)
+			got := poolSelection(suite.SSJv1, k, p, hs, take)
+			sel := poolSelections(suite.SSJv1, k, p, pt, got)
 			runtime.GOMAXPROCS(prev)
 			require.Equal(t, want, got, "trial %d procs %d", trial, procs)
+			require.Len(t, sel, len(got))
 			for i, c := range got {
-				require.Equal(t, ctx.rk.RankTarget(p.Label(int(c.i))), ranks[i], "trial %d procs %d", trial, procs)
+				u := int(c.i)
+				require.Equal(t, Selection{Target: p.Label(u), Name: p.Name(u), Stratum: pt.keys[pt.stratum[p.Profile(u)]],
+					Rank: ctx.rk.RankTarget(p.Label(u)).String()}, sel[i], "trial %d procs %d", trial, procs)
 			}
 		}
 	}

@@ -370,7 +370,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 		return fail(err)
 	}
 	rec, take := newRecord(m, mh, evidence, rnd, k, &t.tally, sc.n, quota, base, ratio)
-	chosen, ranks, root := selectPool(cs, k, p, sc, t, take, verify)
+	chosen, root := selectPool(cs, k, p, sc, t, take, verify)
 	if verify {
 		if err := compareTargets(m, sc.n, root); err != nil {
 			return Record{}, err
@@ -379,17 +379,17 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 			return Record{}, err
 		}
 	}
-	rec.Selected = poolSelections(p, t, chosen, ranks)
+	rec.Selected = poolSelections(cs, k, p, t, chosen)
 	return finishRecord(rec, m, k, pools)
 }
 
 // selectPool ranks the eligible units in scope of strata with a positive
 // take and returns the take[s] smallest of each stratum, in ascending
-// (rank, label) order, with their full ranks. With withRoot it also
+// (rank, label) order. With withRoot it also
 // returns the commitment root over the units in scope, computing each
 // unit's leaf hash in the same pass as its rank. The result does not
 // depend on the number of processors.
-func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int64, withRoot bool) ([]selCand, []Rank, merkle.Hash) {
+func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int64, withRoot bool) ([]selCand, merkle.Hash) {
 	workers := runtime.GOMAXPROCS(0)
 	tree := cs.Merkle()
 	type state struct {
@@ -448,8 +448,7 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 	for w := range st {
 		heaps[w] = st[w].hs
 	}
-	out, ranks := poolSelection(cs, k, p, heaps, take)
-	return out, ranks, root
+	return poolSelection(cs, k, p, heaps, take), root
 }
 
 // label returns the label of candidate i.
