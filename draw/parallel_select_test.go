@@ -34,11 +34,11 @@ func TestPoolSelectionEqualsOneSort(t *testing.T) {
 	for trial := range 20 {
 		workers, strata := 1+r.IntN(4), 1+r.IntN(5)
 		take := make([]int64, strata)
-		heaps := make([][]selHeap, workers)
+		heaps := make([][]selBuf, workers)
 		all := make([][]selCand, strata) // per stratum, every candidate
 		perm := r.Perm(p.Len())
 		for w := range heaps {
-			heaps[w] = make([]selHeap, strata)
+			heaps[w] = make([]selBuf, strata)
 		}
 		for _, u := range perm[:r.IntN(p.Len())] {
 			s, w := r.IntN(strata), r.IntN(workers)
@@ -63,9 +63,9 @@ func TestPoolSelectionEqualsOneSort(t *testing.T) {
 		slices.SortFunc(want, ctx.cmp)
 		for _, procs := range []int{1, 2, 8} {
 			prev := runtime.GOMAXPROCS(procs)
-			hs := make([][]selHeap, workers)
+			hs := make([][]selBuf, workers)
 			for w := range heaps {
-				hs[w] = make([]selHeap, strata)
+				hs[w] = make([]selBuf, strata)
 				for s := range heaps[w] {
 					hs[w][s].items = slices.Clone(heaps[w][s].items)
 				}
@@ -113,5 +113,45 @@ func TestFirstDiffRecordEqualsFirstDiff(t *testing.T) {
 				require.NotNil(t, got)
 			}
 		})
+	}
+}
+
+// A selBuf offered any stream keeps the k smallest candidates of one sort
+// (ties of the 8-byte prefix, forced by small keys, decided by full rank
+// and label), whatever k and the order of the offers; selectSmallestK
+// alone puts the k smallest first.
+func TestSelBufKeepsSmallest(t *testing.T) {
+	p, err := registry.NewPool(dtPool(6000, 43))
+	require.NoError(t, err)
+	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{3}, [32]byte{4}))}
+	r := rand.New(rand.NewPCG(5, 9))
+	for trial := range 30 {
+		n := r.IntN(p.Len() + 1)
+		keys := []int{2, 50, 1 << 30}[trial%3] // few distinct prefixes, or nearly all distinct
+		all := make([]selCand, n)
+		for x, u := range r.Perm(p.Len())[:n] {
+			all[x] = selCand{key: uint64(r.IntN(keys)), i: int32(u)}
+		}
+		want := append([]selCand{}, all...)
+		slices.SortFunc(want, ctx.cmp)
+		for _, k := range []int{0, 1, 7, r.IntN(n + 1), n, n + 5} {
+			b := selBuf{k: k}
+			for _, x := range all {
+				if k > 0 {
+					b.offer(ctx, x)
+				}
+			}
+			b.compact(ctx)
+			got := append([]selCand{}, b.items...)
+			slices.SortFunc(got, ctx.cmp)
+			require.Equal(t, want[:min(k, n)], got[:min(k, len(got))], "trial %d n %d k %d", trial, n, k)
+			require.Len(t, got, min(k, n), "trial %d n %d k %d", trial, n, k)
+
+			a := slices.Clone(all)
+			selectSmallestK(ctx, a, k)
+			got = append([]selCand{}, a[:min(k, n)]...)
+			slices.SortFunc(got, ctx.cmp)
+			require.Equal(t, want[:min(k, n)], got, "selectSmallestK trial %d n %d k %d", trial, n, k)
+		}
 	}
 }

@@ -393,7 +393,7 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 	workers := runtime.GOMAXPROCS(0)
 	tree := cs.Merkle()
 	type state struct {
-		hs  []selHeap
+		bs  []selBuf
 		rk  *Ranker
 		ctx *selCtx
 		buf []byte
@@ -401,22 +401,22 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 	}
 	st := make([]*state, workers)
 	for w := range st {
-		hs := make([]selHeap, len(take))
-		for s := range hs {
-			hs[s].k = int(take[s])
+		bs := make([]selBuf, len(take))
+		for s := range bs {
+			bs[s].k = int(take[s])
 		}
-		st[w] = &state{hs: hs, rk: NewRankerWith(cs, k), ctx: &selCtx{pool: p, rk: NewRankerWith(cs, k)}, d: tree.NewDigest()}
+		st[w] = &state{bs: bs, rk: NewRankerWith(cs, k), ctx: &selCtx{pool: p, rk: NewRankerWith(cs, k)}, d: tree.NewDigest()}
 	}
 	rankUnit := func(s *state, i int) {
 		if !t.eligible(p, i) {
 			return
 		}
-		h := &s.hs[t.stratum[p.Profile(i)]]
-		if h.k == 0 {
+		b := &s.bs[t.stratum[p.Profile(i)]]
+		if b.k == 0 {
 			return
 		}
 		r := s.rk.RankTarget(p.Label(i))
-		h.offer(s.ctx, selCand{binary.BigEndian.Uint64(r[:8]), int32(i)})
+		b.offer(s.ctx, selCand{binary.BigEndian.Uint64(r[:8]), int32(i)})
 	}
 	var root merkle.Hash
 	if withRoot {
@@ -444,11 +444,11 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 		}
 		wg.Wait()
 	}
-	heaps := make([][]selHeap, len(st))
+	bufs := make([][]selBuf, len(st))
 	for w := range st {
-		heaps[w] = st[w].hs
+		bufs[w] = st[w].bs
 	}
-	return poolSelection(cs, k, p, heaps, take), root
+	return poolSelection(cs, k, p, bufs, take), root
 }
 
 // label returns the label of candidate i.
