@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"unicode/utf8"
 )
@@ -55,66 +57,124 @@ func marshalRecordFast(r *Record) ([]byte, error) {
 	var err error
 	var wg sync.WaitGroup
 	wg.Go(func() { rest, err = marshalRecordStd(&c) })
-	parts := encodeSelections(sel)
+	parts := encodeSelections(sel, 0, len(sel), min(len(sel)/selectionGrain, 4*runtime.GOMAXPROCS(0)), nil)
 	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	at := bytes.Index(rest, []byte(selectedNull))
-	if at < 0 || bytes.Contains(rest[at+len(selectedNull):], []byte(selectedNull)) {
-		// Not where it must be: cannot happen; keep the plain encoding.
+	head, tail, ok := splitSelected(rest)
+	if !ok {
 		return marshalRecordStd(r)
 	}
-	head, tail := rest[:at+len(selectedNull)-len("null")], rest[at+len(selectedNull):]
 	n := len(head) + len(tail) + len("[\n  ]")
 	for _, p := range parts {
 		n += len(p)
 	}
 	out := make([]byte, 0, n)
 	out = append(out, head...)
-	if len(sel) == 0 {
-		out = append(out, "[]"...)
-	} else {
-		out = append(out, '[')
-		for _, p := range parts {
-			out = append(out, p...)
-		}
-		out = append(out, "\n  ]"...)
+	out = append(out, '[')
+	for _, p := range parts {
+		out = append(out, p...)
 	}
+	out = append(out, "\n  ]"...)
 	return append(out, tail...), nil
 }
 
-// encodeSelections encodes sel as the elements of the record's
-// "selected" array, in order, each preceded by its separator (",", except
-// for the first) and its line break and indent, in consecutive parts
-// encoded on all processors.
-func encodeSelections(sel []Selection) [][]byte {
-	if len(sel) == 0 {
-		return nil
+// splitSelected cuts the encoding of a record with nil Selected around
+// its "null": head ends with the member's name, tail starts after the
+// value. ok is false when the member is not found exactly once (which
+// cannot happen).
+func splitSelected(rest []byte) (head, tail []byte, ok bool) {
+	at := bytes.Index(rest, []byte(selectedNull))
+	if at < 0 || bytes.Contains(rest[at+len(selectedNull):], []byte(selectedNull)) {
+		return nil, nil, false
 	}
+	return rest[:at+len(selectedNull)-len("null")], rest[at+len(selectedNull):], true
+}
+
+// WriteRecord writes the record's published form to w: the bytes
+// MarshalRecord returns, without holding them all at once. The selections
+// are encoded on all processors a few chunks at a time and each round is
+// written before the next is encoded, so a record of millions of
+// selections costs a few megabytes of buffers instead of a second copy of
+// the document. An error is the encoder's or w's.
+func WriteRecord(w io.Writer, r *Record) error {
+	if r.Selected == nil || len(r.Selected) < selectionGrain {
+		b, err := marshalRecordStd(r)
+		if err != nil {
+			return err
+		}
+		return writeAll(w, b)
+	}
+	c := *r
+	c.Selected = nil
+	rest, err := marshalRecordStd(&c)
+	if err != nil {
+		return err
+	}
+	head, tail, ok := splitSelected(rest)
+	if !ok {
+		b, err := marshalRecordStd(r)
+		if err != nil {
+			return err
+		}
+		return writeAll(w, b)
+	}
+	if err := writeAll(w, append(head[:len(head):len(head)], '[')); err != nil {
+		return err
+	}
+	sel := r.Selected
 	workers := max(1, runtime.GOMAXPROCS(0))
-	chunks := max(1, min(len(sel)/selectionGrain, 4*workers))
+	var bufs [][]byte
+	for lo := 0; lo < len(sel); lo += workers * selectionGrain {
+		hi := min(len(sel), lo+workers*selectionGrain)
+		bufs = encodeSelections(sel, lo, hi, (hi-lo+selectionGrain-1)/selectionGrain, bufs)
+		for _, b := range bufs {
+			if err := writeAll(w, b); err != nil {
+				return err
+			}
+		}
+	}
+	return writeAll(w, append([]byte("\n  ]"), tail...))
+}
+
+// writeAll writes b to w, naming a failure as the record's.
+func writeAll(w io.Writer, b []byte) error {
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("draw: record: %w", err)
+	}
+	return nil
+}
+
+// encodeSelections encodes sel[lo:hi] as elements of the record's
+// "selected" array, in order, each preceded by its separator (",", except
+// for the first of sel) and its line break and indent, in the given number
+// of consecutive parts encoded on all processors; it reuses the buffers of
+// reuse.
+func encodeSelections(sel []Selection, lo, hi, chunks int, reuse [][]byte) [][]byte {
+	chunks = max(1, chunks)
 	parts := make([][]byte, chunks)
+	copy(parts, reuse)
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	for c := range chunks {
-		lo, hi := len(sel)*c/chunks, len(sel)*(c+1)/chunks
+		a, b := lo+(hi-lo)*c/chunks, lo+(hi-lo)*(c+1)/chunks
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			size := 0
-			for i := lo; i < hi; i++ {
+			for i := a; i < b; i++ {
 				s := &sel[i]
 				size += 100 + len(s.Target) + len(s.Name) + len(s.Stratum) + len(s.Rank)
 			}
-			b := make([]byte, 0, size)
-			for i := lo; i < hi; i++ {
+			buf := slices.Grow(parts[c][:0], size)
+			for i := a; i < b; i++ {
 				if i > 0 {
-					b = append(b, ',')
+					buf = append(buf, ',')
 				}
-				b = appendSelection(b, &sel[i])
+				buf = appendSelection(buf, &sel[i])
 			}
-			parts[c] = b
+			parts[c] = buf
 		})
 	}
 	wg.Wait()

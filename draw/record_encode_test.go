@@ -3,6 +3,7 @@ package draw
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -26,7 +27,7 @@ var awkwardNames = []string{
 	"bad \xff utf-8 \xe4\xb8", "<b>&amp;</b>", "\ufffd replacement", "杭州某某贸易有限公司", "emoji 😀", "",
 }
 
-// MarshalRecord's parallel encoding of the selections writes exactly the
+// MarshalRecord's and WriteRecord's parallel encoding of the selections writes exactly the
 // bytes of one encoding/json pass: for records of every branch of the
 // draw (batches, groups, lock), for names that need escaping, on any
 // number of processors and for any chunking.
@@ -72,6 +73,9 @@ func TestMarshalRecordEqualsEncodingJSON(t *testing.T) {
 				got, err := MarshalRecord(&recs[i])
 				require.NoError(t, err)
 				require.Equal(t, string(want), string(got), "record %d, grain %d, GOMAXPROCS %d", i, grain, procs)
+				var w bytes.Buffer
+				require.NoError(t, WriteRecord(&w, &recs[i]))
+				require.Equal(t, string(want), w.String(), "WriteRecord: record %d, grain %d, GOMAXPROCS %d", i, grain, procs)
 			}
 			runtime.GOMAXPROCS(prev)
 		}
@@ -107,4 +111,30 @@ func FuzzAppendJSONString(f *testing.F) {
 		want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		require.Equal(t, string(want), string(appendJSONString([]byte("x"), s)[1:]))
 	})
+}
+
+// failAfter is a writer that fails once it has taken n bytes.
+type failAfter struct{ n int }
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		return 0, errors.New("disk full")
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// WriteRecord reports the writer's error, wherever it happens.
+func TestWriteRecordWriteError(t *testing.T) {
+	setSelectionGrain(t, 2)
+	rec := dtRun(t, dtTask(), dtPool(2000, 3))
+	require.Greater(t, len(rec.Selected), 10)
+	want, err := MarshalRecord(&rec)
+	require.NoError(t, err)
+	for _, n := range []int{0, 10, len(want) / 2, len(want) - 3} {
+		err := WriteRecord(&failAfter{n: n}, &rec)
+		require.Error(t, err, "n %d", n)
+		require.Contains(t, err.Error(), "disk full")
+	}
+	require.NoError(t, WriteRecord(&failAfter{n: len(want)}, &rec))
 }
