@@ -1,6 +1,8 @@
 package draw
 
 import (
+	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"reflect"
 	"runtime"
@@ -152,6 +154,38 @@ func TestSelBufKeepsSmallest(t *testing.T) {
 			got = append([]selCand{}, a[:min(k, n)]...)
 			slices.SortFunc(got, ctx.cmp)
 			require.Equal(t, want[:min(k, n)], got, "selectSmallestK trial %d n %d k %d", trial, n, k)
+		}
+	}
+}
+
+// marshalBoth's encodings are equal exactly when json.Marshal's of the
+// whole records are, also when it leaves equal selections out: records
+// differing outside, inside, or only by nil against empty selections.
+func TestMarshalBothEqualsMarshal(t *testing.T) {
+	rec := dtRun(t, dtTask(), dtPool(2000, 5))
+	require.NotEmpty(t, rec.Selected)
+	variants := map[string]func(r *Record){
+		"same":           func(r *Record) {},
+		"scope":          func(r *Record) { r.Scope++ },
+		"selection name": func(r *Record) { r.Selected[3].Name += "x" },
+		"selection cut":  func(r *Record) { r.Selected = r.Selected[:len(r.Selected)-1] },
+		"nil selections": func(r *Record) { r.Selected = nil },
+		"no selections":  func(r *Record) { r.Selected = []Selection{} },
+		"lock":           func(r *Record) { r.Lock = &LockInfo{By: "x"} },
+	}
+	for name, a := range variants {
+		for name2, b := range variants {
+			ra, rb := rec, rec
+			ra.Selected, rb.Selected = slices.Clone(rec.Selected), slices.Clone(rec.Selected)
+			a(&ra)
+			b(&rb)
+			wa, err := json.Marshal(&ra)
+			require.NoError(t, err)
+			wb, err := json.Marshal(&rb)
+			require.NoError(t, err)
+			ja, jb, err := marshalBoth(&ra, &rb)
+			require.NoError(t, err)
+			require.Equal(t, bytes.Equal(wa, wb), bytes.Equal(ja, jb), "%s against %s", name, name2)
 		}
 	}
 }
