@@ -1,12 +1,13 @@
 package draw
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"reflect"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -16,12 +17,14 @@ import (
 
 // This file holds the parts of RunPool and VerifyPool after the ranking
 // pass that used to run on one goroutine (issue 13: two cores vs one):
-// merging the workers' selection heaps, the full ranks of the selected
-// units, the record's selections, and the check of the pool's labels. Each
-// gives exactly the serial result: candidates are ordered by selCtx.cmp, a
-// total order (rank prefix, full rank, label), so sorting parts and
-// merging them gives the order of one sort; ranks and selections are
-// computed per index.
+// cutting the workers' selection buffers to each stratum's take, sorting
+// the selected, the record's selections of the selected units with their
+// full ranks, and the check of the pool's labels. Each gives exactly the
+// serial result: candidates are ordered by selCtx.cmp, a total order (rank
+// prefix, full rank, label), so the k smallest are one set however they
+// are found, and sorting ranges of rank prefixes apart and concatenating
+// them gives the order of one sort; ranks and selections are computed per
+// index.
 
 // selectGrain is the smallest number of selected units worth a goroutine
 // (a variable so that tests can make it small).
@@ -45,97 +48,244 @@ func parallelRange(n, grain int, fn func(w, lo, hi int)) {
 	wg.Wait()
 }
 
-// poolSelection returns, under the suite cs, from the workers' bounded heaps (heaps[w][s]
-// holds worker w's smallest candidates of stratum s), the take[s]
-// smallest candidates of each stratum, all in ascending (rank, label)
-// order, and their full ranks. It sorts every heap on all processors,
-// merges each stratum's sorted heaps, then the strata.
-func poolSelection(cs suite.Suite, k Key, p *registry.Pool, heaps [][]selHeap, take []int64) ([]selCand, []Rank) {
-	type job struct{ w, s int }
-	var jobs []job
-	for w := range heaps {
-		for s := range take {
-			if take[s] > 0 && len(heaps[w][s].items) > 0 {
-				jobs = append(jobs, job{w, s})
+// selBuf keeps, of the candidates offered to it, at least the k smallest
+// (by selCtx.cmp), in no order: candidates are appended, and when the
+// buffer holds 2k+1024 the k smallest are kept (selectSmallestK) and the
+// largest key kept becomes a threshold: a later candidate with a greater
+// key cannot be among the k smallest and is dropped unseen. Unlike a
+// bounded heap, most offers cost one comparison or one append (no sifting
+// with a comparison call per level).
+type selBuf struct {
+	k     int
+	thr   uint64 // with full: keys above it are dropped
+	full  bool
+	items []selCand
+}
+
+func (b *selBuf) offer(c *selCtx, x selCand) {
+	if b.full && x.key > b.thr {
+		return
+	}
+	b.items = append(b.items, x)
+	if len(b.items) >= 2*b.k+1024 {
+		b.compact(c)
+	}
+}
+
+// compact keeps only the k smallest candidates and sets the threshold.
+func (b *selBuf) compact(c *selCtx) {
+	if len(b.items) <= b.k {
+		return
+	}
+	selectSmallestK(c, b.items, b.k)
+	b.items = b.items[:b.k]
+	thr := uint64(0)
+	for _, x := range b.items {
+		thr = max(thr, x.key)
+	}
+	b.thr, b.full = thr, b.k > 0
+}
+
+// candLess is c.less with the common case (different rank prefixes)
+// inline.
+func candLess(c *selCtx, a, b selCand) bool {
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	return c.cmp(a, b) < 0
+}
+
+// selectSmallestK rearranges a so that a[:k] holds its k smallest
+// candidates (by c.cmp, a total order on distinct units), in no order:
+// quickselect with a median-of-three pivot and a three-way partition,
+// falling back to a sort when the partitions stay unbalanced. The set is
+// the same whatever the pivots, since the order is total.
+func selectSmallestK(c *selCtx, a []selCand, k int) {
+	lo, hi := 0, len(a)
+	if k <= 0 || k >= hi {
+		return
+	}
+	for budget := 2 * bits.Len(uint(hi)); hi-lo > 16; budget-- {
+		if budget == 0 {
+			slices.SortFunc(a[lo:hi], c.cmp)
+			return
+		}
+		m := lo + (hi-lo)/2
+		x, y, z := a[lo], a[m], a[hi-1]
+		if candLess(c, y, x) {
+			x, y = y, x
+		}
+		if candLess(c, z, y) {
+			y = z
+			if candLess(c, y, x) {
+				y = x
 			}
 		}
+		pivot := y
+		lt, i, gt := lo, lo, hi
+		for i < gt {
+			switch {
+			case candLess(c, a[i], pivot):
+				a[lt], a[i] = a[i], a[lt]
+				lt++
+				i++
+			case candLess(c, pivot, a[i]):
+				gt--
+				a[i], a[gt] = a[gt], a[i]
+			default:
+				i++
+			}
+		}
+		// a[lo:lt] < pivot, a[lt:gt] = pivot, a[gt:hi] > pivot.
+		switch {
+		case k < lt:
+			hi = lt
+		case k >= gt:
+			lo = gt
+		default:
+			return
+		}
 	}
-	// Larger heaps first, so that the workers finish together.
-	slices.SortStableFunc(jobs, func(a, b job) int { return len(heaps[b.w][b.s].items) - len(heaps[a.w][a.s].items) })
+	slices.SortFunc(a[lo:hi], c.cmp)
+}
+
+// poolSelection returns, under the suite cs, from the workers' buffers
+// (bufs[w][s] holds at least worker w's take[s] smallest candidates of
+// stratum s, in any order), the take[s] smallest candidates of each
+// stratum, all in ascending (rank, label) order. Each stratum's
+// candidates are gathered and cut to its take by selectSmallestK (strata
+// on all processors); the selected are then sorted on all processors by
+// ranges of their rank prefix: ranks are uniform, so the ranges hold
+// about as many candidates each, and candidates with equal prefixes fall
+// in the same range, so sorting each range by cmp and concatenating the
+// ranges gives the order of one sort.
+func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, take []int64) []selCand {
+	strata := make([][]selCand, len(take))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(jobs))) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(take)))
+	for range workers {
 		wg.Go(func() {
 			ctx := &selCtx{pool: p, rk: NewRankerWith(cs, k)}
 			for {
-				j := int(next.Add(1) - 1)
-				if j >= len(jobs) {
+				s := int(next.Add(1) - 1)
+				if s >= len(take) {
 					return
 				}
-				slices.SortFunc(heaps[jobs[j].w][jobs[j].s].items, ctx.cmp)
+				if take[s] <= 0 {
+					continue
+				}
+				n := 0
+				for w := range bufs {
+					n += len(bufs[w][s].items)
+				}
+				all := make([]selCand, 0, n)
+				for w := range bufs {
+					all = append(all, bufs[w][s].items...)
+				}
+				selectSmallestK(ctx, all, int(take[s]))
+				strata[s] = all[:min(len(all), int(take[s]))]
 			}
 		})
 	}
 	wg.Wait()
-	ctx := &selCtx{pool: p, rk: NewRankerWith(cs, k)}
-	strata := make([][]selCand, len(take))
-	var total int64
-	for s := range take {
-		lists := make([][]selCand, len(heaps))
-		for w := range heaps {
-			lists[w] = heaps[w][s].items
-		}
-		strata[s] = mergeSorted(ctx, lists, int(take[s]))
-		total += int64(len(strata[s]))
+	total := 0
+	for _, st := range strata {
+		total += len(st)
 	}
-	out := mergeSorted(ctx, strata, int(total))
-	ranks := make([]Rank, len(out))
-	parallelRange(len(out), selectGrain, func(_, lo, hi int) {
-		rk := NewRankerWith(cs, k)
-		for i := lo; i < hi; i++ {
-			ranks[i] = rk.RankTarget(p.Label(int(out[i].i)))
-		}
-	})
-	return out, ranks
-}
-
-// mergeSorted returns the n smallest candidates of lists, each sorted by
-// ctx.cmp, in that order.
-func mergeSorted(ctx *selCtx, lists [][]selCand, n int) []selCand {
-	var live [][]selCand
-	for _, l := range lists {
-		if len(l) > 0 {
-			live = append(live, l)
-		}
+	out := make([]selCand, total)
+	parts := 1
+	if procs := runtime.GOMAXPROCS(0); procs > 1 && total >= 2*selectGrain {
+		parts = min(4*procs, total/selectGrain)
 	}
-	if len(live) == 1 {
-		return live[0][:min(n, len(live[0]))]
+	// Part j holds the prefixes in [j*2^64/parts, (j+1)*2^64/parts).
+	part := func(key uint64) int {
+		hi, _ := bits.Mul64(key, uint64(parts))
+		return int(hi)
 	}
-	out := make([]selCand, 0, n)
-	for len(out) < n && len(live) > 0 {
-		best := 0
-		for j := 1; j < len(live); j++ {
-			if ctx.cmp(live[j][0], live[best][0]) < 0 {
-				best = j
+	counts := make([]int, parts+1)
+	if parts > 1 {
+		for _, st := range strata {
+			for _, x := range st {
+				counts[part(x.key)+1]++
 			}
 		}
-		out = append(out, live[best][0])
-		if live[best] = live[best][1:]; len(live[best]) == 0 {
-			live = slices.Delete(live, best, best+1)
+		for j := range parts {
+			counts[j+1] += counts[j]
 		}
+	} else {
+		counts[1] = total
 	}
+	next.Store(0)
+	for range max(1, min(runtime.GOMAXPROCS(0), parts)) {
+		wg.Go(func() {
+			ctx := &selCtx{pool: p, rk: NewRankerWith(cs, k)}
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= parts {
+					return
+				}
+				dst := out[counts[j]:counts[j]:counts[j+1]]
+				for _, st := range strata {
+					for _, x := range st {
+						if parts == 1 || part(x.key) == j {
+							dst = append(dst, x)
+						}
+					}
+				}
+				slices.SortFunc(dst, ctx.cmp)
+			}
+		})
+	}
+	wg.Wait()
 	return out
 }
 
-// poolSelections returns the record's selections of the chosen units
-// (their labels and names copied out of the pool), on all processors.
-func poolSelections(p *registry.Pool, t *poolTally, chosen []selCand, ranks []Rank) []Selection {
+// poolSelections returns the record's selections of the chosen units,
+// ranked under the suite cs and key k, on all processors. Each chunk
+// visits its units in pool order, not rank order: the pool's columns are
+// then read forwards instead of at random (at 1M targets the random reads
+// cost more than the HMACs). A chunk's labels, names and hex ranks are
+// written into one string, which its selections slice (one allocation per
+// chunk instead of three per selection).
+func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand) []Selection {
 	sel := make([]Selection, len(chosen))
 	parallelRange(len(chosen), selectGrain, func(_, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			u := int(chosen[i].i)
-			sel[i] = Selection{Target: strings.Clone(p.Label(u)), Name: strings.Clone(p.Name(u)),
-				Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: ranks[i].String()}
+		rk := NewRankerWith(cs, k)
+		// ord: unit index << 32 | position in the chunk, in pool order.
+		ord := make([]uint64, hi-lo)
+		for x := range ord {
+			ord[x] = uint64(chosen[lo+x].i)<<32 | uint64(x)
+		}
+		slices.Sort(ord)
+		// The labels and names, read once, give the chunk's exact size.
+		strs := make([][2]string, len(ord))
+		size := len(ord) * 2 * len(Rank{})
+		for y, o := range ord {
+			u := int(o >> 32)
+			strs[y] = [2]string{p.Label(u), p.Name(u)}
+			size += len(strs[y][0]) + len(strs[y][1])
+		}
+		at := make([][3]int, hi-lo) // per position: start of label, name, rank
+		buf := make([]byte, 0, size)
+		var h [2 * len(Rank{})]byte
+		for y, o := range ord {
+			x := int(uint32(o))
+			r := rk.RankTarget(strs[y][0])
+			hex.Encode(h[:], r[:])
+			at[x][0] = len(buf)
+			buf = append(buf, strs[y][0]...)
+			at[x][1] = len(buf)
+			buf = append(buf, strs[y][1]...)
+			at[x][2] = len(buf)
+			buf = append(buf, h[:]...)
+		}
+		all := string(buf)
+		for _, o := range ord {
+			u, x := int(o>>32), int(uint32(o))
+			a := at[x]
+			sel[lo+x] = Selection{Target: all[a[0]:a[1]], Name: all[a[1]:a[2]],
+				Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: all[a[2] : a[2]+len(h)]}
 		}
 	})
 	return sel
@@ -181,8 +331,17 @@ func firstDiffRecord(rec, got *Record) *VerifyError {
 }
 
 // marshalBoth is json.Marshal of two records, side by side; the error is
-// the first record's, else the second's.
+// the first record's, else the second's. When the two records' selections
+// are equal (and both nil or both not) they are left out of both
+// encodings: they would encode alike, so the two encodings are equal if
+// and only if they are without them, and a 1M-target draw's 30 MB of
+// selections is not encoded twice by every verification.
 func marshalBoth(rec, got *Record) (ja, jb []byte, err error) {
+	if (rec.Selected == nil) == (got.Selected == nil) && slices.Equal(rec.Selected, got.Selected) {
+		a, b := *rec, *got
+		a.Selected, b.Selected = nil, nil
+		rec, got = &a, &b
+	}
 	var erra, errb error
 	var wg sync.WaitGroup
 	wg.Go(func() { ja, erra = json.Marshal(rec) })

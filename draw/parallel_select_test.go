@@ -1,6 +1,8 @@
 package draw
 
 import (
+	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"reflect"
 	"runtime"
@@ -14,7 +16,8 @@ import (
 )
 
 // poolSelection, which sorts the workers' heaps apart and merges them,
-// gives the order and ranks of one sort of every candidate, on any number
+// gives the order of one sort of every candidate, and poolSelections the
+// selections (label, name, stratum, rank) of each, on any number
 // of processors; candidates whose 8-byte rank prefixes tie (forced here
 // by small keys) are ordered by full rank, then label, as the spec says.
 func TestPoolSelectionEqualsOneSort(t *testing.T) {
@@ -24,14 +27,20 @@ func TestPoolSelectionEqualsOneSort(t *testing.T) {
 	require.NoError(t, err)
 	k := DeriveKey([32]byte{1}, [32]byte{2})
 	r := rand.New(rand.NewPCG(4, 1))
+	// A tally naming the profiles' strata, for the record's selections.
+	pt := &poolTally{stratum: make([]int32, p.Profiles())}
+	for j := range pt.stratum {
+		pt.stratum[j] = int32(j % 3)
+	}
+	pt.keys = []string{"A", "B/x", "C"}
 	for trial := range 20 {
 		workers, strata := 1+r.IntN(4), 1+r.IntN(5)
 		take := make([]int64, strata)
-		heaps := make([][]selHeap, workers)
+		heaps := make([][]selBuf, workers)
 		all := make([][]selCand, strata) // per stratum, every candidate
 		perm := r.Perm(p.Len())
 		for w := range heaps {
-			heaps[w] = make([]selHeap, strata)
+			heaps[w] = make([]selBuf, strata)
 		}
 		for _, u := range perm[:r.IntN(p.Len())] {
 			s, w := r.IntN(strata), r.IntN(workers)
@@ -56,18 +65,22 @@ func TestPoolSelectionEqualsOneSort(t *testing.T) {
 		slices.SortFunc(want, ctx.cmp)
 		for _, procs := range []int{1, 2, 8} {
 			prev := runtime.GOMAXPROCS(procs)
-			hs := make([][]selHeap, workers)
+			hs := make([][]selBuf, workers)
 			for w := range heaps {
-				hs[w] = make([]selHeap, strata)
+				hs[w] = make([]selBuf, strata)
 				for s := range heaps[w] {
 					hs[w][s].items = slices.Clone(heaps[w][s].items)
 				}
 			}
-			got, ranks := poolSelection(suite.SSJv1, k, p, hs, take)
+			got := poolSelection(suite.SSJv1, k, p, hs, take)
+			sel := poolSelections(suite.SSJv1, k, p, pt, got)
 			runtime.GOMAXPROCS(prev)
 			require.Equal(t, want, got, "trial %d procs %d", trial, procs)
+			require.Len(t, sel, len(got))
 			for i, c := range got {
-				require.Equal(t, ctx.rk.RankTarget(p.Label(int(c.i))), ranks[i], "trial %d procs %d", trial, procs)
+				u := int(c.i)
+				require.Equal(t, Selection{Target: p.Label(u), Name: p.Name(u), Stratum: pt.keys[pt.stratum[p.Profile(u)]],
+					Rank: ctx.rk.RankTarget(p.Label(u)).String()}, sel[i], "trial %d procs %d", trial, procs)
 			}
 		}
 	}
@@ -102,5 +115,77 @@ func TestFirstDiffRecordEqualsFirstDiff(t *testing.T) {
 				require.NotNil(t, got)
 			}
 		})
+	}
+}
+
+// A selBuf offered any stream keeps the k smallest candidates of one sort
+// (ties of the 8-byte prefix, forced by small keys, decided by full rank
+// and label), whatever k and the order of the offers; selectSmallestK
+// alone puts the k smallest first.
+func TestSelBufKeepsSmallest(t *testing.T) {
+	p, err := registry.NewPool(dtPool(6000, 43))
+	require.NoError(t, err)
+	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{3}, [32]byte{4}))}
+	r := rand.New(rand.NewPCG(5, 9))
+	for trial := range 30 {
+		n := r.IntN(p.Len() + 1)
+		keys := []int{2, 50, 1 << 30}[trial%3] // few distinct prefixes, or nearly all distinct
+		all := make([]selCand, n)
+		for x, u := range r.Perm(p.Len())[:n] {
+			all[x] = selCand{key: uint64(r.IntN(keys)), i: int32(u)}
+		}
+		want := append([]selCand{}, all...)
+		slices.SortFunc(want, ctx.cmp)
+		for _, k := range []int{0, 1, 7, r.IntN(n + 1), n, n + 5} {
+			b := selBuf{k: k}
+			for _, x := range all {
+				if k > 0 {
+					b.offer(ctx, x)
+				}
+			}
+			b.compact(ctx)
+			got := append([]selCand{}, b.items...)
+			slices.SortFunc(got, ctx.cmp)
+			require.Equal(t, want[:min(k, n)], got[:min(k, len(got))], "trial %d n %d k %d", trial, n, k)
+			require.Len(t, got, min(k, n), "trial %d n %d k %d", trial, n, k)
+
+			a := slices.Clone(all)
+			selectSmallestK(ctx, a, k)
+			got = append([]selCand{}, a[:min(k, n)]...)
+			slices.SortFunc(got, ctx.cmp)
+			require.Equal(t, want[:min(k, n)], got, "selectSmallestK trial %d n %d k %d", trial, n, k)
+		}
+	}
+}
+
+// marshalBoth's encodings are equal exactly when json.Marshal's of the
+// whole records are, also when it leaves equal selections out: records
+// differing outside, inside, or only by nil against empty selections.
+func TestMarshalBothEqualsMarshal(t *testing.T) {
+	rec := dtRun(t, dtTask(), dtPool(2000, 5))
+	require.NotEmpty(t, rec.Selected)
+	variants := map[string]func(r *Record){
+		"same":           func(r *Record) {},
+		"scope":          func(r *Record) { r.Scope++ },
+		"selection name": func(r *Record) { r.Selected[3].Name += "x" },
+		"selection cut":  func(r *Record) { r.Selected = r.Selected[:len(r.Selected)-1] },
+		"nil selections": func(r *Record) { r.Selected = nil },
+		"no selections":  func(r *Record) { r.Selected = []Selection{} },
+		"lock":           func(r *Record) { r.Lock = &LockInfo{By: "x"} },
+	}
+	for name, a := range variants {
+		for name2, b := range variants {
+			ra, rb := rec, rec
+			ra.Selected, rb.Selected = slices.Clone(rec.Selected), slices.Clone(rec.Selected)
+			a(&ra)
+			b(&rb)
+			wa, err := json.Marshal(&ra)
+			require.NoError(t, err)
+			wb, err := json.Marshal(&rb)
+			require.NoError(t, err)
+			ja, jb, err := marshalBoth(&ra, &rb)
+			require.NoError(t, err)
+			require.Equal(t, bytes.Equal(wa, wb), bytes.Equal(ja, jb), "%s against %s", name, name2)
+		}
 	}
 }

@@ -370,7 +370,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 		return fail(err)
 	}
 	rec, take := newRecord(m, mh, evidence, rnd, k, &t.tally, sc.n, quota, base, ratio)
-	chosen, ranks, root := selectPool(cs, k, p, sc, t, take, verify)
+	chosen, root := selectPool(cs, k, p, sc, t, take, verify)
 	if verify {
 		if err := compareTargets(m, sc.n, root); err != nil {
 			return Record{}, err
@@ -379,21 +379,21 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 			return Record{}, err
 		}
 	}
-	rec.Selected = poolSelections(p, t, chosen, ranks)
+	rec.Selected = poolSelections(cs, k, p, t, chosen)
 	return finishRecord(rec, m, k, pools)
 }
 
 // selectPool ranks the eligible units in scope of strata with a positive
 // take and returns the take[s] smallest of each stratum, in ascending
-// (rank, label) order, with their full ranks. With withRoot it also
+// (rank, label) order. With withRoot it also
 // returns the commitment root over the units in scope, computing each
 // unit's leaf hash in the same pass as its rank. The result does not
 // depend on the number of processors.
-func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int64, withRoot bool) ([]selCand, []Rank, merkle.Hash) {
+func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int64, withRoot bool) ([]selCand, merkle.Hash) {
 	workers := runtime.GOMAXPROCS(0)
 	tree := cs.Merkle()
 	type state struct {
-		hs  []selHeap
+		bs  []selBuf
 		rk  *Ranker
 		ctx *selCtx
 		buf []byte
@@ -401,22 +401,22 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 	}
 	st := make([]*state, workers)
 	for w := range st {
-		hs := make([]selHeap, len(take))
-		for s := range hs {
-			hs[s].k = int(take[s])
+		bs := make([]selBuf, len(take))
+		for s := range bs {
+			bs[s].k = int(take[s])
 		}
-		st[w] = &state{hs: hs, rk: NewRankerWith(cs, k), ctx: &selCtx{pool: p, rk: NewRankerWith(cs, k)}, d: tree.NewDigest()}
+		st[w] = &state{bs: bs, rk: NewRankerWith(cs, k), ctx: &selCtx{pool: p, rk: NewRankerWith(cs, k)}, d: tree.NewDigest()}
 	}
 	rankUnit := func(s *state, i int) {
 		if !t.eligible(p, i) {
 			return
 		}
-		h := &s.hs[t.stratum[p.Profile(i)]]
-		if h.k == 0 {
+		b := &s.bs[t.stratum[p.Profile(i)]]
+		if b.k == 0 {
 			return
 		}
 		r := s.rk.RankTarget(p.Label(i))
-		h.offer(s.ctx, selCand{binary.BigEndian.Uint64(r[:8]), int32(i)})
+		b.offer(s.ctx, selCand{binary.BigEndian.Uint64(r[:8]), int32(i)})
 	}
 	var root merkle.Hash
 	if withRoot {
@@ -444,12 +444,11 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 		}
 		wg.Wait()
 	}
-	heaps := make([][]selHeap, len(st))
+	bufs := make([][]selBuf, len(st))
 	for w := range st {
-		heaps[w] = st[w].hs
+		bufs[w] = st[w].bs
 	}
-	out, ranks := poolSelection(cs, k, p, heaps, take)
-	return out, ranks, root
+	return poolSelection(cs, k, p, bufs, take), root
 }
 
 // label returns the label of candidate i.

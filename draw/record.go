@@ -271,13 +271,8 @@ func decodeRecord(data []byte, fast bool) (Record, error) {
 }
 
 // MarshalRecord returns the record as indented JSON, the published form.
+// The selections are encoded on all processors (record_encode.go); the
+// bytes are those of one encoding/json pass.
 func MarshalRecord(r *Record) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return nil, fmt.Errorf("draw: record: %w", err)
-	}
-	return buf.Bytes(), nil
+	return marshalRecordFast(r)
 }

@@ -195,6 +195,30 @@ func emit(e *env, out string, doc []byte) (io.Writer, error) {
 	return e.stdout, nil
 }
 
+// emitRecord is emit of the record's published form, written with
+// draw.WriteRecord: a record of millions of selections is encoded a few
+// chunks at a time, not held whole beside the record.
+func emitRecord(e *env, out string, rec *draw.Record) (io.Writer, error) {
+	if out == "" {
+		if err := draw.WriteRecord(e.stdout, rec); err != nil {
+			return nil, err
+		}
+		return e.stderr, nil
+	}
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := draw.WriteRecord(f, rec); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	return e.stdout, nil
+}
+
 func drawCommit(e *env, fs *pflag.FlagSet) func([]string) int {
 	f := newDrawFlags(fs)
 	taskPath := fs.String("task", "", "task file, JSON (抽查任务) `FILE`")
@@ -348,11 +372,7 @@ func drawRunRun(e *env, f drawFlags, manPath, rndPath *string) int {
 		}
 		return inputError(e, fmt.Errorf("draw run: %w\n  %s", err, where))
 	}
-	doc, err := draw.MarshalRecord(&rec)
-	if err != nil {
-		return inputError(e, err)
-	}
-	w, err := emit(e, *f.out, doc)
+	w, err := emitRecord(e, *f.out, &rec)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw run: %w", err))
 	}
