@@ -498,11 +498,7 @@ func drawLockRun(e *env, fs *pflag.FlagSet, recPath, by, at, out, keyPath *strin
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw lock: %s: %w", *recPath, err))
 	}
-	doc, err := draw.MarshalRecord(&locked)
-	if err != nil {
-		return inputError(e, err)
-	}
-	if err := os.WriteFile(*out, doc, 0o644); err != nil {
+	if _, err := emitRecord(e, *out, &locked); err != nil {
 		return inputError(e, fmt.Errorf("draw lock: %w", err))
 	}
 	if *asJSON {

@@ -83,11 +83,7 @@ func drawReplaceRun(e *env, f drawFlags, af approvalFlags, pos []string, target,
 		fmt.Fprintf(e.stderr, "ssj: draw replace: %s: %v\n", pos[0], err)
 		return exitProblem
 	}
-	doc, err := draw.MarshalRecord(&next)
-	if err != nil {
-		return inputError(e, err)
-	}
-	w, err := emit(e, *f.out, doc)
+	w, err := emitRecord(e, *f.out, &next)
 	if err != nil {
 		return inputError(e, fmt.Errorf("draw replace: %w", err))
 	}
