@@ -12,13 +12,16 @@ import (
 
 // TestMain points the default store ($SSJ_STORE) at a scratch directory,
 // so that a test which forgets --store never writes ssj.db into the
-// package directory.
+// package directory, and $TMPDIR there too: `ssj demo` without --store
+// keeps its store in a new temporary directory for the user to audit,
+// which a test run must not leave behind.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "ssj-default-store-")
 	if err != nil {
 		panic(err)
 	}
 	os.Setenv("SSJ_STORE", filepath.Join(dir, "default.db"))
+	os.Setenv("TMPDIR", dir)
 	code := m.Run()
 	os.RemoveAll(dir)
 	if hostileDir != "" { // the hostile-input fixtures (hostile_slots_test.go)
