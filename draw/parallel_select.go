@@ -175,14 +175,7 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 				if take[s] <= 0 {
 					continue
 				}
-				n := 0
-				for w := range bufs {
-					n += len(bufs[w][s].items)
-				}
-				all := make([]selCand, 0, n)
-				for w := range bufs {
-					all = append(all, bufs[w][s].items...)
-				}
+				all := joinWorkers(len(bufs), func(w int) []selCand { return bufs[w][s].items })
 				selectSmallestK(ctx, all, int(take[s]))
 				strata[s] = all[:min(len(all), int(take[s]))]
 			}
@@ -351,4 +344,18 @@ func marshalBoth(rec, got *Record) (ja, jb []byte, err error) {
 		return nil, nil, erra
 	}
 	return ja, jb, errb
+}
+
+// joinWorkers is the concatenation of the lists of workers 0..n-1, in
+// worker order, in one allocation of the exact size.
+func joinWorkers[T any](n int, list func(w int) []T) []T {
+	size := 0
+	for w := range n {
+		size += len(list(w))
+	}
+	all := make([]T, 0, size)
+	for w := range n {
+		all = append(all, list(w)...)
+	}
+	return all
 }

@@ -263,14 +263,7 @@ func selectSmallest(cs suite.Suite, k Key, scope []registry.Target, t *tally, ta
 	}
 	out := make([]selCand, 0, total)
 	for s := range take {
-		n := 0
-		for w := range workers {
-			n += len(heaps[w][s].items)
-		}
-		all := make([]selCand, 0, n)
-		for w := range workers {
-			all = append(all, heaps[w][s].items...)
-		}
+		all := joinWorkers(workers, func(w int) []selCand { return heaps[w][s].items })
 		slices.SortFunc(all, ctx.cmp)
 		out = append(out, all[:take[s]]...)
 	}
