@@ -170,7 +170,14 @@ func RecordHash(r *Record) (string, error) {
 	c := *r
 	c.Lock = nil
 	c.Replacements = nil
-	b, err := canon.Marshal(&c)
+	// MarshalRecord's bytes are encoding/json's, indented, with the
+	// selections encoded on all processors; the canonical form does not
+	// depend on the whitespace.
+	j, err := MarshalRecord(&c)
+	if err != nil {
+		return "", fmt.Errorf("draw: record hash: %w", err)
+	}
+	b, err := canon.Transform(j)
 	if err != nil {
 		return "", fmt.Errorf("draw: record hash: %w", err)
 	}
