@@ -277,9 +277,14 @@ func decodeRecord(data []byte, fast bool) (Record, error) {
 	return rec, nil
 }
 
-// MarshalRecord returns the record as indented JSON, the published form.
-// The selections are encoded on all processors (record_encode.go); the
-// bytes are those of one encoding/json pass.
+// MarshalRecord returns the record as indented JSON, the published form:
+// WriteRecord's bytes (the selections encoded on all processors,
+// record_encode.go), those of one encoding/json pass.
 func MarshalRecord(r *Record) ([]byte, error) {
-	return marshalRecordFast(r)
+	var buf bytes.Buffer
+	buf.Grow(4096 + selectionsSize(r.Selected, 0, len(r.Selected)))
+	if err := WriteRecord(&buf, r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

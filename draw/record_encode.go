@@ -15,10 +15,11 @@ import (
 // (MarshalRecord): the selections, one entry per drawn unit (a 1M-target
 // draw has a 30 MB record, almost all of it selections), are encoded in
 // chunks on all processors into the bytes encoding/json would write, and
-// the rest of the record by encoding/json itself; the parts are joined in
-// one buffer of the exact size. The output is byte-identical to one
-// json.Encoder pass (SetEscapeHTML(false), two-space indent): tests
-// compare the two on every vector and on names that need escaping.
+// the rest of the record by encoding/json itself; WriteRecord writes the
+// parts in order and MarshalRecord collects them. The output is
+// byte-identical to one json.Encoder pass (SetEscapeHTML(false), two-space
+// indent): tests compare the two on every vector and on names that need
+// escaping.
 
 // selectionGrain is the smallest number of selections worth encoding on a
 // goroutine of their own (a variable so that tests can make it small).
@@ -42,42 +43,6 @@ func marshalRecordStd(r *Record) ([]byte, error) {
 		return nil, fmt.Errorf("draw: record: %w", err)
 	}
 	return buf.Bytes(), nil
-}
-
-// marshalRecordFast is MarshalRecord with the selections encoded on all
-// processors.
-func marshalRecordFast(r *Record) ([]byte, error) {
-	if r.Selected == nil || len(r.Selected) < selectionGrain {
-		return marshalRecordStd(r)
-	}
-	c := *r
-	c.Selected = nil
-	sel := r.Selected
-	var rest []byte
-	var err error
-	var wg sync.WaitGroup
-	wg.Go(func() { rest, err = marshalRecordStd(&c) })
-	parts := encodeSelections(sel, 0, len(sel), min(len(sel)/selectionGrain, 4*runtime.GOMAXPROCS(0)), nil)
-	wg.Wait()
-	if err != nil {
-		return nil, err
-	}
-	head, tail, ok := splitSelected(rest)
-	if !ok {
-		return marshalRecordStd(r)
-	}
-	n := len(head) + len(tail) + len("[\n  ]")
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := make([]byte, 0, n)
-	out = append(out, head...)
-	out = append(out, '[')
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	out = append(out, "\n  ]"...)
-	return append(out, tail...), nil
 }
 
 // splitSelected cuts the encoding of a record with nil Selected around
@@ -162,12 +127,7 @@ func encodeSelections(sel []Selection, lo, hi, chunks int, reuse [][]byte) [][]b
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			size := 0
-			for i := a; i < b; i++ {
-				s := &sel[i]
-				size += 100 + len(s.Target) + len(s.Name) + len(s.Stratum) + len(s.Rank)
-			}
-			buf := slices.Grow(parts[c][:0], size)
+			buf := slices.Grow(parts[c][:0], selectionsSize(sel, a, b))
 			for i := a; i < b; i++ {
 				if i > 0 {
 					buf = append(buf, ',')
@@ -195,6 +155,17 @@ func appendSelection(b []byte, s *Selection) []byte {
 	return append(b, "\n    }"...)
 }
 
+// selectionsSize is about the size of the encoding of sel[lo:hi] (its
+// strings and the members' fixed text), for sizing buffers.
+func selectionsSize(sel []Selection, lo, hi int) int {
+	size := 0
+	for i := lo; i < hi; i++ {
+		s := &sel[i]
+		size += 100 + len(s.Target) + len(s.Name) + len(s.Stratum) + len(s.Rank)
+	}
+	return size
+}
+
 // appendJSONString appends s as encoding/json writes a string without
 // HTML escaping: as is, quoted, when it needs no escape (no control
 // character, quote or backslash, valid UTF-8 without U+2028 or U+2029);
@@ -208,7 +179,11 @@ func appendJSONString(b []byte, s string) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
+	if err := enc.Encode(s); err != nil {
+		// encoding/json encodes every string (invalid UTF-8 as U+FFFD),
+		// and a bytes.Buffer takes every write.
+		panic("draw: encoding/json refused a string: " + err.Error())
+	}
 	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }
 

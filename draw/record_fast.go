@@ -323,13 +323,7 @@ func unescapeExact(s []byte) (string, bool) {
 	q := make([]byte, 0, len(s)+2)
 	q = append(append(append(q, '"'), s...), '"')
 	var u string
-	if json.Unmarshal(q, &u) != nil {
-		return "", false
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(u) != nil || !bytes.Equal(bytes.TrimSuffix(buf.Bytes(), []byte("\n")), q) {
+	if json.Unmarshal(q, &u) != nil || !bytes.Equal(appendJSONString(nil, u), q) {
 		return "", false
 	}
 	return u, true
