@@ -6,6 +6,8 @@
 //     message, a plain loop on one core;
 //   - the verification floor: SHA-256 of every canonical leaf plus that
 //     HMAC, a plain loop on one core;
+//   - the machine's ceiling for the 2-core goals: the HMAC floor's loop
+//     split over GOMAXPROCS goroutines, against the same loop on one;
 //   - draw.RunPool on a committed pool (in process), on all processors and
 //     on one;
 //   - draw.VerifyPool from the pool file's bytes (registry.ReadPool, then
@@ -41,6 +43,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shuangsuiji/ssj/draw"
@@ -154,6 +157,7 @@ const secret = "bench participant secret"
 type result struct {
 	key                          draw.Key
 	hmacFloor, leafFloor         float64
+	hmacPar                      float64 // the HMAC floor split over GOMAXPROCS goroutines
 	runPool, runPool1            float64
 	verify, verify1, verifyAlone float64
 }
@@ -175,6 +179,35 @@ func readPool(csv string) *registry.Pool {
 		fail(err)
 	}
 	return p
+}
+
+// hmacParallel is the HMAC floor's loop with the labels split evenly over
+// GOMAXPROCS goroutines, each with its own HMAC: work that shares nothing,
+// so its speed-up over one goroutine is the most two processors of this
+// machine give.
+func hmacParallel(p *registry.Pool, k draw.Key) byte {
+	w := runtime.GOMAXPROCS(0)
+	sinks := make([]byte, w)
+	var wg sync.WaitGroup
+	for c := range w {
+		wg.Go(func() {
+			mac := hmac.New(sha256.New, k[:])
+			var out [32]byte
+			var msg []byte
+			for i := p.Len() * c / w; i < p.Len()*(c+1)/w; i++ {
+				msg = rankMessage(msg[:0], p.Label(i))
+				mac.Reset()
+				mac.Write(msg)
+				sinks[c] ^= mac.Sum(out[:0])[0]
+			}
+		})
+	}
+	wg.Wait()
+	var s byte
+	for _, b := range sinks {
+		s ^= b
+	}
+	return s
 }
 
 // rankMessage appends lp("ssj-v1") || lp("target") || lp(label).
@@ -262,7 +295,7 @@ func keyOf(dir, csv string) draw.Key {
 
 func measure(n int, dir, csv string, runs int) result {
 	p, m, ev, k := prepare(dir, csv)
-	var tH, tL, tR, tR1, tV, tV1, tVA []float64
+	var tH, tHP, tL, tR, tR1, tV, tV1, tVA []float64
 	var cH, cL, cR, cV, cVA []float64 // process CPU seconds
 	var sink byte
 	for range runs {
@@ -278,6 +311,10 @@ func measure(n int, dir, csv string, runs int) result {
 			sink ^= mac.Sum(out[:0])[0]
 		}
 		tH, cH = append(tH, time.Since(t0).Seconds()), append(cH, cpuSeconds()-c0)
+
+		t0 = time.Now()
+		sink ^= hmacParallel(p, k)
+		tHP = append(tHP, time.Since(t0).Seconds())
 
 		t0, c0 = time.Now(), cpuSeconds()
 		for i := range p.Len() {
@@ -329,7 +366,7 @@ func measure(n int, dir, csv string, runs int) result {
 		runtime.GOMAXPROCS(procs)
 	}
 	_ = sink
-	r := result{key: k, hmacFloor: median(tH), leafFloor: median(tL), runPool: median(tR), runPool1: median(tR1),
+	r := result{key: k, hmacFloor: median(tH), hmacPar: median(tHP), leafFloor: median(tL), runPool: median(tR), runPool1: median(tR1),
 		verify: median(tV), verify1: median(tV1), verifyAlone: median(tVA)}
 	var ms runtime.MemStats
 	runtime.GC()
@@ -338,6 +375,8 @@ func measure(n int, dir, csv string, runs int) result {
 	fmt.Printf("\n== %d targets (%d profiles) ==\n", n, p.Profiles())
 	fmt.Printf("HMAC floor                         %8.3f s\n", r.hmacFloor)
 	fmt.Printf("leaf SHA-256 + HMAC floor          %8.3f s\n", r.leafFloor)
+	fmt.Printf("HMAC floor on %d goroutines         %8.3f s  (%.2fx faster than on one: this machine's ceiling for the 2-core goals)\n",
+		runtime.GOMAXPROCS(0), r.hmacPar, r.hmacFloor/r.hmacPar)
 	fmt.Printf("RunPool (committed pool)           %8.3f s  %.2fx HMAC floor   1 core %.3f s (2 cores %.2fx faster)\n", r.runPool, r.runPool/r.hmacFloor, r.runPool1, r.runPool1/r.runPool)
 	fmt.Printf("VerifyPool (pool in memory)        %8.3f s  %.2fx leaf+HMAC floor\n", r.verifyAlone, r.verifyAlone/r.leafFloor)
 	fmt.Printf("ReadPool + VerifyPool (file bytes) %8.3f s  %.2fx leaf+HMAC floor   1 core %.3f s (2 cores %.2fx faster)\n", r.verify, r.verify/r.leafFloor, r.verify1, r.verify1/r.verify)
