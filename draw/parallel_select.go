@@ -284,6 +284,58 @@ func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chose
 	return sel
 }
 
+// poolSelectionsEqual reports whether want equals, element by element,
+// what poolSelections returns for chosen (the same length): each unit's
+// label, name, stratum and hex rank are compared with want's strings
+// where they lie, without building new ones. Like poolSelections it runs
+// on all processors and visits each chunk's units in pool order.
+func poolSelectionsEqual(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand, want []Selection) bool {
+	if len(want) != len(chosen) {
+		return false
+	}
+	var differ atomic.Bool
+	parallelRange(len(chosen), selectGrain, func(_, lo, hi int) {
+		rk := NewRankerWith(cs, k)
+		ord := make([]uint64, hi-lo)
+		for x := range ord {
+			ord[x] = uint64(chosen[lo+x].i)<<32 | uint64(x)
+		}
+		slices.Sort(ord)
+		var h [2 * len(Rank{})]byte
+		for y, o := range ord {
+			if y%1024 == 0 && differ.Load() {
+				return
+			}
+			u, w := int(o>>32), &want[lo+int(uint32(o))]
+			l := p.Label(u)
+			if w.Target != l || w.Name != p.Name(u) || w.Stratum != t.keys[t.stratum[p.Profile(u)]] {
+				differ.Store(true)
+				return
+			}
+			r := rk.RankTarget(l)
+			hex.Encode(h[:], r[:])
+			if w.Rank != string(h[:]) {
+				differ.Store(true)
+				return
+			}
+		}
+	})
+	return !differ.Load()
+}
+
+// sameSelections is slices.Equal(a, b), answered at once when a and b are
+// one slice (as the recomputed record's selections are the record's own
+// when poolSelectionsEqual found them equal).
+func sameSelections(a, b []Selection) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true
+	}
+	return slices.Equal(a, b)
+}
+
 // checkPoolLabels checks the labels of the units in scope on all
 // processors and reports the first bad one in label order, as one pass
 // does.
@@ -314,7 +366,7 @@ func checkPoolLabels(p *registry.Pool, sc *poolScope) error {
 // when they are equal, so its result is firstDiff's.
 func firstDiffRecord(rec, got *Record) *VerifyError {
 	a, b := *rec, *got
-	if slices.Equal(a.Selected, b.Selected) {
+	if sameSelections(a.Selected, b.Selected) {
 		a.Selected, b.Selected = nil, nil
 	}
 	if slices.EqualFunc(a.Batches, b.Batches, func(x, y Batch) bool { return x.Number == y.Number && slices.Equal(x.Targets, y.Targets) }) {
@@ -330,7 +382,7 @@ func firstDiffRecord(rec, got *Record) *VerifyError {
 // and only if they are without them, and a 1M-target draw's 30 MB of
 // selections is not encoded twice by every verification.
 func marshalBoth(rec, got *Record) (ja, jb []byte, err error) {
-	if (rec.Selected == nil) == (got.Selected == nil) && slices.Equal(rec.Selected, got.Selected) {
+	if (rec.Selected == nil) == (got.Selected == nil) && sameSelections(rec.Selected, got.Selected) {
 		a, b := *rec, *got
 		a.Selected, b.Selected = nil, nil
 		rec, got = &a, &b
