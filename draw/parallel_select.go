@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -239,8 +240,10 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 // visits its units in pool order, not rank order: the pool's columns are
 // then read forwards instead of at random (at 1M targets the random reads
 // cost more than the HMACs). A chunk's labels, names and hex ranks are
-// written into one string, which its selections slice (one allocation per
-// chunk instead of three per selection).
+// written into one string (a strings.Builder of the exact size, so
+// without a final copy), which its selections slice (one allocation per
+// chunk instead of three per selection); the selections are then written
+// in their own order.
 func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand) []Selection {
 	sel := make([]Selection, len(chosen))
 	parallelRange(len(chosen), selectGrain, func(_, lo, hi int) {
@@ -260,23 +263,23 @@ func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chose
 			size += len(strs[y][0]) + len(strs[y][1])
 		}
 		at := make([][3]int, hi-lo) // per position: start of label, name, rank
-		buf := make([]byte, 0, size)
+		var buf strings.Builder
+		buf.Grow(size)
 		var h [2 * len(Rank{})]byte
 		for y, o := range ord {
 			x := int(uint32(o))
 			r := rk.RankTarget(strs[y][0])
 			hex.Encode(h[:], r[:])
-			at[x][0] = len(buf)
-			buf = append(buf, strs[y][0]...)
-			at[x][1] = len(buf)
-			buf = append(buf, strs[y][1]...)
-			at[x][2] = len(buf)
-			buf = append(buf, h[:]...)
+			at[x][0] = buf.Len()
+			buf.WriteString(strs[y][0])
+			at[x][1] = buf.Len()
+			buf.WriteString(strs[y][1])
+			at[x][2] = buf.Len()
+			buf.Write(h[:])
 		}
-		all := string(buf)
-		for _, o := range ord {
-			u, x := int(o>>32), int(uint32(o))
-			a := at[x]
+		all := buf.String()
+		for x, a := range at {
+			u := int(chosen[lo+x].i)
 			sel[lo+x] = Selection{Target: all[a[0]:a[1]], Name: all[a[1]:a[2]],
 				Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: all[a[2] : a[2]+len(h)]}
 		}
