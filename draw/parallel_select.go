@@ -214,6 +214,7 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 	for range max(1, min(runtime.GOMAXPROCS(0), parts)) {
 		wg.Go(func() {
 			ctx := &selCtx{pool: p, rk: NewRankerWith(cs, k)}
+			var tmp []selCand
 			for {
 				j := int(next.Add(1) - 1)
 				if j >= parts {
@@ -227,12 +228,57 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 						}
 					}
 				}
-				slices.SortFunc(dst, ctx.cmp)
+				tmp = sortCands(ctx, dst, tmp)
 			}
 		})
 	}
 	wg.Wait()
 	return out
+}
+
+// sortCands sorts a by c.cmp, as slices.SortFunc(a, c.cmp) does (the
+// order is total, so the result is the same): a counting sort into
+// buckets of consecutive rank prefixes (about one candidate per bucket,
+// since prefixes are uniform), then each bucket of more than one
+// candidate by c.cmp. tmp is scratch space, grown as needed and
+// returned for reuse.
+func sortCands(c *selCtx, a, tmp []selCand) []selCand {
+	n := len(a)
+	if n < 256 {
+		slices.SortFunc(a, c.cmp)
+		return tmp
+	}
+	lo, hi := a[0].key, a[0].key
+	for _, x := range a {
+		lo, hi = min(lo, x.key), max(hi, x.key)
+	}
+	// Bucket (key-lo)>>shift: at most 2^bits.Len(n) buckets, in key order.
+	shift := max(0, bits.Len64(hi-lo)-bits.Len(uint(n)))
+	nb := int((hi-lo)>>shift) + 1
+	start := make([]int32, nb+1)
+	for _, x := range a {
+		start[((x.key-lo)>>shift)+1]++
+	}
+	for b := range nb {
+		start[b+1] += start[b]
+	}
+	if cap(tmp) < n {
+		tmp = make([]selCand, n)
+	}
+	tmp = tmp[:n]
+	next := slices.Clone(start[:nb])
+	for _, x := range a {
+		b := (x.key - lo) >> shift
+		tmp[next[b]] = x
+		next[b]++
+	}
+	copy(a, tmp)
+	for b := range nb {
+		if lo, hi := start[b], start[b+1]; hi-lo > 1 {
+			slices.SortFunc(a[lo:hi], c.cmp)
+		}
+	}
+	return tmp
 }
 
 // poolSelections returns the record's selections of the chosen units,

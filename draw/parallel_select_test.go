@@ -252,3 +252,35 @@ func TestPoolSelectionsEqualMatchesBuilt(t *testing.T) {
 		runtime.GOMAXPROCS(prev)
 	}
 }
+
+// sortCands, a counting sort into buckets of rank prefixes and a sort of
+// each bucket, gives the order of slices.SortFunc by cmp: uniform
+// prefixes, few distinct prefixes (ties decided by full rank and label),
+// prefixes in a narrow range, a few far apart, and sizes about the
+// threshold of its bucketing.
+func TestSortCandsEqualsSortFunc(t *testing.T) {
+	p, err := registry.NewPool(dtPool(5000, 53))
+	require.NoError(t, err)
+	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{7}, [32]byte{8}))}
+	r := rand.New(rand.NewPCG(11, 13))
+	keys := map[string]func() uint64{
+		"uniform": r.Uint64,
+		"few":     func() uint64 { return uint64(r.IntN(5)) },
+		"narrow":  func() uint64 { return 1<<40 + uint64(r.IntN(3000)) },
+		"spread":  func() uint64 { return uint64(r.IntN(3)) << 62 },
+		"top":     func() uint64 { return ^uint64(r.IntN(1000)) },
+	}
+	var tmp []selCand
+	for name, key := range keys {
+		for _, n := range []int{0, 1, 255, 256, 257, 1000, 4999} {
+			a := make([]selCand, n)
+			for x, u := range r.Perm(p.Len())[:n] {
+				a[x] = selCand{key: key(), i: int32(u)}
+			}
+			want := slices.Clone(a)
+			slices.SortFunc(want, ctx.cmp)
+			tmp = sortCands(ctx, a, tmp)
+			require.Equal(t, want, a, "%s n %d", name, n)
+		}
+	}
+}

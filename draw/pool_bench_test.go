@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,36 @@ func BenchmarkPoolSelections(b *testing.B) {
 			if !poolSelectionsEqual(suite.SSJv1, k, p, pt, chosen, want) {
 				b.Fatal("not equal")
 			}
+		}
+	})
+}
+
+// BenchmarkSortCands sorts 18k candidates with uniform rank prefixes (a
+// part of poolSelection's sort of 145k selected on 2 processors) by
+// bucket (sortCands) and by slices.SortFunc (the former code).
+func BenchmarkSortCands(b *testing.B) {
+	p, err := registry.NewPool(benchPool(1_000_000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{1}, [32]byte{2}))}
+	r := rand.New(rand.NewPCG(3, 4))
+	in := make([]selCand, 18_000)
+	for x, u := range r.Perm(p.Len())[:len(in)] {
+		in[x] = selCand{key: r.Uint64(), i: int32(u)}
+	}
+	a := make([]selCand, len(in))
+	var tmp []selCand
+	b.Run("buckets", func(b *testing.B) {
+		for range b.N {
+			copy(a, in)
+			tmp = sortCands(ctx, a, tmp)
+		}
+	})
+	b.Run("sortfunc", func(b *testing.B) {
+		for range b.N {
+			copy(a, in)
+			slices.SortFunc(a, ctx.cmp)
 		}
 	})
 }
