@@ -294,12 +294,7 @@ func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chose
 	sel := make([]Selection, len(chosen))
 	parallelRange(len(chosen), selectGrain, func(_, lo, hi int) {
 		rk := NewRankerWith(cs, k)
-		// ord: unit index << 32 | position in the chunk, in pool order.
-		ord := make([]uint64, hi-lo)
-		for x := range ord {
-			ord[x] = uint64(chosen[lo+x].i)<<32 | uint64(x)
-		}
-		slices.Sort(ord)
+		ord := poolOrder(chosen[lo:hi])
 		// The labels and names, read once, give the chunk's exact size.
 		strs := make([][2]string, len(ord))
 		size := len(ord) * 2 * len(Rank{})
@@ -333,6 +328,48 @@ func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chose
 	return sel
 }
 
+// poolOrder returns, for candidates of distinct units, unit index << 32 |
+// position in c, in increasing order (pool order): a counting sort into
+// buckets of consecutive unit indexes (about one candidate each), then
+// each bucket sorted; the same as slices.Sort of those values.
+func poolOrder(c []selCand) []uint64 {
+	ord := make([]uint64, len(c))
+	if len(c) < 256 {
+		for x := range ord {
+			ord[x] = uint64(c[x].i)<<32 | uint64(x)
+		}
+		slices.Sort(ord)
+		return ord
+	}
+	lo, hi := c[0].i, c[0].i
+	for _, x := range c {
+		lo, hi = min(lo, x.i), max(hi, x.i)
+	}
+	shift := max(0, bits.Len32(uint32(hi-lo))-bits.Len(uint(len(c))))
+	nb := int(uint32(hi-lo)>>shift) + 1
+	next := make([]int32, nb+1)
+	for _, x := range c {
+		next[(uint32(x.i-lo)>>shift)+1]++
+	}
+	for b := range nb {
+		next[b+1] += next[b]
+	}
+	for y, x := range c {
+		b := uint32(x.i-lo) >> shift
+		ord[next[b]] = uint64(x.i)<<32 | uint64(y)
+		next[b]++
+	}
+	// Bucket b now ends at next[b] and starts at next[b-1] (0 for b = 0).
+	start := int32(0)
+	for b := range nb {
+		if next[b]-start > 1 {
+			slices.Sort(ord[start:next[b]])
+		}
+		start = next[b]
+	}
+	return ord
+}
+
 // poolSelectionsEqual reports whether want equals, element by element,
 // what poolSelections returns for chosen (the same length): each unit's
 // label, name, stratum and hex rank are compared with want's strings
@@ -345,11 +382,7 @@ func poolSelectionsEqual(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, 
 	var differ atomic.Bool
 	parallelRange(len(chosen), selectGrain, func(_, lo, hi int) {
 		rk := NewRankerWith(cs, k)
-		ord := make([]uint64, hi-lo)
-		for x := range ord {
-			ord[x] = uint64(chosen[lo+x].i)<<32 | uint64(x)
-		}
-		slices.Sort(ord)
+		ord := poolOrder(chosen[lo:hi])
 		var h [2 * len(Rank{})]byte
 		for y, o := range ord {
 			if y%1024 == 0 && differ.Load() {

@@ -284,3 +284,32 @@ func TestSortCandsEqualsSortFunc(t *testing.T) {
 		}
 	}
 }
+
+// poolOrder, a counting sort by unit index, is slices.Sort of unit index
+// << 32 | position: dense and sparse unit indexes, indexes up to the
+// largest int32, sizes about its bucketing threshold.
+func TestPoolOrderEqualsSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 19))
+	for _, span := range []int{300, 5000, 1 << 20, 1<<31 - 1} {
+		for _, n := range []int{0, 1, 2, 255, 256, 257, 4000} {
+			if n > span {
+				continue
+			}
+			seen := map[int32]bool{}
+			c := make([]selCand, 0, n)
+			for len(c) < n {
+				u := int32(r.IntN(span))
+				if !seen[u] {
+					seen[u] = true
+					c = append(c, selCand{key: r.Uint64(), i: u})
+				}
+			}
+			want := make([]uint64, n)
+			for x := range c {
+				want[x] = uint64(c[x].i)<<32 | uint64(x)
+			}
+			slices.Sort(want)
+			require.Equal(t, want, poolOrder(c), "span %d n %d", span, n)
+		}
+	}
+}
