@@ -197,6 +197,9 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 		hi, _ := bits.Mul64(key, uint64(parts))
 		return int(hi)
 	}
+	// The selected are scattered into their parts in one pass (each part
+	// in stratum order, as the former per-part filter took them), then
+	// each part is sorted in place.
 	counts := make([]int, parts+1)
 	if parts > 1 {
 		for _, st := range strata {
@@ -207,8 +210,20 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 		for j := range parts {
 			counts[j+1] += counts[j]
 		}
+		at := slices.Clone(counts[:parts])
+		for _, st := range strata {
+			for _, x := range st {
+				j := part(x.key)
+				out[at[j]] = x
+				at[j]++
+			}
+		}
 	} else {
 		counts[1] = total
+		out = out[:0]
+		for _, st := range strata {
+			out = append(out, st...)
+		}
 	}
 	next.Store(0)
 	for range max(1, min(runtime.GOMAXPROCS(0), parts)) {
@@ -220,15 +235,7 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 				if j >= parts {
 					return
 				}
-				dst := out[counts[j]:counts[j]:counts[j+1]]
-				for _, st := range strata {
-					for _, x := range st {
-						if parts == 1 || part(x.key) == j {
-							dst = append(dst, x)
-						}
-					}
-				}
-				tmp = sortCands(ctx, dst, tmp)
+				tmp = sortCands(ctx, out[counts[j]:counts[j+1]], tmp)
 			}
 		})
 	}
