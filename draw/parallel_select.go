@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -196,6 +197,9 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 		hi, _ := bits.Mul64(key, uint64(parts))
 		return int(hi)
 	}
+	// The selected are scattered into their parts in one pass (each part
+	// in stratum order, as the former per-part filter took them), then
+	// each part is sorted in place.
 	counts := make([]int, parts+1)
 	if parts > 1 {
 		for _, st := range strata {
@@ -206,27 +210,32 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 		for j := range parts {
 			counts[j+1] += counts[j]
 		}
+		at := slices.Clone(counts[:parts])
+		for _, st := range strata {
+			for _, x := range st {
+				j := part(x.key)
+				out[at[j]] = x
+				at[j]++
+			}
+		}
 	} else {
 		counts[1] = total
+		out = out[:0]
+		for _, st := range strata {
+			out = append(out, st...)
+		}
 	}
 	next.Store(0)
 	for range max(1, min(runtime.GOMAXPROCS(0), parts)) {
 		wg.Go(func() {
 			ctx := &selCtx{pool: p, rk: NewRankerWith(cs, k)}
+			var tmp []selCand
 			for {
 				j := int(next.Add(1) - 1)
 				if j >= parts {
 					return
 				}
-				dst := out[counts[j]:counts[j]:counts[j+1]]
-				for _, st := range strata {
-					for _, x := range st {
-						if parts == 1 || part(x.key) == j {
-							dst = append(dst, x)
-						}
-					}
-				}
-				slices.SortFunc(dst, ctx.cmp)
+				tmp = sortCands(ctx, out[counts[j]:counts[j+1]], tmp)
 			}
 		})
 	}
@@ -234,23 +243,65 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 	return out
 }
 
+// sortCands sorts a by c.cmp, as slices.SortFunc(a, c.cmp) does (the
+// order is total, so the result is the same): a counting sort into
+// buckets of consecutive rank prefixes (about one candidate per bucket,
+// since prefixes are uniform), then each bucket of more than one
+// candidate by c.cmp. tmp is scratch space, grown as needed and
+// returned for reuse.
+func sortCands(c *selCtx, a, tmp []selCand) []selCand {
+	n := len(a)
+	if n < 256 {
+		slices.SortFunc(a, c.cmp)
+		return tmp
+	}
+	lo, hi := a[0].key, a[0].key
+	for _, x := range a {
+		lo, hi = min(lo, x.key), max(hi, x.key)
+	}
+	// Bucket (key-lo)>>shift: at most 2^bits.Len(n) buckets, in key order.
+	shift := max(0, bits.Len64(hi-lo)-bits.Len(uint(n)))
+	nb := int((hi-lo)>>shift) + 1
+	start := make([]int32, nb+1)
+	for _, x := range a {
+		start[((x.key-lo)>>shift)+1]++
+	}
+	for b := range nb {
+		start[b+1] += start[b]
+	}
+	if cap(tmp) < n {
+		tmp = make([]selCand, n)
+	}
+	tmp = tmp[:n]
+	next := slices.Clone(start[:nb])
+	for _, x := range a {
+		b := (x.key - lo) >> shift
+		tmp[next[b]] = x
+		next[b]++
+	}
+	copy(a, tmp)
+	for b := range nb {
+		if lo, hi := start[b], start[b+1]; hi-lo > 1 {
+			slices.SortFunc(a[lo:hi], c.cmp)
+		}
+	}
+	return tmp
+}
+
 // poolSelections returns the record's selections of the chosen units,
 // ranked under the suite cs and key k, on all processors. Each chunk
 // visits its units in pool order, not rank order: the pool's columns are
 // then read forwards instead of at random (at 1M targets the random reads
 // cost more than the HMACs). A chunk's labels, names and hex ranks are
-// written into one string, which its selections slice (one allocation per
-// chunk instead of three per selection).
+// written into one string (a strings.Builder of the exact size, so
+// without a final copy), which its selections slice (one allocation per
+// chunk instead of three per selection); the selections are then written
+// in their own order.
 func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand) []Selection {
 	sel := make([]Selection, len(chosen))
 	parallelRange(len(chosen), selectGrain, func(_, lo, hi int) {
 		rk := NewRankerWith(cs, k)
-		// ord: unit index << 32 | position in the chunk, in pool order.
-		ord := make([]uint64, hi-lo)
-		for x := range ord {
-			ord[x] = uint64(chosen[lo+x].i)<<32 | uint64(x)
-		}
-		slices.Sort(ord)
+		ord := poolOrder(chosen[lo:hi])
 		// The labels and names, read once, give the chunk's exact size.
 		strs := make([][2]string, len(ord))
 		size := len(ord) * 2 * len(Rank{})
@@ -260,28 +311,118 @@ func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chose
 			size += len(strs[y][0]) + len(strs[y][1])
 		}
 		at := make([][3]int, hi-lo) // per position: start of label, name, rank
-		buf := make([]byte, 0, size)
+		var buf strings.Builder
+		buf.Grow(size)
 		var h [2 * len(Rank{})]byte
 		for y, o := range ord {
 			x := int(uint32(o))
 			r := rk.RankTarget(strs[y][0])
 			hex.Encode(h[:], r[:])
-			at[x][0] = len(buf)
-			buf = append(buf, strs[y][0]...)
-			at[x][1] = len(buf)
-			buf = append(buf, strs[y][1]...)
-			at[x][2] = len(buf)
-			buf = append(buf, h[:]...)
+			at[x][0] = buf.Len()
+			buf.WriteString(strs[y][0])
+			at[x][1] = buf.Len()
+			buf.WriteString(strs[y][1])
+			at[x][2] = buf.Len()
+			buf.Write(h[:])
 		}
-		all := string(buf)
-		for _, o := range ord {
-			u, x := int(o>>32), int(uint32(o))
-			a := at[x]
+		all := buf.String()
+		for x, a := range at {
+			u := int(chosen[lo+x].i)
 			sel[lo+x] = Selection{Target: all[a[0]:a[1]], Name: all[a[1]:a[2]],
 				Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: all[a[2] : a[2]+len(h)]}
 		}
 	})
 	return sel
+}
+
+// poolOrder returns, for candidates of distinct units, unit index << 32 |
+// position in c, in increasing order (pool order): a counting sort into
+// buckets of consecutive unit indexes (about one candidate each), then
+// each bucket sorted; the same as slices.Sort of those values.
+func poolOrder(c []selCand) []uint64 {
+	ord := make([]uint64, len(c))
+	if len(c) < 256 {
+		for x := range ord {
+			ord[x] = uint64(c[x].i)<<32 | uint64(x)
+		}
+		slices.Sort(ord)
+		return ord
+	}
+	lo, hi := c[0].i, c[0].i
+	for _, x := range c {
+		lo, hi = min(lo, x.i), max(hi, x.i)
+	}
+	shift := max(0, bits.Len32(uint32(hi-lo))-bits.Len(uint(len(c))))
+	nb := int(uint32(hi-lo)>>shift) + 1
+	next := make([]int32, nb+1)
+	for _, x := range c {
+		next[(uint32(x.i-lo)>>shift)+1]++
+	}
+	for b := range nb {
+		next[b+1] += next[b]
+	}
+	for y, x := range c {
+		b := uint32(x.i-lo) >> shift
+		ord[next[b]] = uint64(x.i)<<32 | uint64(y)
+		next[b]++
+	}
+	// Bucket b now ends at next[b] and starts at next[b-1] (0 for b = 0).
+	start := int32(0)
+	for b := range nb {
+		if next[b]-start > 1 {
+			slices.Sort(ord[start:next[b]])
+		}
+		start = next[b]
+	}
+	return ord
+}
+
+// poolSelectionsEqual reports whether want equals, element by element,
+// what poolSelections returns for chosen (the same length): each unit's
+// label, name, stratum and hex rank are compared with want's strings
+// where they lie, without building new ones. Like poolSelections it runs
+// on all processors and visits each chunk's units in pool order.
+func poolSelectionsEqual(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand, want []Selection) bool {
+	if len(want) != len(chosen) {
+		return false
+	}
+	var differ atomic.Bool
+	parallelRange(len(chosen), selectGrain, func(_, lo, hi int) {
+		rk := NewRankerWith(cs, k)
+		ord := poolOrder(chosen[lo:hi])
+		var h [2 * len(Rank{})]byte
+		for y, o := range ord {
+			if y%1024 == 0 && differ.Load() {
+				return
+			}
+			u, w := int(o>>32), &want[lo+int(uint32(o))]
+			l := p.Label(u)
+			if w.Target != l || w.Name != p.Name(u) || w.Stratum != t.keys[t.stratum[p.Profile(u)]] {
+				differ.Store(true)
+				return
+			}
+			r := rk.RankTarget(l)
+			hex.Encode(h[:], r[:])
+			if w.Rank != string(h[:]) {
+				differ.Store(true)
+				return
+			}
+		}
+	})
+	return !differ.Load()
+}
+
+// sameSelections is slices.Equal(a, b), answered at once when a and b are
+// one slice (as the recomputed record's selections are the record's own
+// when poolSelectionsEqual found them equal).
+func sameSelections(a, b []Selection) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true
+	}
+	return slices.Equal(a, b)
 }
 
 // checkPoolLabels checks the labels of the units in scope on all
@@ -314,7 +455,7 @@ func checkPoolLabels(p *registry.Pool, sc *poolScope) error {
 // when they are equal, so its result is firstDiff's.
 func firstDiffRecord(rec, got *Record) *VerifyError {
 	a, b := *rec, *got
-	if slices.Equal(a.Selected, b.Selected) {
+	if sameSelections(a.Selected, b.Selected) {
 		a.Selected, b.Selected = nil, nil
 	}
 	if slices.EqualFunc(a.Batches, b.Batches, func(x, y Batch) bool { return x.Number == y.Number && slices.Equal(x.Targets, y.Targets) }) {
@@ -330,7 +471,7 @@ func firstDiffRecord(rec, got *Record) *VerifyError {
 // and only if they are without them, and a 1M-target draw's 30 MB of
 // selections is not encoded twice by every verification.
 func marshalBoth(rec, got *Record) (ja, jb []byte, err error) {
-	if (rec.Selected == nil) == (got.Selected == nil) && slices.Equal(rec.Selected, got.Selected) {
+	if (rec.Selected == nil) == (got.Selected == nil) && sameSelections(rec.Selected, got.Selected) {
 		a, b := *rec, *got
 		a.Selected, b.Selected = nil, nil
 		rec, got = &a, &b

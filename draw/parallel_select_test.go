@@ -3,10 +3,12 @@ package draw
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -186,6 +188,128 @@ func TestMarshalBothEqualsMarshal(t *testing.T) {
 			ja, jb, err := marshalBoth(&ra, &rb)
 			require.NoError(t, err)
 			require.Equal(t, bytes.Equal(wa, wb), bytes.Equal(ja, jb), "%s against %s", name, name2)
+		}
+	}
+}
+
+// poolSelectionsEqual, which compares a record's selections with the
+// pool in place, says equal exactly when slices.Equal over what
+// poolSelections builds does: for the selections themselves (also as a
+// separate copy of every string), and for each field of each of a sample
+// of elements changed, elements swapped, and lengths that differ, on 1, 2
+// and 8 processors with chunks of a few units.
+func TestPoolSelectionsEqualMatchesBuilt(t *testing.T) {
+	defer func(g int) { selectGrain = g }(selectGrain)
+	selectGrain = 5
+	p, err := registry.NewPool(dtPool(2000, 47))
+	require.NoError(t, err)
+	k := DeriveKey([32]byte{5}, [32]byte{6})
+	pt := &poolTally{stratum: make([]int32, p.Profiles())}
+	for j := range pt.stratum {
+		pt.stratum[j] = int32(j % 2)
+	}
+	pt.keys = []string{"A", "B"}
+	r := rand.New(rand.NewPCG(7, 3))
+	perm := r.Perm(p.Len())[:300]
+	chosen := make([]selCand, len(perm))
+	for x, u := range perm {
+		chosen[x] = selCand{i: int32(u)}
+	}
+	built := poolSelections(suite.SSJv1, k, p, pt, chosen)
+	copyOf := func(s []Selection) []Selection {
+		out := make([]Selection, len(s))
+		for i, x := range s {
+			out[i] = Selection{Target: string([]byte(x.Target)), Name: string([]byte(x.Name)),
+				Stratum: string([]byte(x.Stratum)), Rank: string([]byte(x.Rank))}
+		}
+		return out
+	}
+	variants := map[string][]Selection{"same": built, "copy": copyOf(built), "shorter": copyOf(built[:299]), "empty": nil}
+	for _, i := range []int{0, 1, 150, 299} {
+		for f, edit := range map[string]func(s *Selection){
+			"target":  func(s *Selection) { s.Target = s.Target[:17] + "X" },
+			"name":    func(s *Selection) { s.Name += "x" },
+			"stratum": func(s *Selection) { s.Stratum = "C" },
+			"rank":    func(s *Selection) { s.Rank = s.Rank[:63] + string("01"[1-(s.Rank[63]&1)]) },
+			"RANK":    func(s *Selection) { s.Rank = strings.ToUpper(s.Rank) },
+		} {
+			v := copyOf(built)
+			edit(&v[i])
+			variants[fmt.Sprintf("%s of %d", f, i)] = v
+		}
+		v := copyOf(built)
+		j := (i + 1) % len(v)
+		v[i], v[j] = v[j], v[i]
+		variants[fmt.Sprintf("swap %d", i)] = v
+	}
+	for _, procs := range []int{1, 2, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		for name, v := range variants {
+			want := slices.Equal(built, v)
+			require.Equal(t, want, poolSelectionsEqual(suite.SSJv1, k, p, pt, chosen, v), "%s, procs %d", name, procs)
+			require.Equal(t, want, sameSelections(built, v), "sameSelections: %s", name)
+		}
+		runtime.GOMAXPROCS(prev)
+	}
+}
+
+// sortCands, a counting sort into buckets of rank prefixes and a sort of
+// each bucket, gives the order of slices.SortFunc by cmp: uniform
+// prefixes, few distinct prefixes (ties decided by full rank and label),
+// prefixes in a narrow range, a few far apart, and sizes about the
+// threshold of its bucketing.
+func TestSortCandsEqualsSortFunc(t *testing.T) {
+	p, err := registry.NewPool(dtPool(5000, 53))
+	require.NoError(t, err)
+	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{7}, [32]byte{8}))}
+	r := rand.New(rand.NewPCG(11, 13))
+	keys := map[string]func() uint64{
+		"uniform": r.Uint64,
+		"few":     func() uint64 { return uint64(r.IntN(5)) },
+		"narrow":  func() uint64 { return 1<<40 + uint64(r.IntN(3000)) },
+		"spread":  func() uint64 { return uint64(r.IntN(3)) << 62 },
+		"top":     func() uint64 { return ^uint64(r.IntN(1000)) },
+	}
+	var tmp []selCand
+	for name, key := range keys {
+		for _, n := range []int{0, 1, 255, 256, 257, 1000, 4999} {
+			a := make([]selCand, n)
+			for x, u := range r.Perm(p.Len())[:n] {
+				a[x] = selCand{key: key(), i: int32(u)}
+			}
+			want := slices.Clone(a)
+			slices.SortFunc(want, ctx.cmp)
+			tmp = sortCands(ctx, a, tmp)
+			require.Equal(t, want, a, "%s n %d", name, n)
+		}
+	}
+}
+
+// poolOrder, a counting sort by unit index, is slices.Sort of unit index
+// << 32 | position: dense and sparse unit indexes, indexes up to the
+// largest int32, sizes about its bucketing threshold.
+func TestPoolOrderEqualsSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 19))
+	for _, span := range []int{300, 5000, 1 << 20, 1<<31 - 1} {
+		for _, n := range []int{0, 1, 2, 255, 256, 257, 4000} {
+			if n > span {
+				continue
+			}
+			seen := map[int32]bool{}
+			c := make([]selCand, 0, n)
+			for len(c) < n {
+				u := int32(r.IntN(span))
+				if !seen[u] {
+					seen[u] = true
+					c = append(c, selCand{key: r.Uint64(), i: u})
+				}
+			}
+			want := make([]uint64, n)
+			for x := range c {
+				want[x] = uint64(c[x].i)<<32 | uint64(x)
+			}
+			slices.Sort(want)
+			require.Equal(t, want, poolOrder(c), "span %d n %d", span, n)
 		}
 	}
 }

@@ -28,7 +28,7 @@ import (
 // are computed on all processors; the record does not depend on their
 // number.
 func RunPool(m Manifest, evidence []Evidence, pool *registry.Pool, pools *InspectorPools) (Record, error) {
-	return runPool(&m, evidence, pool, pools, false)
+	return runPool(&m, evidence, pool, pools, false, nil)
 }
 
 // VerifyPool is Verify over a compact pool, typically read from the pool
@@ -50,7 +50,7 @@ func VerifyPoolWith(rec *Record, pool *registry.Pool, pools *InspectorPools, opt
 		return err
 	}
 	return verifyRecord(rec, &m, pools, opt, func() (Record, error) {
-		got, err := runPool(&m, rec.Evidence, pool, pools, true)
+		got, err := runPool(&m, rec.Evidence, pool, pools, true, rec.Selected)
 		if err != nil {
 			var ve *VerifyError
 			if errors.As(err, &ve) {
@@ -306,8 +306,12 @@ func rootOnly(cs suite.Suite, p *registry.Pool, sc *poolScope) merkle.Hash {
 
 // runPool is run over a pool. verify recomputes the commitment from the
 // pool's bytes, fused with the ranks; otherwise the pool's commitment is
-// trusted.
-func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *InspectorPools, verify bool) (Record, error) {
+// trusted. want, when not empty, is the record's selections (verify
+// only): when the recomputed selections equal them, the result's
+// Selected is want itself (equal values, so nothing that reads the
+// record sees the difference) instead of new strings built only to be
+// compared with them.
+func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *InspectorPools, verify bool, want []Selection) (Record, error) {
 	if err := m.Validate(); err != nil {
 		return Record{}, err
 	}
@@ -379,7 +383,11 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 			return Record{}, err
 		}
 	}
-	rec.Selected = poolSelections(cs, k, p, t, chosen)
+	if verify && len(want) > 0 && len(want) == len(chosen) && poolSelectionsEqual(cs, k, p, t, chosen, want) {
+		rec.Selected = want
+	} else {
+		rec.Selected = poolSelections(cs, k, p, t, chosen)
+	}
 	return finishRecord(rec, m, k, pools)
 }
 

@@ -4,11 +4,15 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/shuangsuiji/ssj/registry"
+	"github.com/shuangsuiji/ssj/suite"
 )
 
 // BenchmarkDrawPool measures, in one run on the same 1M pool, the HMAC
@@ -108,4 +112,75 @@ func BenchmarkDrawPool(b *testing.B) {
 			b.ReportMetric(median(tVer1).Seconds()/median(tVer).Seconds(), "verify-2v1")
 		})
 	}
+}
+
+// BenchmarkPoolSelections measures the record's selections of 145k
+// units of a 1M pool (the bench/draw task's share), in rank order (a
+// random order of the pool), built and, against a separate copy,
+// compared in place (VerifyPool's path):
+//
+//	go test ./draw -run '^$' -bench BenchmarkPoolSelections -count 5
+func BenchmarkPoolSelections(b *testing.B) {
+	p, err := registry.NewPool(benchPool(1_000_000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	k := DeriveKey([32]byte{1}, [32]byte{2})
+	pt := &poolTally{stratum: make([]int32, p.Profiles())}
+	for j := range pt.stratum {
+		pt.stratum[j] = int32(j % 4)
+	}
+	pt.keys = []string{"A", "B", "C", "D"}
+	r := rand.New(rand.NewPCG(1, 2))
+	chosen := make([]selCand, 145_000)
+	for x, u := range r.Perm(p.Len())[:len(chosen)] {
+		chosen[x] = selCand{i: int32(u)}
+	}
+	b.Run("build", func(b *testing.B) {
+		for range b.N {
+			poolSelections(suite.SSJv1, k, p, pt, chosen)
+		}
+	})
+	b.Run("compare", func(b *testing.B) {
+		want := poolSelections(suite.SSJv1, k, p, pt, chosen)
+		for i, s := range want {
+			want[i] = Selection{Target: strings.Clone(s.Target), Name: strings.Clone(s.Name), Stratum: strings.Clone(s.Stratum), Rank: strings.Clone(s.Rank)}
+		}
+		b.ResetTimer()
+		for range b.N {
+			if !poolSelectionsEqual(suite.SSJv1, k, p, pt, chosen, want) {
+				b.Fatal("not equal")
+			}
+		}
+	})
+}
+
+// BenchmarkSortCands sorts 18k candidates with uniform rank prefixes (a
+// part of poolSelection's sort of 145k selected on 2 processors) by
+// bucket (sortCands) and by slices.SortFunc (the former code).
+func BenchmarkSortCands(b *testing.B) {
+	p, err := registry.NewPool(benchPool(1_000_000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{1}, [32]byte{2}))}
+	r := rand.New(rand.NewPCG(3, 4))
+	in := make([]selCand, 18_000)
+	for x, u := range r.Perm(p.Len())[:len(in)] {
+		in[x] = selCand{key: r.Uint64(), i: int32(u)}
+	}
+	a := make([]selCand, len(in))
+	var tmp []selCand
+	b.Run("buckets", func(b *testing.B) {
+		for range b.N {
+			copy(a, in)
+			tmp = sortCands(ctx, a, tmp)
+		}
+	})
+	b.Run("sortfunc", func(b *testing.B) {
+		for range b.N {
+			copy(a, in)
+			slices.SortFunc(a, ctx.cmp)
+		}
+	})
 }

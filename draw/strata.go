@@ -333,8 +333,42 @@ func unitStratumValue(u *registry.Target, k, up string) string {
 
 // fastLabelOK reports true for the common label that is plainly valid:
 // printable ASCII without surrounding space. Anything else goes through
-// CheckLabel.
+// CheckLabel. It tests 8 bytes at a time (fastLabelOKBytewise is the
+// reference, one byte at a time).
 func fastLabelOK(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56 // one load on amd64
+		if !printable8(w) {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// printable8 reports whether each of the 8 bytes of w is in 0x20..0x7e.
+// A byte c has its high bit set in (c-0x20)&^c when c < 0x20 (a borrow
+// from a lower byte can only set bits above a byte that is itself below
+// 0x20), in c+1 when c is 0x7f (a carry comes only from a byte 0xff), and
+// in c when c ≥ 0x80.
+func printable8(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return ((w-0x20*ones)&^w|(w+ones)|w)&highs == 0
+}
+
+// fastLabelOKBytewise is fastLabelOK one byte at a time (the reference of
+// its tests).
+func fastLabelOKBytewise(s string) bool {
 	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
