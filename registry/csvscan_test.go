@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 type csvRec struct {
@@ -82,4 +83,53 @@ func FuzzStrCSV(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkSameCSV(t, s) })
+}
+
+// splitCommas cuts as strings.Split does, commas at every position of an
+// eight-byte word, next to UTF-8 and to bytes one away from a comma ('+',
+// '-') included.
+func TestSplitCommas(t *testing.T) {
+	cases := []string{"", ",", ",,", "a", "a,b", "HD-440104-2026-0001,x", "a-,-b,+,+", "中文,引号,x", ",,,,,,,,,,,,,,,,,",
+		"91440103MAT410000M,广州荔湾宾馆有限公司,entity,440103,H6110,B,false,false,0,active,治安;出入境;消防"}
+	for n := range 20 {
+		for k := range n {
+			b := []byte(strings.Repeat("-", n))
+			b[k] = ','
+			cases = append(cases, string(b), string(b)+",", ","+string(b))
+		}
+	}
+	for _, s := range cases {
+		sameSplit(t, s)
+	}
+}
+
+// sameSplit checks splitCommas against the search loop it replaces,
+// the fields' addresses included.
+func sameSplit(t *testing.T, s string) {
+	t.Helper()
+	var want []string
+	for line := s; ; {
+		i := strings.IndexByte(line, ',')
+		if i < 0 {
+			want = append(want, line)
+			break
+		}
+		want = append(want, line[:i])
+		line = line[i+1:]
+	}
+	got := splitCommas([]string{"keep"}, s)
+	if got[0] != "keep" || !slices.Equal(got[1:], want) || !slices.Equal(got[1:], strings.Split(s, ",")) {
+		t.Fatalf("%q: %q, want %q", s, got, want)
+	}
+	for k := range want {
+		if unsafe.StringData(got[k+1]) != unsafe.StringData(want[k]) {
+			t.Fatalf("%q: field %d at %p, want %p", s, k, unsafe.StringData(got[k+1]), unsafe.StringData(want[k]))
+		}
+	}
+}
+
+func FuzzSplitCommas(f *testing.F) {
+	f.Add("a,b")
+	f.Add("HD-440104-2026-0001,中文,,x")
+	f.Fuzz(sameSplit)
 }
