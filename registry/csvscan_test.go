@@ -82,7 +82,10 @@ func FuzzStrCSV(f *testing.F) {
 	for _, s := range csvCases {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) { checkSameCSV(t, s) })
+	f.Fuzz(func(t *testing.T, s string) {
+		checkSameCSV(t, s)
+		checkLineCount(t, s)
+	})
 }
 
 // splitCommas cuts as strings.Split does, commas at every position of an
@@ -132,4 +135,34 @@ func FuzzSplitCommas(f *testing.F) {
 	f.Add("a,b")
 	f.Add("HD-440104-2026-0001,中文,,x")
 	f.Fuzz(sameSplit)
+}
+
+// After reading every record, strCSV has counted one line per '\n' and
+// one for text after the last (what ReadPool's parts take as their line
+// count instead of counting the '\n' again).
+func TestStrCSVLineCount(t *testing.T) {
+	for _, s := range append(csvCases, "a\nb", "a\nb\n", "\r", "x\n\r", "\"a\nb\"", "a,b\n\n\n") {
+		checkLineCount(t, s)
+	}
+}
+
+func checkLineCount(t *testing.T, s string) {
+	t.Helper()
+	p := &strCSV{s: s}
+	for {
+		_, _, done, err := p.next()
+		if err != nil {
+			return // ReadPool counts the '\n' of a part with an error
+		}
+		if done {
+			break
+		}
+	}
+	lines := p.line
+	if s != "" && s[len(s)-1] != '\n' {
+		lines--
+	}
+	if lines != strings.Count(s, "\n") {
+		t.Errorf("%q: %d lines, %d '\\n'", s, lines, strings.Count(s, "\n"))
+	}
 }

@@ -279,8 +279,18 @@ func (pr *poolReader) block(s string, check bool) error {
 				j.bad = true
 				return
 			}
-			j.lines = strings.Count(part, "\n")
-			j.part = pr.parse(&csvSource{p: &strCSV{s: part}}, wb, valid)
+			src := &strCSV{s: part}
+			j.part = pr.parse(&csvSource{p: src}, wb, valid)
+			if j.part.fatal == nil {
+				// The parser read every line: one per '\n', and one for
+				// text after the last.
+				j.lines = src.line
+				if part != "" && part[len(part)-1] != '\n' {
+					j.lines--
+				}
+			} else {
+				j.lines = strings.Count(part, "\n")
+			}
 		})
 	}
 	wg.Wait()
