@@ -297,6 +297,62 @@ func (b *poolBuilder) label(i int) []byte { return b.labels[b.loff[i]:b.loff[i+1
 // processors (a variable so that tests can make it small).
 var poolGatherMin = 1 << 16
 
+// gatherBatch is how many units gatherVar locates before it copies
+// their labels.
+const gatherBatch = 32
+
+// gatherVar copies the labels (label i is src[soff[i]:soff[i+1]]) at
+// positions order[lo:hi] to dst from at on, writes their offsets
+// loff[lo+1:hi+1] and returns the first k in [lo, hi) whose label repeats
+// the one at k-1 (-1 when none does). The offsets of a batch of units are
+// read first, then their labels: the reads of a batch, at random in src,
+// do not wait for one another (one unit at a time, each label's address
+// waited for its offsets, each copy for the one before).
+func gatherVar(dst []byte, loff []uint32, src []byte, soff []uint32, order []uint32, at, lo, hi int) int {
+	dup := -1
+	var prev []byte
+	if lo > 0 && lo < hi {
+		i := order[lo-1]
+		prev = src[soff[i]:soff[i+1]]
+	}
+	var from, to [gatherBatch]uint32
+	for k0 := lo; k0 < hi; k0 += gatherBatch {
+		ks := order[k0:min(k0+gatherBatch, hi)]
+		for j, i := range ks {
+			from[j], to[j] = soff[i], soff[i+1]
+		}
+		for j := range ks {
+			l := src[from[j]:to[j]]
+			d := dst[at : at+len(l)]
+			copyShort(d, l)
+			if k := k0 + j; k > 0 && dup < 0 && bytes.Equal(prev, d) {
+				dup = k
+			}
+			prev = d
+			at += len(d)
+			loff[k0+j+1] = uint32(at)
+		}
+	}
+	return dup
+}
+
+// copyShort is copy(dst, src) for len(dst) == len(src), in 8-byte words
+// (which may overlap) when there are 8 to 24 bytes (an 18-byte 统一社会信用代码
+// among them), without a call.
+func copyShort(dst, src []byte) {
+	n := len(src)
+	if n < 8 || n > 24 || len(dst) != n {
+		copy(dst, src)
+		return
+	}
+	le := binary.LittleEndian
+	le.PutUint64(dst, le.Uint64(src))
+	if n > 16 {
+		le.PutUint64(dst[8:], le.Uint64(src[8:]))
+	}
+	le.PutUint64(dst[n-8:], le.Uint64(src[n-8:]))
+}
+
 // finish sorts the units by label, rejects duplicates (dup reports the
 // first pair found, as input positions) and commits.
 func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
@@ -311,17 +367,19 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 	order, prof := sortPoolLabelsWith(b.labels, b.loff, prof)
 	// The units are gathered into label order on all processors: each
 	// chunk of the order sums its label bytes, then, at its offset,
-	// copies its labels and offsets, comparing each label with
-	// the one copied before it (just written, so in cache) to find a
-	// repeat. The first repeat in label order is reported, as one pass
+	// copies its labels and offsets (gatherVar), comparing each label
+	// with the one copied before it (just written, so in cache) to find
+	// a repeat. The first repeat in label order is reported, as one pass
 	// reports it.
 	workers := 1
 	if n >= poolGatherMin {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	bound := func(c int) int { return n * c / workers }
-	size := make([]int, workers+1)
+	p := &Pool{names: b.names, noff: b.noff, profs: b.profs, nidx: order, prof: prof}
+	dupAt := make([]int, workers)
 	var wg sync.WaitGroup
+	size := make([]int, workers+1)
 	for c := range workers {
 		wg.Go(func() {
 			sum := 0
@@ -336,27 +394,10 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 	for c := range workers {
 		size[c+1] += size[c]
 	}
-	p := &Pool{names: b.names, noff: b.noff, profs: b.profs,
-		labels: make([]byte, size[workers]), loff: make([]uint32, n+1), nidx: order, prof: prof}
-	dupAt := make([]int, workers)
+	p.labels, p.loff = make([]byte, size[workers]), make([]uint32, n+1)
 	for c := range workers {
 		wg.Go(func() {
-			dupAt[c] = -1
-			at := size[c]
-			var prev []byte
-			if lo := bound(c); lo > 0 && lo < bound(c+1) {
-				prev = b.label(int(order[lo-1]))
-			}
-			for k := bound(c); k < bound(c+1); k++ {
-				i := order[k]
-				l := p.labels[at : at+copy(p.labels[at:], b.label(int(i)))]
-				if k > 0 && dupAt[c] < 0 && bytes.Equal(prev, l) {
-					dupAt[c] = k
-				}
-				prev = l
-				at += len(l)
-				p.loff[k+1] = uint32(at)
-			}
+			dupAt[c] = gatherVar(p.labels, p.loff, b.labels, b.loff, order, size[c], bound(c), bound(c+1))
 		})
 	}
 	wg.Wait()

@@ -101,9 +101,18 @@ func TestSortPoolLabels(t *testing.T) {
 			prev, prevScratch := runtime.GOMAXPROCS(procs), radixScratch
 			radixScratch = scratch
 			got := sortPoolLabels(labels, loff)
+			vals := make([]uint32, len(ls))
+			for i := range vals {
+				vals[i] = uint32(i*7 + 1)
+			}
+			order, sorted := sortPoolLabelsWith(labels, loff, vals)
 			runtime.GOMAXPROCS(prev)
 			radixScratch = prevScratch
 			require.True(t, slices.Equal(want, got), "procs %d, buckets split in place above %d keys", procs, scratch)
+			require.True(t, slices.Equal(want, order), "procs %d, buckets split in place above %d keys, values carried", procs, scratch)
+			for k, i := range order {
+				require.Equal(t, vals[i], sorted[k], "procs %d, scratch %d: value of position %d", procs, scratch, k)
+			}
 		}
 	}
 }

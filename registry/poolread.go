@@ -279,8 +279,18 @@ func (pr *poolReader) block(s string, check bool) error {
 				j.bad = true
 				return
 			}
-			j.lines = strings.Count(part, "\n")
-			j.part = pr.parse(&csvSource{p: &strCSV{s: part}}, wb, valid)
+			src := &strCSV{s: part}
+			j.part = pr.parse(&csvSource{p: src}, wb, valid)
+			if j.part.fatal == nil {
+				// The parser read every line: one per '\n', and one for
+				// text after the last.
+				j.lines = src.line
+				if part != "" && part[len(part)-1] != '\n' {
+					j.lines--
+				}
+			} else {
+				j.lines = strings.Count(part, "\n")
+			}
 		})
 	}
 	wg.Wait()
@@ -469,9 +479,11 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) poolPart 
 		if v, ok := b.raw[unsafe.String(unsafe.SliceData(key), len(key))]; ok && extra < 0 {
 			j, uscc := v&^rawUSCC, v&rawUSCC != 0
 			id, name := hm.cell(cells, tID), hm.cell(cells, tName)
-			plain := uscc && usccShaped(id)
-			if uscc && !plain {
-				id = strings.ToUpper(id)
+			plain, code := false, false // code: a valid USCC as it is
+			if uscc {
+				if plain, code = usccCheck(id); !plain {
+					id = strings.ToUpper(id)
+				}
 			}
 			bad = false
 			if valid {
@@ -481,7 +493,7 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) poolPart 
 				switch {
 				case !plain && (id == "" || hasControl(id) || trim(id) != id):
 					bad = true
-				case uscc && ValidateUSCC(id) != nil:
+				case uscc && !code && (plain || ValidateUSCC(id) != nil):
 					bad = true
 				case trim(name) == "":
 					bad = true
@@ -545,6 +557,50 @@ func usccShaped(s string) bool {
 		}
 	}
 	return true
+}
+
+// usccClass maps a byte to its value in usccAlphabet, or to usccShapedOnly
+// (a digit or an upper-case letter outside the code set) or usccOther.
+var usccClass = func() (v [256]uint8) {
+	for c := range v {
+		switch {
+		case usccValue[c] >= 0:
+			v[c] = uint8(usccValue[c])
+		case c >= 'A' && c <= 'Z':
+			v[c] = usccShapedOnly
+		default:
+			v[c] = usccOther
+		}
+	}
+	return v
+}()
+
+const (
+	usccShapedOnly = 0x40
+	usccOther      = 0x80
+)
+
+// usccCheck is usccShaped(s) and ValidateUSCC(s) == nil in one pass over s.
+func usccCheck(s string) (shaped, valid bool) {
+	if len(s) != USCCLength {
+		return false, false
+	}
+	var or, digits uint8
+	sum := 0
+	for i := 0; i < USCCLength-1; i++ {
+		c := usccClass[s[i]]
+		or |= c
+		if i >= 2 && i < 8 && c > 9 {
+			digits = 1
+		}
+		sum += int(c&0x1f) * usccWeights[i]
+	}
+	last := s[USCCLength-1]
+	or |= usccClass[last]
+	if or&usccOther != 0 {
+		return false, false
+	}
+	return true, or&usccShapedOnly == 0 && digits == 0 && last == usccAlphabet[(31-sum%31)%31]
 }
 
 // rawUSCC marks a fast-path profile (a value of poolBuilder.raw) whose

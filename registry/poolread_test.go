@@ -396,6 +396,47 @@ func TestUSCCShaped(t *testing.T) {
 	assert.False(t, usccShaped("91440103mat410000M"))
 }
 
+// usccCheck is usccShaped and ValidateUSCC in one pass: compared with
+// them on valid codes, every one-byte change of them (each byte value at
+// each position) and cut or extended codes.
+func TestUSCCCheck(t *testing.T) {
+	same := func(s string) {
+		t.Helper()
+		shaped, valid := usccCheck(s)
+		if shaped != usccShaped(s) || valid != (ValidateUSCC(s) == nil) {
+			t.Fatalf("%q: usccCheck %v %v, usccShaped %v, ValidateUSCC %v", s, shaped, valid, usccShaped(s), ValidateUSCC(s))
+		}
+	}
+	codes := []string{"91440103MAT410000M", "914401030000000453", "92440104MAEYLFJD6F"}
+	for _, tg := range genTargets(200, 3) {
+		codes = append(codes, tg.ID)
+	}
+	for _, code := range codes {
+		require.NoError(t, ValidateUSCC(code))
+		same(code)
+		same(code[:USCCLength-1])
+		same(code + "0")
+		for i := range USCCLength {
+			for c := range 256 {
+				b := []byte(code)
+				b[i] = byte(c)
+				same(string(b))
+			}
+		}
+	}
+}
+
+func FuzzUSCCCheck(f *testing.F) {
+	f.Add("91440103MAT410000M")
+	f.Add("91440103MAT410000I")
+	f.Fuzz(func(t *testing.T, s string) {
+		shaped, valid := usccCheck(s)
+		if shaped != usccShaped(s) || valid != (ValidateUSCC(s) == nil) {
+			t.Fatalf("%q: usccCheck %v %v, usccShaped %v, ValidateUSCC %v", s, shaped, valid, usccShaped(s), ValidateUSCC(s))
+		}
+	})
+}
+
 // ReadPool gives DecodeCSV's errors, byte for byte, and its pool on UTF-8
 // text mutated from the sample (quotes, commas, line breaks, spaces and
 // ideographic spaces put in or cut out), in small blocks and parts: the

@@ -52,17 +52,30 @@ func sortPoolLabels(labels []byte, loff []uint32) []uint32 {
 func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uint32) {
 	n := len(loff) - 1
 	ks := make([]lkey, n)
-	for i := range ks {
-		var b [16]byte
-		copy(b[:], labels[loff[i]:loff[i+1]])
-		ks[i] = lkey{p0: binary.BigEndian.Uint64(b[:8]), p1: binary.BigEndian.Uint64(b[8:]), i: uint32(i)}
-	}
 	carry := vals != nil
-	if carry {
-		for i := range ks {
-			ks[i].v = vals[i]
-		}
+	workers := 1
+	if n > radixScratch {
+		workers = runtime.GOMAXPROCS(0)
 	}
+	// The keys are made, and at the end read out, on all processors, each
+	// a range of them.
+	chunks := func(f func(lo, hi int)) {
+		var wg sync.WaitGroup
+		for c := range workers {
+			wg.Go(func() { f(n*c/workers, n*(c+1)/workers) })
+		}
+		wg.Wait()
+	}
+	chunks(func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			var b [16]byte
+			copy(b[:], labels[loff[i]:loff[i+1]])
+			ks[i] = lkey{p0: binary.BigEndian.Uint64(b[:8]), p1: binary.BigEndian.Uint64(b[8:]), i: uint32(i)}
+			if carry {
+				ks[i].v = vals[i]
+			}
+		}
+	})
 	s := &labelSorter{labels: labels, loff: loff}
 	// Buckets larger than radixScratch keys are split in place (no second
 	// array of their keys); smaller ones are sorted with scratch space of
@@ -77,10 +90,6 @@ func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uin
 		pending = 1 // jobs queued or running
 		wg      sync.WaitGroup
 	)
-	workers := 1
-	if n > radixScratch {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	for range workers {
 		wg.Go(func() {
 			var tmp []lkey
@@ -116,15 +125,19 @@ func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uin
 	}
 	wg.Wait()
 	order = make([]uint32, n)
-	for k := range ks {
-		order[k] = ks[k].i
-	}
 	if carry {
 		sorted = make([]uint32, n)
-		for k := range ks {
-			sorted[k] = ks[k].v
-		}
 	}
+	chunks(func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			order[k] = ks[k].i
+		}
+		if carry {
+			for k := lo; k < hi; k++ {
+				sorted[k] = ks[k].v
+			}
+		}
+	})
 	return order, sorted
 }
 

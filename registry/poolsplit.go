@@ -86,6 +86,35 @@ func lastRecordEnd(buf []byte) int {
 	return -1
 }
 
-// validUTF8 reports whether s is UTF-8; a cut after a '\n' never splits a
-// character, so parts are valid exactly when the whole block is.
-func validUTF8(s string) bool { return utf8.ValidString(s) }
+// validUTF8 reports whether s is UTF-8 (utf8.ValidString); a cut after a
+// '\n' never splits a character, so parts are valid exactly when the whole
+// block is. Eight ASCII bytes are passed at a time, and a three-byte
+// character whose first byte admits any two continuation bytes (E1-EC,
+// EE-EF: U+1000-U+CFFF and U+E000-U+FFFF, the CJK characters of names
+// among them) in one step; every other character is decoded.
+func validUTF8(s string) bool {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if i+8 <= len(s) && load64(s, i)&0x8080808080808080 == 0 {
+				i += 8
+			} else {
+				i++
+			}
+			continue
+		}
+		if i+3 <= len(s) {
+			if t := s[i : i+3]; c-0xE1 <= 0xEF-0xE1 && c != 0xED && t[1]&0xC0 == 0x80 && t[2]&0xC0 == 0x80 {
+				i += 3
+				continue
+			}
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return false
+		}
+		i += n
+	}
+	return true
+}

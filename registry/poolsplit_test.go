@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -180,4 +181,48 @@ func TestReadPoolErrorInLaterPart(t *testing.T) {
 	_, want := DecodeCSV([]byte(bad), ImportOptions{File: "later.csv"})
 	require.Error(t, want)
 	assert.Contains(t, want.Error(), fmt.Sprintf("row %d:", row))
+}
+
+// validUTF8 is utf8.ValidString: on every one- to four-byte sequence of
+// interesting bytes (ASCII, continuation and lead bytes at the edges of
+// their ranges), alone and between ASCII and CJK text, and on cut CJK text.
+func TestValidUTF8(t *testing.T) {
+	same := func(s string) {
+		t.Helper()
+		if got, want := validUTF8(s), utf8.ValidString(s); got != want {
+			t.Fatalf("%q: %v, want %v", s, got, want)
+		}
+	}
+	edge := []byte{0x00, 'a', 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF}
+	var seq func(prefix []byte, n int)
+	seq = func(prefix []byte, n int) {
+		s := string(prefix)
+		same(s)
+		same("广州" + s)
+		same(s + "有限公司")
+		same("0123456" + s + "x")
+		same("01234567" + s)
+		if n == 0 {
+			return
+		}
+		for _, b := range edge {
+			seq(append(prefix, b), n-1)
+		}
+	}
+	seq(nil, 4)
+	text := "91440103MAT410000M,广州荔湾宾馆有限公司,entity,440103,H6110,B,false,false,0,active,治安;出入境;消防\n\uFFFD\uE000\u1000\uD7FF𝄞"
+	for i := range len(text) + 1 {
+		same(text[:i])
+		same(text[i:])
+	}
+}
+
+func FuzzValidUTF8(f *testing.F) {
+	f.Add("广州荔湾宾馆有限公司,entity")
+	f.Add("\xed\xa0\x80\xe0\x80\x80\xef\xbf\xbd")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validUTF8(s), utf8.ValidString(s); got != want {
+			t.Fatalf("%q: %v, want %v", s, got, want)
+		}
+	})
 }
