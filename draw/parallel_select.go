@@ -33,21 +33,50 @@ var selectGrain = 4096
 
 // parallelRange calls fn on all processors for consecutive chunks of
 // [0, n) of at least grain items (one chunk when n is small), each call
-// with its worker number; chunks are numbered in order.
-func parallelRange(n, grain int, fn func(w, lo, hi int)) {
-	workers := max(1, runtime.GOMAXPROCS(0))
-	if n < 2*grain || workers == 1 {
-		fn(0, 0, n)
+// with the number of the worker making it and the chunk's number; chunks
+// are numbered in order, and there are rangeChunks(n, grain) of them.
+// There are several chunks per processor, taken by the workers as they
+// finish the previous one, so that a processor slowed down by other work
+// (or a chunk that costs more) does not leave the others idle at the end.
+func parallelRange(n, grain int, fn func(w, c, lo, hi int)) {
+	parallelChunks(n, rangeChunks(n, grain), fn)
+}
+
+// parallelChunks is parallelRange over the given number of chunks.
+func parallelChunks(n, chunks int, fn func(w, c, lo, hi int)) {
+	if chunks <= 1 || runtime.GOMAXPROCS(0) == 1 {
+		fn(0, 0, 0, n)
 		return
 	}
-	workers = min(workers, n/grain)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Go(func() { fn(w, lo, hi) })
+	for w := range min(runtime.GOMAXPROCS(0), chunks) {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					return
+				}
+				fn(w, c, n*c/chunks, n*(c+1)/chunks)
+			}
+		})
 	}
 	wg.Wait()
 }
+
+// rangeChunks is the number of chunks parallelRange cuts [0, n) into:
+// up to rangeChunksPerProc per processor, of at least grain items.
+func rangeChunks(n, grain int) int {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	if n < 2*grain || workers == 1 {
+		return 1
+	}
+	return min(rangeChunksPerProc*workers, n/grain)
+}
+
+// rangeChunksPerProc is the number of chunks per processor parallelRange
+// aims at.
+const rangeChunksPerProc = 32
 
 // selBuf keeps, of the candidates offered to it, at least the k smallest
 // (by selCtx.cmp), in no order: candidates are appended, and when the
@@ -299,7 +328,7 @@ func sortCands(c *selCtx, a, tmp []selCand) []selCand {
 // in their own order.
 func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand) []Selection {
 	sel := make([]Selection, len(chosen))
-	parallelRange(len(chosen), selectGrain, func(_, lo, hi int) {
+	parallelRange(len(chosen), selectGrain, func(_, _, lo, hi int) {
 		rk := NewRankerWith(cs, k)
 		ord := poolOrder(chosen[lo:hi])
 		// The labels and names, read once, give the chunk's exact size.
@@ -387,7 +416,7 @@ func poolSelectionsEqual(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, 
 		return false
 	}
 	var differ atomic.Bool
-	parallelRange(len(chosen), selectGrain, func(_, lo, hi int) {
+	parallelRange(len(chosen), selectGrain, func(_, _, lo, hi int) {
 		rk := NewRankerWith(cs, k)
 		ord := poolOrder(chosen[lo:hi])
 		var h [2 * len(Rank{})]byte
@@ -429,13 +458,12 @@ func sameSelections(a, b []Selection) bool {
 // processors and reports the first bad one in label order, as one pass
 // does.
 func checkPoolLabels(p *registry.Pool, sc *poolScope) error {
-	workers := max(1, runtime.GOMAXPROCS(0))
-	errs := make([]error, workers)
-	parallelRange(sc.n, 16*selectGrain, func(w, lo, hi int) {
+	errs := make([]error, rangeChunks(sc.n, 4*selectGrain))
+	parallelRange(sc.n, 4*selectGrain, func(_, c, lo, hi int) {
 		for k := lo; k < hi; k++ {
 			if l := p.Label(sc.unit(k)); !fastLabelOK(l) {
 				if err := CheckLabel("target id", l); err != nil {
-					errs[w] = fmt.Errorf("draw: targets (unit %d): %w", k+1, err)
+					errs[c] = fmt.Errorf("draw: targets (unit %d): %w", k+1, err)
 					return
 				}
 			}

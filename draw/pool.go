@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/shuangsuiji/ssj/internal/merkle"
 	"github.com/shuangsuiji/ssj/registry"
@@ -122,20 +121,16 @@ func tallyPool(m *Manifest, p *registry.Pool, sc *poolScope) (*poolTally, error)
 	}
 	// Units per profile, counted in parallel.
 	np := p.Profiles()
-	workers := parallelism(sc.n)
-	counts := make([][]int64, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := sc.n*w/workers, sc.n*(w+1)/workers
-		wg.Go(func() {
-			c := make([]int64, np)
-			for k := lo; k < hi; k++ {
-				c[p.Profile(sc.unit(k))]++
-			}
-			counts[w] = c
-		})
-	}
-	wg.Wait()
+	counts := make([][]int64, max(1, runtime.GOMAXPROCS(0)))
+	parallelRange(sc.n, 4*rankGrain, func(w, _, lo, hi int) {
+		if counts[w] == nil {
+			counts[w] = make([]int64, np)
+		}
+		c := counts[w]
+		for k := lo; k < hi; k++ {
+			c[p.Profile(sc.unit(k))]++
+		}
+	})
 	cnt := make([]int64, np)
 	for _, c := range counts {
 		for j := range c {
@@ -146,36 +141,58 @@ func tallyPool(m *Manifest, p *registry.Pool, sc *poolScope) (*poolTally, error)
 	t := &poolTally{stratum: make([]int32, np), active: make([]bool, np), off: make([]uint64, (p.Len()+63)/64)}
 	key := make([]string, np)
 	raised := make([]bool, np) // per profile: uplifted (rule R12)
-	var keys []string
-	for j := range np {
-		if !sc.in[j] || cnt[j] == 0 {
-			continue
-		}
-		u := p.ProfileTarget(j)
-		t.active[j] = u.Status == registry.StatusActive
-		var up string
-		if m.Uplift != nil {
-			if up, raised[j], err = m.Uplift.Class(&u); err != nil {
-				u.ID = firstOfProfile(p, sc, j) // the error names a unit
-				_, _, err = m.Uplift.Class(&u)
-				return nil, fmt.Errorf("draw: targets: %w", err)
+	// The profiles' stratum keys, on all processors (13k profiles at 1M
+	// units: milliseconds on one goroutine otherwise). Each chunk stops at
+	// its first error and the first chunk's error is reported, the error
+	// of the first profile in order, as one pass reports; each chunk
+	// sorts its own keys without duplicates.
+	chunks := rangeChunks(np, profileGrain)
+	errs := make([]error, chunks)
+	ckeys := make([][]string, chunks)
+	parallelChunks(np, chunks, func(_, c, lo, hi int) {
+		var ks []string
+		for j := lo; j < hi; j++ {
+			if !sc.in[j] || cnt[j] == 0 {
+				continue
 			}
-		}
-		vals := make([]string, len(m.Strata))
-		for x, k := range m.Strata {
-			vals[x] = unitStratumValue(&u, k, up)
-		}
-		for x, k := range m.Strata {
-			if err := CheckLabel("stratum value "+k, vals[x]); err != nil {
-				return nil, fmt.Errorf("draw: target %q: %w", firstOfProfile(p, sc, j), err)
+			u := p.ProfileTarget(j)
+			t.active[j] = u.Status == registry.StatusActive
+			var up string
+			if m.Uplift != nil {
+				var err error
+				if up, raised[j], err = m.Uplift.Class(&u); err != nil {
+					u.ID = firstOfProfile(p, sc, j) // the error names a unit
+					_, _, err = m.Uplift.Class(&u)
+					errs[c] = fmt.Errorf("draw: targets: %w", err)
+					return
+				}
 			}
-			if strings.Contains(vals[x], "/") {
-				return nil, fmt.Errorf("%w: target %q: stratum value %s %q contains \"/\"", ErrLabel, firstOfProfile(p, sc, j), k, vals[x])
+			vals := make([]string, len(m.Strata))
+			for x, k := range m.Strata {
+				vals[x] = unitStratumValue(&u, k, up)
 			}
+			for x, k := range m.Strata {
+				if err := CheckLabel("stratum value "+k, vals[x]); err != nil {
+					errs[c] = fmt.Errorf("draw: target %q: %w", firstOfProfile(p, sc, j), err)
+					return
+				}
+				if strings.Contains(vals[x], "/") {
+					errs[c] = fmt.Errorf("%w: target %q: stratum value %s %q contains \"/\"", ErrLabel, firstOfProfile(p, sc, j), k, vals[x])
+					return
+				}
+			}
+			key[j] = strings.Join(vals, "/")
+			ks = append(ks, key[j])
 		}
-		key[j] = strings.Join(vals, "/")
-		keys = append(keys, key[j])
+		slices.Sort(ks)
+		ckeys[c] = slices.Compact(ks)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
+	keys := joinWorkers(chunks, func(c int) []string { return ckeys[c] })
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
 	t.keys = keys
@@ -440,17 +457,18 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 			s.buf = b
 		})
 	} else {
-		workers = parallelism(sc.n)
-		var wg sync.WaitGroup
-		for w := range workers {
-			lo, hi := sc.n*w/workers, sc.n*(w+1)/workers
-			wg.Go(func() {
-				for kk := lo; kk < hi; kk++ {
-					rankUnit(st[w], sc.unit(kk))
-				}
-			})
-		}
-		wg.Wait()
+		// Chunks of rankGrain units, taken by the workers as they
+		// finish the previous one (as ParallelRoot does above): a static
+		// half each left one processor idle for up to a tenth of the pass
+		// when the other was slowed down. The candidates kept do not
+		// depend on which worker saw which unit (the k smallest of each
+		// stratum by a total order).
+		parallelChunks(sc.n, (sc.n+rankGrain-1)/rankGrain, func(w, _, lo, hi int) {
+			s := st[w]
+			for kk := lo; kk < hi; kk++ {
+				rankUnit(s, sc.unit(kk))
+			}
+		})
 	}
 	bufs := make([][]selBuf, len(st))
 	for w := range st {
@@ -458,6 +476,14 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 	}
 	return poolSelection(cs, k, p, bufs, take), root
 }
+
+// profileGrain is the smallest number of profiles tallyPool classifies
+// on one goroutine (a variable so that tests can make it small).
+var profileGrain = 512
+
+// rankGrain is the number of units per chunk of the ranking pass of
+// RunPool (a variable so that tests can make it small).
+var rankGrain = 8192
 
 // label returns the label of candidate i.
 func (c *selCtx) label(i int32) string {

@@ -1,0 +1,125 @@
+package draw
+
+import (
+	"regexp"
+	"runtime"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shuangsuiji/ssj/registry"
+)
+
+// parallelRange and parallelChunks visit every index once, in chunks
+// numbered in order whose bounds depend only on n and the number of
+// chunks, with worker numbers below GOMAXPROCS, on any number of
+// processors.
+func TestParallelRangeChunks(t *testing.T) {
+	for _, procs := range []int{1, 2, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		for _, n := range []int{0, 1, 5, 99, 1000, 4097} {
+			for _, grain := range []int{1, 3, 64, 5000} {
+				chunks := rangeChunks(n, grain)
+				require.GreaterOrEqual(t, chunks, 1)
+				seen := make([]int32, n)
+				got := make([][2]int, chunks)
+				parallelRange(n, grain, func(w, c, lo, hi int) {
+					assert.Less(t, w, procs)
+					got[c] = [2]int{lo, hi}
+					for i := lo; i < hi; i++ {
+						seen[i]++
+					}
+				})
+				for i, s := range seen {
+					require.EqualValues(t, 1, s, "n %d grain %d procs %d index %d", n, grain, procs, i)
+				}
+				if procs > 1 && chunks > 1 {
+					for c := range chunks {
+						require.Equal(t, [2]int{n * c / chunks, n * (c + 1) / chunks}, got[c])
+					}
+				}
+			}
+		}
+		runtime.GOMAXPROCS(prev)
+	}
+}
+
+// With chunks of a few units, profiles and selections, RunPool,
+// CommitPool and VerifyPool still give Run's record byte for byte on
+// any number of processors.
+func TestRunPoolSmallChunks(t *testing.T) {
+	defer func(r, p, s int) { rankGrain, profileGrain, selectGrain = r, p, s }(rankGrain, profileGrain, selectGrain)
+	rankGrain, profileGrain, selectGrain = 16, 1, 5
+	pool := dtRisk(dtPool(3000, 17))
+	_, ev := dtSources()
+	for name, task := range poolTasks(pool) {
+		t.Run(name, func(t *testing.T) {
+			m, err := Commit(task, pool, nil)
+			require.NoError(t, err)
+			want, err := Run(m, ev, pool, nil)
+			require.NoError(t, err)
+			wantBytes, err := MarshalRecord(&want)
+			require.NoError(t, err)
+			p, err := registry.NewPool(pool)
+			require.NoError(t, err)
+			for _, procs := range []int{1, 2, 8} {
+				prev := runtime.GOMAXPROCS(procs)
+				mp, err := CommitPool(task, p, nil)
+				require.NoError(t, err)
+				require.Equal(t, m, mp, "GOMAXPROCS %d", procs)
+				got, err := RunPool(m, ev, p, nil)
+				require.NoError(t, err)
+				gotBytes, err := MarshalRecord(&got)
+				require.NoError(t, err)
+				assert.Equal(t, string(wantBytes), string(gotBytes), "GOMAXPROCS %d", procs)
+				assert.NoError(t, VerifyPool(&want, p, nil), "GOMAXPROCS %d", procs)
+				runtime.GOMAXPROCS(prev)
+			}
+		})
+	}
+}
+
+// When several profiles fail the uplift rule, the tally on all
+// processors, in chunks of one profile, reports the error of the same
+// unit as the tally in one pass (one chunk on one processor) and as
+// Commit over the targets, on input in label order and reversed.
+func TestTallyPoolErrorIsFirst(t *testing.T) {
+	defer func(p int) { profileGrain = p }(profileGrain)
+	task := dtTask()
+	task.Scope = Scope{}
+	task.Quota = QuotaRule{DefaultRatio: "0.08"}
+	task.Uplift = &Uplift{Classes: []string{"A", "B", "C"}, ComplaintsAtLeast: 3} // class D fails
+	pool := dtPool(2000, 23)
+	_, want := Commit(task, pool, nil)
+	require.ErrorContains(t, want, `credit class "D" is not one of uplift.classes`)
+	for _, rev := range []bool{false, true} {
+		ts := slices.Clone(pool)
+		if rev {
+			slices.Reverse(ts)
+		}
+		p, err := registry.NewPool(ts)
+		require.NoError(t, err)
+		profileGrain = 1 << 30
+		prev := runtime.GOMAXPROCS(1)
+		_, one := CommitPool(task, p, nil)
+		require.Error(t, one)
+		if !rev {
+			// Commit words it differently, naming the same unit. (On
+			// reversed input the pool's profiles are numbered in another
+			// order and the one pass names the first unit of another
+			// profile: as before, not checked here.)
+			named := regexp.MustCompile(`target "[^"]*"`)
+			assert.Equal(t, named.FindString(want.Error()), named.FindString(one.Error()))
+		}
+		profileGrain = 1
+		for _, procs := range []int{1, 2, 8} {
+			runtime.GOMAXPROCS(procs)
+			_, err := CommitPool(task, p, nil)
+			require.Error(t, err)
+			assert.Equal(t, one.Error(), err.Error(), "GOMAXPROCS %d", procs)
+		}
+		runtime.GOMAXPROCS(prev)
+	}
+}
