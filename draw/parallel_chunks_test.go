@@ -21,7 +21,7 @@ func TestParallelRangeChunks(t *testing.T) {
 		prev := runtime.GOMAXPROCS(procs)
 		for _, n := range []int{0, 1, 5, 99, 1000, 4097} {
 			for _, grain := range []int{1, 3, 64, 5000} {
-				chunks := rangeChunks(n, grain)
+				chunks := rangeChunks(n, grain, rangeChunksPerProc)
 				require.GreaterOrEqual(t, chunks, 1)
 				seen := make([]int32, n)
 				got := make([][2]int, chunks)

@@ -146,7 +146,7 @@ func tallyPool(m *Manifest, p *registry.Pool, sc *poolScope) (*poolTally, error)
 	// its first error and the first chunk's error is reported, the error
 	// of the first profile in order, as one pass reports; each chunk
 	// sorts its own keys without duplicates.
-	chunks := rangeChunks(np, profileGrain)
+	chunks := rangeChunks(np, profileGrain, rangeChunksPerProc)
 	errs := make([]error, chunks)
 	ckeys := make([][]string, chunks)
 	parallelChunks(np, chunks, func(_, c, lo, hi int) {
