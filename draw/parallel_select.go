@@ -239,22 +239,42 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 	// each part is sorted in place.
 	counts := make([]int, parts+1)
 	if parts > 1 {
-		for _, st := range strata {
-			for _, x := range st {
-				counts[part(x.key)+1]++
+		// On all processors: the selected, in stratum order, are cut
+		// into consecutive ranges; each range's candidates of part j go
+		// after those of part j of the ranges before it, so that every
+		// part holds its candidates in stratum order, as one pass puts
+		// them.
+		all := joinWorkers(len(strata), func(s int) []selCand { return strata[s] })
+		ranges := max(1, min(runtime.GOMAXPROCS(0), total/selectGrain))
+		rc := make([][]int, ranges) // per range: candidates per part
+		parallelChunks(total, ranges, func(_, r, lo, hi int) {
+			c := make([]int, parts)
+			for _, x := range all[lo:hi] {
+				c[part(x.key)]++
 			}
+			rc[r] = c
+		})
+		at := make([][]int, ranges) // per range: where its part j goes
+		for r := range ranges {
+			at[r] = make([]int, parts)
 		}
+		pos := 0
 		for j := range parts {
-			counts[j+1] += counts[j]
-		}
-		at := slices.Clone(counts[:parts])
-		for _, st := range strata {
-			for _, x := range st {
-				j := part(x.key)
-				out[at[j]] = x
-				at[j]++
+			counts[j] = pos
+			for r := range ranges {
+				at[r][j] = pos
+				pos += rc[r][j]
 			}
 		}
+		counts[parts] = pos
+		parallelChunks(total, ranges, func(_, r, lo, hi int) {
+			a := at[r]
+			for _, x := range all[lo:hi] {
+				j := part(x.key)
+				out[a[j]] = x
+				a[j]++
+			}
+		})
 	} else {
 		counts[1] = total
 		out = out[:0]

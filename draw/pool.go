@@ -79,8 +79,11 @@ func newPoolScope(m *Manifest, p *registry.Pool) *poolScope {
 	s := &poolScope{in: make([]bool, p.Profiles()), n: p.Len()}
 	all := true
 	for j := range s.in {
-		pt := p.ProfileTarget(j)
-		s.in[j] = !m.Directed || m.Scope.Contains(&pt)
+		s.in[j] = true
+		if m.Directed { // the profile's copy only when the scope reads it
+			pt := p.ProfileTarget(j)
+			s.in[j] = m.Scope.Contains(&pt)
+		}
 		all = all && s.in[j]
 	}
 	if all {
