@@ -79,12 +79,46 @@ func rangeChunks(n, grain, perProc int) int {
 // aims at.
 const rangeChunksPerProc = 32
 
-// selChunksPerProc is the number of chunks per processor of
-// poolSelections and poolSelectionsEqual: fewer, since each chunk reads
-// its units in pool order and smaller chunks read the pool's columns
-// more sparsely (at 32 per processor the 145k selections of the 1M
-// bench took ~8% longer on 2 processors than in 2 halves).
-const selChunksPerProc = 4
+// parallelGuided calls fn on all processors for consecutive chunks of
+// [0, n) that shrink as the work goes (guided scheduling): each chunk is
+// 1/(2P) of what is left on P processors, and at least grain items (one
+// chunk when n is small). poolSelections and poolSelectionsEqual use it:
+// each chunk reads its units in pool order, and small chunks read the
+// pool's columns sparsely (at 32 equal chunks per processor the 145k
+// selections of the 1M bench took ~8% longer on 2 processors than in 2
+// halves), but a few equal chunks left one processor idle for up to a
+// chunk (11 ms of a traced RunPool with 8); large chunks first, small ones
+// last, give both.
+func parallelGuided(n, grain int, fn func(lo, hi int)) {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	if n < 2*grain || workers == 1 {
+		fn(0, n)
+		return
+	}
+	var mu sync.Mutex
+	next := 0
+	take := func() (lo, hi int) {
+		mu.Lock()
+		defer mu.Unlock()
+		lo = next
+		hi = min(n, lo+max(grain, (n-lo)/(2*workers)))
+		next = hi
+		return lo, hi
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				lo, hi := take()
+				if lo >= n {
+					return
+				}
+				fn(lo, hi)
+			}
+		})
+	}
+	wg.Wait()
+}
 
 // selBuf keeps, of the candidates offered to it, at least the k smallest
 // (by selCtx.cmp), in no order: candidates are appended, and when the
@@ -356,7 +390,7 @@ func sortCands(c *selCtx, a, tmp []selCand) []selCand {
 // in their own order.
 func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand) []Selection {
 	sel := make([]Selection, len(chosen))
-	parallelChunks(len(chosen), rangeChunks(len(chosen), selectGrain, selChunksPerProc), func(_, _, lo, hi int) {
+	parallelGuided(len(chosen), selectGrain, func(lo, hi int) {
 		rk := NewRankerWith(cs, k)
 		ord := poolOrder(chosen[lo:hi])
 		// The labels and names, read once, give the chunk's exact size.
@@ -444,7 +478,7 @@ func poolSelectionsEqual(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, 
 		return false
 	}
 	var differ atomic.Bool
-	parallelChunks(len(chosen), rangeChunks(len(chosen), selectGrain, selChunksPerProc), func(_, _, lo, hi int) {
+	parallelGuided(len(chosen), selectGrain, func(lo, hi int) {
 		rk := NewRankerWith(cs, k)
 		ord := poolOrder(chosen[lo:hi])
 		var h [2 * len(Rank{})]byte
