@@ -38,6 +38,7 @@ func TestParallelRangeChunks(t *testing.T) {
 				if procs > 1 && chunks > 1 {
 					for c := range chunks {
 						require.Equal(t, [2]int{n * c / chunks, n * (c + 1) / chunks}, got[c])
+						require.Equal(t, n*c/chunks, chunkBound(n, c, chunks))
 					}
 				}
 			}
@@ -66,6 +67,13 @@ func TestParallelGuided(t *testing.T) {
 		}
 		runtime.GOMAXPROCS(prev)
 	}
+}
+
+// chunkBound does not overflow on 32-bit platforms.
+func TestChunkBound(t *testing.T) {
+	n, chunks := 10_000_000, (10_000_000+8191)/8192
+	assert.Equal(t, n, chunkBound(n, chunks, chunks))
+	assert.Equal(t, 5_000_000, chunkBound(n, chunks/2, chunks/2*2))
 }
 
 // With chunks of a few units, profiles and selections, RunPool,

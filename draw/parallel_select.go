@@ -58,11 +58,17 @@ func parallelChunks(n, chunks int, fn func(w, c, lo, hi int)) {
 				if c >= chunks {
 					return
 				}
-				fn(w, c, n*c/chunks, n*(c+1)/chunks)
+				fn(w, c, chunkBound(n, c, chunks), chunkBound(n, c+1, chunks))
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// chunkBound is n*c/chunks, computed in 64 bits (on 386, n*c overflows
+// an int for the ranking's chunks of a 10M pool).
+func chunkBound(n, c, chunks int) int {
+	return int(int64(n) * int64(c) / int64(chunks))
 }
 
 // rangeChunks is the number of chunks parallelRange cuts [0, n) into:
