@@ -111,45 +111,61 @@ func TestRunPoolSmallChunks(t *testing.T) {
 	}
 }
 
-// When several profiles fail the uplift rule, the tally on all
-// processors, in chunks of one profile, reports the error of the same
-// unit as the tally in one pass (one chunk on one processor) and as
-// Commit over the targets, on input in label order and reversed.
+// When several profiles fail their classification (the uplift rule, a
+// stratum value with "/"), the tally on all processors, in chunks of one
+// profile, reports the error of the same unit as the tally in one pass
+// (one chunk on one processor) and as Commit over the targets: the first
+// in label order whose profile fails, on input in label order and
+// reversed (the pool's profiles are then numbered in another order).
 func TestTallyPoolErrorIsFirst(t *testing.T) {
 	defer func(p int) { profileGrain = p }(profileGrain)
-	task := dtTask()
-	task.Scope = Scope{}
-	task.Quota = QuotaRule{DefaultRatio: "0.08"}
-	task.Uplift = &Uplift{Classes: []string{"A", "B", "C"}, ComplaintsAtLeast: 3} // class D fails
-	pool := dtPool(2000, 23)
-	_, want := Commit(task, pool, nil)
-	require.ErrorContains(t, want, `credit class "D" is not one of uplift.classes`)
-	for _, rev := range []bool{false, true} {
-		ts := slices.Clone(pool)
-		if rev {
-			slices.Reverse(ts)
-		}
-		p, err := registry.NewPool(ts)
-		require.NoError(t, err)
-		profileGrain = 1 << 30
-		prev := runtime.GOMAXPROCS(1)
-		_, one := CommitPool(task, p, nil)
-		require.Error(t, one)
-		if !rev {
-			// Commit words it differently, naming the same unit. (On
-			// reversed input the pool's profiles are numbered in another
-			// order and the one pass names the first unit of another
-			// profile: as before, not checked here.)
+	cases := []struct {
+		name   string
+		edit   func(*Task, []registry.Target)
+		reason string
+	}{
+		{"uplift", func(task *Task, _ []registry.Target) {
+			task.Uplift = &Uplift{Classes: []string{"A", "B", "C"}, ComplaintsAtLeast: 3} // class D fails
+		}, `credit class "D" is not one of uplift.classes`},
+		{"slash", func(task *Task, ts []registry.Target) {
+			task.Strata = []string{StratumIndustry}
+			for i := range ts {
+				if i%7 == 3 {
+					ts[i].Industry = "C/13"
+				}
+			}
+		}, `contains "/"`},
+	}
+	for _, tc := range cases {
+		task := dtTask()
+		task.Scope = Scope{}
+		task.Quota = QuotaRule{DefaultRatio: "0.08"}
+		pool := dtPool(2000, 23)
+		tc.edit(&task, pool)
+		_, want := Commit(task, pool, nil)
+		require.ErrorContains(t, want, tc.reason, tc.name)
+		for _, rev := range []bool{false, true} {
+			ts := slices.Clone(pool)
+			if rev {
+				slices.Reverse(ts)
+			}
+			p, err := registry.NewPool(ts)
+			require.NoError(t, err)
+			profileGrain = 1 << 30
+			prev := runtime.GOMAXPROCS(1)
+			_, one := CommitPool(task, p, nil)
+			require.Error(t, one)
+			// Commit may word it differently; it names the same unit.
 			named := regexp.MustCompile(`target "[^"]*"`)
-			assert.Equal(t, named.FindString(want.Error()), named.FindString(one.Error()))
+			assert.Equal(t, named.FindString(want.Error()), named.FindString(one.Error()), "%s, reversed %v", tc.name, rev)
+			profileGrain = 1
+			for _, procs := range []int{1, 2, 8} {
+				runtime.GOMAXPROCS(procs)
+				_, err := CommitPool(task, p, nil)
+				require.Error(t, err)
+				assert.Equal(t, one.Error(), err.Error(), "%s, GOMAXPROCS %d", tc.name, procs)
+			}
+			runtime.GOMAXPROCS(prev)
 		}
-		profileGrain = 1
-		for _, procs := range []int{1, 2, 8} {
-			runtime.GOMAXPROCS(procs)
-			_, err := CommitPool(task, p, nil)
-			require.Error(t, err)
-			assert.Equal(t, one.Error(), err.Error(), "GOMAXPROCS %d", procs)
-		}
-		runtime.GOMAXPROCS(prev)
 	}
 }

@@ -145,12 +145,14 @@ func tallyPool(m *Manifest, p *registry.Pool, sc *poolScope) (*poolTally, error)
 	key := make([]string, np)
 	raised := make([]bool, np) // per profile: uplifted (rule R12)
 	// The profiles' stratum keys, on all processors (13k profiles at 1M
-	// units: milliseconds on one goroutine otherwise). Each chunk stops at
-	// its first error and the first chunk's error is reported, the error
-	// of the first profile in order, as one pass reports; each chunk
-	// sorts its own keys without duplicates.
+	// units: milliseconds on one goroutine otherwise); each chunk sorts
+	// its own keys without duplicates. A chunk stops at its first error;
+	// the error reported is then found again in label order
+	// (firstTallyError), so that it names the first unit in label order
+	// whose profile fails, as a pass over the units in label order does,
+	// whatever the order of the input the profiles were numbered in.
 	chunks := rangeChunks(np, profileGrain, rangeChunksPerProc)
-	errs := make([]error, chunks)
+	failed := make([]bool, chunks)
 	ckeys := make([][]string, chunks)
 	parallelChunks(np, chunks, func(_, c, lo, hi int) {
 		var ks []string
@@ -158,42 +160,19 @@ func tallyPool(m *Manifest, p *registry.Pool, sc *poolScope) (*poolTally, error)
 			if !sc.in[j] || cnt[j] == 0 {
 				continue
 			}
-			u := p.ProfileTarget(j)
-			t.active[j] = u.Status == registry.StatusActive
-			var up string
-			if m.Uplift != nil {
-				var err error
-				if up, raised[j], err = m.Uplift.Class(&u); err != nil {
-					u.ID = firstOfProfile(p, sc, j) // the error names a unit
-					_, _, err = m.Uplift.Class(&u)
-					errs[c] = fmt.Errorf("draw: targets: %w", err)
-					return
-				}
+			k, active, up, err := classifyProfile(m, p, j, "")
+			if err != nil {
+				failed[c] = true
+				return
 			}
-			vals := make([]string, len(m.Strata))
-			for x, k := range m.Strata {
-				vals[x] = unitStratumValue(&u, k, up)
-			}
-			for x, k := range m.Strata {
-				if err := CheckLabel("stratum value "+k, vals[x]); err != nil {
-					errs[c] = fmt.Errorf("draw: target %q: %w", firstOfProfile(p, sc, j), err)
-					return
-				}
-				if strings.Contains(vals[x], "/") {
-					errs[c] = fmt.Errorf("%w: target %q: stratum value %s %q contains \"/\"", ErrLabel, firstOfProfile(p, sc, j), k, vals[x])
-					return
-				}
-			}
-			key[j] = strings.Join(vals, "/")
-			ks = append(ks, key[j])
+			key[j], t.active[j], raised[j] = k, active, up
+			ks = append(ks, k)
 		}
 		slices.Sort(ks)
 		ckeys[c] = slices.Compact(ks)
 	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if slices.Contains(failed, true) {
+		return nil, firstTallyError(m, p, sc)
 	}
 	keys := joinWorkers(chunks, func(c int) []string { return ckeys[c] })
 	slices.Sort(keys)
@@ -254,13 +233,50 @@ func tallyPool(m *Manifest, p *registry.Pool, sc *poolScope) (*poolTally, error)
 	return t, nil
 }
 
-func firstOfProfile(p *registry.Pool, sc *poolScope, j int) string {
-	for k := range sc.n {
-		if i := sc.unit(k); p.Profile(i) == j {
-			return p.Label(i)
+// classifyProfile returns profile j's stratum key, whether its units are
+// active, and whether its credit class is uplifted (rule R12); an error
+// names the unit label.
+func classifyProfile(m *Manifest, p *registry.Pool, j int, label string) (key string, active, raised bool, err error) {
+	u := p.ProfileTarget(j)
+	u.ID = label // the errors name a unit
+	var up string
+	if m.Uplift != nil {
+		if up, raised, err = m.Uplift.Class(&u); err != nil {
+			return "", false, false, fmt.Errorf("draw: targets: %w", err)
 		}
 	}
-	return ""
+	vals := make([]string, len(m.Strata))
+	for x, k := range m.Strata {
+		vals[x] = unitStratumValue(&u, k, up)
+	}
+	for x, k := range m.Strata {
+		if err := CheckLabel("stratum value "+k, vals[x]); err != nil {
+			return "", false, false, fmt.Errorf("draw: target %q: %w", label, err)
+		}
+		if strings.Contains(vals[x], "/") {
+			return "", false, false, fmt.Errorf("%w: target %q: stratum value %s %q contains \"/\"", ErrLabel, label, k, vals[x])
+		}
+	}
+	return strings.Join(vals, "/"), u.Status == registry.StatusActive, raised, nil
+}
+
+// firstTallyError walks the units in scope in label order and returns
+// the error of the first whose profile fails classifyProfile, naming
+// that unit (tallyPool calls it once some profile has failed).
+func firstTallyError(m *Manifest, p *registry.Pool, sc *poolScope) error {
+	seen := make([]bool, p.Profiles())
+	for k := range sc.n {
+		i := sc.unit(k)
+		j := p.Profile(i)
+		if seen[j] {
+			continue
+		}
+		seen[j] = true
+		if _, _, _, err := classifyProfile(m, p, j, p.Label(i)); err != nil {
+			return err
+		}
+	}
+	return errors.New("draw: targets: a profile failed its classification, then passed it") // cannot happen: classifyProfile is deterministic
 }
 
 // checkPoolExclusions is checkExclusionsInScope for a pool.

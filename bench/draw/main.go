@@ -383,14 +383,14 @@ func measure(n int, dir, csv string, runs int) result {
 	// The speed-ups again as medians of each run's own ratio: the 1- and
 	// 2-core figures of one run are seconds apart, so drifting load on
 	// the host moves both alike.
-	paired := func(one, two []float64) float64 {
+	paired := func(one, two []float64) string {
 		rs := make([]float64, len(one))
 		for i := range one {
 			rs[i] = one[i] / two[i]
 		}
-		return median(rs)
+		return fmt.Sprintf("%.2fx (%.2f-%.2f)", median(rs), slices.Min(rs), slices.Max(rs))
 	}
-	fmt.Printf("2 cores vs 1, median of each run's own ratio: HMAC floor on %d goroutines %.2fx (the ceiling), RunPool %.2fx, ReadPool + VerifyPool %.2fx\n",
+	fmt.Printf("2 cores vs 1, median (range) of each run's own ratio: HMAC floor on %d goroutines %s (the ceiling), RunPool %s, ReadPool + VerifyPool %s\n",
 		runtime.GOMAXPROCS(0), paired(tH, tHP), paired(tR1, tR), paired(tV1, tV))
 	fmt.Printf("CPU time (less sensitive to other load): floors %.3f s and %.3f s; RunPool %.2fx HMAC floor; VerifyPool %.2fx, ReadPool + VerifyPool %.2fx leaf+HMAC floor\n",
 		median(cH), median(cL), median(cR)/median(cH), median(cVA)/median(cL), median(cV)/median(cL))
