@@ -83,32 +83,7 @@ func TestRunPoolSmallChunks(t *testing.T) {
 	defer func(r, p, s int) { rankGrain, profileGrain, selectGrain = r, p, s }(rankGrain, profileGrain, selectGrain)
 	rankGrain, profileGrain, selectGrain = 16, 1, 5
 	pool := dtRisk(dtPool(3000, 17))
-	_, ev := dtSources()
-	for name, task := range poolTasks(pool) {
-		t.Run(name, func(t *testing.T) {
-			m, err := Commit(task, pool, nil)
-			require.NoError(t, err)
-			want, err := Run(m, ev, pool, nil)
-			require.NoError(t, err)
-			wantBytes, err := MarshalRecord(&want)
-			require.NoError(t, err)
-			p, err := registry.NewPool(pool)
-			require.NoError(t, err)
-			for _, procs := range []int{1, 2, 8} {
-				prev := runtime.GOMAXPROCS(procs)
-				mp, err := CommitPool(task, p, nil)
-				require.NoError(t, err)
-				require.Equal(t, m, mp, "GOMAXPROCS %d", procs)
-				got, err := RunPool(m, ev, p, nil)
-				require.NoError(t, err)
-				gotBytes, err := MarshalRecord(&got)
-				require.NoError(t, err)
-				assert.Equal(t, string(wantBytes), string(gotBytes), "GOMAXPROCS %d", procs)
-				assert.NoError(t, VerifyPool(&want, p, nil), "GOMAXPROCS %d", procs)
-				runtime.GOMAXPROCS(prev)
-			}
-		})
-	}
+	checkPoolEqualsRun(t, pool, pool)
 }
 
 // When several profiles fail their classification (the uplift rule, a

@@ -87,6 +87,17 @@ func dtRisk(pool []registry.Target) []registry.Target {
 // byte for byte, on any number of processors and for any input order.
 func TestRunPoolEqualsRun(t *testing.T) {
 	pool := dtRisk(dtPool(12_000, 31)) // two Merkle chunks (merkle.ChunkSize)
+	shuffled := slices.Clone(pool)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	checkPoolEqualsRun(t, pool, shuffled)
+}
+
+// checkPoolEqualsRun checks, for every task of poolTasks(pool), that
+// CommitPool, RunPool and VerifyPool over a pool read from input (pool's
+// targets in some order) give Commit's manifest, Run's record byte for
+// byte and Verify's verdict, at GOMAXPROCS 1, 2 and 8.
+func checkPoolEqualsRun(t *testing.T, pool, input []registry.Target) {
+	t.Helper()
 	_, ev := dtSources()
 	for name, task := range poolTasks(pool) {
 		t.Run(name, func(t *testing.T) {
@@ -96,11 +107,9 @@ func TestRunPoolEqualsRun(t *testing.T) {
 			require.NoError(t, err)
 			wantBytes, err := MarshalRecord(&want)
 			require.NoError(t, err)
-			shuffled := slices.Clone(pool)
-			rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 			for _, procs := range []int{1, 2, 8} {
 				prev := runtime.GOMAXPROCS(procs)
-				p, err := registry.NewPool(shuffled)
+				p, err := registry.NewPool(input)
 				require.NoError(t, err)
 				mp, err := CommitPool(task, p, nil)
 				require.NoError(t, err)
