@@ -106,7 +106,7 @@ func (c *BeaconClient) Fetch(ctx context.Context, req beacon.Request) (beacon.Va
 	m, err := inst.rpc.Fetch(ctx, &pb.FetchRequest{Source: req.Source, Network: req.Network, Round: req.Round})
 	if err != nil {
 		st := status.Convert(err)
-		if cerr := ctx.Err(); cerr != nil {
+		if cerr := ended(ctx, err); cerr != nil {
 			return beacon.Value{}, c.errorf("%s: %w: the plugin did not answer in time: %w", what, beacon.ErrUnavailable, cerr)
 		}
 		if st.Code() == codes.Unavailable && inst.pc.Exited() {

@@ -73,7 +73,7 @@ func (t *tx) call(ctx context.Context, what string, req *pb.TxRequest, extra []*
 		return err
 	}
 	t.finish()
-	if cerr := ctx.Err(); cerr != nil {
+	if cerr := ended(ctx, err); cerr != nil {
 		return t.c.errorf("%s: %w: %w (the transaction was aborted and rolled back)", what, office.ErrUnavailable, cerr)
 	}
 	if errors.Is(err, errProtocol) {
