@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -341,45 +342,53 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 }
 
 // sortCands sorts a by c.cmp, as slices.SortFunc(a, c.cmp) does (the
-// order is total, so the result is the same): a counting sort into
-// buckets of consecutive rank prefixes (about one candidate per bucket,
-// since prefixes are uniform), then each bucket of more than one
-// candidate by c.cmp. tmp is scratch space, grown as needed and
-// returned for reuse.
+// order is total, so the result is the same), with bucketSort on the
+// rank prefix. tmp is scratch space, grown as needed and returned for
+// reuse.
 func sortCands(c *selCtx, a, tmp []selCand) []selCand {
+	return bucketSort(a, tmp, func(x selCand) uint64 { return x.key }, c.cmp)
+}
+
+// bucketSort sorts a by cmp, where key(x) < key(y) implies cmp(x, y) < 0,
+// and returns tmp (scratch space of a's length, grown as needed) for
+// reuse. It is a counting sort into buckets of consecutive keys (about
+// one element each when the keys are spread evenly, as rank prefixes and
+// unit indexes are), then each bucket of more than one by cmp; below 256
+// elements, slices.SortFunc alone.
+func bucketSort[T any](a, tmp []T, key func(T) uint64, cmp func(T, T) int) []T {
 	n := len(a)
 	if n < 256 {
-		slices.SortFunc(a, c.cmp)
+		slices.SortFunc(a, cmp)
 		return tmp
 	}
-	lo, hi := a[0].key, a[0].key
+	lo, hi := key(a[0]), key(a[0])
 	for _, x := range a {
-		lo, hi = min(lo, x.key), max(hi, x.key)
+		lo, hi = min(lo, key(x)), max(hi, key(x))
 	}
 	// Bucket (key-lo)>>shift: at most 2^bits.Len(n) buckets, in key order.
 	shift := max(0, bits.Len64(hi-lo)-bits.Len(uint(n)))
 	nb := int((hi-lo)>>shift) + 1
 	start := make([]int32, nb+1)
 	for _, x := range a {
-		start[((x.key-lo)>>shift)+1]++
+		start[((key(x)-lo)>>shift)+1]++
 	}
 	for b := range nb {
 		start[b+1] += start[b]
 	}
 	if cap(tmp) < n {
-		tmp = make([]selCand, n)
+		tmp = make([]T, n)
 	}
 	tmp = tmp[:n]
 	next := slices.Clone(start[:nb])
 	for _, x := range a {
-		b := (x.key - lo) >> shift
+		b := (key(x) - lo) >> shift
 		tmp[next[b]] = x
 		next[b]++
 	}
 	copy(a, tmp)
 	for b := range nb {
 		if lo, hi := start[b], start[b+1]; hi-lo > 1 {
-			slices.SortFunc(a[lo:hi], c.cmp)
+			slices.SortFunc(a[lo:hi], cmp)
 		}
 	}
 	return tmp
@@ -433,44 +442,14 @@ func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chose
 }
 
 // poolOrder returns, for candidates of distinct units, unit index << 32 |
-// position in c, in increasing order (pool order): a counting sort into
-// buckets of consecutive unit indexes (about one candidate each), then
-// each bucket sorted; the same as slices.Sort of those values.
+// position in c, in increasing order (pool order): the same as
+// slices.Sort of those values, by bucketSort on the unit index.
 func poolOrder(c []selCand) []uint64 {
 	ord := make([]uint64, len(c))
-	if len(c) < 256 {
-		for x := range ord {
-			ord[x] = uint64(c[x].i)<<32 | uint64(x)
-		}
-		slices.Sort(ord)
-		return ord
+	for x := range ord {
+		ord[x] = uint64(c[x].i)<<32 | uint64(x)
 	}
-	lo, hi := c[0].i, c[0].i
-	for _, x := range c {
-		lo, hi = min(lo, x.i), max(hi, x.i)
-	}
-	shift := max(0, bits.Len32(uint32(hi-lo))-bits.Len(uint(len(c))))
-	nb := int(uint32(hi-lo)>>shift) + 1
-	next := make([]int32, nb+1)
-	for _, x := range c {
-		next[(uint32(x.i-lo)>>shift)+1]++
-	}
-	for b := range nb {
-		next[b+1] += next[b]
-	}
-	for y, x := range c {
-		b := uint32(x.i-lo) >> shift
-		ord[next[b]] = uint64(x.i)<<32 | uint64(y)
-		next[b]++
-	}
-	// Bucket b now ends at next[b] and starts at next[b-1] (0 for b = 0).
-	start := int32(0)
-	for b := range nb {
-		if next[b]-start > 1 {
-			slices.Sort(ord[start:next[b]])
-		}
-		start = next[b]
-	}
+	bucketSort(ord, nil, func(v uint64) uint64 { return v }, cmp.Compare[uint64])
 	return ord
 }
 
