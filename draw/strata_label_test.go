@@ -70,3 +70,17 @@ func BenchmarkFastLabelOK(b *testing.B) {
 		})
 	}
 }
+
+// fastLabelOKBytewise is fastLabelOK one byte at a time (the reference of
+// its tests).
+func fastLabelOKBytewise(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}

@@ -544,21 +544,6 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) poolPart 
 	}
 }
 
-// usccShaped reports whether s has a USCC's length and only digits and
-// upper-case ASCII letters, so that strings.ToUpper leaves it as it is and
-// checkLabel accepts it.
-func usccShaped(s string) bool {
-	if len(s) != USCCLength {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
 // usccClass maps a byte to its value in usccAlphabet, or to usccShapedOnly
 // (a digit or an upper-case letter outside the code set) or usccOther.
 var usccClass = func() (v [256]uint8) {

@@ -493,3 +493,18 @@ func TestReadPoolMutations(t *testing.T) {
 		require.Equal(t, want.Commitment(), got.Commitment(), "%q", text)
 	}
 }
+
+// usccShaped reports whether s has a USCC's length and only digits and
+// upper-case ASCII letters (the reference of usccCheck's first result, which
+// the fast path of ReadPool uses in its place).
+func usccShaped(s string) bool {
+	if len(s) != USCCLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
+}
