@@ -375,32 +375,23 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 	if n >= poolGatherMin {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	bound := func(c int) int { return n * c / workers }
 	p := &Pool{names: b.names, noff: b.noff, profs: b.profs, nidx: order, prof: prof}
-	dupAt := make([]int, workers)
-	var wg sync.WaitGroup
 	size := make([]int, workers+1)
-	for c := range workers {
-		wg.Go(func() {
-			sum := 0
-			for k := bound(c); k < bound(c+1); k++ {
-				i := order[k]
-				sum += int(b.loff[i+1] - b.loff[i])
-			}
-			size[c+1] = sum
-		})
-	}
-	wg.Wait()
+	inRanges(n, workers, func(c, lo, hi int) {
+		sum := 0
+		for _, i := range order[lo:hi] {
+			sum += int(b.loff[i+1] - b.loff[i])
+		}
+		size[c+1] = sum
+	})
 	for c := range workers {
 		size[c+1] += size[c]
 	}
 	p.labels, p.loff = make([]byte, size[workers]), make([]uint32, n+1)
-	for c := range workers {
-		wg.Go(func() {
-			dupAt[c] = gatherVar(p.labels, p.loff, b.labels, b.loff, order, size[c], bound(c), bound(c+1))
-		})
-	}
-	wg.Wait()
+	dupAt := make([]int, workers)
+	inRanges(n, workers, func(c, lo, hi int) {
+		dupAt[c] = gatherVar(p.labels, p.loff, b.labels, b.loff, order, size[c], lo, hi)
+	})
 	for _, k := range dupAt {
 		if k >= 0 {
 			return nil, dup(int(min(order[k-1], order[k])), int(max(order[k-1], order[k])))

@@ -59,14 +59,7 @@ func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uin
 	}
 	// The keys are made, and at the end read out, on all processors, each
 	// a range of them.
-	chunks := func(f func(lo, hi int)) {
-		var wg sync.WaitGroup
-		for c := range workers {
-			wg.Go(func() { f(n*c/workers, n*(c+1)/workers) })
-		}
-		wg.Wait()
-	}
-	chunks(func(lo, hi int) {
+	inRanges(n, workers, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			var b [16]byte
 			copy(b[:], labels[loff[i]:loff[i+1]])
@@ -128,7 +121,7 @@ func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uin
 	if carry {
 		sorted = make([]uint32, n)
 	}
-	chunks(func(lo, hi int) {
+	inRanges(n, workers, func(_, lo, hi int) {
 		for k := lo; k < hi; k++ {
 			order[k] = ks[k].i
 		}
@@ -273,4 +266,14 @@ func (s *labelSorter) level(ks, tmp []lkey, d int, bucket func(lo, hi, d int)) {
 	}
 	copy(ks, tmp)
 	s.buckets(ks, cnt[:], d, bucket)
+}
+
+// inRanges calls f on workers goroutines, goroutine c with the range
+// [n*c/workers, n*(c+1)/workers) of [0, n), and waits for them all.
+func inRanges(n, workers int, f func(c, lo, hi int)) {
+	var wg sync.WaitGroup
+	for c := range workers {
+		wg.Go(func() { f(c, n*c/workers, n*(c+1)/workers) })
+	}
+	wg.Wait()
 }
