@@ -402,40 +402,42 @@ func bucketSort[T any](a, tmp []T, key func(T) uint64, cmp func(T, T) int) []T {
 // written into one string (a strings.Builder of the exact size, so
 // without a final copy), which its selections slice (one allocation per
 // chunk instead of three per selection); the selections are then written
-// in their own order.
+// in their own order, their offsets in the string counted again from the
+// lengths.
 func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand) []Selection {
 	sel := make([]Selection, len(chosen))
+	const rl = 2 * len(Rank{})
 	parallelGuided(len(chosen), selectGrain, func(lo, hi int) {
 		rk := NewRankerWith(cs, k)
 		ord := poolOrder(chosen[lo:hi])
-		// The labels and names, read once, give the chunk's exact size.
-		strs := make([][2]string, len(ord))
-		size := len(ord) * 2 * len(Rank{})
+		// The names (not stored in label order, so read once), and
+		// with the labels the chunk's exact size.
+		names := make([]string, len(ord))
+		size := len(ord) * rl
 		for y, o := range ord {
 			u := int(o >> 32)
-			strs[y] = [2]string{p.Label(u), p.Name(u)}
-			size += len(strs[y][0]) + len(strs[y][1])
+			names[y] = p.Name(u)
+			size += len(p.Label(u)) + len(names[y])
 		}
-		at := make([][3]int, hi-lo) // per position: start of label, name, rank
 		var buf strings.Builder
 		buf.Grow(size)
-		var h [2 * len(Rank{})]byte
+		var h [rl]byte
 		for y, o := range ord {
-			x := int(uint32(o))
-			r := rk.RankTarget(strs[y][0])
+			l := p.Label(int(o >> 32))
+			r := rk.RankTarget(l)
 			hex.Encode(h[:], r[:])
-			at[x][0] = buf.Len()
-			buf.WriteString(strs[y][0])
-			at[x][1] = buf.Len()
-			buf.WriteString(strs[y][1])
-			at[x][2] = buf.Len()
+			buf.WriteString(l)
+			buf.WriteString(names[y])
 			buf.Write(h[:])
 		}
 		all := buf.String()
-		for x, a := range at {
-			u := int(chosen[lo+x].i)
-			sel[lo+x] = Selection{Target: all[a[0]:a[1]], Name: all[a[1]:a[2]],
-				Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: all[a[2] : a[2]+len(h)]}
+		at := 0
+		for y, o := range ord {
+			u, x := int(o>>32), int(uint32(o))
+			ll, nl := len(p.Label(u)), len(names[y])
+			sel[lo+x] = Selection{Target: all[at : at+ll], Name: all[at+ll : at+ll+nl],
+				Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: all[at+ll+nl : at+ll+nl+rl]}
+			at += ll + nl + rl
 		}
 	})
 	return sel

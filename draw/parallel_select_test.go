@@ -313,3 +313,29 @@ func TestPoolOrderEqualsSort(t *testing.T) {
 		}
 	}
 }
+
+// A worker's selection buffer, started at bufCap, is never grown by
+// append on one processor, whatever the take and the number of eligible
+// units offered (the buffer is compacted before it is full), and is no
+// larger than it can ever need to be.
+func TestBufCapHoldsOneWorker(t *testing.T) {
+	p, err := registry.NewPool(dtPool(6000, 43))
+	require.NoError(t, err)
+	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{3}, [32]byte{4}))}
+	r := rand.New(rand.NewPCG(7, 11))
+	for _, tc := range []struct{ take, elig int }{
+		{1, 1}, {1, 6000}, {10, 6000}, {500, 6000}, {2000, 6000}, {2500, 6000}, {5999, 6000}, {6000, 6000}, {3, 1030}, {3, 1031},
+	} {
+		c := bufCap(int64(tc.take), int64(tc.elig), 1)
+		require.LessOrEqual(t, c, 2*tc.take+1024, "take %d elig %d", tc.take, tc.elig)
+		require.LessOrEqual(t, c, tc.elig+1, "take %d elig %d", tc.take, tc.elig)
+		b := selBuf{k: tc.take, items: make([]selCand, 0, c)}
+		for _, u := range r.Perm(p.Len())[:tc.elig] {
+			b.offer(ctx, selCand{key: r.Uint64(), i: int32(u)})
+			require.Equal(t, c, cap(b.items), "take %d elig %d: the buffer was grown", tc.take, tc.elig)
+		}
+	}
+	// On more processors a worker starts with its share and a quarter.
+	require.Equal(t, 1_000_000/2+1_000_000/8+1024, bufCap(500_000, 1_000_000, 2))
+	require.Equal(t, 2*1000+1024, bufCap(1000, 1_000_000, 2))
+}
