@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -198,10 +199,11 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 // block parses the complete records of one block; check says the block
 // must be UTF-8 (errNotUTF8 otherwise). After the header, the block is cut
 // into parts at record ends (recordCuts) that are checked and parsed on
-// all processors, each with its own builder and line numbers counted from
-// the part's start; the parts are then taken in order, their rows
-// renumbered from the block's first line, so that rows, errors and units
-// are those of one pass over the block.
+// all processors, each part into its processor's builder, with line
+// numbers counted from the part's start; the parts are then taken in
+// order, their rows renumbered from the block's first line, so that rows,
+// errors, units and the profiles' numbering are those of one pass over
+// the block.
 func (pr *poolReader) block(s string, check bool) error {
 	valid := check // every part is parsed after it is checked
 	src := &csvSource{p: &strCSV{s: s, line: pr.line}}
@@ -243,7 +245,11 @@ func (pr *poolReader) block(s string, check bool) error {
 		check = false // the whole block was checked
 	}
 	rest := s[src.p.pos:]
-	cuts := recordCuts(rest, runtime.GOMAXPROCS(0))
+	procs := runtime.GOMAXPROCS(0)
+	var cuts []int
+	if procs > 1 {
+		cuts = recordCuts(rest, poolPartsPerProc*procs)
+	}
 	if len(cuts) == 0 {
 		if check && !validUTF8(rest) {
 			return errNotUTF8
@@ -259,37 +265,51 @@ func (pr *poolReader) block(s string, check bool) error {
 		bad   bool
 	}
 	jobs := make([]job, len(cuts)+1)
+	// The parts are taken, in order, by one goroutine per processor, each
+	// parsing into its own builder (which keeps its profiles from part to
+	// part and block to block): several parts per processor, so that a
+	// processor slowed down by other work does not leave the others idle
+	// at the end of the block (with one part each, the parts of a block
+	// ended up to 6 ms apart).
+	workers := min(procs, len(jobs))
+	for len(pr.workers) < workers {
+		pr.workers = append(pr.workers, newPoolBuilder())
+	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for i := range jobs {
-		lo, hi := 0, len(rest)
-		if i > 0 {
-			lo = cuts[i-1]
-		}
-		if i < len(cuts) {
-			hi = cuts[i]
-		}
-		part := rest[lo:hi]
-		for len(pr.workers) <= i {
-			pr.workers = append(pr.workers, newPoolBuilder())
-		}
-		wb := pr.workers[i]
+	for w := range workers {
+		wb := pr.workers[w]
 		wg.Go(func() {
-			j := &jobs[i]
-			if check && !validUTF8(part) {
-				j.bad = true
-				return
-			}
-			src := &strCSV{s: part}
-			j.part = pr.parse(&csvSource{p: src}, wb, valid)
-			if j.part.fatal == nil {
-				// The parser read every line: one per '\n', and one for
-				// text after the last.
-				j.lines = src.line
-				if part != "" && part[len(part)-1] != '\n' {
-					j.lines--
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
 				}
-			} else {
-				j.lines = strings.Count(part, "\n")
+				lo, hi := 0, len(rest)
+				if i > 0 {
+					lo = cuts[i-1]
+				}
+				if i < len(cuts) {
+					hi = cuts[i]
+				}
+				part := rest[lo:hi]
+				j := &jobs[i]
+				if check && !validUTF8(part) {
+					j.bad = true
+					continue
+				}
+				src := &strCSV{s: part}
+				j.part = pr.parse(&csvSource{p: src}, wb, valid)
+				if j.part.fatal == nil {
+					// The parser read every line: one per '\n', and one for
+					// text after the last.
+					j.lines = src.line
+					if part != "" && part[len(part)-1] != '\n' {
+						j.lines--
+					}
+				} else {
+					j.lines = strings.Count(part, "\n")
+				}
 			}
 		})
 	}
@@ -311,6 +331,10 @@ func (pr *poolReader) block(s string, check bool) error {
 	return nil
 }
 
+// poolPartsPerProc is the number of parts per processor a block is cut
+// into.
+const poolPartsPerProc = 8
+
 // takeParts adds the parsed parts of a block, part i's row numbers
 // counting from line bases[i]: what take does for each part in order,
 // with the same errors, but the units are copied into pr.b on all
@@ -329,19 +353,20 @@ func (pr *poolReader) takeParts(parts []poolPart, bases []int) error {
 			pt.fatal.Row += base
 			return sortedErrors(append(pr.errs, pt.fatal))
 		}
-		o := pt.b
-		if uint64(nl)+uint64(len(o.labels)) > math.MaxUint32 || uint64(nn)+uint64(len(o.names)) > math.MaxUint32 {
+		ll, ln := pt.labelSpan(), pt.nameSpan()
+		if uint64(nl)+uint64(ll) > math.MaxUint32 || uint64(nn)+uint64(ln) > math.MaxUint32 {
 			return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
 		}
-		nl, nn, nu = nl+len(o.labels), nn+len(o.names), nu+len(o.prof)
-		b.intern(o)
+		nl, nn, nu = nl+ll, nn+ln, nu+pt.u1-pt.u0
+		b.intern(pt.b, pt.p1)
 	}
 	// ats[i] is where part i goes in b's labels, names, units and rows.
 	ats := make([][4]int, len(parts))
 	ats[0] = [4]int{len(b.labels), len(b.names), len(b.prof), len(pr.rows)}
 	for i := 1; i < len(parts); i++ {
-		o, n := parts[i-1].b, len(parts[i-1].b.prof)
-		ats[i] = [4]int{ats[i-1][0] + len(o.labels), ats[i-1][1] + len(o.names), ats[i-1][2] + n, ats[i-1][3] + n}
+		pt := &parts[i-1]
+		n := pt.u1 - pt.u0
+		ats[i] = [4]int{ats[i-1][0] + pt.labelSpan(), ats[i-1][1] + pt.nameSpan(), ats[i-1][2] + n, ats[i-1][3] + n}
 	}
 	b.labels = extend(b.labels, nl)
 	b.names = extend(b.names, nn)
@@ -351,30 +376,34 @@ func (pr *poolReader) takeParts(parts []poolPart, bases []int) error {
 	pr.rows = extend(pr.rows, ats[0][3]+nu-ats[0][2])
 	var wg sync.WaitGroup
 	for i := range parts {
-		o, base, at := parts[i].b, int32(bases[i]), &ats[i]
+		pt, base, at := &parts[i], int32(bases[i]), &ats[i]
 		wg.Go(func() {
-			lbase, nbase := uint32(at[0]), uint32(at[1])
-			copy(b.labels[at[0]:], o.labels)
-			copy(b.names[at[1]:], o.names)
+			o := pt.b
+			l0, n0 := o.loff[pt.u0], o.noff[pt.u0]
+			lbase, nbase := uint32(at[0])-l0, uint32(at[1])-n0
+			copy(b.labels[at[0]:], o.labels[l0:o.loff[pt.u1]])
+			copy(b.names[at[1]:], o.names[n0:o.noff[pt.u1]])
 			loff, noff := b.loff[at[2]+1:], b.noff[at[2]+1:]
-			for k, off := range o.loff[1:] {
+			for k, off := range o.loff[pt.u0+1 : pt.u1+1] {
 				loff[k] = lbase + off
 			}
-			for k, off := range o.noff[1:] {
+			for k, off := range o.noff[pt.u0+1 : pt.u1+1] {
 				noff[k] = nbase + off
 			}
 			prof := b.prof[at[2]:]
-			for k, j := range o.prof {
+			for k, j := range o.prof[pt.u0:pt.u1] {
 				prof[k] = o.remap[j]
 			}
 			rows := pr.rows[at[3]:]
-			for k, r := range parts[i].rows {
+			for k, r := range pt.rows {
 				rows[k] = r + base
 			}
-			o.labels, o.loff, o.names, o.noff, o.prof = o.labels[:0], o.loff[:1], o.names[:0], o.noff[:1], o.prof[:0]
 		})
 	}
 	wg.Wait()
+	for _, o := range pr.workers {
+		o.labels, o.loff, o.names, o.noff, o.prof = o.labels[:0], o.loff[:1], o.names[:0], o.noff[:1], o.prof[:0]
+	}
 	return nil
 }
 
@@ -405,10 +434,14 @@ func room[E any](s []E, n int) []E {
 	return t
 }
 
-// intern adds to b the profiles of o not seen before, extending o.remap,
-// the translation of o's profiles to b's, kept from call to call.
-func (b *poolBuilder) intern(o *poolBuilder) {
-	for j := len(o.remap); j < len(o.profs); j++ {
+// intern adds to b the profiles of o up to upto not seen before,
+// extending o.remap, the translation of o's profiles to b's, kept from
+// call to call. Called for each part in order with the number of
+// profiles its builder had after parsing it, it numbers the profiles in
+// the order they first occur in the input, whichever builder parsed
+// which part.
+func (b *poolBuilder) intern(o *poolBuilder, upto int) {
+	for j := len(o.remap); j < upto; j++ {
 		b.key = profileKey(b.key[:0], &o.profs[j].t)
 		k, ok := b.index[string(b.key)]
 		if !ok {
@@ -431,23 +464,32 @@ func (pr *poolReader) take(pt poolPart) error {
 	return nil
 }
 
-// poolPart is the result of parsing one part of a block.
+// poolPart is the result of parsing one part of a block: its units are
+// units u0 to u1 of builder b (which may hold other parts' units before
+// and after them), and b had p1 profiles after parsing it.
 type poolPart struct {
-	b     *poolBuilder
-	rows  []int32
-	errs  RowErrors
-	fatal *RowError
+	b      *poolBuilder
+	u0, u1 int
+	p1     int
+	rows   []int32
+	errs   RowErrors
+	fatal  *RowError
 }
+
+// labelSpan and nameSpan are the bytes of the part's labels and names.
+func (pt *poolPart) labelSpan() int { return int(pt.b.loff[pt.u1] - pt.b.loff[pt.u0]) }
+func (pt *poolPart) nameSpan() int  { return int(pt.b.noff[pt.u1] - pt.b.noff[pt.u0]) }
 
 // parse reads, parses and checks every row of src into b (a new builder
 // when nil), as chunk.parse does for a Table. valid says src's text is
 // known to be UTF-8 (its block was checked), so that the fast path need
 // not check the ID and the name again.
-func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) poolPart {
+func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) (pt poolPart) {
 	if b == nil {
 		b = newPoolBuilder()
 	}
-	pt := poolPart{b: b}
+	pt = poolPart{b: b, u0: len(b.prof)}
+	defer func() { pt.u1, pt.p1 = len(b.prof), len(b.profs) }()
 	hm, opt := pr.hm, &pr.opt
 	if b.raw == nil {
 		b.raw = map[string]uint32{}

@@ -71,6 +71,12 @@ func readBoth(t *testing.T, data []byte) (*Pool, error) {
 			require.NoError(t, err, "%+v", c)
 			require.Equal(t, want.Commitment(), got.Commitment(), "%+v", c)
 			require.Equal(t, want.Targets(), got.Targets(), "%+v", c)
+			// The profiles are numbered in the order they first occur
+			// in the input, however the parts were shared out.
+			require.Equal(t, want.Profiles(), got.Profiles(), "%+v", c)
+			for j := range want.Profiles() {
+				require.Equal(t, want.ProfileTarget(j), got.ProfileTarget(j), "%+v profile %d", c, j)
+			}
 		}
 	}
 	return want, wantErr
