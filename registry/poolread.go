@@ -111,39 +111,80 @@ type poolReader struct {
 	emit func() error
 }
 
-// read parses every block of r; gb says r is a GB18030 decoding.
+// read parses every block of r; gb says r is a GB18030 decoding. The next
+// block is read from r, on another goroutine, while one is parsed (the
+// reads, and for GB18030 the decoding, were otherwise work on one
+// processor between blocks); read does not return before that goroutine
+// is done with r.
 func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 	pr.b = newPoolBuilder()
-	buf := make([]byte, 0, poolBlock)
-	first, eof := true, false
-	sized := false
-	var consumed int64
-	for !eof || len(buf) > 0 {
-		// Fill the block.
-		for !eof && len(buf) < cap(buf) {
+	readErr := func(err error) error {
+		if gb {
+			return RowErrors{{File: pr.opt.File, Err: fmt.Errorf("%w: neither UTF-8 nor GB18030: %v", ErrBadFile, err)}}
+		}
+		return fmt.Errorf("registry: reading %s: %w", pr.opt.File, err)
+	}
+	// fill reads r into buf up to its capacity or the end of r.
+	type filled struct {
+		buf []byte
+		eof bool
+		err error
+	}
+	fill := func(buf []byte) filled {
+		for len(buf) < cap(buf) {
 			n, err := r.Read(buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
 			if err == io.EOF {
-				eof = true
+				return filled{buf, true, nil}
 			} else if err != nil {
-				if gb {
-					return nil, RowErrors{{File: pr.opt.File, Err: fmt.Errorf("%w: neither UTF-8 nor GB18030: %v", ErrBadFile, err)}}
-				}
-				return nil, fmt.Errorf("registry: reading %s: %w", pr.opt.File, err)
+				return filled{buf, false, err}
 			}
+		}
+		return filled{buf, false, nil}
+	}
+	var next chan filled // the next block's fill, when one is under way
+	defer func() {
+		if next != nil {
+			<-next
+		}
+	}()
+	f := fill(make([]byte, 0, poolBlock))
+	buf, eof := f.buf, f.eof
+	var spare []byte
+	first := true
+	sized := false
+	var consumed int64
+	for !eof || len(buf) > 0 {
+		if f.err != nil {
+			return nil, readErr(f.err)
 		}
 		if first {
 			buf = append(buf[:0], bytes.TrimPrefix(buf, utf8BOM)...)
 			first = false
+			if !eof {
+				f = fill(buf)
+				buf, eof = f.buf, f.eof
+				continue
+			}
 		}
 		// Cut at the last line break outside quotes.
 		cut := len(buf)
 		if !eof {
 			cut = lastRecordEnd(buf)
 			if cut < 0 { // one record longer than the block
-				buf = append(buf, make([]byte, cap(buf))...)[:len(buf)]
+				f = fill(append(buf, make([]byte, cap(buf))...)[:len(buf)])
+				buf, eof = f.buf, f.eof
 				continue
 			}
+		}
+		// The next block: the rest of this one, then r.
+		if !eof {
+			if cap(spare) < cap(buf) {
+				spare = make([]byte, 0, cap(buf))
+			}
+			spare = append(spare[:0], buf[cut:]...)
+			next = make(chan filled, 1)
+			go func(b []byte) { next <- fill(b) }(spare)
 		}
 		block := buf[:cut]
 		before := len(pr.rows)
@@ -155,7 +196,7 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			pr.done += len(pr.rows) - before
 			total := 0
 			switch {
-			case eof && len(buf) == cut:
+			case eof:
 				total = pr.done
 			case pr.size > 0 && !gb:
 				total = int(pr.size * int64(pr.done) / consumed)
@@ -176,7 +217,12 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 				pr.rows = room(pr.rows, est-n)
 			}
 		}
-		buf = buf[:copy(buf, buf[cut:])]
+		if eof {
+			break
+		}
+		f, next = <-next, nil
+		spare = buf[:0]
+		buf, eof = f.buf, f.eof
 	}
 	if pr.hm == nil {
 		return nil, RowErrors{{File: pr.opt.File, Row: 1, Err: badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows)}}

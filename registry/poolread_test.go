@@ -10,7 +10,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -513,4 +515,73 @@ func usccShaped(s string) bool {
 		}
 	}
 	return true
+}
+
+// failingReader is a seekable reader of r that returns err at offset n
+// and after, in short reads, and counts the reads made after its owner
+// said it was done with it.
+type failingReader struct {
+	r     *bytes.Reader
+	n     int64
+	err   error
+	done  atomic.Bool
+	after atomic.Int32
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.done.Load() {
+		f.after.Add(1)
+	}
+	pos, _ := f.r.Seek(0, io.SeekCurrent)
+	if pos >= f.n {
+		return 0, f.err
+	}
+	return f.r.Read(p[:min(int64(len(p)), f.n-pos, 1000)])
+}
+
+func (f *failingReader) Seek(off int64, whence int) (int64, error) { return f.r.Seek(off, whence) }
+
+// ReadPool reads the next block while it parses one. A read error is
+// reported (whichever block it falls in, after the rows of the blocks
+// before it were found good), the bad row of a block before the read
+// error is reported instead of it, and ReadPool never reads from its
+// reader after it returns, on success or on either error.
+func TestReadPoolReadsAhead(t *testing.T) {
+	defer func(b, m int) { poolBlock, poolSplitMin = b, m }(poolBlock, poolSplitMin)
+	poolBlock, poolSplitMin = 4096, 512
+	var buf bytes.Buffer
+	require.NoError(t, WriteTargetsCSV(&buf, genTargets(3000, 5)))
+	data := buf.Bytes()
+	boom := errors.New("boom")
+	for _, procs := range []int{1, 2, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		for _, at := range []int{0, 100, 4096, 5000, len(data) / 2, len(data) - 1} {
+			fr := &failingReader{r: bytes.NewReader(data), n: int64(at), err: boom}
+			_, err := ReadPool(fr, ImportOptions{File: "f.csv"})
+			fr.done.Store(true)
+			require.ErrorIs(t, err, boom, "procs %d, error after %d bytes", procs, at)
+			assert.Contains(t, err.Error(), "f.csv")
+			time.Sleep(time.Millisecond)
+			assert.Zero(t, fr.after.Load(), "procs %d, error after %d bytes: read after return", procs, at)
+		}
+		// A malformed record (which stops the import) in the first
+		// block, the read error in the third.
+		bad := bytes.Replace(data, []byte(",active"), []byte(`,"act"ive`), 1)
+		fr := &failingReader{r: bytes.NewReader(bad), n: 3 * 4096, err: boom}
+		_, err := ReadPool(fr, ImportOptions{File: "f.csv"})
+		fr.done.Store(true)
+		var re RowErrors
+		require.ErrorAs(t, err, &re, "procs %d", procs)
+		assert.NotErrorIs(t, err, boom)
+		time.Sleep(time.Millisecond)
+		assert.Zero(t, fr.after.Load(), "procs %d: read after return", procs)
+		// The whole input, read ahead block by block, gives the pool.
+		fr = &failingReader{r: bytes.NewReader(data), n: int64(len(data)), err: io.EOF}
+		p, err := ReadPool(fr, ImportOptions{File: "f.csv"})
+		fr.done.Store(true)
+		require.NoError(t, err, "procs %d", procs)
+		require.Equal(t, 3000, p.Len())
+		assert.Zero(t, fr.after.Load(), "procs %d: read after return", procs)
+		runtime.GOMAXPROCS(prev)
+	}
 }
