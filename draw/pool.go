@@ -499,11 +499,12 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 	return poolSelection(cs, k, p, bufs, take), root
 }
 
-// bufCap is the capacity a worker's selection buffer for a stratum
-// starts with, out of workers, for a take of take among elig eligible
-// units: what the worker is expected to be offered (its share of the
-// eligible units, plus a quarter for the uneven shares of the dynamic
-// chunks), and never more than the buffer holds before it is compacted.
+// bufCap is the capacity each worker's selection buffer for a stratum
+// starts with, when workers share the ranking pass and take of the
+// stratum's elig eligible units are drawn: what one worker is expected
+// to be offered (its share of the eligible units, plus a quarter for the
+// uneven shares of the dynamic chunks), and never more than the buffer
+// holds before it is compacted.
 // Grown from empty by append instead, the buffers were the largest
 // allocation of RunPool (about 30 MB per draw of the 1M bench, two
 // thirds of it garbage), enough to start a garbage collection during

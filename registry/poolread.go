@@ -378,7 +378,9 @@ func (pr *poolReader) block(s string, check bool) error {
 }
 
 // poolPartsPerProc is the number of parts per processor a block is cut
-// into.
+// into (parts are at least poolSplitMin bytes). Measured on 2 processors
+// against one part each, ReadPool of a 1M-row CSV took 0.96 of the time
+// with 4, 0.89 and 0.96 with 8, 0.97 with 16.
 const poolPartsPerProc = 8
 
 // takeParts adds the parsed parts of a block, part i's row numbers
