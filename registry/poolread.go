@@ -124,23 +124,24 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 		}
 		return fmt.Errorf("registry: reading %s: %w", pr.opt.File, err)
 	}
-	// fill reads r into buf up to its capacity or the end of r.
-	type filled struct {
-		buf []byte
-		eof bool
-		err error
-	}
-	fill := func(buf []byte) filled {
+	// fill reads r into buf up to its capacity or the end of r (then
+	// it reports eof).
+	fill := func(buf []byte) ([]byte, bool, error) {
 		for len(buf) < cap(buf) {
 			n, err := r.Read(buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
 			if err == io.EOF {
-				return filled{buf, true, nil}
+				return buf, true, nil
 			} else if err != nil {
-				return filled{buf, false, err}
+				return buf, false, err
 			}
 		}
-		return filled{buf, false, nil}
+		return buf, false, nil
+	}
+	type filled struct {
+		buf []byte
+		eof bool
+		err error
 	}
 	var next chan filled // the next block's fill, when one is under way
 	defer func() {
@@ -148,32 +149,21 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			<-next
 		}
 	}()
-	f := fill(make([]byte, 0, poolBlock))
-	buf, eof := f.buf, f.eof
+	buf, eof, err := fill(make([]byte, 0, poolBlock))
+	buf = append(buf[:0], bytes.TrimPrefix(buf, utf8BOM)...)
 	var spare []byte
-	first := true
 	sized := false
 	var consumed int64
 	for !eof || len(buf) > 0 {
-		if f.err != nil {
-			return nil, readErr(f.err)
-		}
-		if first {
-			buf = append(buf[:0], bytes.TrimPrefix(buf, utf8BOM)...)
-			first = false
-			if !eof {
-				f = fill(buf)
-				buf, eof = f.buf, f.eof
-				continue
-			}
+		if err != nil {
+			return nil, readErr(err)
 		}
 		// Cut at the last line break outside quotes.
 		cut := len(buf)
 		if !eof {
 			cut = lastRecordEnd(buf)
 			if cut < 0 { // one record longer than the block
-				f = fill(append(buf, make([]byte, cap(buf))...)[:len(buf)])
-				buf, eof = f.buf, f.eof
+				buf, eof, err = fill(append(buf, make([]byte, cap(buf))...)[:len(buf)])
 				continue
 			}
 		}
@@ -184,7 +174,10 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			}
 			spare = append(spare[:0], buf[cut:]...)
 			next = make(chan filled, 1)
-			go func(b []byte) { next <- fill(b) }(spare)
+			go func(b []byte) {
+				b, eof, err := fill(b)
+				next <- filled{b, eof, err}
+			}(spare)
 		}
 		block := buf[:cut]
 		before := len(pr.rows)
@@ -220,9 +213,9 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 		if eof {
 			break
 		}
-		f, next = <-next, nil
-		spare = buf[:0]
-		buf, eof = f.buf, f.eof
+		f := <-next
+		next, spare = nil, buf[:0]
+		buf, eof, err = f.buf, f.eof, f.err
 	}
 	if pr.hm == nil {
 		return nil, RowErrors{{File: pr.opt.File, Row: 1, Err: badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows)}}
@@ -390,7 +383,10 @@ const poolPartsPerProc = 8
 // and new profiles were taken in order.
 func (pr *poolReader) takeParts(parts []poolPart, bases []int) error {
 	b := pr.b
-	nl, nn, nu := len(b.labels), len(b.names), len(b.prof)
+	// ats[i] is where part i goes in b's labels, names, units and rows
+	// (a part has one row per unit).
+	ats := make([][4]int, len(parts))
+	nl, nn, nu, nr := len(b.labels), len(b.names), len(b.prof), len(pr.rows)
 	for i := range parts {
 		pt, base := &parts[i], bases[i]
 		for _, e := range pt.errs {
@@ -405,23 +401,17 @@ func (pr *poolReader) takeParts(parts []poolPart, bases []int) error {
 		if uint64(nl)+uint64(ll) > math.MaxUint32 || uint64(nn)+uint64(ln) > math.MaxUint32 {
 			return fmt.Errorf("registry: pool: %w: more than 4 GiB of labels or names", ErrBadFile)
 		}
-		nl, nn, nu = nl+ll, nn+ln, nu+pt.u1-pt.u0
-		b.intern(pt.b, pt.p1)
-	}
-	// ats[i] is where part i goes in b's labels, names, units and rows.
-	ats := make([][4]int, len(parts))
-	ats[0] = [4]int{len(b.labels), len(b.names), len(b.prof), len(pr.rows)}
-	for i := 1; i < len(parts); i++ {
-		pt := &parts[i-1]
+		ats[i] = [4]int{nl, nn, nu, nr}
 		n := pt.u1 - pt.u0
-		ats[i] = [4]int{ats[i-1][0] + pt.labelSpan(), ats[i-1][1] + pt.nameSpan(), ats[i-1][2] + n, ats[i-1][3] + n}
+		nl, nn, nu, nr = nl+ll, nn+ln, nu+n, nr+n
+		b.intern(pt.b, pt.p1)
 	}
 	b.labels = extend(b.labels, nl)
 	b.names = extend(b.names, nn)
 	b.loff = extend(b.loff, nu+1)
 	b.noff = extend(b.noff, nu+1)
 	b.prof = extend(b.prof, nu)
-	pr.rows = extend(pr.rows, ats[0][3]+nu-ats[0][2])
+	pr.rows = extend(pr.rows, nr)
 	var wg sync.WaitGroup
 	for i := range parts {
 		pt, base, at := &parts[i], int32(bases[i]), &ats[i]
