@@ -125,6 +125,7 @@ func TestFirstDiffRecordEqualsFirstDiff(t *testing.T) {
 // and label), whatever k and the order of the offers; selectSmallestK
 // alone puts the k smallest first.
 func TestSelBufKeepsSmallest(t *testing.T) {
+	t.Parallel()
 	p, err := registry.NewPool(dtPool(6000, 43))
 	require.NoError(t, err)
 	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{3}, [32]byte{4}))}

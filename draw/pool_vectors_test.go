@@ -178,6 +178,7 @@ func TestPoolVerifyVerdictsOnVectors(t *testing.T) {
 		for _, tm := range tampers {
 			for oname, opt := range opts {
 				t.Run(v.name+"/"+tm.name+"/"+oname, func(t *testing.T) {
+					t.Parallel()
 					b := v.record
 					if tm.text != nil {
 						b = tm.text(bytes.Clone(b))
