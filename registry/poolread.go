@@ -48,13 +48,17 @@ func ReadPool(r io.Reader, opt ImportOptions) (*Pool, error) {
 		return nil, fmt.Errorf("registry: pool: %w: a pool holds targets, not %s", ErrBadFile, opt.Pool)
 	}
 	opt.Pool = PoolTargets
-	rs, ok := r.(io.ReadSeeker)
-	if !ok {
+	// The input's size, when known, sizes the pool's arrays after the
+	// first block (growing them block by block copies them again and
+	// again on one processor) and the progress reports' totals.
+	size := int64(-1)
+	rs, seeker := r.(io.ReadSeeker)
+	if !seeker {
 		data, err := io.ReadAll(r)
 		if err != nil {
 			return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
 		}
-		rs = bytes.NewReader(data)
+		rs, size = bytes.NewReader(data), int64(len(data))
 	}
 	var head [4]byte
 	n, err := io.ReadFull(rs, head[:])
@@ -71,10 +75,19 @@ func ReadPool(r io.Reader, opt ImportOptions) (*Pool, error) {
 		}
 		return tab.TargetPool()
 	}
-	size := int64(-1)
 	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			size = st.Size()
+		}
+	} else if seeker {
+		// Any other seeker (a bytes.Reader, an upload held in memory) is
+		// measured by seeking to its end.
+		end, err := rs.Seek(0, io.SeekEnd)
+		if err == nil {
+			size = end
+		}
+		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
 		}
 	}
 	pr := &poolReader{opt: opt, size: size}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
@@ -212,20 +213,45 @@ func FuzzReadPool(f *testing.F) {
 }
 
 // ReadPool reports progress after each block: the rows read so far, never
-// going down, and at the end the exact total.
+// going down, and at the end the exact total. The total before the end is
+// an estimate from the input's size, known for a file, any other seeker
+// and a plain reader (read whole first).
 func TestReadPoolProgress(t *testing.T) {
 	defer func(b int) { poolBlock = b }(poolBlock)
 	poolBlock = 64 << 10
 	var buf bytes.Buffer
 	require.NoError(t, WriteTargetsCSV(&buf, genTargets(5000, 9)))
-	var calls [][2]int
-	p, err := ReadPool(bytes.NewReader(buf.Bytes()), ImportOptions{Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }})
-	require.NoError(t, err)
-	require.Greater(t, len(calls), 2, "one call per block")
-	for i := 1; i < len(calls); i++ {
-		assert.GreaterOrEqual(t, calls[i][0], calls[i-1][0])
+	path := filepath.Join(t.TempDir(), "targets.csv")
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	inputs := []struct {
+		name string
+		open func() io.Reader
+	}{
+		{"bytes.Reader", func() io.Reader { return bytes.NewReader(buf.Bytes()) }},
+		{"plain reader", func() io.Reader { return struct{ io.Reader }{bytes.NewReader(buf.Bytes())} }},
+		{"file", func() io.Reader {
+			f, err := os.Open(path)
+			require.NoError(t, err)
+			t.Cleanup(func() { f.Close() })
+			return f
+		}},
 	}
-	assert.Equal(t, [2]int{p.Len(), p.Len()}, calls[len(calls)-1])
+	for _, in := range inputs {
+		t.Run(in.name, func(t *testing.T) {
+			var calls [][2]int
+			p, err := ReadPool(in.open(), ImportOptions{Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }})
+			require.NoError(t, err)
+			require.Greater(t, len(calls), 2, "one call per block")
+			for i := 1; i < len(calls); i++ {
+				assert.GreaterOrEqual(t, calls[i][0], calls[i-1][0])
+			}
+			for _, c := range calls[:len(calls)-1] {
+				// Rows of one generator: the estimate is close.
+				assert.InDelta(t, p.Len(), c[1], float64(p.Len())/10, "estimated total after %d rows", c[0])
+			}
+			assert.Equal(t, [2]int{p.Len(), p.Len()}, calls[len(calls)-1])
+		})
+	}
 }
 
 // A row with more non-blank cells than its header is refused by ReadPool
