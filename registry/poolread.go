@@ -35,7 +35,11 @@ var poolBlock = 8 << 20
 // PoolTargets.
 //
 // opt.Progress, when set, is called after each block with the rows read
-// so far and an estimate of the total from the file size (0 when unknown).
+// so far and an estimate of the total from the input's size, which is
+// known for a regular file, any other io.Seeker (measured by seeking to
+// its end) and a reader read into memory; the estimate is 0 for a
+// GB18030 file (its decoded size is not known) until the last call, which
+// gives the exact total.
 //
 // r is read once when it is UTF-8; a GB18030 file is detected at its first
 // invalid UTF-8 block and read again from the start, so r must then be an
