@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -35,9 +34,9 @@ var poolBlock = 8 << 20
 // PoolTargets.
 //
 // opt.Progress, when set, is called after each block with the rows read
-// so far and an estimate of the total from the input's size, which is
-// known for a regular file, any other io.Seeker (measured by seeking to
-// its end) and a reader read into memory; the estimate is 0 for a
+// so far and an estimate of the total from the input's size, known by
+// seeking to its end (a regular file, a bytes.Reader, a reader read into
+// memory first); the estimate is 0 when the size is not known, and for a
 // GB18030 file (its decoded size is not known) until the last call, which
 // gives the exact total.
 //
@@ -52,22 +51,26 @@ func ReadPool(r io.Reader, opt ImportOptions) (*Pool, error) {
 		return nil, fmt.Errorf("registry: pool: %w: a pool holds targets, not %s", ErrBadFile, opt.Pool)
 	}
 	opt.Pool = PoolTargets
-	// The input's size, when known, sizes the pool's arrays after the
-	// first block (growing them block by block copies them again and
-	// again on one processor) and the progress reports' totals.
-	size := int64(-1)
-	rs, seeker := r.(io.ReadSeeker)
-	if !seeker {
+	rs, ok := r.(io.ReadSeeker)
+	if !ok {
 		data, err := io.ReadAll(r)
 		if err != nil {
 			return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
 		}
-		rs, size = bytes.NewReader(data), int64(len(data))
+		rs = bytes.NewReader(data)
 	}
 	var head [4]byte
 	n, err := io.ReadFull(rs, head[:])
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
+	}
+	// The input's size, where its end is, sizes the pool's arrays after
+	// the first block (growing them block by block copies them again and
+	// again on one processor) and the progress reports' totals; -1 when
+	// seeking to the end fails.
+	size, err := rs.Seek(0, io.SeekEnd)
+	if err != nil {
+		size = -1
 	}
 	if _, err := rs.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
@@ -78,21 +81,6 @@ func ReadPool(r io.Reader, opt ImportOptions) (*Pool, error) {
 			return nil, err
 		}
 		return tab.TargetPool()
-	}
-	if f, ok := r.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			size = st.Size()
-		}
-	} else if seeker {
-		// Any other seeker (a bytes.Reader, an upload held in memory) is
-		// measured by seeking to its end.
-		end, err := rs.Seek(0, io.SeekEnd)
-		if err == nil {
-			size = end
-		}
-		if _, err := rs.Seek(0, io.SeekStart); err != nil {
-			return nil, fmt.Errorf("registry: reading %s: %w", opt.File, err)
-		}
 	}
 	pr := &poolReader{opt: opt, size: size}
 	p, err := pr.read(rs, false)
