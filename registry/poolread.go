@@ -143,8 +143,13 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 		}
 		return buf, false, nil
 	}
+	// index counts the quotes of a filled buffer (see quoteIndex).
+	index := func(buf []byte) *quoteIndex {
+		return newQuoteIndex(unsafe.String(unsafe.SliceData(buf), len(buf)))
+	}
 	type filled struct {
 		buf []byte
+		q   *quoteIndex
 		eof bool
 		err error
 	}
@@ -156,6 +161,7 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 	}()
 	buf, eof, err := fill(make([]byte, 0, poolBlock))
 	buf = append(buf[:0], bytes.TrimPrefix(buf, utf8BOM)...)
+	q := index(buf)
 	var spare []byte
 	sized := false
 	var consumed int64
@@ -166,9 +172,10 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 		// Cut at the last line break outside quotes.
 		cut := len(buf)
 		if !eof {
-			cut = lastRecordEnd(buf)
+			cut = q.lastRecordEnd()
 			if cut < 0 { // one record longer than the block
 				buf, eof, err = fill(append(buf, make([]byte, cap(buf))...)[:len(buf)])
+				q = index(buf)
 				continue
 			}
 		}
@@ -181,12 +188,12 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			next = make(chan filled, 1)
 			go func(b []byte) {
 				b, eof, err := fill(b)
-				next <- filled{b, eof, err}
+				next <- filled{b, index(b), eof, err}
 			}(spare)
 		}
 		block := buf[:cut]
 		before := len(pr.rows)
-		if err := pr.block(unsafe.String(unsafe.SliceData(block), len(block)), !gb); err != nil {
+		if err := pr.block(unsafe.String(unsafe.SliceData(block), len(block)), !gb, q.upTo(cut)); err != nil {
 			return nil, err
 		}
 		consumed += int64(cut)
@@ -220,7 +227,7 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 		}
 		f := <-next
 		next, spare = nil, buf[:0]
-		buf, eof, err = f.buf, f.eof, f.err
+		buf, q, eof, err = f.buf, f.q, f.eof, f.err
 	}
 	if pr.hm == nil {
 		return nil, RowErrors{{File: pr.opt.File, Row: 1, Err: badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows)}}
@@ -248,51 +255,32 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 // order, their rows renumbered from the block's first line, so that rows,
 // errors, units and the profiles' numbering are those of one pass over
 // the block.
-func (pr *poolReader) block(s string, check bool) error {
+func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 	valid := check // every part is parsed after it is checked
 	src := &csvSource{p: &strCSV{s: s, line: pr.line}}
-	if pr.hm == nil && check && !validUTF8(s) {
-		return errNotUTF8
-	}
-	for pr.hm == nil {
-		if pr.tries >= headerSearchRows {
-			return RowErrors{{File: pr.opt.File, Row: 1, Err: badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows)}}
+	if pr.hm == nil {
+		// The header is looked for before the text is checked: once it
+		// is found, only the rows read so far are checked here, on one
+		// processor, and the rest of the block in its parts. Any other
+		// outcome checks the whole block first, so that a block that is
+		// not UTF-8 gives errNotUTF8 (and a GB18030 reading) whatever its
+		// rows hold.
+		err := pr.header(src)
+		if err != nil || pr.hm == nil {
+			if check && !validUTF8(s) {
+				return errNotUTF8
+			}
+			return err
 		}
-		row, cells, err := src.next()
-		if err == io.EOF {
-			pr.line = src.p.line
-			return nil
+		if check && !validUTF8(s[:src.p.pos]) {
+			return errNotUTF8
 		}
-		pr.tries++
-		if err != nil {
-			return RowErrors{{File: pr.opt.File, Row: row, Err: err}}
-		}
-		p := detectPool(cells)
-		if p == "" {
-			continue
-		}
-		if p != PoolTargets {
-			return RowErrors{{File: pr.opt.File, Row: row, Err: badHeader("header is that of %s, want %s", p, PoolTargets)}}
-		}
-		header := make([]string, len(cells))
-		for i, c := range cells {
-			header[i] = strings.Clone(c)
-		}
-		var errs RowErrors
-		hm := mapHeader(PoolTargets, header, func(col, val string, err error) {
-			errs = append(errs, &RowError{File: pr.opt.File, Row: row, Column: col, Value: val, Err: err})
-		})
-		if len(errs) > 0 {
-			return errs
-		}
-		pr.hm = &hm
-		check = false // the whole block was checked
 	}
 	rest := s[src.p.pos:]
 	procs := runtime.GOMAXPROCS(0)
 	var cuts []int
 	if procs > 1 {
-		cuts = recordCuts(rest, poolPartsPerProc*procs)
+		cuts = q.recordCuts(src.p.pos, poolPartsPerProc*procs)
 	}
 	if len(cuts) == 0 {
 		if check && !validUTF8(rest) {
@@ -372,6 +360,46 @@ func (pr *poolReader) block(s string, check bool) error {
 		return err
 	}
 	pr.line = base
+	return nil
+}
+
+// header reads rows from src until one is the header of a target table
+// (pr.hm), src's block ends (pr.hm stays nil: the next block goes on) or
+// the search fails.
+func (pr *poolReader) header(src *csvSource) error {
+	for pr.hm == nil {
+		if pr.tries >= headerSearchRows {
+			return RowErrors{{File: pr.opt.File, Row: 1, Err: badHeader("no header row naming an id/统一社会信用代码 or cert/执法证号 column in the first %d rows", headerSearchRows)}}
+		}
+		row, cells, err := src.next()
+		if err == io.EOF {
+			pr.line = src.p.line // the block ended before a header row
+			return nil
+		}
+		pr.tries++
+		if err != nil {
+			return RowErrors{{File: pr.opt.File, Row: row, Err: err}}
+		}
+		p := detectPool(cells)
+		if p == "" {
+			continue
+		}
+		if p != PoolTargets {
+			return RowErrors{{File: pr.opt.File, Row: row, Err: badHeader("header is that of %s, want %s", p, PoolTargets)}}
+		}
+		header := make([]string, len(cells))
+		for i, c := range cells {
+			header[i] = strings.Clone(c)
+		}
+		var errs RowErrors
+		hm := mapHeader(PoolTargets, header, func(col, val string, err error) {
+			errs = append(errs, &RowError{File: pr.opt.File, Row: row, Column: col, Value: val, Err: err})
+		})
+		if len(errs) > 0 {
+			return errs
+		}
+		pr.hm = &hm
+	}
 	return nil
 }
 

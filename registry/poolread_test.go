@@ -42,22 +42,23 @@ func readBoth(t *testing.T, data []byte) (*Pool, error) {
 		want, err = tab.TargetPool()
 		require.NoError(t, err)
 	}
-	defer func(b, m, g int) { poolBlock, poolSplitMin, poolGatherMin = b, m, g }(poolBlock, poolSplitMin, poolGatherMin)
+	defer func(b, m, g, q int) { poolBlock, poolSplitMin, poolGatherMin, quoteSeg = b, m, g, q }(poolBlock, poolSplitMin, poolGatherMin, quoteSeg)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	poolGatherMin = 1 // units gathered in label order in chunks too
 	// Blocks of 8 MiB, 4 KiB and 64 bytes, each cut into parts of at
 	// least 256 KiB, 512 or 16 bytes parsed on 1, 2 or 8 processors (a
 	// few of the combinations, to keep the test fast under -race; large
-	// inputs in larger blocks and parts, from one reader).
-	type config struct{ block, split, procs int }
-	configs := []config{{8 << 20, 256 << 10, 1}, {8 << 20, 16, 8}, {4096, 512, 2}, {4096, 256 << 10, 8}, {64, 16, 8}, {64, 512, 1}}
+	// inputs in larger blocks and parts, from one reader); the quotes
+	// counted per 64 KiB or per few bytes (quoteIndex).
+	type config struct{ block, split, procs, seg int }
+	configs := []config{{8 << 20, 256 << 10, 1, 64 << 10}, {8 << 20, 16, 8, 64 << 10}, {4096, 512, 2, 100}, {4096, 256 << 10, 8, 64 << 10}, {64, 16, 8, 5}, {64, 512, 1, 3}}
 	readers := func() []io.Reader { return []io.Reader{bytes.NewReader(data), onlyReader{bytes.NewReader(data)}} }
 	if len(data) > 1<<20 {
-		configs = []config{{8 << 20, 256 << 10, 1}, {8 << 20, 4096, 8}, {1 << 20, 256 << 10, 2}}
+		configs = []config{{8 << 20, 256 << 10, 1, 64 << 10}, {8 << 20, 4096, 8, 1000}, {1 << 20, 256 << 10, 2, 64 << 10}}
 		readers = func() []io.Reader { return []io.Reader{bytes.NewReader(data)} }
 	}
 	for _, c := range configs {
-		poolBlock, poolSplitMin = c.block, c.split
+		poolBlock, poolSplitMin, quoteSeg = c.block, c.split, c.seg
 		runtime.GOMAXPROCS(c.procs)
 		for _, r := range readers() {
 			got, err := ReadPool(r, ImportOptions{File: "f.csv"})
@@ -166,8 +167,8 @@ func FuzzReadPool(f *testing.F) {
 	f.Add(strings.Join(lines[:3], "") + "\"a\nb\",x\n" + lines[5])
 	f.Add("id,name,jurisdiction,industry,credit_class,status,departments\nP1,n,440103,x,A,active,d\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		defer func(b, m int) { poolBlock, poolSplitMin = b, m }(poolBlock, poolSplitMin)
-		poolBlock, poolSplitMin = 256, 16
+		defer func(b, m, q int) { poolBlock, poolSplitMin, quoteSeg = b, m, q }(poolBlock, poolSplitMin, quoteSeg)
+		poolBlock, poolSplitMin, quoteSeg = 256, 16, 8
 		tab, werr := DecodeCSV([]byte(text), ImportOptions{})
 		got, gerr := ReadPool(strings.NewReader(text), ImportOptions{})
 		if werr != nil || tab.Pool != PoolTargets {

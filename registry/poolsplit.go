@@ -29,6 +29,49 @@ var poolSplitMin = 256 << 10
 // outside quotes, near len(s)*k/parts. The last part is s[cuts[len-1]:]
 // (all of s when there is no cut).
 func recordCuts(s string, parts int) []int {
+	return newQuoteIndex(s).recordCuts(0, parts)
+}
+
+// quoteSeg is the span of text per count in a quoteIndex (a variable so
+// that tests can make it small).
+var quoteSeg = 64 << 10
+
+// quoteIndex holds the number of '"' before every quoteSeg-th byte of a
+// text, so that the quote parity at any offset, and so whether a '\n'
+// there ends a record, is known without counting the text from its start
+// again. ReadPool indexes each block on the goroutine that reads it, while
+// the block before is parsed on all processors, so that cutting a block
+// (lastRecordEnd, recordCuts) does not count its quotes on one processor
+// while the others wait.
+type quoteIndex struct {
+	s   string
+	seg []int // seg[k]: the quotes in s[:k*quoteSeg]
+}
+
+// newQuoteIndex counts the quotes of s.
+func newQuoteIndex(s string) *quoteIndex {
+	q := &quoteIndex{s: s, seg: make([]int, 1, len(s)/quoteSeg+1)}
+	for at := quoteSeg; at <= len(s); at += quoteSeg {
+		q.seg = append(q.seg, q.seg[len(q.seg)-1]+strings.Count(s[at-quoteSeg:at], `"`))
+	}
+	return q
+}
+
+// upTo is the index of s[:n].
+func (q *quoteIndex) upTo(n int) *quoteIndex {
+	return &quoteIndex{s: q.s[:n], seg: q.seg[:n/quoteSeg+1]}
+}
+
+// before returns the number of '"' in s[:x].
+func (q *quoteIndex) before(x int) int {
+	k := x / quoteSeg
+	return q.seg[k] + strings.Count(q.s[k*quoteSeg:x], `"`)
+}
+
+// recordCuts is recordCuts of s[from:] (from: a record boundary), with
+// offsets relative to from.
+func (q *quoteIndex) recordCuts(from, parts int) []int {
+	s := q.s[from:]
 	if parts < 2 || len(s) < 2*poolSplitMin {
 		return nil
 	}
@@ -40,7 +83,7 @@ func recordCuts(s string, parts int) []int {
 		if at <= start {
 			continue
 		}
-		if strings.Count(s[start:at], `"`)%2 == 1 {
+		if (q.before(from+at)-q.before(from+start))%2 == 1 {
 			quoted = !quoted
 		}
 		end := -1
@@ -67,12 +110,16 @@ func recordCuts(s string, parts int) []int {
 }
 
 // lastRecordEnd returns the length of buf up to its last '\n' outside a
-// quoted field, or -1; buf starts at a record boundary. The quotes are
-// counted once (a vectorised count), then buf is walked back from its
-// end, where the quote state is the parity of that count.
+// quoted field, or -1; buf starts at a record boundary.
 func lastRecordEnd(buf []byte) int {
-	s := unsafe.String(unsafe.SliceData(buf), len(buf))
-	quoted := strings.Count(s, `"`)%2 == 1
+	return newQuoteIndex(unsafe.String(unsafe.SliceData(buf), len(buf))).lastRecordEnd()
+}
+
+// lastRecordEnd is lastRecordEnd of the whole indexed text: it is walked
+// back from its end, where the quote state is the parity of its count.
+func (q *quoteIndex) lastRecordEnd() int {
+	s := q.s
+	quoted := q.before(len(s))%2 == 1
 	for i := len(s) - 1; i >= 0; i-- {
 		switch s[i] {
 		case '"':

@@ -65,13 +65,14 @@ func quotedCSV(r *rand.Rand, n int) string {
 // at a line break outside quotes), whatever the part size; and
 // lastRecordEnd cuts a text at a record end too.
 func TestRecordCutsAreRecordEnds(t *testing.T) {
-	defer func(m int) { poolSplitMin = m }(poolSplitMin)
+	defer func(m, q int) { poolSplitMin, quoteSeg = m, q }(poolSplitMin, quoteSeg)
 	r := rand.New(rand.NewPCG(13, 1))
 	for trial := range 200 {
 		s := quotedCSV(r, 1+r.IntN(60))
 		want, ok := records(s)
 		require.True(t, ok)
 		poolSplitMin = 1 + r.IntN(64)
+		quoteSeg = 1 + r.IntN(1000)
 		parts := 2 + r.IntN(8)
 		cuts := recordCuts(s, parts)
 		var got [][]string
@@ -96,6 +97,66 @@ func TestRecordCutsAreRecordEnds(t *testing.T) {
 		tail, ok := records(s[end:])
 		require.True(t, ok, "trial %d", trial)
 		require.Equal(t, want, append(head, tail...), "trial %d: lastRecordEnd %d of %d", trial, end, cut)
+	}
+}
+
+// recordCutsNaive is recordCuts counting the quotes of s from each cut
+// to the next (the definition, without a quoteIndex).
+func recordCutsNaive(s string, parts int) []int {
+	if parts < 2 || len(s) < 2*poolSplitMin {
+		return nil
+	}
+	parts = min(parts, len(s)/poolSplitMin)
+	var cuts []int
+	start := 0
+	for k := 1; k < parts; k++ {
+		at := len(s) * k / parts
+		if at <= start {
+			continue
+		}
+		quoted := strings.Count(s[start:at], `"`)%2 == 1
+		end := -1
+		for i := at; i < len(s) && end < 0; i++ {
+			switch {
+			case s[i] == '"':
+				quoted = !quoted
+			case s[i] == '\n' && !quoted:
+				end = i + 1
+			}
+		}
+		if end < 0 || end >= len(s) {
+			break
+		}
+		cuts = append(cuts, end)
+		start = end
+	}
+	return cuts
+}
+
+// A quoteIndex counts quotes as strings.Count does from the text's start,
+// for any segment size, also cut short (upTo); its cuts of the text from
+// any record boundary on are those of counting that text from its start.
+func TestQuoteIndex(t *testing.T) {
+	defer func(m, q int) { poolSplitMin, quoteSeg = m, q }(poolSplitMin, quoteSeg)
+	r := rand.New(rand.NewPCG(13, 2))
+	for trial := range 300 {
+		s := quotedCSV(r, 1+r.IntN(60))
+		quoteSeg = 1 + r.IntN(40)
+		poolSplitMin = 1 + r.IntN(64)
+		n := r.IntN(len(s) + 1)
+		q := newQuoteIndex(s).upTo(n)
+		for range 20 {
+			x := r.IntN(n + 1)
+			require.Equal(t, strings.Count(s[:x], `"`), q.before(x), "trial %d: quotes before %d", trial, x)
+		}
+		// A record boundary: the start, or a record end before n.
+		from := 0
+		if end := lastRecordEnd([]byte(s[:r.IntN(n+1)])); end > 0 {
+			from = end
+		}
+		parts := 2 + r.IntN(8)
+		require.Equal(t, recordCutsNaive(s[from:n], parts), q.recordCuts(from, parts), "trial %d: cuts of [%d:%d]", trial, from, n)
+		require.Equal(t, lastRecordEnd([]byte(s[:n])), q.lastRecordEnd(), "trial %d", trial)
 	}
 }
 
