@@ -20,8 +20,9 @@ import (
 // permuted in place (American flag sort), so that the sort needs the keys
 // and a few MiB of scratch per processor, not a second array of all the
 // keys (at 10M labels the largest bucket held 95% of them: 228 MB).
-// Buckets are sorted on all processors; the result does not depend on how
-// they are shared out.
+// Buckets are sorted on all processors, in two runs of the labels merged
+// at the end when there is more than one; the result does not depend on
+// how they are shared out.
 
 // lkey is a label's first 16 bytes, big-endian and zero-padded, its
 // position and a value carried along (in the struct's padding).
@@ -51,38 +52,58 @@ func sortPoolLabels(labels []byte, loff []uint32) []uint32 {
 // sequentially instead of gathered.
 func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uint32) {
 	n := len(loff) - 1
-	ks := make([]lkey, n)
 	carry := vals != nil
 	workers := 1
 	if n > radixScratch {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	s := &labelSorter{labels: labels, loff: loff}
+	// On more than one processor the labels are sorted in two runs, the
+	// first and the second half of the positions, each in its own array,
+	// made on its own goroutine (make clears an array that reuses heap
+	// memory on the goroutine that makes it), then merged. The first radix
+	// levels split one bucket holding nearly every key (a province's
+	// labels share their first bytes), on one processor per bucket: with
+	// two runs, two such splits go on at once.
+	runs := min(2, workers)
+	ks := make([][]lkey, runs)
+	inRanges(n, runs, func(c, lo, hi int) { ks[c] = make([]lkey, hi-lo) })
 	// The keys are made, and at the end read out, on all processors, each
 	// a range of them.
 	inRanges(n, workers, func(_, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			var b [16]byte
-			copy(b[:], labels[loff[i]:loff[i+1]])
-			ks[i] = lkey{p0: binary.BigEndian.Uint64(b[:8]), p1: binary.BigEndian.Uint64(b[8:]), i: uint32(i)}
-			if carry {
-				ks[i].v = vals[i]
+		for r := range ks {
+			first := n * r / runs // position of the run's first key
+			run := ks[r]
+			for i := max(lo, first); i < min(hi, first+len(run)); i++ {
+				var b [16]byte
+				copy(b[:], labels[loff[i]:loff[i+1]])
+				k := &run[i-first]
+				*k = lkey{p0: binary.BigEndian.Uint64(b[:8]), p1: binary.BigEndian.Uint64(b[8:]), i: uint32(i)}
+				if carry {
+					k.v = vals[i]
+				}
 			}
 		}
 	})
-	s := &labelSorter{labels: labels, loff: loff}
 	// Buckets larger than radixScratch keys are split in place (no second
 	// array of their keys); smaller ones are sorted with scratch space of
 	// their size. The buckets are shared out on all processors as they are
-	// split, so that a bucket holding most of the keys (a province's
-	// labels share their first bytes) is split further on all of them.
-	type job struct{ lo, hi, d int }
+	// split, so that a bucket holding most of the keys is split further
+	// on all of them.
+	type job struct {
+		ks []lkey
+		d  int
+	}
 	var (
 		mu      sync.Mutex
 		ready   = sync.NewCond(&mu)
-		jobs    = []job{{0, n, 0}}
-		pending = 1 // jobs queued or running
+		jobs    []job
+		pending = runs // jobs queued or running
 		wg      sync.WaitGroup
 	)
+	for _, run := range ks {
+		jobs = append(jobs, job{run, 0})
+	}
 	for range workers {
 		wg.Go(func() {
 			var tmp []lkey
@@ -100,13 +121,13 @@ func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uin
 				jobs = jobs[:len(jobs)-1]
 				mu.Unlock()
 				split = split[:0]
-				if b.hi-b.lo > radixScratch {
-					s.levelInPlace(ks[b.lo:b.hi], b.d, func(lo, hi, d int) { split = append(split, job{b.lo + lo, b.lo + hi, d}) })
+				if m := len(b.ks); m > radixScratch {
+					s.levelInPlace(b.ks, b.d, func(lo, hi, d int) { split = append(split, job{b.ks[lo:hi], d}) })
 				} else {
-					if len(tmp) < b.hi-b.lo {
-						tmp = make([]lkey, b.hi-b.lo)
+					if len(tmp) < m {
+						tmp = make([]lkey, m)
 					}
-					s.sort(ks[b.lo:b.hi], tmp[:b.hi-b.lo], b.d)
+					s.sort(b.ks, tmp[:m], b.d)
 				}
 				mu.Lock()
 				jobs = append(jobs, split...)
@@ -121,17 +142,58 @@ func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uin
 	if carry {
 		sorted = make([]uint32, n)
 	}
-	inRanges(n, workers, func(_, lo, hi int) {
-		for k := lo; k < hi; k++ {
-			order[k] = ks[k].i
-		}
-		if carry {
+	if runs == 1 {
+		inRanges(n, workers, func(_, lo, hi int) {
 			for k := lo; k < hi; k++ {
-				sorted[k] = ks[k].v
+				order[k] = ks[0][k].i
+			}
+			if carry {
+				for k := lo; k < hi; k++ {
+					sorted[k] = ks[0][k].v
+				}
+			}
+		})
+		return order, sorted
+	}
+	// The two runs are merged on all processors, each a range of the
+	// output: its start in each run is found by a binary search (the
+	// keys are all different: ties are broken by position).
+	a, b := ks[0], ks[1]
+	inRanges(n, workers, func(_, lo, hi int) {
+		i := s.coRank(a, b, lo)
+		j := lo - i
+		for k := lo; k < hi; k++ {
+			var x *lkey
+			if j >= len(b) || i < len(a) && s.cmp(a[i], b[j]) < 0 {
+				x = &a[i]
+				i++
+			} else {
+				x = &b[j]
+				j++
+			}
+			order[k] = x.i
+			if carry {
+				sorted[k] = x.v
 			}
 		}
 	})
 	return order, sorted
+}
+
+// coRank returns how many of the first k keys of the merge of the sorted
+// runs a and b come from a.
+func (s *labelSorter) coRank(a, b []lkey, k int) int {
+	lo, hi := max(0, k-len(b)), min(k, len(a))
+	for lo < hi {
+		m := int(uint(lo+hi) / 2)
+		// a[m] before b[k-m-1]: more than m keys come from a.
+		if s.cmp(a[m], b[k-m-1]) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 type labelSorter struct {
