@@ -178,6 +178,7 @@ type poolBuilder struct {
 	prof   []uint32
 	index  map[string]uint32
 	profs  []poolProfile
+	keys   []string // keys[j]: profs[j]'s profileKey, its key in index
 	key    []byte
 	remap  []uint32 // a worker builder's profiles in the builder it moves to
 	// raw maps the cells of a row's profile columns, as typed, to the
@@ -280,7 +281,9 @@ func (b *poolBuilder) addProfile(t *Target) (uint32, error) {
 	at := bytes.Index(leaf, quoted)
 	j := uint32(len(b.profs))
 	b.profs = append(b.profs, poolProfile{t: pt, pre: leaf[:at:at], suf: leaf[at+len(quoted):]})
-	b.index[string(b.key)] = j
+	key := string(b.key)
+	b.keys = append(b.keys, key)
+	b.index[key] = j
 	return j, nil
 }
 

@@ -510,15 +510,18 @@ func room[E any](s []E, n int) []E {
 // call to call. Called for each part in order with the number of
 // profiles its builder had after parsing it, it numbers the profiles in
 // the order they first occur in the input, whichever builder parsed
-// which part.
+// which part. The keys come from o (made where o parsed the rows, on all
+// processors): interning, on one processor between blocks, only looks
+// them up.
 func (b *poolBuilder) intern(o *poolBuilder, upto int) {
 	for j := len(o.remap); j < upto; j++ {
-		b.key = profileKey(b.key[:0], &o.profs[j].t)
-		k, ok := b.index[string(b.key)]
+		key := o.keys[j]
+		k, ok := b.index[key]
 		if !ok {
 			k = uint32(len(b.profs))
 			b.profs = append(b.profs, o.profs[j])
-			b.index[string(b.key)] = k
+			b.keys = append(b.keys, key)
+			b.index[key] = k
 		}
 		o.remap = append(o.remap, k)
 	}
