@@ -191,13 +191,18 @@ func newPoolBuilder() *poolBuilder {
 }
 
 // grow reserves room for about n more units with labels and names of the
-// given average lengths (without clearing it: see room).
+// given average lengths (without clearing it: see room). The names'
+// array, the largest, is made on another goroutine: make clears an array
+// that reuses heap memory (ReadPool's 1M rows: about 70 MB of arrays, 15
+// ms on one processor) on the goroutine that makes it.
 func (b *poolBuilder) grow(n, labelLen, nameLen int) {
+	var wg sync.WaitGroup
+	wg.Go(func() { b.names = room(b.names, n*nameLen) })
 	b.labels = room(b.labels, n*labelLen)
-	b.names = room(b.names, n*nameLen)
 	b.loff = room(b.loff, n)
 	b.noff = room(b.noff, n)
 	b.prof = room(b.prof, n)
+	wg.Wait()
 }
 
 // profileKey appends an injective encoding of t's profile fields.
