@@ -12,6 +12,9 @@
 //     on one;
 //   - draw.VerifyPool from the pool file's bytes (registry.ReadPool, then
 //     VerifyPool), on all processors and on one;
+//   - for both, where a speed-up short of the processor count goes: the
+//     share of the processors busy on all of them (process CPU time over
+//     wall time), and the CPU time on all against the CPU time on one;
 //   - with -cli, the commands `ssj draw run` and `ssj verify` and a floor
 //     process that reads the CSV and computes the leaf hash and the HMAC of
 //     every row (this binary with -floor), with wall time and peak RSS;
@@ -304,6 +307,7 @@ func measure(n int, dir, csv string, runs int) result {
 	p, m, ev, k := prepare(dir, csv)
 	var tH, tHP, tL, tR, tR1, tV, tV1, tVA []float64
 	var cH, cL, cR, cV, cVA []float64 // process CPU seconds
+	var cR1, cV1 []float64            // the same on one processor
 	var sink byte
 	for range runs {
 		runtime.GC()
@@ -354,17 +358,17 @@ func measure(n int, dir, csv string, runs int) result {
 
 		procs := runtime.GOMAXPROCS(1)
 		runtime.GC()
-		t0 = time.Now()
+		t0, c0 = time.Now(), cpuSeconds()
 		if _, err := draw.RunPool(m, ev, p, nil); err != nil {
 			fail(err)
 		}
-		tR1 = append(tR1, time.Since(t0).Seconds())
+		tR1, cR1 = append(tR1, time.Since(t0).Seconds()), append(cR1, cpuSeconds()-c0)
 		runtime.GC()
-		t0 = time.Now()
+		t0, c0 = time.Now(), cpuSeconds()
 		if err := draw.VerifyPool(&rec, readPool(csv), nil); err != nil {
 			fail(err)
 		}
-		tV1 = append(tV1, time.Since(t0).Seconds())
+		tV1, cV1 = append(tV1, time.Since(t0).Seconds()), append(cV1, cpuSeconds()-c0)
 		runtime.GOMAXPROCS(procs)
 	}
 	_ = sink
@@ -394,6 +398,22 @@ func measure(n int, dir, csv string, runs int) result {
 	}
 	fmt.Printf("2 cores vs 1, median (range) of each run's own ratio: HMAC floor on %d goroutines %s (the ceiling), RunPool %s, ReadPool + VerifyPool %s\n",
 		runtime.GOMAXPROCS(0), paired(tH, tHP), paired(tR1, tR), paired(tV1, tV))
+	// Where a speed-up short of the processor count goes: time with a
+	// processor idle (serial work), or more CPU time for the same work
+	// (the processors slowing each other down, or the host taking them).
+	// The speed-up is the processor count times the share of the
+	// processors busy, divided by the CPU time's growth.
+	if procs := runtime.GOMAXPROCS(0); procs > 1 && median(cR1) > 0 {
+		busy := func(cpu, wall []float64) string {
+			rs := make([]float64, len(cpu))
+			for i := range cpu {
+				rs[i] = cpu[i] / wall[i] / float64(procs)
+			}
+			return fmt.Sprintf("%.0f%%", 100*median(rs))
+		}
+		fmt.Printf("on %d processors the processors were busy (process CPU / wall / %d, median): RunPool %s, ReadPool + VerifyPool %s; CPU time on %d processors against 1 (median of each run's ratio): RunPool %s, ReadPool + VerifyPool %s\n",
+			procs, procs, busy(cR, tR), busy(cV, tV), procs, paired(cR, cR1), paired(cV, cV1))
+	}
 	fmt.Printf("CPU time (less sensitive to other load): floors %.3f s and %.3f s; RunPool %.2fx HMAC floor; VerifyPool %.2fx, ReadPool + VerifyPool %.2fx leaf+HMAC floor\n",
 		median(cH), median(cL), median(cR)/median(cH), median(cVA)/median(cL), median(cV)/median(cL))
 	fmt.Printf("memory: heap in use %.0f B/target; pool %.0f B/target = labels %.1f + names %.1f + offsets %.1f + unit indexes %.1f + profiles %.1f\n",
