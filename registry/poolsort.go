@@ -68,8 +68,8 @@ func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uin
 	runs := min(2, workers)
 	ks := make([][]lkey, runs)
 	inRanges(n, runs, func(c, lo, hi int) { ks[c] = make([]lkey, hi-lo) })
-	// The keys are made, and at the end read out, on all processors, each
-	// a range of them.
+	// The keys are made, and at the end merged, on all processors, each a
+	// range of them.
 	inRanges(n, workers, func(_, lo, hi int) {
 		for r := range ks {
 			first := n * r / runs // position of the run's first key
@@ -142,23 +142,13 @@ func sortPoolLabelsWith(labels []byte, loff, vals []uint32) (order, sorted []uin
 	if carry {
 		sorted = make([]uint32, n)
 	}
-	if runs == 1 {
-		inRanges(n, workers, func(_, lo, hi int) {
-			for k := lo; k < hi; k++ {
-				order[k] = ks[0][k].i
-			}
-			if carry {
-				for k := lo; k < hi; k++ {
-					sorted[k] = ks[0][k].v
-				}
-			}
-		})
-		return order, sorted
+	// The runs are merged (one run is read out) on all processors, each a
+	// range of the output: its start in each run is found by a binary
+	// search (the keys are all different: ties are broken by position).
+	a, b := ks[0], []lkey(nil)
+	if runs == 2 {
+		b = ks[1]
 	}
-	// The two runs are merged on all processors, each a range of the
-	// output: its start in each run is found by a binary search (the
-	// keys are all different: ties are broken by position).
-	a, b := ks[0], ks[1]
 	inRanges(n, workers, func(_, lo, hi int) {
 		i := s.coRank(a, b, lo)
 		j := lo - i

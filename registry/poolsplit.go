@@ -3,7 +3,6 @@ package registry
 import (
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // This file cuts one block of CSV text into parts that ReadPool parses on
@@ -23,14 +22,6 @@ import (
 // poolSplitMin is the smallest part worth a goroutine (a variable so that
 // tests can make it small).
 var poolSplitMin = 256 << 10
-
-// recordCuts returns the ends of up to parts-1 leading parts of s, which
-// starts at a record boundary: increasing offsets just after a '\n'
-// outside quotes, near len(s)*k/parts. The last part is s[cuts[len-1]:]
-// (all of s when there is no cut).
-func recordCuts(s string, parts int) []int {
-	return newQuoteIndex(s).recordCuts(0, parts)
-}
 
 // quoteSeg is the span of text per count in a quoteIndex (a variable so
 // that tests can make it small).
@@ -68,8 +59,10 @@ func (q *quoteIndex) before(x int) int {
 	return q.seg[k] + strings.Count(q.s[k*quoteSeg:x], `"`)
 }
 
-// recordCuts is recordCuts of s[from:] (from: a record boundary), with
-// offsets relative to from.
+// recordCuts returns the ends of up to parts-1 leading parts of s[from:],
+// which starts at a record boundary: increasing offsets (relative to
+// from) just after a '\n' outside quotes, near len(s[from:])*k/parts. The
+// last part starts at the last cut (all of s[from:] when there is none).
 func (q *quoteIndex) recordCuts(from, parts int) []int {
 	s := q.s[from:]
 	if parts < 2 || len(s) < 2*poolSplitMin {
@@ -109,14 +102,9 @@ func (q *quoteIndex) recordCuts(from, parts int) []int {
 	return cuts
 }
 
-// lastRecordEnd returns the length of buf up to its last '\n' outside a
-// quoted field, or -1; buf starts at a record boundary.
-func lastRecordEnd(buf []byte) int {
-	return newQuoteIndex(unsafe.String(unsafe.SliceData(buf), len(buf))).lastRecordEnd()
-}
-
-// lastRecordEnd is lastRecordEnd of the whole indexed text: it is walked
-// back from its end, where the quote state is the parity of its count.
+// lastRecordEnd returns the length of s up to its last '\n' outside a
+// quoted field, or -1; s starts at a record boundary. s is walked back from
+// its end, where the quote state is the parity of its count.
 func (q *quoteIndex) lastRecordEnd() int {
 	s := q.s
 	quoted := q.before(len(s))%2 == 1

@@ -60,10 +60,10 @@ func quotedCSV(r *rand.Rand, n int) string {
 	return b.String()
 }
 
-// Parts cut at recordCuts parse, one after the other, to exactly the
-// records of the whole text (docs/draw-spec.md Appendix E: a record ends
-// at a line break outside quotes), whatever the part size; and
-// lastRecordEnd cuts a text at a record end too.
+// Parts cut at a quoteIndex's recordCuts parse, one after the other, to
+// exactly the records of the whole text (docs/draw-spec.md Appendix E: a
+// record ends at a line break outside quotes), whatever the part and
+// segment sizes; and lastRecordEnd cuts a text at a record end too.
 func TestRecordCutsAreRecordEnds(t *testing.T) {
 	defer func(m, q int) { poolSplitMin, quoteSeg = m, q }(poolSplitMin, quoteSeg)
 	r := rand.New(rand.NewPCG(13, 1))
@@ -74,7 +74,7 @@ func TestRecordCutsAreRecordEnds(t *testing.T) {
 		poolSplitMin = 1 + r.IntN(64)
 		quoteSeg = 1 + r.IntN(1000)
 		parts := 2 + r.IntN(8)
-		cuts := recordCuts(s, parts)
+		cuts := newQuoteIndex(s).recordCuts(0, parts)
 		var got [][]string
 		lo := 0
 		for _, c := range append(cuts, len(s)) {
@@ -88,7 +88,7 @@ func TestRecordCutsAreRecordEnds(t *testing.T) {
 		require.Equal(t, want, got, "trial %d: %d cuts", trial, len(cuts))
 
 		cut := r.IntN(len(s) + 1)
-		end := lastRecordEnd([]byte(s[:cut]))
+		end := newQuoteIndex(s[:cut]).lastRecordEnd()
 		if end < 0 {
 			continue
 		}
@@ -98,6 +98,21 @@ func TestRecordCutsAreRecordEnds(t *testing.T) {
 		require.True(t, ok, "trial %d", trial)
 		require.Equal(t, want, append(head, tail...), "trial %d: lastRecordEnd %d of %d", trial, end, cut)
 	}
+}
+
+// lastRecordEndNaive is lastRecordEnd counting the quotes of s from its
+// start (the definition, without a quoteIndex).
+func lastRecordEndNaive(s string) int {
+	quoted := strings.Count(s, `"`)%2 == 1
+	for i := len(s) - 1; i >= 0; i-- {
+		switch {
+		case s[i] == '"':
+			quoted = !quoted
+		case s[i] == '\n' && !quoted:
+			return i + 1
+		}
+	}
+	return -1
 }
 
 // recordCutsNaive is recordCuts counting the quotes of s from each cut
@@ -151,12 +166,12 @@ func TestQuoteIndex(t *testing.T) {
 		}
 		// A record boundary: the start, or a record end before n.
 		from := 0
-		if end := lastRecordEnd([]byte(s[:r.IntN(n+1)])); end > 0 {
+		if end := lastRecordEndNaive(s[:r.IntN(n+1)]); end > 0 {
 			from = end
 		}
 		parts := 2 + r.IntN(8)
 		require.Equal(t, recordCutsNaive(s[from:n], parts), q.recordCuts(from, parts), "trial %d: cuts of [%d:%d]", trial, from, n)
-		require.Equal(t, lastRecordEnd([]byte(s[:n])), q.lastRecordEnd(), "trial %d", trial)
+		require.Equal(t, lastRecordEndNaive(s[:n]), q.lastRecordEnd(), "trial %d: last record end of [:%d]", trial, n)
 	}
 }
 
