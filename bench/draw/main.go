@@ -15,6 +15,10 @@
 //   - for both, where a speed-up short of the processor count goes: the
 //     share of the processors busy on all of them (process CPU time over
 //     wall time), and the CPU time on all against the CPU time on one;
+//   - with -confined (Linux), from bytes again on all processors with
+//     every thread of the process confined to one CPU: its CPU time
+//     against that on one processor is the work the parallel form adds,
+//     apart from two CPUs running at once;
 //   - with -cli, the commands `ssj draw run` and `ssj verify` and a floor
 //     process that reads the CSV and computes the leaf hash and the HMAC of
 //     every row (this binary with -floor), with wall time and peak RSS;
@@ -64,6 +68,7 @@ func main() {
 	cliOnly := flag.Bool("cli-only", false, "measure only the CLI and the floor process, at every size (not the in-process figures)")
 	floor := flag.String("floor", "", "internal: run the floor process on this CSV file")
 	key := flag.String("key", "", "internal: K in hex for -floor")
+	confined := flag.Bool("confined", false, "also run ReadPool + VerifyPool with all processors' goroutines confined to one CPU, and compare its CPU time with the 1-processor run's (Linux)")
 	suiteName := flag.String("suite", "", "also measure the draw at the largest size under this crypto suite (sm: ssj-v1-sm) against ssj-v1 and its own SM3 floors")
 	flag.Parse()
 	if *floor != "" {
@@ -104,7 +109,7 @@ func main() {
 			measureCLI(ssj, d, csv, keyOf(d, csv), *runs)
 			continue
 		}
-		r := measure(n, d, csv, *runs)
+		r := measure(n, d, csv, *runs, *confined)
 		perUnit := r.verify / float64(n) * 1e9
 		if k == 0 {
 			base = r.verify / r.leafFloor
@@ -303,11 +308,13 @@ func keyOf(dir, csv string) draw.Key {
 	return draw.DeriveKey(mh, rnd.R)
 }
 
-func measure(n int, dir, csv string, runs int) result {
+func measure(n int, dir, csv string, runs int, confined bool) result {
 	p, m, ev, k := prepare(dir, csv)
 	var tH, tHP, tL, tR, tR1, tV, tV1, tVA []float64
 	var cH, cL, cR, cV, cVA []float64 // process CPU seconds
 	var cR1, cV1 []float64            // the same on one processor
+	var cVC, tVC []float64            // from bytes, all processors' goroutines on one CPU
+	var confineErr error
 	var sink byte
 	for range runs {
 		runtime.GC()
@@ -370,6 +377,12 @@ func measure(n int, dir, csv string, runs int) result {
 		}
 		tV1, cV1 = append(tV1, time.Since(t0).Seconds()), append(cV1, cpuSeconds()-c0)
 		runtime.GOMAXPROCS(procs)
+		if confined && procs > 1 && confineErr == nil {
+			var c, w float64
+			if c, w, confineErr = confinedVerify(&rec, csv); confineErr == nil {
+				cVC, tVC = append(cVC, c), append(tVC, w)
+			}
+		}
 	}
 	_ = sink
 	r := result{key: k, hmacFloor: median(tH), hmacPar: median(tHP), leafFloor: median(tL), runPool: median(tR), runPool1: median(tR1),
@@ -414,6 +427,13 @@ func measure(n int, dir, csv string, runs int) result {
 		fmt.Printf("on %d processors the processors were busy (process CPU / wall / %d, median): RunPool %s, ReadPool + VerifyPool %s; CPU time on %d processors against 1 (median of each run's ratio): RunPool %s, ReadPool + VerifyPool %s\n",
 			procs, procs, busy(cR, tR), busy(cV, tV), procs, paired(cR, cR1), paired(cV, cV1))
 	}
+	if confineErr != nil {
+		fmt.Printf("confined to one CPU: not measured (%v)\n", confineErr)
+	} else if len(cVC) > 0 {
+		procs := runtime.GOMAXPROCS(0)
+		fmt.Printf("ReadPool + VerifyPool on %d processors confined to one CPU (%.3f s, CPU %.0f%% of the wall time): CPU time %s that on 1 processor, against %s on %d CPUs (median (range) of each run's ratio): the first is the work the %d-processor form adds (plus the cost of its goroutines taking turns on one CPU), the rest of the second the CPUs slowing each other down\n",
+			procs, median(tVC), 100*median(cVC)/median(tVC), paired(cVC, cV1), paired(cV, cV1), procs, procs)
+	}
 	fmt.Printf("CPU time (less sensitive to other load): floors %.3f s and %.3f s; RunPool %.2fx HMAC floor; VerifyPool %.2fx, ReadPool + VerifyPool %.2fx leaf+HMAC floor\n",
 		median(cH), median(cL), median(cR)/median(cH), median(cVA)/median(cL), median(cV)/median(cL))
 	fmt.Printf("memory: heap in use %.0f B/target; pool %.0f B/target = labels %.1f + names %.1f + offsets %.1f + unit indexes %.1f + profiles %.1f\n",
@@ -421,6 +441,28 @@ func measure(n int, dir, csv string, runs int) result {
 		float64(fp.Offsets)/float64(n), float64(fp.Units)/float64(n), float64(fp.Profiles)/float64(n))
 	runtime.KeepAlive(p)
 	return r
+}
+
+// confinedVerify runs ReadPool + VerifyPool of csv against rec with every
+// thread of the process on one CPU (GOMAXPROCS unchanged: the goroutines
+// of all processors take turns) and returns its CPU time, or why the
+// process could not be confined; and its wall time.
+func confinedVerify(rec *draw.Record, csv string) (cpu, wall float64, err error) {
+	runtime.GC()
+	restore, err := confineToOneCPU()
+	if err != nil {
+		return 0, 0, err
+	}
+	t0, c0 := time.Now(), cpuSeconds()
+	err = draw.VerifyPool(rec, readPool(csv), nil)
+	c, w := cpuSeconds()-c0, time.Since(t0).Seconds()
+	if rerr := restore(); rerr != nil {
+		fail(rerr)
+	}
+	if err != nil {
+		fail(err)
+	}
+	return c, w, nil
 }
 
 // timing is one run of a command: wall time, CPU time (user + system,
