@@ -184,6 +184,19 @@ type poolBuilder struct {
 	// raw maps the cells of a row's profile columns, as typed, to the
 	// profile they gave when they passed every check (ReadPool's fast path).
 	raw map[string]uint32
+	// A worker builder of ReadPool also lists the keys it adds to raw
+	// after a row's checks (rawLog, up to logged of them already shared
+	// with the other workers), and has learned the first learned keys
+	// that the other workers shared (poolReader.shared).
+	worker          bool
+	rawLog          []rawEntry
+	logged, learned int
+}
+
+// rawEntry is a key of poolBuilder.raw and its value.
+type rawEntry struct {
+	key string
+	v   uint32
 }
 
 func newPoolBuilder() *poolBuilder {

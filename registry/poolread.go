@@ -111,7 +111,12 @@ type poolReader struct {
 	// workers are the builders of parallel parts: they keep their profiles
 	// from block to block, their units move to b after each block.
 	workers []*poolBuilder
-	done    int // rows read so far, for opt.Progress
+	// shared lists the fast-path keys (poolBuilder.raw) the workers added
+	// in the blocks taken so far, with their profiles numbered as in b:
+	// each worker learns those the others added before it parses its
+	// next block, instead of checking their profiles again.
+	shared []rawEntry
+	done   int // rows read so far, for opt.Progress
 	// emit, when set, takes the units of b after each block (ScanPool).
 	emit func() error
 }
@@ -305,13 +310,16 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 	// ended up to 6 ms apart).
 	workers := min(procs, len(jobs))
 	for len(pr.workers) < workers {
-		pr.workers = append(pr.workers, newPoolBuilder())
+		wb := newPoolBuilder()
+		wb.worker = true
+		pr.workers = append(pr.workers, wb)
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
 		wb := pr.workers[w]
 		wg.Go(func() {
+			wb.learn(pr.b, pr.shared)
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(jobs) {
@@ -359,8 +367,51 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 	if err := pr.takeParts(parts, bases); err != nil {
 		return err
 	}
+	pr.share()
 	pr.line = base
 	return nil
+}
+
+// share adds to pr.shared the fast-path keys each worker added in the
+// block just taken, in worker order (which worker learns a key first
+// changes no unit: a key gives the same profile whichever builder
+// checked it), their profiles numbered as in pr.b (the block's parts
+// are interned, so o.remap covers every profile of o).
+func (pr *poolReader) share() {
+	for _, o := range pr.workers {
+		for _, e := range o.rawLog[o.logged:] {
+			pr.shared = append(pr.shared, rawEntry{e.key, o.remap[e.v&^rawUSCC] | e.v&rawUSCC})
+		}
+		o.logged = len(o.rawLog)
+	}
+}
+
+// learn adds to o's fast-path keys those of shared it has not learned
+// yet, each with its profile, numbered in b, as one of o's (added to o,
+// as already interned, when o has none with its key). It runs on o's
+// goroutine before o parses a block: neither b's profiles nor shared
+// change while the block is parsed.
+func (o *poolBuilder) learn(b *poolBuilder, shared []rawEntry) {
+	if o.raw == nil {
+		o.raw = map[string]uint32{}
+	}
+	for _, e := range shared[o.learned:] {
+		if _, ok := o.raw[e.key]; ok {
+			continue
+		}
+		k := e.v &^ rawUSCC
+		key := b.keys[k]
+		j, ok := o.index[key]
+		if !ok {
+			j = uint32(len(o.profs))
+			o.profs = append(o.profs, b.profs[k])
+			o.keys = append(o.keys, key)
+			o.index[key] = j
+			o.remap = append(o.remap, k)
+		}
+		o.raw[e.key] = j | e.v&rawUSCC
+	}
+	o.learned = len(shared)
 }
 
 // header reads rows from src until one is the header of a target table
@@ -655,7 +706,11 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) (pt poolP
 		if t.Kind.NeedsUSCC() {
 			j |= rawUSCC
 		}
-		b.raw[string(key)] = j
+		k := string(key)
+		b.raw[k] = j
+		if b.worker {
+			b.rawLog = append(b.rawLog, rawEntry{k, j})
+		}
 		pt.rows = append(pt.rows, int32(row))
 	}
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -610,5 +611,55 @@ func TestReadPoolReadsAhead(t *testing.T) {
 		require.Equal(t, 3000, p.Len())
 		assert.Zero(t, fr.after.Load(), "procs %d: read after return", procs)
 		runtime.GOMAXPROCS(prev)
+	}
+}
+
+// TestReadPoolWorkersShareKeys: a profile that one worker checked is not
+// checked again by another worker in a later block (poolReader.shared).
+// The file's first block meets each of m profiles once, then pads with
+// one more profile; the later blocks repeat them all. So the workers
+// check each of the m profiles once, and the padding profile at most once
+// each, where without sharing most profiles are checked again by every
+// worker that meets them later. The pool is DecodeCSV's.
+func TestReadPoolWorkersShareKeys(t *testing.T) {
+	defer func(b, m, q int) { poolBlock, poolSplitMin, quoteSeg = b, m, q }(poolBlock, poolSplitMin, quoteSeg)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	poolBlock, poolSplitMin, quoteSeg = 4096, 64, 64
+	const m = 40
+	var sb strings.Builder
+	sb.WriteString("id,name,jurisdiction,industry,credit_class,status,departments\n")
+	id := 0
+	row := func(p int) {
+		id++
+		fmt.Fprintf(&sb, "%s,n%d,440103,I%02d,A,active,d\n", makeUSCC("440103", id), id, p)
+	}
+	for p := range m {
+		row(p)
+	}
+	for sb.Len() < 2*poolBlock {
+		row(m)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		row(r.IntN(m + 1))
+	}
+	data := []byte(sb.String())
+	tab, err := DecodeCSV(bytes.Clone(data), ImportOptions{File: "f.csv"})
+	require.NoError(t, err)
+	want, err := tab.TargetPool()
+	require.NoError(t, err)
+	for _, procs := range []int{2, 8} {
+		runtime.GOMAXPROCS(procs)
+		pr := &poolReader{opt: ImportOptions{File: "f.csv"}, size: -1}
+		got, err := pr.read(bytes.NewReader(data), false)
+		require.NoError(t, err)
+		require.Equal(t, want.Commitment(), got.Commitment(), "GOMAXPROCS %d", procs)
+		require.Len(t, pr.workers, procs)
+		checked := 0
+		for _, o := range pr.workers {
+			checked += len(o.rawLog)
+		}
+		assert.GreaterOrEqual(t, checked, m+1, "GOMAXPROCS %d", procs)
+		assert.LessOrEqual(t, checked, m+procs, "GOMAXPROCS %d: profiles checked by the workers", procs)
 	}
 }
