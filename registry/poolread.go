@@ -400,13 +400,8 @@ func (o *poolBuilder) learn(b *poolBuilder, shared []rawEntry) {
 			continue
 		}
 		k := e.v &^ rawUSCC
-		key := b.keys[k]
-		j, ok := o.index[key]
-		if !ok {
-			j = uint32(len(o.profs))
-			o.profs = append(o.profs, b.profs[k])
-			o.keys = append(o.keys, key)
-			o.index[key] = j
+		j, added := o.profileOf(b.keys[k], b.profs[k])
+		if added {
 			o.remap = append(o.remap, k)
 		}
 		o.raw[e.key] = j | e.v&rawUSCC
@@ -566,16 +561,22 @@ func room[E any](s []E, n int) []E {
 // them up.
 func (b *poolBuilder) intern(o *poolBuilder, upto int) {
 	for j := len(o.remap); j < upto; j++ {
-		key := o.keys[j]
-		k, ok := b.index[key]
-		if !ok {
-			k = uint32(len(b.profs))
-			b.profs = append(b.profs, o.profs[j])
-			b.keys = append(b.keys, key)
-			b.index[key] = k
-		}
+		k, _ := b.profileOf(o.keys[j], o.profs[j])
 		o.remap = append(o.remap, k)
 	}
+}
+
+// profileOf returns the number of b's profile with key, adding p as that
+// profile when b has none (added).
+func (b *poolBuilder) profileOf(key string, p poolProfile) (j uint32, added bool) {
+	if j, ok := b.index[key]; ok {
+		return j, false
+	}
+	j = uint32(len(b.profs))
+	b.profs = append(b.profs, p)
+	b.keys = append(b.keys, key)
+	b.index[key] = j
+	return j, true
 }
 
 // take adds a part parsed into pr.b itself, its row numbers counting
