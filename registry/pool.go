@@ -184,13 +184,13 @@ type poolBuilder struct {
 	// raw maps the cells of a row's profile columns, as typed, to the
 	// profile they gave when they passed every check (ReadPool's fast path).
 	raw map[string]uint32
-	// A worker builder of ReadPool also lists the keys it adds to raw
-	// after a row's checks (rawLog, up to logged of them already shared
-	// with the other workers), and has learned the first learned keys
-	// that the other workers shared (poolReader.shared).
-	worker          bool
-	rawLog          []rawEntry
-	logged, learned int
+	// A worker builder of ReadPool also lists the keys it added to raw
+	// after a row's checks since the other workers were last told of them
+	// (rawLog), and has learned the first learned keys that the other
+	// workers added (poolReader.shared).
+	worker  bool
+	rawLog  []rawEntry
+	learned int
 }
 
 // rawEntry is a key of poolBuilder.raw and its value.
@@ -200,7 +200,7 @@ type rawEntry struct {
 }
 
 func newPoolBuilder() *poolBuilder {
-	return &poolBuilder{loff: []uint32{0}, noff: []uint32{0}, index: map[string]uint32{}}
+	return &poolBuilder{loff: []uint32{0}, noff: []uint32{0}, index: map[string]uint32{}, raw: map[string]uint32{}}
 }
 
 // grow reserves room for about n more units with labels and names of the
@@ -297,12 +297,17 @@ func (b *poolBuilder) addProfile(t *Target) (uint32, error) {
 	pt.ID = ""
 	quoted := appendString(nil, mark)
 	at := bytes.Index(leaf, quoted)
+	return b.newProfile(string(b.key), poolProfile{t: pt, pre: leaf[:at:at], suf: leaf[at+len(quoted):]}), nil
+}
+
+// newProfile adds p to b as the profile with key (b has none) and
+// returns its number.
+func (b *poolBuilder) newProfile(key string, p poolProfile) uint32 {
 	j := uint32(len(b.profs))
-	b.profs = append(b.profs, poolProfile{t: pt, pre: leaf[:at:at], suf: leaf[at+len(quoted):]})
-	key := string(b.key)
+	b.profs = append(b.profs, p)
 	b.keys = append(b.keys, key)
 	b.index[key] = j
-	return j, nil
+	return j
 }
 
 func clone(s string) string {

@@ -379,10 +379,10 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 // are interned, so o.remap covers every profile of o).
 func (pr *poolReader) share() {
 	for _, o := range pr.workers {
-		for _, e := range o.rawLog[o.logged:] {
+		for _, e := range o.rawLog {
 			pr.shared = append(pr.shared, rawEntry{e.key, o.remap[e.v&^rawUSCC] | e.v&rawUSCC})
 		}
-		o.logged = len(o.rawLog)
+		o.rawLog = o.rawLog[:0]
 	}
 }
 
@@ -392,9 +392,6 @@ func (pr *poolReader) share() {
 // goroutine before o parses a block: neither b's profiles nor shared
 // change while the block is parsed.
 func (o *poolBuilder) learn(b *poolBuilder, shared []rawEntry) {
-	if o.raw == nil {
-		o.raw = map[string]uint32{}
-	}
 	for _, e := range shared[o.learned:] {
 		if _, ok := o.raw[e.key]; ok {
 			continue
@@ -572,11 +569,7 @@ func (b *poolBuilder) profileOf(key string, p poolProfile) (j uint32, added bool
 	if j, ok := b.index[key]; ok {
 		return j, false
 	}
-	j = uint32(len(b.profs))
-	b.profs = append(b.profs, p)
-	b.keys = append(b.keys, key)
-	b.index[key] = j
-	return j, true
+	return b.newProfile(key, p), true
 }
 
 // take adds a part parsed into pr.b itself, its row numbers counting
@@ -617,9 +610,6 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) (pt poolP
 	pt = poolPart{b: b, u0: len(b.prof)}
 	defer func() { pt.u1, pt.p1 = len(b.prof), len(b.profs) }()
 	hm, opt := pr.hm, &pr.opt
-	if b.raw == nil {
-		b.raw = map[string]uint32{}
-	}
 	lo, hi := hm.profileSpan()
 	var raw []byte
 	bad := false

@@ -70,17 +70,17 @@ func (q *quoteIndex) recordCuts(from, parts int) []int {
 	}
 	parts = min(parts, len(s)/poolSplitMin)
 	var cuts []int
-	start, quoted := 0, false
+	start := 0
 	for k := 1; k < parts; k++ {
 		at := len(s) * k / parts
 		if at <= start {
 			continue
 		}
-		if (q.before(from+at)-q.before(from+start))%2 == 1 {
-			quoted = !quoted
-		}
+		// q.s and s start at record boundaries, with an even number of
+		// quotes between them: the parity from q.s's start is s's.
+		quoted := q.before(from+at)%2 == 1
 		end := -1
-		for i := at; i < len(s); i++ {
+		for i := at; i < len(s) && end < 0; i++ {
 			switch s[i] {
 			case '"':
 				quoted = !quoted
@@ -89,15 +89,12 @@ func (q *quoteIndex) recordCuts(from, parts int) []int {
 					end = i + 1
 				}
 			}
-			if end >= 0 {
-				break
-			}
 		}
 		if end < 0 || end >= len(s) {
 			break
 		}
 		cuts = append(cuts, end)
-		start = end // a record boundary: quoted is false here
+		start = end
 	}
 	return cuts
 }

@@ -23,20 +23,43 @@ func setAffinity(tid int, m *cpuMask) error {
 	return nil
 }
 
+// getAffinity returns the affinity of thread tid (0: the calling thread).
+func getAffinity(tid int) (cpuMask, error) {
+	var m cpuMask
+	if _, _, e := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, uintptr(tid), unsafe.Sizeof(m), uintptr(unsafe.Pointer(&m))); e != 0 {
+		return m, fmt.Errorf("sched_getaffinity(%d): %w", tid, e)
+	}
+	return m, nil
+}
+
+// threads returns the IDs of the process's threads.
+func threads() ([]int, error) {
+	ents, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return nil, err
+	}
+	var tids []int
+	for _, e := range ents {
+		if tid, err := strconv.Atoi(e.Name()); err == nil {
+			tids = append(tids, tid)
+		}
+	}
+	return tids, nil
+}
+
 // setProcessAffinity gives every thread of the process the mask m. A
 // thread inherits its creator's mask, so it passes over the threads until
 // a pass finds no thread it has not set.
 func setProcessAffinity(m *cpuMask) error {
 	done := map[int]bool{}
 	for {
-		ents, err := os.ReadDir("/proc/self/task")
+		tids, err := threads()
 		if err != nil {
 			return err
 		}
 		added := false
-		for _, e := range ents {
-			tid, err := strconv.Atoi(e.Name())
-			if err != nil || done[tid] {
+		for _, tid := range tids {
+			if done[tid] {
 				continue
 			}
 			// A thread that exited since the listing is not an error.
@@ -57,9 +80,9 @@ func setProcessAffinity(m *cpuMask) error {
 // 2-processor code with its goroutines taking turns on one CPU: the same
 // work as on two CPUs, without two CPUs running at once.
 func confineToOneCPU() (restore func() error, err error) {
-	var old cpuMask
-	if _, _, e := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, 0, unsafe.Sizeof(old), uintptr(unsafe.Pointer(&old))); e != 0 {
-		return nil, fmt.Errorf("sched_getaffinity: %w", e)
+	old, err := getAffinity(0)
+	if err != nil {
+		return nil, err
 	}
 	var one cpuMask
 	for i, w := range old {

@@ -4,30 +4,21 @@ package main
 
 import (
 	"math/bits"
-	"os"
 	"runtime"
-	"strconv"
 	"sync"
-	"syscall"
 	"testing"
-	"unsafe"
 )
 
 // threadMasks is the affinity mask of every thread of the process.
 func threadMasks(t *testing.T) map[int]cpuMask {
 	t.Helper()
-	ents, err := os.ReadDir("/proc/self/task")
+	tids, err := threads()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ms := map[int]cpuMask{}
-	for _, e := range ents {
-		tid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		var m cpuMask
-		if _, _, errno := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, uintptr(tid), unsafe.Sizeof(m), uintptr(unsafe.Pointer(&m))); errno == 0 {
+	for _, tid := range tids {
+		if m, err := getAffinity(tid); err == nil { // else: the thread exited
 			ms[tid] = m
 		}
 	}
@@ -45,11 +36,9 @@ func count(m cpuMask) (n int) {
 // confined, runs on the same single CPU, and restore gives each thread the
 // process's mask back.
 func TestConfineToOneCPU(t *testing.T) {
-	before := threadMasks(t)
-	var old cpuMask
-	for _, m := range before {
-		old = m
-		break
+	old, err := getAffinity(0)
+	if err != nil {
+		t.Fatal(err)
 	}
 	restore, err := confineToOneCPU()
 	if err != nil {
@@ -60,7 +49,7 @@ func TestConfineToOneCPU(t *testing.T) {
 	release := make(chan struct{})
 	for range 4 {
 		wg.Go(func() {
-			runtimeLock()
+			runtime.LockOSThread()
 			<-release
 		})
 	}
@@ -87,5 +76,3 @@ func TestConfineToOneCPU(t *testing.T) {
 		}
 	}
 }
-
-func runtimeLock() { runtime.LockOSThread() }
