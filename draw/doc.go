@@ -9,4 +9,24 @@
 // SM3, HMAC-SM3). Functions without a suite parameter that take no
 // manifest or record (DeriveKey, NewRanker, Match, GroupsHash, LockHash…)
 // are ssj-v1's; their ...With forms take the suite.
+//
+// # Execution traces
+//
+// RunPool and VerifyPool mark their phases as runtime/trace regions on
+// the calling goroutine, one after another, never nested, so that an
+// execution trace (runtime/trace.Start, then go tool trace; or
+// bench/draw -phases) shows where a draw over a large pool spends its
+// time:
+//
+//	ssj/draw: check pool         the pool's commitment (RunPool), the exclusions, the randomness
+//	ssj/draw: tally              strata, eligibility and quotas
+//	ssj/draw: rank               every eligible unit's rank (RunPool)
+//	ssj/draw: rank and commit    ranks and the commitment in one pass (VerifyPool)
+//	ssj/draw: select             each stratum's smallest ranks, from the workers' candidates
+//	ssj/draw: selections         the record's selections, built or compared
+//	ssj/draw: finish record      groups and inspectors
+//
+// The work of a phase done on other goroutines falls within its region's
+// time. When no trace is being recorded, the marks cost a check of a flag
+// and change nothing.
 package draw

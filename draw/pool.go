@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/shuangsuiji/ssj/internal/merkle"
+	"github.com/shuangsuiji/ssj/internal/phase"
 	"github.com/shuangsuiji/ssj/registry"
 	"github.com/shuangsuiji/ssj/suite"
 )
@@ -18,6 +19,18 @@ import (
 // draw as Run and Verify, computed per profile where the outcome depends
 // only on a unit's profile (scope, stratum, status) and per unit only for
 // labels (exclusions, compliance history, ranks, leaves).
+
+// The phases of RunPool and VerifyPool, marked as runtime/trace regions
+// (package doc, "Execution traces"), in the order they occur.
+const (
+	phaseCheck      = "ssj/draw: check pool"      // the pool's commitment (RunPool), the exclusions, R
+	phaseTally      = "ssj/draw: tally"           // strata, eligibility and quotas
+	phaseRank       = "ssj/draw: rank"            // every eligible unit's rank (RunPool)
+	phaseRankCommit = "ssj/draw: rank and commit" // ranks and the commitment, in one pass (VerifyPool)
+	phaseSelect     = "ssj/draw: select"          // each stratum's smallest ranks, from the workers' candidates
+	phaseSelections = "ssj/draw: selections"      // the record's selections, built or compared
+	phaseFinish     = "ssj/draw: finish record"   // groups and inspectors
+)
 
 // RunPool is Run over a committed compact pool: it gives the same record
 // as Run over the same targets. The pool's commitment, computed when the
@@ -356,6 +369,9 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 		return Record{}, err
 	}
 	cs := m.mustSuite()
+	var ph phase.Phases
+	defer ph.End()
+	ph.Next(phaseCheck)
 	sc := newPoolScope(m, p)
 	inspectors := func() error {
 		err := checkInspectorPools(m, pools)
@@ -401,6 +417,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 		return fail(fmt.Errorf("draw: randomness: %w", err))
 	}
 	k := DeriveKeyWith(cs, mh, rnd.R)
+	ph.Next(phaseTally)
 	t, err := tallyPool(m, p, sc)
 	if err != nil {
 		return fail(err)
@@ -410,7 +427,7 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 		return fail(err)
 	}
 	rec, take := newRecord(m, mh, evidence, rnd, k, &t.tally, sc.n, quota, base, ratio)
-	chosen, root := selectPool(cs, k, p, sc, t, take, verify)
+	chosen, root := selectPool(cs, k, p, sc, t, take, verify, &ph)
 	if verify {
 		if err := compareTargets(m, sc.n, root); err != nil {
 			return Record{}, err
@@ -419,11 +436,13 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 			return Record{}, err
 		}
 	}
+	ph.Next(phaseSelections)
 	if verify && len(want) > 0 && len(want) == len(chosen) && poolSelectionsEqual(cs, k, p, t, chosen, want) {
 		rec.Selected = want
 	} else {
 		rec.Selected = poolSelections(cs, k, p, t, chosen)
 	}
+	ph.Next(phaseFinish)
 	return finishRecord(rec, m, k, pools)
 }
 
@@ -432,8 +451,14 @@ func runPool(m *Manifest, evidence []Evidence, p *registry.Pool, pools *Inspecto
 // (rank, label) order. With withRoot it also
 // returns the commitment root over the units in scope, computing each
 // unit's leaf hash in the same pass as its rank. The result does not
-// depend on the number of processors.
-func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int64, withRoot bool) ([]selCand, merkle.Hash) {
+// depend on the number of processors. ph is moved to the ranking phase,
+// then to the selection's.
+func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolTally, take []int64, withRoot bool, ph *phase.Phases) ([]selCand, merkle.Hash) {
+	if withRoot {
+		ph.Next(phaseRankCommit)
+	} else {
+		ph.Next(phaseRank)
+	}
 	workers := runtime.GOMAXPROCS(0)
 	tree := cs.Merkle()
 	type state struct {
@@ -492,6 +517,7 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 			}
 		})
 	}
+	ph.Next(phaseSelect)
 	bufs := make([][]selBuf, len(st))
 	for w := range st {
 		bufs[w] = st[w].bs

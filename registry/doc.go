@@ -53,6 +53,25 @@
 // ProveInspector produce a Proof that one unit was in the pool, which
 // VerifyProof and VerifyProofAgainst check without the rest of the pool.
 //
+// # Execution traces
+//
+// ReadPool and the making of a Pool (ReadPool, NewPool, Table.TargetPool)
+// mark their phases as runtime/trace regions on the calling goroutine, so
+// that an execution trace of an agency's program (runtime/trace.Start,
+// then go tool trace) shows where a large import spends its time:
+//
+//	ssj/registry: read         waiting for the input's next block
+//	ssj/registry: parse        checking and parsing a block's rows
+//	ssj/registry: take         adding a block's parsed units to the pool
+//	ssj/registry: size         sizing the pool's arrays after the first block
+//	ssj/registry: sort labels  ordering the units by label
+//	ssj/registry: gather       copying the labels into label order
+//
+// read, parse and take occur once per block of the input (8 MiB). The
+// regions run one after another, never nested; the work of a phase done
+// on other goroutines falls within its region's time. When no trace is
+// being recorded, the marks cost a check of a flag and change nothing.
+//
 // The package does no I/O of its own beyond decoding readers the caller
 // supplies and writing to writers it is given; it keeps no global mutable
 // state and never reads the clock.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/internal/merkle"
+	"github.com/shuangsuiji/ssj/internal/phase"
 )
 
 // Pool is a committed target pool in compact, columnar form: what a draw
@@ -390,7 +391,11 @@ func (b *poolBuilder) finish(dup func(first, repeat int) error) (*Pool, error) {
 	// before the sort and the sorted one is written in order.
 	prof := b.prof
 	b.prof = nil
+	var ph phase.Phases
+	defer ph.End()
+	ph.Next(phaseSort)
 	order, prof := sortPoolLabelsWith(b.labels, b.loff, prof)
+	ph.Next(phaseGather)
 	// The units are gathered into label order on all processors: each
 	// chunk of the order sums its label bytes, then, at its offset,
 	// copies its labels and offsets (gatherVar), comparing each label

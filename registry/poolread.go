@@ -16,6 +16,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 
+	"github.com/shuangsuiji/ssj/internal/phase"
+
 	"github.com/shuangsuiji/ssj/internal/csvrow"
 )
 
@@ -97,6 +99,18 @@ func ReadPool(r io.Reader, opt ImportOptions) (*Pool, error) {
 
 var errNotUTF8 = errors.New("not UTF-8")
 
+// The phases of ReadPool and of making a pool, marked as runtime/trace
+// regions (package doc, "Execution traces"), in the order they first
+// occur.
+const (
+	phaseRead   = "ssj/registry: read"        // waiting for the input's next block
+	phaseParse  = "ssj/registry: parse"       // checking and parsing a block's rows
+	phaseTake   = "ssj/registry: take"        // adding a block's parsed units to the pool
+	phaseSize   = "ssj/registry: size"        // sizing the pool's arrays after the first block
+	phaseSort   = "ssj/registry: sort labels" // ordering the units by label
+	phaseGather = "ssj/registry: gather"      // copying the labels into label order
+)
+
 // poolReader is the state of one ReadPool pass.
 type poolReader struct {
 	opt  ImportOptions
@@ -164,9 +178,13 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			<-next
 		}
 	}()
+	var ph phase.Phases
+	defer ph.End()
+	ph.Next(phaseRead)
 	buf, eof, err := fill(make([]byte, 0, poolBlock))
 	buf = append(buf[:0], bytes.TrimPrefix(buf, utf8BOM)...)
 	q := index(buf)
+	ph.End()
 	var spare []byte
 	sized := false
 	var consumed int64
@@ -223,14 +241,18 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 			sized = true
 			est := int(pr.size*int64(len(pr.rows))/consumed) * 21 / 20
 			if n := len(pr.rows); est > n {
+				ph.Next(phaseSize)
 				pr.b.grow(est-n, len(pr.b.labels)/n+1, len(pr.b.names)/n+1)
 				pr.rows = room(pr.rows, est-n)
+				ph.End()
 			}
 		}
 		if eof {
 			break
 		}
+		ph.Next(phaseRead)
 		f := <-next
+		ph.End()
 		next, spare = nil, buf[:0]
 		buf, q, eof, err = f.buf, f.q, f.eof, f.err
 	}
@@ -262,6 +284,9 @@ func (pr *poolReader) read(r io.Reader, gb bool) (*Pool, error) {
 // the block.
 func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 	valid := check // every part is parsed after it is checked
+	var ph phase.Phases
+	defer ph.End()
+	ph.Next(phaseParse)
 	src := &csvSource{p: &strCSV{s: s, line: pr.line}}
 	if pr.hm == nil {
 		// The header is looked for before the text is checked: once it
@@ -293,6 +318,7 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 		}
 		pt := pr.parse(src, pr.b, valid)
 		pr.line += strings.Count(s, "\n")
+		ph.Next(phaseTake)
 		return pr.take(pt)
 	}
 	base := src.p.line // lines before rest
@@ -359,6 +385,7 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 			return errNotUTF8
 		}
 	}
+	ph.Next(phaseTake)
 	parts, bases := make([]poolPart, len(jobs)), make([]int, len(jobs))
 	for i, j := range jobs {
 		parts[i], bases[i] = j.part, base

@@ -1,0 +1,58 @@
+package draw
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shuangsuiji/ssj/internal/phase/phasetrace"
+	"github.com/shuangsuiji/ssj/registry"
+)
+
+// spanNames returns the names of spans in order, and each name's count.
+func spanNames(spans []phasetrace.Span) ([]string, map[string]int) {
+	var names []string
+	counts := map[string]int{}
+	for _, s := range spans {
+		names = append(names, s.Name)
+		counts[s.Name] = s.Count
+	}
+	return names, counts
+}
+
+// RunPool and VerifyPool mark their phases as runtime/trace regions, once
+// each, in order, on any number of processors (package doc, "Execution
+// traces").
+func TestPoolPhases(t *testing.T) {
+	pool := dtPool(200, 21)
+	pools := &InspectorPools{Home: dtInspectors(120)}
+	m, err := Commit(dtMatchTask(), pool, pools)
+	require.NoError(t, err)
+	_, ev := dtSources()
+	p, err := registry.NewPool(pool)
+	require.NoError(t, err)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		var rec Record
+		spans, err := phasetrace.Record(func() (err error) {
+			rec, err = RunPool(m, ev, p, pools)
+			return err
+		})
+		require.NoError(t, err)
+		names, counts := spanNames(spans)
+		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRank, phaseSelect, phaseSelections, phaseFinish}, names, "RunPool, GOMAXPROCS %d", procs)
+		for _, n := range names {
+			assert.Equal(t, 1, counts[n], "RunPool: %s regions, GOMAXPROCS %d", n, procs)
+		}
+		spans, err = phasetrace.Record(func() error { return VerifyPool(&rec, p, pools) })
+		require.NoError(t, err)
+		names, counts = spanNames(spans)
+		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRankCommit, phaseSelect, phaseSelections, phaseFinish}, names, "VerifyPool, GOMAXPROCS %d", procs)
+		for _, n := range names {
+			assert.Equal(t, 1, counts[n], "VerifyPool: %s regions, GOMAXPROCS %d", n, procs)
+		}
+	}
+}
