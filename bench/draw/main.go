@@ -69,6 +69,7 @@ func main() {
 	floor := flag.String("floor", "", "internal: run the floor process on this CSV file")
 	key := flag.String("key", "", "internal: K in hex for -floor")
 	confined := flag.Bool("confined", false, "also run ReadPool + VerifyPool with all processors' goroutines confined to one CPU, and compare its CPU time with the 1-processor run's (Linux)")
+	phases := flag.Bool("phases", false, "also print ReadPool + VerifyPool from the file's bytes phase by phase (runtime/trace regions), on 1 processor and on all")
 	suiteName := flag.String("suite", "", "also measure the draw at the largest size under this crypto suite (sm: ssj-v1-sm) against ssj-v1 and its own SM3 floors")
 	flag.Parse()
 	if *floor != "" {
@@ -109,7 +110,7 @@ func main() {
 			measureCLI(ssj, d, csv, keyOf(d, csv), *runs)
 			continue
 		}
-		r := measure(n, d, csv, *runs, *confined)
+		r := measure(n, d, csv, *runs, *confined, *phases)
 		perUnit := r.verify / float64(n) * 1e9
 		if k == 0 {
 			base = r.verify / r.leafFloor
@@ -308,7 +309,7 @@ func keyOf(dir, csv string) draw.Key {
 	return draw.DeriveKey(mh, rnd.R)
 }
 
-func measure(n int, dir, csv string, runs int, confined bool) result {
+func measure(n int, dir, csv string, runs int, confined, phases bool) result {
 	p, m, ev, k := prepare(dir, csv)
 	var tH, tHP, tL, tR, tR1, tV, tV1, tVA []float64
 	var cH, cL, cR, cV, cVA []float64 // process CPU seconds
@@ -316,6 +317,7 @@ func measure(n int, dir, csv string, runs int, confined bool) result {
 	var cVC, tVC []float64            // from bytes, all processors' goroutines on one CPU
 	var confineErr error
 	var sink byte
+	var last draw.Record // the draw of the last run
 	for range runs {
 		runtime.GC()
 		t0, c0 := time.Now(), cpuSeconds()
@@ -348,6 +350,7 @@ func measure(n int, dir, csv string, runs int, confined bool) result {
 		if err != nil {
 			fail(err)
 		}
+		last = rec
 		t0, c0 = time.Now(), cpuSeconds()
 		if err := draw.VerifyPool(&rec, p, nil); err != nil {
 			fail(err)
@@ -426,6 +429,9 @@ func measure(n int, dir, csv string, runs int, confined bool) result {
 		}
 		fmt.Printf("on %d processors the processors were busy (process CPU / wall / %d, median): RunPool %s, ReadPool + VerifyPool %s; CPU time on %d processors against 1 (median of each run's ratio): RunPool %s, ReadPool + VerifyPool %s\n",
 			procs, procs, busy(cR, tR), busy(cV, tV), procs, paired(cR, cR1), paired(cV, cV1))
+	}
+	if phases {
+		measurePhases(&last, csv, runs)
 	}
 	if confineErr != nil {
 		fmt.Printf("confined to one CPU: not measured (%v)\n", confineErr)
