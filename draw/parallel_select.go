@@ -231,13 +231,22 @@ func selectSmallestK(c *selCtx, a []selCand, k int) {
 // poolSelection returns, under the suite cs, from the workers' buffers
 // (bufs[w][s] holds at least worker w's take[s] smallest candidates of
 // stratum s, in any order), the take[s] smallest candidates of each
-// stratum, all in ascending (rank, label) order. Each stratum's
-// candidates are gathered and cut to its take by selectSmallestK (strata
-// on all processors); the selected are then sorted on all processors by
-// ranges of their rank prefix: ranks are uniform, so the ranges hold
-// about as many candidates each, and candidates with equal prefixes fall
-// in the same range, so sorting each range by cmp and concatenating the
-// ranges gives the order of one sort.
+// stratum, all in ascending (rank, label) order. It reorders and may
+// overwrite the buffers. Each stratum's candidates are gathered and cut
+// to its take by selectSmallestK (strata on all processors); the selected
+// are then sorted on all processors by ranges of their rank prefix: ranks
+// are uniform, so the ranges hold about as many candidates each, and
+// candidates with equal prefixes fall in the same range, so sorting each
+// range by cmp and concatenating the ranges gives the order of one sort.
+//
+// The parallel form allocates little more than the serial one (the
+// output and the sort's scratch): a stratum's candidates are gathered in
+// the roomiest of its workers' buffers when it has room for them
+// (gatherStratum), and the scatter reads the strata where they are.
+// Fresh memory is dear (a page fault cost about 8 µs under the virtual
+// machine of bench/draw's results), and joining every stratum and then
+// the strata into new arrays, on fresh pages after a pool had just been
+// read, made the phase slower on 2 processors than on 1.
 func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, take []int64) []selCand {
 	strata := make([][]selCand, len(take))
 	var next atomic.Int64
@@ -254,7 +263,7 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 				if take[s] <= 0 {
 					continue
 				}
-				all := joinWorkers(len(bufs), func(w int) []selCand { return bufs[w][s].items })
+				all := gatherStratum(ctx, bufs, s, int(take[s]))
 				selectSmallestK(ctx, all, int(take[s]))
 				strata[s] = all[:min(len(all), int(take[s]))]
 			}
@@ -285,14 +294,11 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 		// after those of part j of the ranges before it, so that every
 		// part holds its candidates in stratum order, as one pass puts
 		// them.
-		all := joinWorkers(len(strata), func(s int) []selCand { return strata[s] })
 		ranges := max(1, min(runtime.GOMAXPROCS(0), total/selectGrain))
 		rc := make([][]int, ranges) // per range: candidates per part
 		parallelChunks(total, ranges, func(_, r, lo, hi int) {
 			c := make([]int, parts)
-			for _, x := range all[lo:hi] {
-				c[part(x.key)]++
-			}
+			eachOf(strata, lo, hi, func(x selCand) { c[part(x.key)]++ })
 			rc[r] = c
 		})
 		at := make([][]int, ranges) // per range: where its part j goes
@@ -310,11 +316,11 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 		counts[parts] = pos
 		parallelChunks(total, ranges, func(_, r, lo, hi int) {
 			a := at[r]
-			for _, x := range all[lo:hi] {
+			eachOf(strata, lo, hi, func(x selCand) {
 				j := part(x.key)
 				out[a[j]] = x
 				a[j]++
-			}
+			})
 		})
 	} else {
 		counts[1] = total
@@ -562,6 +568,65 @@ func marshalBoth(rec, got *Record) (ja, jb []byte, err error) {
 		return nil, nil, erra
 	}
 	return ja, jb, errb
+}
+
+// gatherStratum returns stratum s's candidates from all the workers'
+// buffers, in no order, of which the take smallest are the stratum's
+// selection: appended to the buffer with the most room when it has room
+// for them all, or else after cutting each buffer to its take smallest
+// (in place); only when they do not fit even then are they joined into a
+// new array.
+func gatherStratum(c *selCtx, bufs [][]selBuf, s, take int) []selCand {
+	room := func() (into, size int) {
+		into = -1
+		for w := range bufs {
+			b := bufs[w][s].items
+			size += len(b)
+			if len(b) > 0 && (into < 0 || cap(b)-len(b) > cap(bufs[into][s].items)-len(bufs[into][s].items)) {
+				into = w
+			}
+		}
+		return into, size
+	}
+	into, size := room()
+	if into < 0 {
+		return nil
+	}
+	if cap(bufs[into][s].items) < size {
+		for w := range bufs {
+			b := &bufs[w][s]
+			selectSmallestK(c, b.items, take)
+			b.items = b.items[:min(len(b.items), take)]
+		}
+		if into, size = room(); cap(bufs[into][s].items) < size {
+			return joinWorkers(len(bufs), func(w int) []selCand { return bufs[w][s].items })
+		}
+	}
+	all := bufs[into][s].items
+	for w := range bufs {
+		if w != into {
+			all = append(all, bufs[w][s].items...)
+		}
+	}
+	return all
+}
+
+// eachOf calls f with the candidates lo to hi-1 of the strata's
+// concatenation, in order.
+func eachOf(strata [][]selCand, lo, hi int, f func(x selCand)) {
+	for _, st := range strata {
+		if lo >= len(st) {
+			lo, hi = lo-len(st), hi-len(st)
+			continue
+		}
+		for _, x := range st[lo:min(hi, len(st))] {
+			f(x)
+		}
+		if hi <= len(st) {
+			return
+		}
+		lo, hi = 0, hi-len(st)
+	}
 }
 
 // joinWorkers is the concatenation of the lists of workers 0..n-1, in

@@ -54,36 +54,115 @@ func TestPoolSelectionEqualsOneSort(t *testing.T) {
 		var want []selCand
 		for s := range strata {
 			slices.SortFunc(all[s], ctx.cmp)
-			// Each worker keeps at most take[s] candidates of a stratum.
+			// Each worker keeps at least its take[s] smallest candidates
+			// of a stratum: exactly those, or (odd trials) more.
 			take[s] = int64(r.IntN(len(all[s]) + 1))
 			for w := range heaps {
 				h := heaps[w][s].items
 				slices.SortFunc(h, ctx.cmp)
-				heaps[w][s].items = h[:min(len(h), int(take[s]))]
+				keep := int(take[s])
+				if trial%2 == 1 {
+					keep += r.IntN(keep + 2)
+				}
+				heaps[w][s].items = h[:min(len(h), keep)]
 				r.Shuffle(len(heaps[w][s].items), func(i, j int) { h[i], h[j] = h[j], h[i] })
 			}
 			want = append(want, all[s][:take[s]]...)
 		}
 		slices.SortFunc(want, ctx.cmp)
-		for _, procs := range []int{1, 2, 8} {
-			prev := runtime.GOMAXPROCS(procs)
-			hs := make([][]selBuf, workers)
-			for w := range heaps {
-				hs[w] = make([]selBuf, strata)
-				for s := range heaps[w] {
-					hs[w][s].items = slices.Clone(heaps[w][s].items)
+		// The buffers with no room to spare (a stratum's candidates are
+		// joined into a new array) or with room for every candidate
+		// (gathered in place).
+		for _, room := range []bool{false, true} {
+			for _, procs := range []int{1, 2, 8} {
+				prev := runtime.GOMAXPROCS(procs)
+				hs := make([][]selBuf, workers)
+				for w := range heaps {
+					hs[w] = make([]selBuf, strata)
+					for s := range heaps[w] {
+						h := heaps[w][s].items
+						spare := 0
+						if room {
+							spare = len(all[s])
+						}
+						hs[w][s].items = append(make([]selCand, 0, len(h)+spare), h...)
+					}
+				}
+				got := poolSelection(suite.SSJv1, k, p, hs, take)
+				sel := poolSelections(suite.SSJv1, k, p, pt, got)
+				runtime.GOMAXPROCS(prev)
+				require.Equal(t, want, got, "trial %d procs %d room %v", trial, procs, room)
+				require.Len(t, sel, len(got))
+				for i, c := range got {
+					u := int(c.i)
+					require.Equal(t, Selection{Target: p.Label(u), Name: p.Name(u), Stratum: pt.keys[pt.stratum[p.Profile(u)]],
+						Rank: ctx.rk.RankTarget(p.Label(u)).String()}, sel[i], "trial %d procs %d", trial, procs)
 				}
 			}
-			got := poolSelection(suite.SSJv1, k, p, hs, take)
-			sel := poolSelections(suite.SSJv1, k, p, pt, got)
-			runtime.GOMAXPROCS(prev)
-			require.Equal(t, want, got, "trial %d procs %d", trial, procs)
-			require.Len(t, sel, len(got))
-			for i, c := range got {
-				u := int(c.i)
-				require.Equal(t, Selection{Target: p.Label(u), Name: p.Name(u), Stratum: pt.keys[pt.stratum[p.Profile(u)]],
-					Rank: ctx.rk.RankTarget(p.Label(u)).String()}, sel[i], "trial %d procs %d", trial, procs)
+		}
+	}
+}
+
+// gatherStratum gathers a stratum's candidates in the buffer with the
+// most room when it can hold them all, after cutting each buffer to the
+// take, so that the parallel selection allocates nothing there; and
+// joins them into a new array otherwise.
+func TestGatherStratum(t *testing.T) {
+	p, err := registry.NewPool(dtPool(100, 43))
+	require.NoError(t, err)
+	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{3}, [32]byte{4}))}
+	cands := func(keys ...uint64) []selCand {
+		var cs []selCand
+		for _, k := range keys {
+			cs = append(cs, selCand{key: k, i: int32(k)})
+		}
+		return cs
+	}
+	withRoom := func(spare int, keys ...uint64) []selCand {
+		c := cands(keys...)
+		return append(make([]selCand, 0, len(c)+spare), c...)
+	}
+	keys := func(cs []selCand) []uint64 {
+		var ks []uint64
+		for _, c := range cs {
+			ks = append(ks, c.key)
+		}
+		slices.Sort(ks)
+		return ks
+	}
+	// Two workers, take 2: each cut to its 2 smallest (uncut, 7 would not
+	// fit), then 4 candidates in the second buffer (the roomier: 2 spare
+	// against 1).
+	bufs := [][]selBuf{{{items: withRoom(0, 9, 1, 7)}}, {{items: withRoom(0, 8, 2, 3, 6)}}}
+	second := &bufs[1][0].items[:1][0]
+	got := gatherStratum(ctx, bufs, 0, 2)
+	require.Equal(t, []uint64{1, 2, 3, 7}, keys(got))
+	require.Same(t, second, &got[0], "gathered in the roomier buffer")
+	// No room for 4 (each buffer holds 3): a new array.
+	bufs = [][]selBuf{{{items: withRoom(0, 9, 1, 7)}}, {{items: withRoom(0, 2, 3, 6)}}}
+	got = gatherStratum(ctx, bufs, 0, 2)
+	require.Equal(t, []uint64{1, 2, 3, 7}, keys(got))
+	require.NotSame(t, &bufs[0][0].items[:1][0], &got[0])
+	require.NotSame(t, &bufs[1][0].items[:1][0], &got[0])
+	// One worker with candidates: its buffer, uncut.
+	bufs = [][]selBuf{{{}}, {{items: cands(5, 4, 3)}}}
+	require.Equal(t, []uint64{3, 4, 5}, keys(gatherStratum(ctx, bufs, 0, 1)))
+	require.Nil(t, gatherStratum(ctx, [][]selBuf{{{}}, {{}}}, 0, 1))
+}
+
+// eachOf visits every range of the strata's concatenation in order,
+// across empty strata and stratum boundaries.
+func TestEachOf(t *testing.T) {
+	strata := [][]selCand{{{key: 0}, {key: 1}}, nil, {{key: 2}}, {}, {{key: 3}, {key: 4}, {key: 5}}}
+	for lo := 0; lo <= 6; lo++ {
+		for hi := lo; hi <= 6; hi++ {
+			var got []uint64
+			eachOf(strata, lo, hi, func(x selCand) { got = append(got, x.key) })
+			var want []uint64
+			for k := lo; k < hi; k++ {
+				want = append(want, uint64(k))
 			}
+			require.Equal(t, want, got, "[%d, %d)", lo, hi)
 		}
 	}
 }
