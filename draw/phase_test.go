@@ -11,17 +11,6 @@ import (
 	"github.com/shuangsuiji/ssj/registry"
 )
 
-// spanNames returns the names of spans in order, and each name's count.
-func spanNames(spans []phasetrace.Span) ([]string, map[string]int) {
-	var names []string
-	counts := map[string]int{}
-	for _, s := range spans {
-		names = append(names, s.Name)
-		counts[s.Name] = s.Count
-	}
-	return names, counts
-}
-
 // RunPool and VerifyPool mark their phases as runtime/trace regions, once
 // each, in order, on any number of processors (package doc, "Execution
 // traces").
@@ -42,17 +31,15 @@ func TestPoolPhases(t *testing.T) {
 			return err
 		})
 		require.NoError(t, err)
-		names, counts := spanNames(spans)
-		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRank, phaseSelect, phaseSelections, phaseFinish}, names, "RunPool, GOMAXPROCS %d", procs)
-		for _, n := range names {
-			assert.Equal(t, 1, counts[n], "RunPool: %s regions, GOMAXPROCS %d", n, procs)
+		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRank, phaseSelect, phaseSelections, phaseFinish}, phasetrace.Names(spans), "RunPool, GOMAXPROCS %d", procs)
+		for _, s := range spans {
+			assert.Equal(t, 1, s.Count, "RunPool: %s regions, GOMAXPROCS %d", s.Name, procs)
 		}
 		spans, err = phasetrace.Record(func() error { return VerifyPool(&rec, p, pools) })
 		require.NoError(t, err)
-		names, counts = spanNames(spans)
-		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRankCommit, phaseSelect, phaseSelections, phaseFinish}, names, "VerifyPool, GOMAXPROCS %d", procs)
-		for _, n := range names {
-			assert.Equal(t, 1, counts[n], "VerifyPool: %s regions, GOMAXPROCS %d", n, procs)
+		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRankCommit, phaseSelect, phaseSelections, phaseFinish}, phasetrace.Names(spans), "VerifyPool, GOMAXPROCS %d", procs)
+		for _, s := range spans {
+			assert.Equal(t, 1, s.Count, "VerifyPool: %s regions, GOMAXPROCS %d", s.Name, procs)
 		}
 	}
 }

@@ -16,9 +16,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 
-	"github.com/shuangsuiji/ssj/internal/phase"
-
 	"github.com/shuangsuiji/ssj/internal/csvrow"
+	"github.com/shuangsuiji/ssj/internal/phase"
 )
 
 // poolBlock is the size of the blocks ReadPool reads its input in (a

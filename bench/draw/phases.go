@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/shuangsuiji/ssj/draw"
@@ -29,9 +30,8 @@ func tracedVerify(rec *draw.Record, csv string, procs int) phaseTimes {
 	if err != nil {
 		fail(err)
 	}
-	pt := phaseTimes{secs: map[string]float64{}, wall: wall}
+	pt := phaseTimes{names: phasetrace.Names(spans), secs: map[string]float64{}, wall: wall}
 	for _, s := range spans {
-		pt.names = append(pt.names, s.Name)
 		pt.secs[s.Name] = s.Dur.Seconds()
 	}
 	return pt
@@ -52,7 +52,7 @@ func measurePhases(rec *draw.Record, csv string, runs int) {
 	}
 	names := one[0].names
 	for _, r := range all[0].names {
-		if !contains(names, r) {
+		if !slices.Contains(names, r) {
 			names = append(names, r)
 		}
 	}
@@ -84,13 +84,4 @@ func measurePhases(rec *draw.Record, csv string, runs int) {
 		return s
 	})
 	row("whole (traced)", func(r phaseTimes) float64 { return r.wall })
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

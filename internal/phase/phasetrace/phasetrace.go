@@ -38,13 +38,24 @@ func Record(f func() error) ([]Span, error) {
 	if err := trace.Start(&buf); err != nil {
 		return nil, fmt.Errorf("phasetrace: %w", err)
 	}
-	ferr := f()
-	trace.Stop()
+	ferr := func() error {
+		defer trace.Stop() // also when f panics
+		return f()
+	}()
 	spans, err := Spans(&buf)
 	if err != nil {
 		return nil, err
 	}
 	return spans, ferr
+}
+
+// Names returns the spans' names, in order.
+func Names(spans []Span) []string {
+	names := make([]string, len(spans))
+	for i, s := range spans {
+		names[i] = s.Name
+	}
+	return names
 }
 
 // Spans reads an execution trace (the output of runtime/trace.Start) and

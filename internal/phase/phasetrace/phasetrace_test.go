@@ -29,10 +29,7 @@ func TestRecord(t *testing.T) {
 	if !errors.Is(err, want) {
 		t.Fatalf("err = %v, want f's error", err)
 	}
-	var names []string
-	for _, s := range spans {
-		names = append(names, s.Name)
-	}
+	names := Names(spans)
 	if len(spans) != 3 || names[0] != "a" || names[1] != "b" || names[2] != "c" {
 		t.Fatalf("spans %v, want a, b, c in order", names)
 	}
