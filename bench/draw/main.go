@@ -23,7 +23,11 @@
 //     process that reads the CSV and computes the leaf hash and the HMAC of
 //     every row (this binary with -floor), with wall time and peak RSS;
 //   - with -mmap, registry.ReadPool over the file read in blocks versus
-//     over a memory map of it.
+//     over a memory map of it;
+//   - with -hugeheap, all of the in-process figures with the heap marked
+//     for transparent huge pages first, as ssj marks it before it reads a
+//     large pool file (internal/hugeheap): the figures an embedding
+//     program gets when its main does the same.
 //
 // It prints medians over -runs runs and their ratios to the floors. Usage:
 //
@@ -54,6 +58,7 @@ import (
 	"time"
 
 	"github.com/shuangsuiji/ssj/draw"
+	"github.com/shuangsuiji/ssj/internal/hugeheap"
 	"github.com/shuangsuiji/ssj/registry"
 )
 
@@ -70,6 +75,7 @@ func main() {
 	key := flag.String("key", "", "internal: K in hex for -floor")
 	confined := flag.Bool("confined", false, "also run ReadPool + VerifyPool with all processors' goroutines confined to one CPU, and compare its CPU time with the 1-processor run's (Linux)")
 	phases := flag.Bool("phases", false, "also print ReadPool + VerifyPool from the file's bytes phase by phase (runtime/trace regions), on 1 processor and on all")
+	huge := flag.Bool("hugeheap", false, "mark the heap for transparent huge pages first, as ssj does before it reads a large pool file (internal/hugeheap; Linux with the kernel's madvise setting)")
 	suiteName := flag.String("suite", "", "also measure the draw at the largest size under this crypto suite (sm: ssj-v1-sm) against ssj-v1 and its own SM3 floors")
 	flag.Parse()
 	if *floor != "" {
@@ -77,6 +83,15 @@ func main() {
 			fail(err)
 		}
 		return
+	}
+	if *huge {
+		// More than the harness's heap at 10M (the pool it keeps, one it
+		// reads, their draws).
+		ok, err := hugeheap.Advise(4 << 30)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Printf("heap marked for transparent huge pages: %v\n", ok)
 	}
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {

@@ -113,6 +113,7 @@ func readTargets(e *env, path string) ([]registry.Target, error) {
 // read again with readTargets, whose report names every problem of every
 // row.
 func readPool(e *env, path string) (*registry.Pool, error) {
+	adviseHeap(e, path)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

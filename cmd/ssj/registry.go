@@ -212,6 +212,7 @@ func runRegistry(e *env, verb string, f registryFlags) int {
 // caller then reads it the ordinary way, which reports every problem (or
 // commits inspectors).
 func commitTargetsFile(e *env, f registryFlags) (registry.Commitment, bool) {
+	adviseHeap(e, f.pos[0])
 	in, err := os.Open(f.pos[0])
 	if err != nil {
 		return registry.Commitment{}, false
@@ -255,6 +256,7 @@ func registryExport(e *env, fs *pflag.FlagSet) func([]string) int {
 			return usageError(e, "registry export: --canonical applies to targets")
 		}
 		if *canonical && f.pos[0] != "-" {
+			adviseHeap(e, f.pos[0])
 			// The streaming import holds the pool compactly; on any
 			// problem the file is read the ordinary way below, which
 			// reports it.

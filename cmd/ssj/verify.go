@@ -58,6 +58,7 @@ func runVerifyRun(e *env, f drawFlags, anchor, keyring *string, requireApprovals
 	if recPath == "" || *f.targets == "" {
 		return usageError(e, "verify: RECORD and --targets FILE are required")
 	}
+	adviseHeap(e, *f.targets) // before the record's heap
 	opt := draw.VerifyOptions{Anchor: *anchor, RequireApprovals: *requireApprovals}
 	if *keyring != "" {
 		kf, err := openDoc(*keyring)
