@@ -26,6 +26,8 @@
 // calls it. It does nothing when the kernel
 // has no "madvise" setting (with "always" the heap already gets huge pages,
 // with "never" none can be had), when GODEBUG has disablethp=1 (the
-// runtime's own switch to keep huge pages off its heap), on 32-bit
-// platforms and on other systems.
+// runtime's own switch to keep huge pages off its heap), when the kernel
+// counts every mapping against a strict limit (vm.overcommit_memory 2), on
+// 32-bit platforms and on other systems; it marks at most half the
+// machine's memory.
 package hugeheap

@@ -5,6 +5,7 @@ package hugeheap
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -18,9 +19,14 @@ import (
 // package marks memory on.
 const hugePage = 2 << 20
 
-// settingFile is the kernel's transparent huge page setting (a variable
-// so that tests can point it elsewhere).
-var settingFile = "/sys/kernel/mm/transparent_hugepage/enabled"
+// The kernel's files Advise reads (variables so that tests can point
+// them elsewhere): its transparent huge page setting, its overcommit
+// policy and its memory sizes.
+var (
+	settingFile    = "/sys/kernel/mm/transparent_hugepage/enabled"
+	overcommitFile = "/proc/sys/vm/overcommit_memory"
+	meminfoFile    = "/proc/meminfo"
+)
 
 // once makes Advise's work happen at most once per process.
 var once atomic.Bool
@@ -32,12 +38,29 @@ var once atomic.Bool
 // heap the program is expected to reach: more costs address space and the
 // runtime's bookkeeping for it (about 10 ms per GiB here). Only the first
 // call that gets past the checks marks anything; later calls report false.
+//
+// The slice is mapped (not touched) before it is freed, so Advise makes
+// it no larger than half the machine's memory (MemTotal of /proc/meminfo)
+// and does nothing when the kernel counts every mapping against a strict
+// limit (vm.overcommit_memory 2): there the runtime, refused, would end
+// the program.
 func Advise(size int) (bool, error) {
-	if strconv.IntSize < 64 || size < 2*hugePage || disabled(os.Getenv("GODEBUG")) {
+	if strconv.IntSize < 64 || disabled(os.Getenv("GODEBUG")) {
 		return false, nil
 	}
 	setting, err := os.ReadFile(settingFile)
-	if err != nil || current(setting) != "madvise" || !once.CompareAndSwap(false, true) {
+	if err != nil || current(setting) != "madvise" {
+		return false, nil
+	}
+	if policy, err := os.ReadFile(overcommitFile); err != nil || strings.TrimSpace(string(policy)) == "2" {
+		return false, nil
+	}
+	info, err := os.ReadFile(meminfoFile)
+	if err != nil {
+		return false, nil
+	}
+	size = min(size, memTotal(info)/2)
+	if size < 2*hugePage || !once.CompareAndSwap(false, true) {
 		return false, nil
 	}
 	b := make([]byte, size)
@@ -65,6 +88,25 @@ func current(setting []byte) string {
 		return ""
 	}
 	return string(choice)
+}
+
+// memTotal returns the MemTotal of /proc/meminfo's text in bytes, 0 when
+// it has none.
+func memTotal(meminfo []byte) int {
+	for line := range strings.Lines(string(meminfo)) {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			f := strings.Fields(rest)
+			if len(f) != 2 || f[1] != "kB" {
+				return 0
+			}
+			kb, err := strconv.Atoi(f[0])
+			if err != nil || kb < 0 || kb > math.MaxInt>>10 {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 // disabled reports whether a GODEBUG value sets disablethp=1 (the last

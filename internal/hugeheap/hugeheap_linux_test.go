@@ -46,14 +46,40 @@ func TestDisabled(t *testing.T) {
 	}
 }
 
-// setting points settingFile at a file holding text for the test.
+func TestMemTotal(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{"MemTotal:       1048576 kB\nMemFree:  1 kB\n", 1048576 << 10},
+		{"MemFree:  1 kB\nMemTotal: 2048 kB", 2048 << 10},
+		{"MemTotal: 2048 MB\n", 0},
+		{"MemTotal: -5 kB\n", 0},
+		{"MemTotal: 99999999999999999999 kB\n", 0},
+		{"MemFree:  1 kB\n", 0},
+		{"", 0},
+	} {
+		assert.Equal(t, tc.want, memTotal([]byte(tc.in)), "%q", tc.in)
+	}
+}
+
+// kernelFile points *file at a file holding text for the test.
+func kernelFile(t *testing.T, file *string, text string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), filepath.Base(*file))
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	old := *file
+	*file = path
+	t.Cleanup(func() { *file = old })
+}
+
+// setting points the kernel's files at a THP setting of text, heuristic
+// overcommit and 16 GiB of memory.
 func setting(t *testing.T, text string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "enabled")
-	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
-	old := settingFile
-	settingFile = path
-	t.Cleanup(func() { settingFile = old })
+	kernelFile(t, &settingFile, text)
+	kernelFile(t, &overcommitFile, "0\n")
+	kernelFile(t, &meminfoFile, "MemTotal:       16777216 kB\n")
 }
 
 // TestAdviseDeclines: Advise marks nothing, and leaves its one mark for a
@@ -78,6 +104,19 @@ func TestAdviseDeclines(t *testing.T) {
 	ok, err = Advise(2*hugePage - 1)
 	require.NoError(t, err)
 	assert.False(t, ok, "under two huge pages")
+	kernelFile(t, &meminfoFile, "MemTotal:       6144 kB\n")
+	ok, err = Advise(64 << 20)
+	require.NoError(t, err)
+	assert.False(t, ok, "half the memory under two huge pages")
+	kernelFile(t, &meminfoFile, "MemFree:       6144 kB\n")
+	ok, err = Advise(64 << 20)
+	require.NoError(t, err)
+	assert.False(t, ok, "no MemTotal")
+	kernelFile(t, &meminfoFile, "MemTotal:       16777216 kB\n")
+	kernelFile(t, &overcommitFile, "2\n")
+	ok, err = Advise(64 << 20)
+	require.NoError(t, err)
+	assert.False(t, ok, "strict overcommit")
 	assert.False(t, once.Load(), "a declined call used up the mark")
 }
 
@@ -86,6 +125,9 @@ func TestAdviseDeclines(t *testing.T) {
 // MADV_HUGEPAGE mark, "hg" in /proc/self/smaps' VmFlags), and a second
 // call marks nothing.
 func TestAdviseMarksTheHeap(t *testing.T) {
+	if strconv.IntSize < 64 {
+		t.Skip("Advise marks nothing on 32-bit platforms")
+	}
 	if _, err := os.Stat(settingFile); err != nil {
 		t.Skipf("a kernel without transparent huge pages: %v", err)
 	}
