@@ -113,26 +113,37 @@ func readTargets(e *env, path string) ([]registry.Target, error) {
 // read again with readTargets, whose report names every problem of every
 // row.
 func readPool(e *env, path string) (*registry.Pool, error) {
-	adviseHeap(e, path)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	report, finish := progress(e, "importing "+path)
-	p, perr := registry.ReadPool(f, registry.ImportOptions{File: path, Pool: registry.PoolTargets, Progress: report})
-	finish()
-	f.Close()
-	if perr == nil && p.Len() > 0 {
+	if p, ok := importPool(e, path, nil); ok {
 		return p, nil
 	}
 	ts, err := readTargets(e, path)
 	if err != nil {
 		return nil, err
 	}
-	if p, err = registry.NewPool(ts); err != nil {
+	p, err := registry.NewPool(ts)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
+}
+
+// importPool imports the target file at path straight into a committed
+// compact pool (registry.ReadPool, issue 13) with the credit-risk classes
+// given (nil: the default set), its heap marked for huge pages first
+// (adviseHeap), with a progress bar. ok is false when the file does not
+// open, does not import or holds no target: each caller then reads it
+// the ordinary way, which reports every problem.
+func importPool(e *env, path string, classes []string) (p *registry.Pool, ok bool) {
+	adviseHeap(e, path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	report, finish := progress(e, "importing "+path)
+	p, err = registry.ReadPool(f, registry.ImportOptions{File: path, Pool: registry.PoolTargets, Config: registry.Config{Classes: classes}, Progress: report})
+	finish()
+	return p, err == nil && p.Len() > 0
 }
 
 // readPools imports the inspector pools; nil when no file is named.

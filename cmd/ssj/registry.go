@@ -212,16 +212,8 @@ func runRegistry(e *env, verb string, f registryFlags) int {
 // caller then reads it the ordinary way, which reports every problem (or
 // commits inspectors).
 func commitTargetsFile(e *env, f registryFlags) (registry.Commitment, bool) {
-	adviseHeap(e, f.pos[0])
-	in, err := os.Open(f.pos[0])
-	if err != nil {
-		return registry.Commitment{}, false
-	}
-	defer in.Close()
-	report, finish := progress(e, "importing "+f.pos[0])
-	p, err := registry.ReadPool(in, registry.ImportOptions{File: f.pos[0], Pool: registry.PoolTargets, Config: registry.Config{Classes: f.classes}, Progress: report})
-	finish()
-	if err != nil || p.Len() == 0 {
+	p, ok := importPool(e, f.pos[0], f.classes)
+	if !ok {
 		return registry.Commitment{}, false
 	}
 	stop := busy(e, "committing "+f.pos[0], p.Len())
@@ -256,18 +248,11 @@ func registryExport(e *env, fs *pflag.FlagSet) func([]string) int {
 			return usageError(e, "registry export: --canonical applies to targets")
 		}
 		if *canonical && f.pos[0] != "-" {
-			adviseHeap(e, f.pos[0])
 			// The streaming import holds the pool compactly; on any
 			// problem the file is read the ordinary way below, which
 			// reports it.
-			if in, err := os.Open(f.pos[0]); err == nil {
-				report, finish := progress(e, "importing "+f.pos[0])
-				p, perr := registry.ReadPool(in, registry.ImportOptions{File: f.pos[0], Pool: registry.PoolTargets, Config: registry.Config{Classes: f.classes}, Progress: report})
-				finish()
-				in.Close()
-				if perr == nil && p.Len() > 0 {
-					return writeExport(e, *out, func(w io.Writer) error { return registry.WriteCanonicalCSV(w, p) })
-				}
+			if p, ok := importPool(e, f.pos[0], f.classes); ok {
+				return writeExport(e, *out, func(w io.Writer) error { return registry.WriteCanonicalCSV(w, p) })
 			}
 		}
 		data, err := readInput(e, f.pos[0])
