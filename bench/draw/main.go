@@ -462,7 +462,8 @@ func measure(n int, dir, csv string, runs int, confined, phases bool) result {
 			median(fV), slices.Min(fV), slices.Max(fV), runtime.GOMAXPROCS(0), median(fV1), slices.Min(fV1), slices.Max(fV1))
 	}
 	if phases {
-		measurePhases(&last, csv, runs)
+		measurePhases("ReadPool + VerifyPool (file bytes)", func() error { return draw.VerifyPool(&last, readPool(csv), nil) }, runs)
+		measurePhases("RunPool (committed pool)", func() error { _, err := draw.RunPool(m, ev, p, nil); return err }, runs)
 	}
 	if confineErr != nil {
 		fmt.Printf("confined to one CPU: not measured (%v)\n", confineErr)

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/shuangsuiji/ssj/draw"
 	"github.com/shuangsuiji/ssj/internal/phase/phasetrace"
 )
 
@@ -18,14 +17,14 @@ type phaseTimes struct {
 	wall  float64
 }
 
-// tracedVerify runs ReadPool + VerifyPool of csv against rec on procs
-// processors while recording an execution trace, and returns the time
-// spent in each phase that package registry and package draw mark.
-func tracedVerify(rec *draw.Record, csv string, procs int) phaseTimes {
+// traced runs fn on procs processors while recording an execution
+// trace, and returns the time spent in each phase that package registry
+// and package draw mark.
+func traced(fn func() error, procs int) phaseTimes {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 	runtime.GC()
 	t0 := time.Now()
-	spans, err := phasetrace.Record(func() error { return draw.VerifyPool(rec, readPool(csv), nil) })
+	spans, err := phasetrace.Record(fn)
 	wall := time.Since(t0).Seconds()
 	if err != nil {
 		fail(err)
@@ -37,18 +36,18 @@ func tracedVerify(rec *draw.Record, csv string, procs int) phaseTimes {
 	return pt
 }
 
-// measurePhases prints where the time of ReadPool + VerifyPool from the
-// file's bytes goes, phase by phase, on one processor and on all:
-// runs traced runs on each, alternated, medians. A phase that the
+// measurePhases prints where the time of what (fn) goes, phase by phase,
+// on one processor and on all: runs traced runs on each, alternated,
+// medians. A phase that the
 // processors share evenly takes 1/GOMAXPROCS of its 1-processor time; the
 // last column is what it takes beyond that, so the column's sum is the
 // time the whole falls short of an even split by.
-func measurePhases(rec *draw.Record, csv string, runs int) {
+func measurePhases(what string, fn func() error, runs int) {
 	procs := runtime.GOMAXPROCS(0)
 	var one, all []phaseTimes
 	for range runs {
-		one = append(one, tracedVerify(rec, csv, 1))
-		all = append(all, tracedVerify(rec, csv, procs))
+		one = append(one, traced(fn, 1))
+		all = append(all, traced(fn, procs))
 	}
 	names := one[0].names
 	for _, r := range all[0].names {
@@ -63,7 +62,7 @@ func measurePhases(rec *draw.Record, csv string, runs int) {
 		}
 		return median(xs)
 	}
-	fmt.Printf("phases of ReadPool + VerifyPool (file bytes), traced (runtime/trace regions), median of %d runs each:\n", runs)
+	fmt.Printf("phases of %s, traced (runtime/trace regions), median of %d runs each:\n", what, runs)
 	fmt.Printf("  %-30s %10s %10s %7s %16s\n", "phase", "1 proc ms", fmt.Sprintf("%d procs ms", procs), "ratio", "beyond 1/"+fmt.Sprint(procs)+" ms")
 	row := func(name string, f func(phaseTimes) float64) {
 		a, b := med(one, f)*1000, med(all, f)*1000
