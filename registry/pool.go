@@ -71,6 +71,21 @@ func (p *Pool) Name(i int) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
+// InputIndex returns the position of unit i among the targets the pool
+// was made from, in their input order (0 for the first). The names are
+// stored in that order, not in label order: a program that reads the
+// names of many units (a draw's selections) reads memory forwards when it
+// visits them by increasing InputIndex, through InputName, instead of at
+// random by label.
+func (p *Pool) InputIndex(i int) int { return int(p.nidx[i]) }
+
+// InputName returns the name of the target at position j of the input
+// (0 ≤ j < Len()): Name(i) is InputName(InputIndex(i)).
+func (p *Pool) InputName(j int) string {
+	b := p.names[p.noff[j]:p.noff[j+1]]
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
 // Profiles returns the number of distinct profiles.
 func (p *Pool) Profiles() int { return len(p.profs) }
 

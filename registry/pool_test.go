@@ -63,7 +63,23 @@ func TestPoolEqualsTargets(t *testing.T) {
 			}
 			_, ok := p.Find("no such label")
 			assert.False(t, ok)
+			requireInputOrder(t, p, ts)
 		}
+	}
+}
+
+// requireInputOrder checks that p, made from ts, gives each unit's
+// position in ts (InputIndex) and, by that position, its name (InputName).
+func requireInputOrder(t *testing.T, p *Pool, ts []Target) {
+	t.Helper()
+	seen := make([]bool, len(ts))
+	for i := range p.Len() {
+		j := p.InputIndex(i)
+		require.True(t, j >= 0 && j < len(ts) && !seen[j], "unit %d: input index %d", i, j)
+		seen[j] = true
+		require.Equal(t, ts[j].ID, p.Label(i), "unit %d: input index %d", i, j)
+		require.Equal(t, ts[j].Name, p.InputName(j), "input %d", j)
+		require.Equal(t, p.Name(i), p.InputName(j), "unit %d", i)
 	}
 }
 

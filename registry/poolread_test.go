@@ -76,6 +76,7 @@ func readBoth(t *testing.T, data []byte) (*Pool, error) {
 			require.NoError(t, err, "%+v", c)
 			require.Equal(t, want.Commitment(), got.Commitment(), "%+v", c)
 			require.Equal(t, want.Targets(), got.Targets(), "%+v", c)
+			requireInputOrder(t, got, tab.Targets)
 			// The profiles are numbered in the order they first occur
 			// in the input, however the parts were shared out.
 			require.Equal(t, want.Profiles(), got.Profiles(), "%+v", c)
