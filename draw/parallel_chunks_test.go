@@ -47,28 +47,6 @@ func TestParallelRangeChunks(t *testing.T) {
 	}
 }
 
-// parallelGuided visits every index once, on any number of processors.
-func TestParallelGuided(t *testing.T) {
-	for _, procs := range []int{1, 2, 8} {
-		prev := runtime.GOMAXPROCS(procs)
-		for _, n := range []int{0, 1, 5, 99, 1000, 4097} {
-			for _, grain := range []int{1, 3, 64, 5000} {
-				seen := make([]int32, n)
-				parallelGuided(n, grain, func(lo, hi int) {
-					assert.True(t, hi-lo >= min(grain, n) || hi == n, "chunk %d..%d", lo, hi)
-					for i := lo; i < hi; i++ {
-						seen[i]++
-					}
-				})
-				for i, s := range seen {
-					require.EqualValues(t, 1, s, "n %d grain %d procs %d index %d", n, grain, procs, i)
-				}
-			}
-		}
-		runtime.GOMAXPROCS(prev)
-	}
-}
-
 // chunkBound does not overflow on 32-bit platforms.
 func TestChunkBound(t *testing.T) {
 	n, chunks := 10_000_000, (10_000_000+8191)/8192

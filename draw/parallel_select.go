@@ -9,9 +9,9 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/shuangsuiji/ssj/registry"
 	"github.com/shuangsuiji/ssj/suite"
@@ -85,47 +85,6 @@ func rangeChunks(n, grain, perProc int) int {
 // rangeChunksPerProc is the number of chunks per processor parallelRange
 // aims at.
 const rangeChunksPerProc = 32
-
-// parallelGuided calls fn on all processors for consecutive chunks of
-// [0, n) that shrink as the work goes (guided scheduling): each chunk is
-// 1/(2P) of what is left on P processors, and at least grain items (one
-// chunk when n is small). poolSelections and poolSelectionsEqual use it:
-// each chunk reads its units in pool order, and small chunks read the
-// pool's columns sparsely (at 32 equal chunks per processor the 145k
-// selections of the 1M bench took ~8% longer on 2 processors than in 2
-// halves), but a few equal chunks left one processor idle for up to a
-// chunk (11 ms of a traced RunPool with 8); large chunks first, small ones
-// last, give both.
-func parallelGuided(n, grain int, fn func(lo, hi int)) {
-	workers := max(1, runtime.GOMAXPROCS(0))
-	if n < 2*grain || workers == 1 {
-		fn(0, n)
-		return
-	}
-	var mu sync.Mutex
-	next := 0
-	take := func() (lo, hi int) {
-		mu.Lock()
-		defer mu.Unlock()
-		lo = next
-		hi = min(n, lo+max(grain, (n-lo)/(2*workers)))
-		next = hi
-		return lo, hi
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				lo, hi := take()
-				if lo >= n {
-					return
-				}
-				fn(lo, hi)
-			}
-		})
-	}
-	wg.Wait()
-}
 
 // selBuf keeps, of the candidates offered to it, at least the k smallest
 // (by selCtx.cmp), in no order: candidates are appended, and when the
@@ -401,93 +360,215 @@ func bucketSort[T any](a, tmp []T, key func(T) uint64, cmp func(T, T) int) []T {
 }
 
 // poolSelections returns the record's selections of the chosen units,
-// ranked under the suite cs and key k, on all processors. Each chunk
-// visits its units in pool order, not rank order: the pool's columns are
-// then read forwards instead of at random (at 1M targets the random reads
-// cost more than the HMACs). A chunk's labels, names and hex ranks are
-// written into one string (a strings.Builder of the exact size, so
-// without a final copy), which its selections slice (one allocation per
-// chunk instead of three per selection); the selections are then written
-// in their own order, their offsets in the string counted again from the
-// lengths.
+// ranked under the suite cs and key k, on all processors. The units are
+// visited in pool order for their labels and ranks, and in input order
+// (Pool.InputIndex) for their names, not in rank order: the pool's
+// columns are then read forwards instead of at random. At 1M targets the
+// random reads cost more than the HMACs, and the names, kept in input
+// order, took about a third of the selections' time when read in pool
+// order; the processors share out consecutive ranges of the pool (and of
+// the input), not of the rank order: a rank range's units are spread over
+// the whole pool, and at a quarter of the 145k selections of the bench
+// the same reads took 1.4 times as long (twice as long for the names). The
+// labels and hex ranks are written into one string and the names into
+// another, of the exact size, each range at its offset; the selections
+// are then written in their own order, from where each part was noted.
 func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand) []Selection {
-	sel := make([]Selection, len(chosen))
+	n := len(chosen)
+	sel := make([]Selection, n)
+	if n == 0 {
+		return sel
+	}
 	const rl = 2 * len(Rank{})
-	parallelGuided(len(chosen), selectGrain, func(lo, hi int) {
+	ord := poolOrder(chosen, p.Len())
+	// parts[x] is where candidate x's label (followed by its rank) and
+	// its name are, and its stratum.
+	type where struct {
+		label, name                int
+		labelLen, nameLen, stratum uint32
+	}
+	parts := make([]where, n)
+	chunks := rangeChunks(n, selectGrain, rangeChunksPerProc)
+	// offsets sums, per chunk of the order, the sizes size(o) of its
+	// entries, and returns where each chunk starts in their
+	// concatenation (the last element: the whole size).
+	offsets := func(order []uint64, size func(o uint64) int) []int {
+		at := make([]int, chunks+1)
+		parallelChunks(n, chunks, func(_, c, lo, hi int) {
+			s := 0
+			for _, o := range order[lo:hi] {
+				s += size(o)
+			}
+			at[c+1] = s
+		})
+		for c := range chunks {
+			at[c+1] += at[c]
+		}
+		return at
+	}
+	at := offsets(ord, func(o uint64) int { return len(p.Label(int(o>>32))) + rl })
+	lb := make([]byte, at[chunks])
+	parallelChunks(n, chunks, func(_, c, lo, hi int) {
 		rk := NewRankerWith(cs, k)
-		ord := poolOrder(chosen[lo:hi])
-		// The names (not stored in label order, so read once), and
-		// with the labels the chunk's exact size.
-		names := make([]string, len(ord))
-		size := len(ord) * rl
-		for y, o := range ord {
+		off := at[c]
+		for _, o := range ord[lo:hi] {
 			u := int(o >> 32)
-			names[y] = p.Name(u)
-			size += len(p.Label(u)) + len(names[y])
-		}
-		var buf strings.Builder
-		buf.Grow(size)
-		var h [rl]byte
-		for y, o := range ord {
-			l := p.Label(int(o >> 32))
+			l := p.Label(u)
 			r := rk.RankTarget(l)
-			hex.Encode(h[:], r[:])
-			buf.WriteString(l)
-			buf.WriteString(names[y])
-			buf.Write(h[:])
+			w := &parts[uint32(o)]
+			w.label, w.labelLen, w.stratum = off, uint32(len(l)), uint32(t.stratum[p.Profile(u)])
+			off += copy(lb[off:], l)
+			off += hex.Encode(lb[off:off+rl], r[:])
 		}
-		all := buf.String()
-		at := 0
-		for y, o := range ord {
-			u, x := int(o>>32), int(uint32(o))
-			ll, nl := len(p.Label(u)), len(names[y])
-			sel[lo+x] = Selection{Target: all[at : at+ll], Name: all[at+ll : at+ll+nl],
-				Stratum: t.keys[t.stratum[p.Profile(u)]], Rank: all[at+ll+nl : at+ll+nl+rl]}
-			at += ll + nl + rl
+	})
+	nord := inputOrder(p, ord)
+	at = offsets(nord, func(o uint64) int { return len(p.InputName(int(o >> 32))) })
+	nb := make([]byte, at[chunks])
+	parallelChunks(n, chunks, func(_, c, lo, hi int) {
+		off := at[c]
+		for _, o := range nord[lo:hi] {
+			name := p.InputName(int(o >> 32))
+			w := &parts[uint32(o)]
+			w.name, w.nameLen = off, uint32(len(name))
+			off += copy(nb[off:], name)
+		}
+	})
+	// Neither array is written again: the strings can share them.
+	labels, names := unsafe.String(unsafe.SliceData(lb), len(lb)), unsafe.String(unsafe.SliceData(nb), len(nb))
+	parallelRange(n, selectGrain, func(_, _, lo, hi int) {
+		for x := lo; x < hi; x++ {
+			w := &parts[x]
+			end := w.label + int(w.labelLen)
+			sel[x] = Selection{Target: labels[w.label:end], Name: names[w.name : w.name+int(w.nameLen)],
+				Stratum: t.keys[w.stratum], Rank: labels[end : end+rl]}
 		}
 	})
 	return sel
 }
 
-// poolOrder returns, for candidates of distinct units, unit index << 32 |
-// position in c, in increasing order (pool order): the same as
-// slices.Sort of those values, by bucketSort on the unit index.
-func poolOrder(c []selCand) []uint64 {
+// poolOrder returns, for candidates of distinct units of a pool of units
+// units, unit index << 32 | position in c, in increasing order (pool
+// order): the same as slices.Sort of those values, on all processors.
+func poolOrder(c []selCand, units int) []uint64 {
 	ord := make([]uint64, len(c))
-	for x := range ord {
-		ord[x] = uint64(c[x].i)<<32 | uint64(x)
+	parallelRange(len(c), selectGrain, func(_, _, lo, hi int) {
+		for x := lo; x < hi; x++ {
+			ord[x] = uint64(c[x].i)<<32 | uint64(x)
+		}
+	})
+	return sortKeys(ord, units)
+}
+
+// inputOrder returns, for ord as poolOrder returns it, each unit's input
+// index << 32 | position, in increasing order (the order of the pool's
+// names).
+func inputOrder(p *registry.Pool, ord []uint64) []uint64 {
+	nord := make([]uint64, len(ord))
+	parallelRange(len(ord), selectGrain, func(_, _, lo, hi int) {
+		for y := lo; y < hi; y++ {
+			o := ord[y]
+			nord[y] = uint64(p.InputIndex(int(o>>32)))<<32 | uint64(uint32(o))
+		}
+	})
+	return sortKeys(nord, p.Len())
+}
+
+// sortKeys sorts a, distinct values whose high 32 bits are below span,
+// in increasing order, on all processors, and returns the sorted values
+// (in a or in a new array). The values are scattered into parts by
+// ranges of their high bits (each range of a's values on its own
+// processor, every part in order of a), then each part is sorted by
+// bucketSort; the parts, concatenated, are the order of one sort.
+func sortKeys(a []uint64, span int) []uint64 {
+	n := len(a)
+	id := func(v uint64) uint64 { return v }
+	procs := runtime.GOMAXPROCS(0)
+	if procs == 1 || n < 2*selectGrain {
+		bucketSort(a, nil, id, cmp.Compare[uint64])
+		return a
 	}
-	bucketSort(ord, nil, func(v uint64) uint64 { return v }, cmp.Compare[uint64])
-	return ord
+	parts := min(4*procs, n/selectGrain)
+	part := func(v uint64) int { return int((v >> 32) * uint64(parts) / uint64(max(span, 1))) }
+	ranges := min(procs, n/selectGrain)
+	count := make([][]int, ranges) // per range: values per part
+	parallelChunks(n, ranges, func(_, r, lo, hi int) {
+		c := make([]int, parts)
+		for _, v := range a[lo:hi] {
+			c[part(v)]++
+		}
+		count[r] = c
+	})
+	start := make([]int, parts+1)
+	pos := 0
+	for j := range parts {
+		start[j] = pos
+		for r := range ranges {
+			c := count[r][j]
+			count[r][j] = pos // where range r's values of part j go
+			pos += c
+		}
+	}
+	start[parts] = pos
+	out := make([]uint64, n)
+	parallelChunks(n, ranges, func(_, r, lo, hi int) {
+		at := count[r]
+		for _, v := range a[lo:hi] {
+			j := part(v)
+			out[at[j]] = v
+			at[j]++
+		}
+	})
+	parallelChunks(parts, parts, func(_, j, _, _ int) {
+		bucketSort(out[start[j]:start[j+1]], nil, id, cmp.Compare[uint64])
+	})
+	return out
 }
 
 // poolSelectionsEqual reports whether want equals, element by element,
 // what poolSelections returns for chosen (the same length): each unit's
 // label, name, stratum and hex rank are compared with want's strings
 // where they lie, without building new ones. Like poolSelections it runs
-// on all processors and visits each chunk's units in pool order.
+// on all processors and visits the units in pool order (and in input
+// order for the names), each processor a range of the pool.
 func poolSelectionsEqual(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chosen []selCand, want []Selection) bool {
-	if len(want) != len(chosen) {
+	n := len(chosen)
+	if len(want) != n {
 		return false
 	}
 	var differ atomic.Bool
-	parallelGuided(len(chosen), selectGrain, func(lo, hi int) {
+	chunks := rangeChunks(n, selectGrain, rangeChunksPerProc)
+	ord := poolOrder(chosen, p.Len())
+	parallelChunks(n, chunks, func(_, _, lo, hi int) {
+		if differ.Load() {
+			return
+		}
 		rk := NewRankerWith(cs, k)
-		ord := poolOrder(chosen[lo:hi])
 		var h [2 * len(Rank{})]byte
-		for y, o := range ord {
-			if y%1024 == 0 && differ.Load() {
-				return
-			}
-			u, w := int(o>>32), &want[lo+int(uint32(o))]
+		for _, o := range ord[lo:hi] {
+			u, w := int(o>>32), &want[uint32(o)]
 			l := p.Label(u)
-			if w.Target != l || w.Name != p.Name(u) || w.Stratum != t.keys[t.stratum[p.Profile(u)]] {
+			if w.Target != l || w.Stratum != t.keys[t.stratum[p.Profile(u)]] {
 				differ.Store(true)
 				return
 			}
 			r := rk.RankTarget(l)
 			hex.Encode(h[:], r[:])
 			if w.Rank != string(h[:]) {
+				differ.Store(true)
+				return
+			}
+		}
+	})
+	if differ.Load() {
+		return false
+	}
+	nord := inputOrder(p, ord)
+	parallelChunks(n, chunks, func(_, _, lo, hi int) {
+		if differ.Load() {
+			return
+		}
+		for _, o := range nord[lo:hi] {
+			if want[uint32(o)].Name != p.InputName(int(o>>32)) {
 				differ.Store(true)
 				return
 			}
