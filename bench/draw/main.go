@@ -332,6 +332,7 @@ func measure(n int, dir, csv string, runs int, confined, phases bool) result {
 	var cR1, cV1 []float64            // the same on one processor
 	var cVC, tVC []float64            // from bytes, all processors' goroutines on one CPU
 	var fV, fV1 []float64             // from bytes, minor page faults on all processors and on one
+	var fR, fR1 []float64             // RunPool, the same
 	var confineErr error
 	var sink byte
 	var last draw.Record // the draw of the last run
@@ -360,10 +361,16 @@ func measure(n int, dir, csv string, runs int, confined, phases bool) result {
 		}
 		tL, cL = append(tL, time.Since(t0).Seconds()), append(cL, cpuSeconds()-c0)
 
-		runtime.GC()
-		t0, c0 = time.Now(), cpuSeconds()
+		// Each RunPool starts, as each from-bytes run does (below), with
+		// the freed heap given back, and its page faults are counted: the
+		// run on all processors follows the floors, during which the
+		// runtime gives the heap back in the background, while the one on
+		// one processor followed a from-bytes run and reused the pages it
+		// had just touched.
+		debug.FreeOSMemory()
+		t0, c0, f0 := time.Now(), cpuSeconds(), minorFaults()
 		rec, err := draw.RunPool(m, ev, p, nil)
-		tR, cR = append(tR, time.Since(t0).Seconds()), append(cR, cpuSeconds()-c0)
+		tR, cR, fR = append(tR, time.Since(t0).Seconds()), append(cR, cpuSeconds()-c0), append(fR, minorFaults()-f0)
 		if err != nil {
 			fail(err)
 		}
@@ -381,7 +388,7 @@ func measure(n int, dir, csv string, runs int, confined, phases bool) result {
 		// the background), touches them again (at 1M, 42,900 faults a run
 		// against 1,700: 2-core ratios of 1.17x instead of about 1.6x).
 		debug.FreeOSMemory()
-		t0, c0, f0 := time.Now(), cpuSeconds(), minorFaults()
+		t0, c0, f0 = time.Now(), cpuSeconds(), minorFaults()
 		q := readPool(csv)
 		if err := draw.VerifyPool(&rec, q, nil); err != nil {
 			fail(err)
@@ -391,12 +398,12 @@ func measure(n int, dir, csv string, runs int, confined, phases bool) result {
 		_ = q
 
 		procs := runtime.GOMAXPROCS(1)
-		runtime.GC()
-		t0, c0 = time.Now(), cpuSeconds()
+		debug.FreeOSMemory()
+		t0, c0, f0 = time.Now(), cpuSeconds(), minorFaults()
 		if _, err := draw.RunPool(m, ev, p, nil); err != nil {
 			fail(err)
 		}
-		tR1, cR1 = append(tR1, time.Since(t0).Seconds()), append(cR1, cpuSeconds()-c0)
+		tR1, cR1, fR1 = append(tR1, time.Since(t0).Seconds()), append(cR1, cpuSeconds()-c0), append(fR1, minorFaults()-f0)
 		debug.FreeOSMemory()
 		t0, c0, f0 = time.Now(), cpuSeconds(), minorFaults()
 		if err := draw.VerifyPool(&rec, readPool(csv), nil); err != nil {
@@ -458,8 +465,11 @@ func measure(n int, dir, csv string, runs int, confined, phases bool) result {
 		// A fault is the first touch of a page the system gives: of the
 		// whole heap a run grows into, unless it is marked for huge pages
 		// (-hugeheap).
-		fmt.Printf("page faults in a from-bytes run (median (range)): %.0f (%.0f-%.0f) on %d processors, %.0f (%.0f-%.0f) on 1\n",
-			median(fV), slices.Min(fV), slices.Max(fV), runtime.GOMAXPROCS(0), median(fV1), slices.Min(fV1), slices.Max(fV1))
+		faults := func(two, one []float64) string {
+			return fmt.Sprintf("%.0f (%.0f-%.0f) on %d processors, %.0f (%.0f-%.0f) on 1",
+				median(two), slices.Min(two), slices.Max(two), runtime.GOMAXPROCS(0), median(one), slices.Min(one), slices.Max(one))
+		}
+		fmt.Printf("page faults a run (median (range)): from bytes %s; RunPool %s\n", faults(fV, fV1), faults(fR, fR1))
 	}
 	if phases {
 		measurePhases("ReadPool + VerifyPool (file bytes)", func() error { return draw.VerifyPool(&last, readPool(csv), nil) }, runs)
