@@ -360,8 +360,8 @@ func bucketSort[T any](a, tmp []T, key func(T) uint64, cmp func(T, T) int) []T {
 }
 
 // poolSelections returns the record's selections of the chosen units,
-// ranked under the suite cs and key k, on all processors. The units are
-// visited in pool order for their labels and ranks, and in input order
+// ranked under the suite cs and key k, on all processors (but for the
+// two sorts of the selected). The units are visited in pool order for their labels and ranks, and in input order
 // (Pool.InputIndex) for their names, not in rank order: the pool's
 // columns are then read forwards instead of at random. At 1M targets the
 // random reads cost more than the HMACs, and the names, kept in input
@@ -380,7 +380,7 @@ func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chose
 		return sel
 	}
 	const rl = 2 * len(Rank{})
-	ord := poolOrder(chosen, p.Len())
+	ord := poolOrder(chosen)
 	// parts[x] is where candidate x's label (followed by its rank) and
 	// its name are, and its stratum.
 	type where struct {
@@ -446,17 +446,19 @@ func poolSelections(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, chose
 	return sel
 }
 
-// poolOrder returns, for candidates of distinct units of a pool of units
-// units, unit index << 32 | position in c, in increasing order (pool
-// order): the same as slices.Sort of those values, on all processors.
-func poolOrder(c []selCand, units int) []uint64 {
+// poolOrder returns, for candidates of distinct units, unit index << 32 |
+// position in c, in increasing order (pool order): the same as
+// slices.Sort of those values, by bucketSort on the unit index. (Sorting
+// the 145k selected of the 1M bench on 2 processors, scattered into parts
+// by unit ranges and each part sorted, took as long as this one pass:
+// about 5 ms either way, a memory-bound pass.)
+func poolOrder(c []selCand) []uint64 {
 	ord := make([]uint64, len(c))
-	parallelRange(len(c), selectGrain, func(_, _, lo, hi int) {
-		for x := lo; x < hi; x++ {
-			ord[x] = uint64(c[x].i)<<32 | uint64(x)
-		}
-	})
-	return sortKeys(ord, units)
+	for x := range ord {
+		ord[x] = uint64(c[x].i)<<32 | uint64(x)
+	}
+	bucketSort(ord, nil, func(v uint64) uint64 { return v }, cmp.Compare[uint64])
+	return ord
 }
 
 // inputOrder returns, for ord as poolOrder returns it, each unit's input
@@ -464,64 +466,11 @@ func poolOrder(c []selCand, units int) []uint64 {
 // names).
 func inputOrder(p *registry.Pool, ord []uint64) []uint64 {
 	nord := make([]uint64, len(ord))
-	parallelRange(len(ord), selectGrain, func(_, _, lo, hi int) {
-		for y := lo; y < hi; y++ {
-			o := ord[y]
-			nord[y] = uint64(p.InputIndex(int(o>>32)))<<32 | uint64(uint32(o))
-		}
-	})
-	return sortKeys(nord, p.Len())
-}
-
-// sortKeys sorts a, distinct values whose high 32 bits are below span,
-// in increasing order, on all processors, and returns the sorted values
-// (in a or in a new array). The values are scattered into parts by
-// ranges of their high bits (each range of a's values on its own
-// processor, every part in order of a), then each part is sorted by
-// bucketSort; the parts, concatenated, are the order of one sort.
-func sortKeys(a []uint64, span int) []uint64 {
-	n := len(a)
-	id := func(v uint64) uint64 { return v }
-	procs := runtime.GOMAXPROCS(0)
-	if procs == 1 || n < 2*selectGrain {
-		bucketSort(a, nil, id, cmp.Compare[uint64])
-		return a
+	for y, o := range ord {
+		nord[y] = uint64(p.InputIndex(int(o>>32)))<<32 | uint64(uint32(o))
 	}
-	parts := min(4*procs, n/selectGrain)
-	part := func(v uint64) int { return int((v >> 32) * uint64(parts) / uint64(max(span, 1))) }
-	ranges := min(procs, n/selectGrain)
-	count := make([][]int, ranges) // per range: values per part
-	parallelChunks(n, ranges, func(_, r, lo, hi int) {
-		c := make([]int, parts)
-		for _, v := range a[lo:hi] {
-			c[part(v)]++
-		}
-		count[r] = c
-	})
-	start := make([]int, parts+1)
-	pos := 0
-	for j := range parts {
-		start[j] = pos
-		for r := range ranges {
-			c := count[r][j]
-			count[r][j] = pos // where range r's values of part j go
-			pos += c
-		}
-	}
-	start[parts] = pos
-	out := make([]uint64, n)
-	parallelChunks(n, ranges, func(_, r, lo, hi int) {
-		at := count[r]
-		for _, v := range a[lo:hi] {
-			j := part(v)
-			out[at[j]] = v
-			at[j]++
-		}
-	})
-	parallelChunks(parts, parts, func(_, j, _, _ int) {
-		bucketSort(out[start[j]:start[j+1]], nil, id, cmp.Compare[uint64])
-	})
-	return out
+	bucketSort(nord, nil, func(v uint64) uint64 { return v }, cmp.Compare[uint64])
+	return nord
 }
 
 // poolSelectionsEqual reports whether want equals, element by element,
@@ -537,7 +486,7 @@ func poolSelectionsEqual(cs suite.Suite, k Key, p *registry.Pool, t *poolTally, 
 	}
 	var differ atomic.Bool
 	chunks := rangeChunks(n, selectGrain, rangeChunksPerProc)
-	ord := poolOrder(chosen, p.Len())
+	ord := poolOrder(chosen)
 	parallelChunks(n, chunks, func(_, _, lo, hi int) {
 		if differ.Load() {
 			return

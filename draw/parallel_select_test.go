@@ -389,42 +389,7 @@ func TestPoolOrderEqualsSort(t *testing.T) {
 				want[x] = uint64(c[x].i)<<32 | uint64(x)
 			}
 			slices.Sort(want)
-			require.Equal(t, want, poolOrder(c, span), "span %d n %d", span, n)
-		}
-	}
-}
-
-// sortKeys, a scatter into parts by the high bits and a sort of each
-// part, is slices.Sort, on 1, 2 and 8 processors: values spread over
-// their span, bunched in a corner of it, all in one part, sizes about
-// its threshold of going parallel.
-func TestSortKeysEqualsSort(t *testing.T) {
-	defer func(g int) { selectGrain = g }(selectGrain)
-	r := rand.New(rand.NewPCG(23, 29))
-	for _, grain := range []int{4096, 5} {
-		selectGrain = grain
-		for _, span := range []int{1, 300, 1 << 20, 1<<31 - 1} {
-			for _, n := range []int{0, 1, 9, 10, 11, 1000, 8191, 8192, 20000} {
-				for _, bunch := range []int{span, max(1, span/1000)} {
-					seen := map[uint64]bool{}
-					a := make([]uint64, 0, n)
-					for len(a) < n {
-						v := uint64(r.IntN(bunch))<<32 | uint64(r.Uint32())
-						if !seen[v] {
-							seen[v] = true
-							a = append(a, v)
-						}
-					}
-					want := slices.Clone(a)
-					slices.Sort(want)
-					for _, procs := range []int{1, 2, 8} {
-						prev := runtime.GOMAXPROCS(procs)
-						got := sortKeys(slices.Clone(a), span)
-						runtime.GOMAXPROCS(prev)
-						require.Equal(t, want, got, "grain %d span %d n %d bunch %d procs %d", grain, span, n, bunch, procs)
-					}
-				}
-			}
+			require.Equal(t, want, poolOrder(c), "span %d n %d", span, n)
 		}
 	}
 }
