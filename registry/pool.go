@@ -200,14 +200,20 @@ type poolBuilder struct {
 	// raw maps the cells of a row's profile columns, as typed, to the
 	// profile they gave when they passed every check (ReadPool's fast path).
 	raw map[string]uint32
-	// A worker builder of ReadPool also lists the keys it added to raw
-	// after a row's checks since the other workers were last told of them
-	// (rawLog), and has learned the first learned keys that the other
-	// workers added (poolReader.shared).
-	worker  bool
-	rawLog  []rawEntry
-	learned int
+	// A worker builder of ReadPool holds only the profiles and fast-path
+	// keys that were new in the block it parses: it looks a row's key up
+	// in base.raw first (the keys of the blocks taken, read-only while
+	// the block is parsed), and a unit found there has base's profile
+	// number marked baseProf in prof. It lists the keys it added to raw
+	// (rawLog), which base learns when the block is taken.
+	base   *poolBuilder
+	rawLog []rawEntry
 }
+
+// baseProf marks, in a worker builder's prof column, a profile numbered
+// in the worker's base builder (poolBuilder.base); profile numbers are
+// below 2^31, as in rawUSCC.
+const baseProf = 1 << 31
 
 // rawEntry is a key of poolBuilder.raw and its value.
 type rawEntry struct {

@@ -124,12 +124,15 @@ type poolReader struct {
 	// workers are the builders of parallel parts: they keep their profiles
 	// from block to block, their units move to b after each block.
 	workers []*poolBuilder
-	// shared lists the fast-path keys (poolBuilder.raw) the workers added
-	// in the blocks taken so far, with their profiles numbered as in b:
-	// each worker learns those the others added before it parses its
-	// next block, instead of checking their profiles again.
-	shared []rawEntry
-	done   int // rows read so far, for opt.Progress
+	// checked counts the fast-path keys the workers added in the blocks
+	// taken so far (each a row checked in full); b.raw holds them, with
+	// their profiles numbered as in b, for the workers of the next blocks.
+	checked int
+	// fresh holds the fast-path keys the workers added in the block being
+	// parsed, so that a key one worker checked is not checked again by
+	// another in the same block (the first block meets most profiles).
+	fresh freshKeys
+	done  int // rows read so far, for opt.Progress
 	// emit, when set, takes the units of b after each block (ScanPool).
 	emit func() error
 }
@@ -336,7 +339,7 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 	workers := min(procs, len(jobs))
 	for len(pr.workers) < workers {
 		wb := newPoolBuilder()
-		wb.worker = true
+		wb.base = pr.b
 		pr.workers = append(pr.workers, wb)
 	}
 	var next atomic.Int64
@@ -344,7 +347,6 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 	for w := range workers {
 		wb := pr.workers[w]
 		wg.Go(func() {
-			wb.learn(pr.b, pr.shared)
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(jobs) {
@@ -398,38 +400,56 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 	return nil
 }
 
-// share adds to pr.shared the fast-path keys each worker added in the
-// block just taken, in worker order (which worker learns a key first
-// changes no unit: a key gives the same profile whichever builder
-// checked it), their profiles numbered as in pr.b (the block's parts
-// are interned, so o.remap covers every profile of o).
+// freshKeys is the fast-path keys the workers of ReadPool added in the
+// block being parsed, each with its profile, shared under a lock: only
+// the rows whose key is in neither the pool's keys nor the worker's own
+// consult it.
+type freshKeys struct {
+	mu sync.Mutex
+	m  map[string]*freshKey
+}
+
+// freshKey is the profile of a fresh fast-path key: its profileKey, the
+// profile and rawUSCC when its kind needs a USCC.
+type freshKey struct {
+	key  string
+	prof poolProfile
+	uscc uint32
+}
+
+func (f *freshKeys) get(k string) *freshKey {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.m[k]
+}
+
+func (f *freshKeys) put(k string, e *freshKey) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = map[string]*freshKey{}
+	}
+	f.m[k] = e
+}
+
+// share adds to pr.b.raw the fast-path keys each worker added in the
+// block just taken, their profiles numbered as in pr.b (the block's parts
+// are interned, so o.remap covers every profile of o), and empties the
+// workers' profiles and keys for the next block. A key two workers added
+// gives the same profile whichever added it.
 func (pr *poolReader) share() {
 	for _, o := range pr.workers {
 		for _, e := range o.rawLog {
-			pr.shared = append(pr.shared, rawEntry{e.key, o.remap[e.v&^rawUSCC] | e.v&rawUSCC})
+			pr.b.raw[e.key] = o.remap[e.v&^rawUSCC] | e.v&rawUSCC
 		}
-		o.rawLog = o.rawLog[:0]
+		pr.checked += len(o.rawLog)
+		clear(o.raw)
+		clear(o.index)
+		clear(o.profs)
+		clear(o.keys)
+		o.rawLog, o.profs, o.keys, o.remap = o.rawLog[:0], o.profs[:0], o.keys[:0], o.remap[:0]
 	}
-}
-
-// learn adds to o's fast-path keys those of shared it has not learned
-// yet, each with its profile, numbered in b, as one of o's (added to o,
-// as already interned, when o has none with its key). It runs on o's
-// goroutine before o parses a block: neither b's profiles nor shared
-// change while the block is parsed.
-func (o *poolBuilder) learn(b *poolBuilder, shared []rawEntry) {
-	for _, e := range shared[o.learned:] {
-		if _, ok := o.raw[e.key]; ok {
-			continue
-		}
-		k := e.v &^ rawUSCC
-		j, added := o.profileOf(b.keys[k], b.profs[k])
-		if added {
-			o.remap = append(o.remap, k)
-		}
-		o.raw[e.key] = j | e.v&rawUSCC
-	}
-	o.learned = len(shared)
+	clear(pr.fresh.m)
 }
 
 // header reads rows from src until one is the header of a target table
@@ -532,7 +552,11 @@ func (pr *poolReader) takeParts(parts []poolPart, bases []int) error {
 			}
 			prof := b.prof[at[2]:]
 			for k, j := range o.prof[pt.u0:pt.u1] {
-				prof[k] = o.remap[j]
+				if j&baseProf != 0 {
+					prof[k] = j &^ baseProf
+				} else {
+					prof[k] = o.remap[j]
+				}
 			}
 			rows := pr.rows[at[3]:]
 			for k, r := range pt.rows {
@@ -660,8 +684,30 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) (pt poolP
 		if !span {
 			raw = key
 		}
-		if v, ok := b.raw[unsafe.String(unsafe.SliceData(key), len(key))]; ok && extra < 0 {
+		sk := unsafe.String(unsafe.SliceData(key), len(key))
+		v, ok, inBase := uint32(0), false, false
+		if b.base != nil {
+			// A key of the blocks taken, its profile numbered in base.
+			v, ok = b.base.raw[sk]
+			inBase = ok
+		}
+		if !ok {
+			v, ok = b.raw[sk]
+		}
+		if !ok && b.base != nil && extra < 0 {
+			// A key another worker checked in this block: its profile
+			// becomes one of b's, unchecked.
+			if f := pr.fresh.get(sk); f != nil {
+				j, _ := b.profileOf(f.key, f.prof)
+				v, ok = j|f.uscc, true
+				b.raw[string(key)] = v
+			}
+		}
+		if ok && extra < 0 {
 			j, uscc := v&^rawUSCC, v&rawUSCC != 0
+			if inBase {
+				j |= baseProf
+			}
 			id, name := hm.cell(cells, tID), hm.cell(cells, tName)
 			plain, code := false, false // code: a valid USCC as it is
 			if uscc {
@@ -725,8 +771,10 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) (pt poolP
 		}
 		k := string(key)
 		b.raw[k] = j
-		if b.worker {
+		if b.base != nil {
 			b.rawLog = append(b.rawLog, rawEntry{k, j})
+			p := j &^ rawUSCC
+			pr.fresh.put(k, &freshKey{b.keys[p], b.profs[p], j & rawUSCC})
 		}
 		pt.rows = append(pt.rows, int32(row))
 	}

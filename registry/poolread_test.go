@@ -616,7 +616,7 @@ func TestReadPoolReadsAhead(t *testing.T) {
 }
 
 // TestReadPoolWorkersShareKeys: a profile that one worker checked is not
-// checked again by another worker in a later block (poolReader.shared).
+// checked again by another worker in a later block (poolReader.share).
 // The file's first block meets each of m profiles once, then pads with
 // one more profile; the later blocks repeat them all. So the workers
 // check each of the m profiles once, and the padding profile at most once
@@ -656,11 +656,82 @@ func TestReadPoolWorkersShareKeys(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, want.Commitment(), got.Commitment(), "GOMAXPROCS %d", procs)
 		require.Len(t, pr.workers, procs)
-		checked := len(pr.shared) // the keys added in the blocks taken, and any since
+		checked := pr.checked // the keys added in the blocks taken, and any since
 		for _, o := range pr.workers {
 			checked += len(o.rawLog)
 		}
 		assert.GreaterOrEqual(t, checked, m+1, "GOMAXPROCS %d", procs)
 		assert.LessOrEqual(t, checked, m+procs, "GOMAXPROCS %d: profiles checked by the workers", procs)
+	}
+}
+
+// TestReadPoolWorkersShareFreshKeys: within one block, a worker meeting a
+// profile another worker checked in that block takes it unchecked
+// (poolReader.fresh), and in the next block both workers find the keys
+// in the pool's (base) and hold no profiles of their own. The pool is
+// DecodeCSV's, profiles numbered in input order.
+func TestReadPoolWorkersShareFreshKeys(t *testing.T) {
+	const header = "id,name,jurisdiction,industry,credit_class,status,departments\n"
+	const m = 5
+	id := 0
+	rows := func(order ...int) string {
+		var sb strings.Builder
+		for _, p := range order {
+			id++
+			fmt.Fprintf(&sb, "%s,n%d,440103,I%02d,A,active,d\n", makeUSCC("440103", id), id, p)
+		}
+		return sb.String()
+	}
+	// Block 1: parts a and b, each parsed by its own worker, a first;
+	// block 2: parts c and d, every key already in the pool.
+	a, b := rows(0, 1, 2, 1, 0), rows(3, 2, 1, 4, 0)
+	c, d := rows(4, 3, 2, 1, 0), rows(0, 0, 4, 4, 2)
+	pr := &poolReader{opt: ImportOptions{File: "f.csv"}, size: -1, b: newPoolBuilder()}
+	require.NoError(t, pr.header(&csvSource{p: &strCSV{s: header}}))
+	require.NotNil(t, pr.hm)
+	wa, wb := newPoolBuilder(), newPoolBuilder()
+	wa.base, wb.base = pr.b, pr.b
+	pr.workers = []*poolBuilder{wa, wb}
+	parse := func(w *poolBuilder, part string) poolPart {
+		pt := pr.parse(&csvSource{p: &strCSV{s: part}}, w, true)
+		require.Nil(t, pt.fatal)
+		require.Empty(t, pt.errs)
+		return pt
+	}
+	line := 1
+	take := func(parts ...poolPart) {
+		bases := make([]int, len(parts))
+		for i, pt := range parts {
+			bases[i] = line
+			line += len(pt.rows)
+		}
+		require.NoError(t, pr.takeParts(parts, bases))
+		pr.share()
+	}
+	pa := parse(wa, a)
+	assert.Len(t, wa.rawLog, 3, "worker a checks profiles 0, 1, 2")
+	pb := parse(wb, b)
+	assert.Len(t, wb.rawLog, 2, "worker b checks only profiles 3 and 4")
+	assert.Len(t, wb.profs, 5, "worker b holds the profiles it met, 3 of them taken from a")
+	take(pa, pb)
+	assert.Equal(t, 5, pr.checked)
+	assert.Len(t, pr.b.raw, m)
+	pc, pd := parse(wa, c), parse(wb, d)
+	for _, w := range pr.workers {
+		assert.Empty(t, w.rawLog, "block 2: nothing checked again")
+		assert.Empty(t, w.profs, "block 2: every profile numbered in the pool")
+	}
+	take(pc, pd)
+	got, err := pr.b.finish(func(int, int) error { return errors.New("repeated ID") })
+	require.NoError(t, err)
+	tab, err := DecodeCSV([]byte(header+a+b+c+d), ImportOptions{File: "f.csv"})
+	require.NoError(t, err)
+	want, err := tab.TargetPool()
+	require.NoError(t, err)
+	require.Equal(t, want.Commitment(), got.Commitment())
+	require.Equal(t, want.Len(), got.Len())
+	for i := range want.Len() {
+		require.Equal(t, want.Profile(i), got.Profile(i), "unit %d: profiles numbered in input order", i)
+		require.Equal(t, want.Target(i), got.Target(i))
 	}
 }
