@@ -121,8 +121,9 @@ type poolReader struct {
 	errs RowErrors
 	// header search
 	tries int
-	// workers are the builders of parallel parts: they keep their profiles
-	// from block to block, their units move to b after each block.
+	// workers are the builders of parallel parts: they keep their buffers
+	// from block to block, but their units move to b after each block and
+	// their profiles and keys are only those new in the block (share).
 	workers []*poolBuilder
 	// checked counts the fast-path keys the workers added in the blocks
 	// taken so far (each a row checked in full); b.raw holds them, with
@@ -331,8 +332,8 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 	}
 	jobs := make([]job, len(cuts)+1)
 	// The parts are taken, in order, by one goroutine per processor, each
-	// parsing into its own builder (which keeps its profiles from part to
-	// part and block to block): several parts per processor, so that a
+	// parsing into its own builder (which keeps the block's new profiles
+	// from part to part): several parts per processor, so that a
 	// processor slowed down by other work does not leave the others idle
 	// at the end of the block (with one part each, the parts of a block
 	// ended up to 6 ms apart).
