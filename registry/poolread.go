@@ -129,11 +129,7 @@ type poolReader struct {
 	// taken so far (each a row checked in full); b.raw holds them, with
 	// their profiles numbered as in b, for the workers of the next blocks.
 	checked int
-	// fresh holds the fast-path keys the workers added in the block being
-	// parsed, so that a key one worker checked is not checked again by
-	// another in the same block (the first block meets most profiles).
-	fresh freshKeys
-	done  int // rows read so far, for opt.Progress
+	done    int // rows read so far, for opt.Progress
 	// emit, when set, takes the units of b after each block (ScanPool).
 	emit func() error
 }
@@ -401,38 +397,6 @@ func (pr *poolReader) block(s string, check bool, q *quoteIndex) error {
 	return nil
 }
 
-// freshKeys is the fast-path keys the workers of ReadPool added in the
-// block being parsed, each with its profile, shared under a lock: only
-// the rows whose key is in neither the pool's keys nor the worker's own
-// consult it.
-type freshKeys struct {
-	mu sync.Mutex
-	m  map[string]*freshKey
-}
-
-// freshKey is the profile of a fresh fast-path key: its profileKey, the
-// profile and rawUSCC when its kind needs a USCC.
-type freshKey struct {
-	key  string
-	prof poolProfile
-	uscc uint32
-}
-
-func (f *freshKeys) get(k string) *freshKey {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.m[k]
-}
-
-func (f *freshKeys) put(k string, e *freshKey) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.m == nil {
-		f.m = map[string]*freshKey{}
-	}
-	f.m[k] = e
-}
-
 // share adds to pr.b.raw the fast-path keys each worker added in the
 // block just taken, their profiles numbered as in pr.b (the block's parts
 // are interned, so o.remap covers every profile of o), and empties the
@@ -450,7 +414,6 @@ func (pr *poolReader) share() {
 		clear(o.keys)
 		o.rawLog, o.profs, o.keys, o.remap = o.rawLog[:0], o.profs[:0], o.keys[:0], o.remap[:0]
 	}
-	clear(pr.fresh.m)
 }
 
 // header reads rows from src until one is the header of a target table
@@ -695,15 +658,6 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) (pt poolP
 		if !ok {
 			v, ok = b.raw[sk]
 		}
-		if !ok && b.base != nil && extra < 0 {
-			// A key another worker checked in this block: its profile
-			// becomes one of b's, unchecked.
-			if f := pr.fresh.get(sk); f != nil {
-				j, _ := b.profileOf(f.key, f.prof)
-				v, ok = j|f.uscc, true
-				b.raw[string(key)] = v
-			}
-		}
 		if ok && extra < 0 {
 			j, uscc := v&^rawUSCC, v&rawUSCC != 0
 			if inBase {
@@ -774,8 +728,6 @@ func (pr *poolReader) parse(src rowSource, b *poolBuilder, valid bool) (pt poolP
 		b.raw[k] = j
 		if b.base != nil {
 			b.rawLog = append(b.rawLog, rawEntry{k, j})
-			p := j &^ rawUSCC
-			pr.fresh.put(k, &freshKey{b.keys[p], b.profs[p], j & rawUSCC})
 		}
 		pt.rows = append(pt.rows, int32(row))
 	}

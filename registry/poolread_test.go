@@ -665,12 +665,13 @@ func TestReadPoolWorkersShareKeys(t *testing.T) {
 	}
 }
 
-// TestReadPoolWorkersShareFreshKeys: within one block, a worker meeting a
-// profile another worker checked in that block takes it unchecked
-// (poolReader.fresh), and in the next block both workers find the keys
-// in the pool's (base) and hold no profiles of their own. The pool is
-// DecodeCSV's, profiles numbered in input order.
-func TestReadPoolWorkersShareFreshKeys(t *testing.T) {
+// TestReadPoolWorkersUsePoolKeys: in a block, each worker checks the
+// profiles new to it and holds only those; once the block is taken, the
+// pool has every key (poolReader.share), and in the next block both
+// workers find them there, checking and holding nothing. The pool is
+// DecodeCSV's, profiles numbered in input order whichever worker met a
+// profile first.
+func TestReadPoolWorkersUsePoolKeys(t *testing.T) {
 	const header = "id,name,jurisdiction,industry,credit_class,status,departments\n"
 	const m = 5
 	id := 0
@@ -710,12 +711,14 @@ func TestReadPoolWorkersShareFreshKeys(t *testing.T) {
 	}
 	pa := parse(wa, a)
 	assert.Len(t, wa.rawLog, 3, "worker a checks profiles 0, 1, 2")
+	assert.Len(t, wa.profs, 3)
 	pb := parse(wb, b)
-	assert.Len(t, wb.rawLog, 2, "worker b checks only profiles 3 and 4")
-	assert.Len(t, wb.profs, 5, "worker b holds the profiles it met, 3 of them taken from a")
+	assert.Len(t, wb.rawLog, 5, "worker b checks the profiles new to it")
+	assert.Len(t, wb.profs, 5)
 	take(pa, pb)
-	assert.Equal(t, 5, pr.checked)
+	assert.Equal(t, 8, pr.checked)
 	assert.Len(t, pr.b.raw, m)
+	assert.Len(t, pr.b.profs, m)
 	pc, pd := parse(wa, c), parse(wb, d)
 	for _, w := range pr.workers {
 		assert.Empty(t, w.rawLog, "block 2: nothing checked again")
