@@ -365,31 +365,77 @@ func TestSortCandsEqualsSortFunc(t *testing.T) {
 	}
 }
 
-// poolOrder, a counting sort by unit index, is slices.Sort of unit index
-// << 32 | position: dense and sparse unit indexes, indexes up to the
-// largest int32, sizes about its bucketing threshold.
+// poolOrder and inputOrder (distinctOrder, a counting sort by presence)
+// are slices.Sort of index << 32 | position: dense and sparse unit
+// indexes, the first and last of the pool, indexes on both sides of a
+// 64-bit word's edge, sizes about the chunking threshold, on 1, 2 and 8
+// processors with chunks of a few entries.
 func TestPoolOrderEqualsSort(t *testing.T) {
+	defer func(g int) { selectGrain = g }(selectGrain)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	r := rand.New(rand.NewPCG(17, 19))
-	for _, span := range []int{300, 5000, 1 << 20, 1<<31 - 1} {
-		for _, n := range []int{0, 1, 2, 255, 256, 257, 4000} {
-			if n > span {
-				continue
-			}
-			seen := map[int32]bool{}
-			c := make([]selCand, 0, n)
-			for len(c) < n {
-				u := int32(r.IntN(span))
-				if !seen[u] {
-					seen[u] = true
-					c = append(c, selCand{key: r.Uint64(), i: u})
+	for _, procs := range []int{1, 2, 8} {
+		runtime.GOMAXPROCS(procs)
+		for _, grain := range []int{4096, 3} {
+			selectGrain = grain
+			for _, span := range []int{1, 63, 64, 65, 300, 5000, 1 << 20, 1<<26 + 3} {
+				for _, n := range []int{0, 1, 2, 7, 63, 64, 65, 255, 256, 257, 4000} {
+					if n > span {
+						continue
+					}
+					seen := map[int32]bool{}
+					c := make([]selCand, 0, n)
+					if n > 1 { // the edges of the pool
+						for _, u := range []int32{0, int32(span - 1)} {
+							seen[u] = true
+							c = append(c, selCand{key: r.Uint64(), i: u})
+						}
+					}
+					for len(c) < n {
+						u := int32(r.IntN(span))
+						if !seen[u] {
+							seen[u] = true
+							c = append(c, selCand{key: r.Uint64(), i: u})
+						}
+					}
+					r.Shuffle(len(c), func(x, y int) { c[x], c[y] = c[y], c[x] })
+					want := make([]uint64, n)
+					for x := range c {
+						want[x] = uint64(c[x].i)<<32 | uint64(x)
+					}
+					slices.Sort(want)
+					require.Equal(t, want, poolOrder(c, span), "procs %d grain %d span %d n %d", procs, grain, span, n)
 				}
 			}
-			want := make([]uint64, n)
-			for x := range c {
-				want[x] = uint64(c[x].i)<<32 | uint64(x)
+		}
+	}
+}
+
+// inputOrder puts the selected in the order of the pool's names (input
+// order), with their positions in the candidates, on any number of
+// processors.
+func TestInputOrderEqualsSort(t *testing.T) {
+	defer func(g int) { selectGrain = g }(selectGrain)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	p, err := registry.NewPool(dtPool(3000, 53))
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(23, 29))
+	for _, procs := range []int{1, 2, 8} {
+		runtime.GOMAXPROCS(procs)
+		for _, grain := range []int{4096, 3} {
+			selectGrain = grain
+			for _, n := range []int{0, 1, 100, 2999, 3000} {
+				c := make([]selCand, n)
+				for x, u := range r.Perm(p.Len())[:n] {
+					c[x] = selCand{key: r.Uint64(), i: int32(u)}
+				}
+				want := make([]uint64, n)
+				for x := range c {
+					want[x] = uint64(p.InputIndex(int(c[x].i)))<<32 | uint64(x)
+				}
+				slices.Sort(want)
+				require.Equal(t, want, inputOrder(p, poolOrder(c, p.Len())), "procs %d grain %d n %d", procs, grain, n)
 			}
-			slices.Sort(want)
-			require.Equal(t, want, poolOrder(c), "span %d n %d", span, n)
 		}
 	}
 }
