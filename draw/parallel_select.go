@@ -316,9 +316,9 @@ func sortCands(c *selCtx, a, tmp []selCand) []selCand {
 // bucketSort sorts a by cmp, where key(x) < key(y) implies cmp(x, y) < 0,
 // and returns tmp (scratch space of a's length, grown as needed) for
 // reuse. It is a counting sort into buckets of consecutive keys (about
-// one element each when the keys are spread evenly, as rank prefixes and
-// unit indexes are), then each bucket of more than one by cmp; below 256
-// elements, slices.SortFunc alone.
+// one element each when the keys are spread evenly, as rank prefixes
+// are), then each bucket of more than one by cmp; below 256 elements,
+// slices.SortFunc alone.
 func bucketSort[T any](a, tmp []T, key func(T) uint64, cmp func(T, T) int) []T {
 	n := len(a)
 	if n < 256 {
