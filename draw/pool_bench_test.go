@@ -184,3 +184,23 @@ func BenchmarkSortCands(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDistinctOrder puts the selected of a 1M and a 10M pool (145k
+// and 1.45M units, in random order) in pool order, as the record's
+// selections do:
+//
+//	go test ./draw -run '^$' -bench BenchmarkDistinctOrder -cpu 1,2 -count 5
+func BenchmarkDistinctOrder(b *testing.B) {
+	for _, sz := range []struct{ n, units int }{{145_000, 1_000_000}, {1_450_000, 10_000_000}} {
+		r := rand.New(rand.NewPCG(1, 2))
+		c := make([]selCand, sz.n)
+		for x, u := range r.Perm(sz.units)[:sz.n] {
+			c[x] = selCand{i: int32(u)}
+		}
+		b.Run(fmt.Sprintf("selected=%d/units=%d", sz.n, sz.units), func(b *testing.B) {
+			for range b.N {
+				poolOrder(c, sz.units)
+			}
+		})
+	}
+}
