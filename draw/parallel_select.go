@@ -189,45 +189,25 @@ func selectSmallestK(c *selCtx, a []selCand, k int) {
 // poolSelection returns, under the suite cs, from the workers' buffers
 // (bufs[w][s] holds at least worker w's take[s] smallest candidates of
 // stratum s, in any order), the take[s] smallest candidates of each
-// stratum, all in ascending (rank, label) order. It reorders and may
-// overwrite the buffers. Each stratum's candidates are gathered and cut
-// to its take by selectSmallestK (strata on all processors); the selected
-// are then sorted on all processors by ranges of their rank prefix: ranks
-// are uniform, so the ranges hold about as many candidates each, and
-// candidates with equal prefixes fall in the same range, so sorting each
-// range by cmp and concatenating the ranges gives the order of one sort.
+// stratum, all in ascending (rank, label) order. It reorders and
+// overwrites the buffers. Each stratum's candidates are cut to its take
+// by cutStrata (on all processors); the selected are then sorted on all
+// processors by ranges of their rank prefix: ranks are uniform, so the
+// ranges hold about as many candidates each, and candidates with equal
+// prefixes fall in the same range, so sorting each range by cmp and
+// concatenating the ranges gives the order of one sort.
 //
 // The parallel form allocates little more than the serial one (the
-// output and the sort's scratch): a stratum's candidates are gathered in
-// the roomiest of its workers' buffers when it has room for them
-// (gatherStratum), and the scatter reads the strata where they are.
-// Fresh memory is dear (a page fault cost about 8 µs under the virtual
-// machine of bench/draw's results), and joining every stratum and then
-// the strata into new arrays, on fresh pages after a pool had just been
-// read, made the phase slower on 2 processors than on 1.
+// output and the sort's scratch): the selected stay in the workers'
+// buffers until the scatter reads them there. Fresh memory is dear (a
+// page fault cost about 8 µs under the virtual machine of bench/draw's
+// results), and joining every stratum and then the strata into new
+// arrays, on fresh pages after a pool had just been read, made the phase
+// slower on 2 processors than on 1.
 func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, take []int64) []selCand {
-	strata := make([][]selCand, len(take))
+	strata := cutStrata(cs, k, p, bufs, take)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(take)))
-	for range workers {
-		wg.Go(func() {
-			ctx := &selCtx{pool: p, rk: NewRankerWith(cs, k)}
-			for {
-				s := int(next.Add(1) - 1)
-				if s >= len(take) {
-					return
-				}
-				if take[s] <= 0 {
-					continue
-				}
-				all := gatherStratum(ctx, bufs, s, int(take[s]))
-				selectSmallestK(ctx, all, int(take[s]))
-				strata[s] = all[:min(len(all), int(take[s]))]
-			}
-		})
-	}
-	wg.Wait()
 	total := 0
 	for _, st := range strata {
 		total += len(st)
@@ -247,11 +227,11 @@ func poolSelection(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, tak
 	// each part is sorted in place.
 	counts := make([]int, parts+1)
 	if parts > 1 {
-		// On all processors: the selected, in stratum order, are cut
-		// into consecutive ranges; each range's candidates of part j go
-		// after those of part j of the ranges before it, so that every
-		// part holds its candidates in stratum order, as one pass puts
-		// them.
+		// On all processors: the selected, in the order of cutStrata's
+		// segments, are cut into consecutive ranges; each range's
+		// candidates of part j go after those of part j of the ranges
+		// before it, so that every part holds its candidates in that
+		// order, as one pass puts them.
 		ranges := max(1, min(runtime.GOMAXPROCS(0), total/selectGrain))
 		rc := make([][]int, ranges) // per range: candidates per part
 		parallelChunks(total, ranges, func(_, r, lo, hi int) {
@@ -626,45 +606,144 @@ func marshalBoth(rec, got *Record) (ja, jb []byte, err error) {
 	return ja, jb, errb
 }
 
-// gatherStratum returns stratum s's candidates from all the workers'
-// buffers, in no order, of which the take smallest are the stratum's
-// selection: appended to the buffer with the most room when it has room
-// for them all, or else after cutting each buffer to its take smallest
-// (in place); only when they do not fit even then are they joined into a
-// new array.
-func gatherStratum(c *selCtx, bufs [][]selBuf, s, take int) []selCand {
-	room := func() (into, size int) {
-		into = -1
-		for w := range bufs {
-			b := bufs[w][s].items
-			size += len(b)
-			if len(b) > 0 && (into < 0 || cap(b)-len(b) > cap(bufs[into][s].items)-len(bufs[into][s].items)) {
-				into = w
+// cutBits is the base-2 logarithm of the number of buckets by which
+// cutStrata counts a stratum's rank prefixes.
+const cutBits = 11
+
+// cutStrata returns, under the suite cs, the take[s] smallest candidates
+// (by selCtx.cmp) of each stratum s of the workers' buffers (bufs[w][s]
+// holds at least worker w's take[s] smallest candidates of stratum s, in
+// any order; all of them when there are fewer), as segments whose
+// concatenation holds them in no particular order. It overwrites the
+// buffers, and the segments share their memory.
+//
+// It is a select by buckets of the rank prefix, each worker's buffers on
+// one processor: a stratum's prefixes are counted in 2^cutBits buckets of
+// equal width that span the largest of them; the bucket holding the
+// take-th smallest is the cut. Candidates in lower buckets are kept,
+// moved to the front of their buffer; the cut's candidates (a few dozen,
+// since ranks are uniform) are sorted by cmp and its first ones complete
+// the take. Candidates with equal prefixes fall in the same bucket, so
+// the spec's order decides between them there.
+//
+// It replaced a quickselect per stratum, each stratum on one processor,
+// over its workers' buffers gathered: on 2 processors, with two buffers
+// of each stratum to cut and then to join and cut again, that phase took
+// longer than on one (8.6 ms against 6.0 at 1M).
+func cutStrata(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, take []int64) [][]selCand {
+	nw, ns := len(bufs), len(take)
+	size := 0
+	for w := range bufs {
+		for s := range take {
+			size += len(bufs[w][s].items)
+		}
+	}
+	chunks := 1
+	if size >= 2*selectGrain {
+		chunks = nw
+	}
+	// eachWorker calls f for every worker, on all processors.
+	eachWorker := func(f func(w int)) {
+		parallelChunks(nw, chunks, func(_, _, lo, hi int) {
+			for w := lo; w < hi; w++ {
+				f(w)
+			}
+		})
+	}
+	top := make([]uint64, nw*ns) // the largest prefix, per worker and stratum
+	eachWorker(func(w int) {
+		for s := range take {
+			m := uint64(0)
+			for _, x := range bufs[w][s].items {
+				m = max(m, x.key)
+			}
+			top[w*ns+s] = m
+		}
+	})
+	shift := make([]uint, ns)
+	for s := range take {
+		m := uint64(0)
+		for w := range nw {
+			m = max(m, top[w*ns+s])
+		}
+		shift[s] = uint(max(0, bits.Len64(m)-cutBits))
+	}
+	const buckets = 1 << cutBits
+	hist := make([]int32, nw*ns*buckets) // per worker and stratum
+	eachWorker(func(w int) {
+		for s := range take {
+			if take[s] > 0 {
+				h := hist[(w*ns+s)*buckets:][:buckets]
+				for _, x := range bufs[w][s].items {
+					h[x.key>>shift[s]]++
+				}
 			}
 		}
-		return into, size
-	}
-	into, size := room()
-	if into < 0 {
-		return nil
-	}
-	if cap(bufs[into][s].items) < size {
-		for w := range bufs {
-			b := &bufs[w][s]
-			selectSmallestK(c, b.items, take)
-			b.items = b.items[:min(len(b.items), take)]
+	})
+	// The cut of stratum s is bucket cut[s], of which need[s] candidates
+	// are taken; cut[s] = buckets takes every candidate.
+	cut, need := make([]int, ns), make([]int, ns)
+	for s := range take {
+		cut[s] = buckets
+		n := 0
+		for w := range nw {
+			n += len(bufs[w][s].items)
 		}
-		if into, size = room(); cap(bufs[into][s].items) < size {
-			return joinWorkers(len(bufs), func(w int) []selCand { return bufs[w][s].items })
+		if int64(n) <= take[s] {
+			continue
+		}
+		below := 0
+		for b := 0; ; b++ {
+			c := 0
+			for w := range nw {
+				c += int(hist[(w*ns+s)*buckets+b])
+			}
+			if int64(below+c) >= take[s] {
+				cut[s], need[s] = b, int(take[s])-below
+				break
+			}
+			below += c
 		}
 	}
-	all := bufs[into][s].items
-	for w := range bufs {
-		if w != into {
-			all = append(all, bufs[w][s].items...)
+	kept := make([]int, nw*ns)
+	edge := make([][]selCand, nw*ns) // the candidates in the cut's bucket
+	eachWorker(func(w int) {
+		for s := range take {
+			items := bufs[w][s].items
+			switch {
+			case take[s] <= 0:
+				continue
+			case cut[s] == buckets:
+				kept[w*ns+s] = len(items)
+				continue
+			}
+			j := 0
+			var e []selCand
+			for _, x := range items {
+				switch b := int(x.key >> shift[s]); {
+				case b < cut[s]:
+					items[j] = x
+					j++
+				case b == cut[s]:
+					e = append(e, x)
+				}
+			}
+			kept[w*ns+s], edge[w*ns+s] = j, e
+		}
+	})
+	segs := make([][]selCand, 0, ns*(nw+1))
+	ctx := &selCtx{pool: p, rk: NewRankerWith(cs, k)}
+	for s := range take {
+		for w := range nw {
+			segs = append(segs, bufs[w][s].items[:kept[w*ns+s]])
+		}
+		if need[s] > 0 {
+			e := joinWorkers(nw, func(w int) []selCand { return edge[w*ns+s] })
+			slices.SortFunc(e, ctx.cmp)
+			segs = append(segs, e[:need[s]])
 		}
 	}
-	return all
+	return segs
 }
 
 // eachOf calls f with the candidates lo to hi-1 of the strata's

@@ -103,54 +103,86 @@ func TestPoolSelectionEqualsOneSort(t *testing.T) {
 	}
 }
 
-// gatherStratum gathers a stratum's candidates in the buffer with the
-// most room when it can hold them all, after cutting each buffer to the
-// take, so that the parallel selection allocates nothing there; and
-// joins them into a new array otherwise.
-func TestGatherStratum(t *testing.T) {
-	p, err := registry.NewPool(dtPool(100, 43))
+// cutStrata keeps, of each stratum, the take smallest candidates of all
+// the workers' buffers by the spec's order, on any number of processors,
+// whatever the spread of the rank prefixes: all in the cut's bucket (few
+// distinct prefixes, all zero, one outlier above a cluster), spread over
+// all 64 bits or over a few, and buffers cut to the take or holding
+// every candidate.
+func TestCutStrata(t *testing.T) {
+	defer func(g int) { selectGrain = g }(selectGrain)
+	p, err := registry.NewPool(dtPool(4000, 45))
 	require.NoError(t, err)
-	ctx := &selCtx{pool: p, rk: NewRanker(DeriveKey([32]byte{3}, [32]byte{4}))}
-	cands := func(keys ...uint64) []selCand {
-		var cs []selCand
-		for _, k := range keys {
-			cs = append(cs, selCand{key: k, i: int32(k)})
+	k := DeriveKey([32]byte{7}, [32]byte{8})
+	ctx := &selCtx{pool: p, rk: NewRanker(k)}
+	spreads := map[string]func(r *rand.Rand) uint64{
+		"ties":    func(r *rand.Rand) uint64 { return uint64(r.IntN(3)) },
+		"zero":    func(r *rand.Rand) uint64 { return 0 },
+		"64 bits": func(r *rand.Rand) uint64 { return r.Uint64() },
+		"20 bits": func(r *rand.Rand) uint64 { return r.Uint64N(1 << 20) },
+		"outlier": func(r *rand.Rand) uint64 {
+			if r.IntN(500) == 0 {
+				return 1 << 63
+			}
+			return 100 + uint64(r.IntN(5))
+		},
+	}
+	names := []string{"ties", "zero", "64 bits", "20 bits", "outlier"}
+	r := rand.New(rand.NewPCG(8, 3))
+	for trial := range 60 {
+		spread := names[trial%len(names)]
+		workers, strata := 1+r.IntN(4), 1+r.IntN(4)
+		take := make([]int64, strata)
+		bufs := make([][]selBuf, workers)
+		for w := range bufs {
+			bufs[w] = make([]selBuf, strata)
 		}
-		return cs
-	}
-	withRoom := func(spare int, keys ...uint64) []selCand {
-		c := cands(keys...)
-		return append(make([]selCand, 0, len(c)+spare), c...)
-	}
-	keys := func(cs []selCand) []uint64 {
-		var ks []uint64
-		for _, c := range cs {
-			ks = append(ks, c.key)
+		all := make([][]selCand, strata)
+		for _, u := range r.Perm(p.Len())[:r.IntN(p.Len()+1)] {
+			s, w := r.IntN(strata), r.IntN(workers)
+			c := selCand{key: spreads[spread](r), i: int32(u)}
+			bufs[w][s].items = append(bufs[w][s].items, c)
+			all[s] = append(all[s], c)
 		}
-		slices.Sort(ks)
-		return ks
+		var want []selCand
+		for s := range strata {
+			slices.SortFunc(all[s], ctx.cmp)
+			take[s] = []int64{0, 1, int64(r.IntN(len(all[s]) + 1)), int64(len(all[s])), int64(len(all[s]) + 3)}[r.IntN(5)]
+			want = append(want, all[s][:min(int64(len(all[s])), take[s])]...)
+			for w := range bufs {
+				// Odd trials: each buffer cut to its take smallest.
+				if b := bufs[w][s].items; trial%2 == 1 && int64(len(b)) > take[s] {
+					slices.SortFunc(b, ctx.cmp)
+					bufs[w][s].items = b[:take[s]]
+					r.Shuffle(int(take[s]), func(i, j int) { b[i], b[j] = b[j], b[i] })
+				}
+			}
+		}
+		slices.SortFunc(want, ctx.cmp)
+		for _, procs := range []int{1, 2, 8} {
+			for _, grain := range []int{4096, 1} {
+				selectGrain = grain
+				bs := make([][]selBuf, workers)
+				for w := range bufs {
+					bs[w] = make([]selBuf, strata)
+					for s := range bufs[w] {
+						bs[w][s].items = slices.Clone(bufs[w][s].items)
+					}
+				}
+				prev := runtime.GOMAXPROCS(procs)
+				segs := cutStrata(suite.SSJv1, k, p, bs, take)
+				runtime.GOMAXPROCS(prev)
+				var got []selCand
+				for _, seg := range segs {
+					got = append(got, seg...)
+				}
+				slices.SortFunc(got, ctx.cmp)
+				require.Equal(t, want, got, "trial %d (%s) procs %d grain %d take %v", trial, spread, procs, grain, take)
+			}
+		}
 	}
-	// Two workers, take 2: each cut to its 2 smallest (uncut, 7 would not
-	// fit), then 4 candidates in the second buffer (the roomier: 2 spare
-	// against 1).
-	bufs := [][]selBuf{{{items: withRoom(0, 9, 1, 7)}}, {{items: withRoom(0, 8, 2, 3, 6)}}}
-	second := &bufs[1][0].items[:1][0]
-	got := gatherStratum(ctx, bufs, 0, 2)
-	require.Equal(t, []uint64{1, 2, 3, 7}, keys(got))
-	require.Same(t, second, &got[0], "gathered in the roomier buffer")
-	// No room for 4 (each buffer holds 3): a new array.
-	bufs = [][]selBuf{{{items: withRoom(0, 9, 1, 7)}}, {{items: withRoom(0, 2, 3, 6)}}}
-	got = gatherStratum(ctx, bufs, 0, 2)
-	require.Equal(t, []uint64{1, 2, 3, 7}, keys(got))
-	require.NotSame(t, &bufs[0][0].items[:1][0], &got[0])
-	require.NotSame(t, &bufs[1][0].items[:1][0], &got[0])
-	// One worker with candidates: its buffer, uncut.
-	bufs = [][]selBuf{{{}}, {{items: cands(5, 4, 3)}}}
-	require.Equal(t, []uint64{3, 4, 5}, keys(gatherStratum(ctx, bufs, 0, 1)))
-	require.Nil(t, gatherStratum(ctx, [][]selBuf{{{}}, {{}}}, 0, 1))
 }
 
-// eachOf visits every range of the strata's concatenation in order,
 // across empty strata and stratum boundaries.
 func TestEachOf(t *testing.T) {
 	strata := [][]selCand{{{key: 0}, {key: 1}}, nil, {{key: 2}}, {}, {{key: 3}, {key: 4}, {key: 5}}}
