@@ -22,9 +22,16 @@
 //	ssj/draw: tally              strata, eligibility and quotas
 //	ssj/draw: rank               every eligible unit's rank (RunPool)
 //	ssj/draw: rank and commit    ranks and the commitment in one pass (VerifyPool)
+//	ssj/draw: rank again         every eligible unit's rank once more, without the guards (rare: see below)
 //	ssj/draw: select             each stratum's smallest ranks, from the workers' candidates
 //	ssj/draw: selections         the record's selections, built or compared
 //	ssj/draw: finish record      groups and inspectors
+//
+// The ranking pass keeps, of each stratum, only the units whose rank
+// prefix is at most a guard that about six standard deviations more than
+// the stratum's take fall below; when fewer than the take do (about once
+// in a billion strata), the pass is made again without guards. The
+// record is the same either way.
 //
 // The work of a phase done on other goroutines falls within its region's
 // time. When no trace is being recorded, the marks cost a check of a flag
