@@ -452,9 +452,9 @@ func inputOrder(p *registry.Pool, ord []uint64) []uint64 {
 //
 // It runs on one processor. Its entries come in random order, so on
 // several processors they marked the same bitmap words (atomically) and
-// wrote the same cache lines of the result: on 2 processors that took 2.45
+// wrote the same cache lines of the result: on 2 processors that took 2.50
 // ms for 145k of 1M units and 22.4 ms for 1.45M of 10M, where this form
-// takes 0.95 and 14.8 ms on one (BenchmarkDistinctOrder).
+// takes 0.96 and 14.8 ms on one (BenchmarkDistinctOrder).
 //
 // It replaced two bucket sorts of the selected that took about a third of
 // the record's selections at 1M (20 ms of 66 on one processor).

@@ -77,6 +77,7 @@ func main() {
 	confined := flag.Bool("confined", false, "also run ReadPool + VerifyPool with all processors' goroutines confined to one CPU, and compare its CPU time with the 1-processor run's (Linux)")
 	phases := flag.Bool("phases", false, "also print ReadPool + VerifyPool from the file's bytes phase by phase (runtime/trace regions), on 1 processor and on all")
 	huge := flag.Bool("hugeheap", false, "mark the heap for transparent huge pages first, as ssj does before it reads a large pool file (internal/hugeheap; Linux with the kernel's madvise setting)")
+	runPoolOnly := flag.Bool("runpool-only", false, "measure only RunPool on all processors and on one, alternated, each run cold, and the HMAC floor's ceiling (the 2-core goal of RunPool), at every size")
 	suiteName := flag.String("suite", "", "also measure the draw at the largest size under this crypto suite (sm: ssj-v1-sm) against ssj-v1 and its own SM3 floors")
 	flag.Parse()
 	if *floor != "" {
@@ -126,6 +127,10 @@ func main() {
 			measureCLI(ssj, d, csv, keyOf(d, csv), *runs)
 			continue
 		}
+		if *runPoolOnly {
+			measureRunPool(n, d, csv, *runs)
+			continue
+		}
 		r := measure(n, d, csv, *runs, *confined, *phases)
 		perUnit := r.verify / float64(n) * 1e9
 		if k == 0 {
@@ -146,7 +151,7 @@ func main() {
 			measureSuite(readPool(csv), *runs, *suiteName)
 		}
 	}
-	if *cliOnly {
+	if *cliOnly || *runPoolOnly {
 		return
 	}
 	fmt.Println("growth (verify from file bytes per target, against the floor at the same size):")
@@ -323,6 +328,56 @@ func keyOf(dir, csv string) draw.Key {
 		fail(err)
 	}
 	return draw.DeriveKey(mh, rnd.R)
+}
+
+// measureRunPool prints RunPool's time on all processors and on one (in
+// turn, each run starting with the freed heap given back, as measure's
+// do), and the HMAC floor's speed-up on all processors, measured in the
+// same runs: the figures of the 2-core goal for RunPool alone, in a
+// fraction of measure's time, so that two builds can be alternated many
+// times.
+func measureRunPool(n int, dir, csv string, runs int) {
+	p, m, ev, k := prepare(dir, csv)
+	var tR, tR1, tH, tHP []float64
+	var sink byte
+	procs := runtime.GOMAXPROCS(0)
+	for range runs {
+		t0 := time.Now()
+		sink ^= hmacRange(p, k, 0, p.Len())
+		tH = append(tH, time.Since(t0).Seconds())
+		t0 = time.Now()
+		sink ^= hmacParallel(p, k)
+		tHP = append(tHP, time.Since(t0).Seconds())
+		for _, one := range []bool{false, true} {
+			if one {
+				runtime.GOMAXPROCS(1)
+			}
+			debug.FreeOSMemory()
+			t0 := time.Now()
+			_, err := draw.RunPool(m, ev, p, nil)
+			d := time.Since(t0).Seconds()
+			runtime.GOMAXPROCS(procs)
+			if err != nil {
+				fail(err)
+			}
+			if one {
+				tR1 = append(tR1, d)
+			} else {
+				tR = append(tR, d)
+			}
+		}
+	}
+	_ = sink
+	ratios := func(a, b []float64) string {
+		r := make([]float64, len(a))
+		for i := range a {
+			r[i] = a[i] / b[i]
+		}
+		return fmt.Sprintf("%.2fx (%.2f-%.2f)", median(r), slices.Min(r), slices.Max(r))
+	}
+	fmt.Printf("\n== %d targets, RunPool only, %d runs ==\n", n, runs)
+	fmt.Printf("RunPool on %d processors %.1f ms, on 1 %.1f ms: %.2fx (ratio of the medians); median (range) of each run's ratio %s; HMAC floor on %d goroutines: %s (the ceiling)\n",
+		procs, median(tR)*1000, median(tR1)*1000, median(tR1)/median(tR), ratios(tR1, tR), procs, ratios(tH, tHP))
 }
 
 func measure(n int, dir, csv string, runs int, confined, phases bool) result {
