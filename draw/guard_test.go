@@ -3,8 +3,6 @@ package draw
 import (
 	"math"
 	"math/big"
-	"runtime"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -69,18 +67,9 @@ func TestRankGuardTooLow(t *testing.T) {
 	_, ev := dtSources()
 	p, err := registry.NewPool(pool)
 	require.NoError(t, err)
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, procs := range []int{1, 2} {
-		runtime.GOMAXPROCS(procs)
-		var rec Record
-		spans, err := phasetrace.Record(func() (err error) {
-			rec, err = RunPool(m, ev, p, nil)
-			return err
-		})
-		require.NoError(t, err)
-		assert.True(t, slices.Contains(phasetrace.Names(spans), phaseRankAgain), "RunPool, GOMAXPROCS %d: %v", procs, phasetrace.Names(spans))
-		spans, err = phasetrace.Record(func() error { return VerifyPool(&rec, p, nil) })
-		require.NoError(t, err)
-		assert.True(t, slices.Contains(phasetrace.Names(spans), phaseRankAgain), "VerifyPool, GOMAXPROCS %d: %v", procs, phasetrace.Names(spans))
+		run, verify := tracePool(t, m, ev, p, nil, procs)
+		assert.Contains(t, phasetrace.Names(run), phaseRankAgain, "RunPool, GOMAXPROCS %d", procs)
+		assert.Contains(t, phasetrace.Names(verify), phaseRankAgain, "VerifyPool, GOMAXPROCS %d", procs)
 	}
 }

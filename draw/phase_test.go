@@ -22,24 +22,31 @@ func TestPoolPhases(t *testing.T) {
 	_, ev := dtSources()
 	p, err := registry.NewPool(pool)
 	require.NoError(t, err)
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, procs := range []int{1, 2} {
-		runtime.GOMAXPROCS(procs)
-		var rec Record
-		spans, err := phasetrace.Record(func() (err error) {
-			rec, err = RunPool(m, ev, p, pools)
-			return err
-		})
-		require.NoError(t, err)
-		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRank, phaseSelect, phaseSelections, phaseFinish}, phasetrace.Names(spans), "RunPool, GOMAXPROCS %d", procs)
-		for _, s := range spans {
+		run, verify := tracePool(t, m, ev, p, pools, procs)
+		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRank, phaseSelect, phaseSelections, phaseFinish}, phasetrace.Names(run), "RunPool, GOMAXPROCS %d", procs)
+		for _, s := range run {
 			assert.Equal(t, 1, s.Count, "RunPool: %s regions, GOMAXPROCS %d", s.Name, procs)
 		}
-		spans, err = phasetrace.Record(func() error { return VerifyPool(&rec, p, pools) })
-		require.NoError(t, err)
-		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRankCommit, phaseSelect, phaseSelections, phaseFinish}, phasetrace.Names(spans), "VerifyPool, GOMAXPROCS %d", procs)
-		for _, s := range spans {
+		assert.Equal(t, []string{phaseCheck, phaseTally, phaseRankCommit, phaseSelect, phaseSelections, phaseFinish}, phasetrace.Names(verify), "VerifyPool, GOMAXPROCS %d", procs)
+		for _, s := range verify {
 			assert.Equal(t, 1, s.Count, "VerifyPool: %s regions, GOMAXPROCS %d", s.Name, procs)
 		}
 	}
+}
+
+// tracePool returns the phases RunPool marks on procs processors, and
+// those VerifyPool marks checking its record.
+func tracePool(t *testing.T, m Manifest, ev []Evidence, p *registry.Pool, pools *InspectorPools, procs int) (run, verify []phasetrace.Span) {
+	t.Helper()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	var rec Record
+	run, err := phasetrace.Record(func() (err error) {
+		rec, err = RunPool(m, ev, p, pools)
+		return err
+	})
+	require.NoError(t, err)
+	verify, err = phasetrace.Record(func() error { return VerifyPool(&rec, p, pools) })
+	require.NoError(t, err)
+	return run, verify
 }
