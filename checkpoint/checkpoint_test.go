@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -187,6 +188,7 @@ func TestParseBody(t *testing.T) {
 		"leading zero":   origin + "\n012\n" + root + "\n",
 		"negative":       origin + "\n-1\n" + root + "\n",
 		"short root":     origin + "\n12\nAAAA\n",
+		"CR in the root": origin + "\n12\n" + root[:20] + "\r" + root[20:] + "\n",
 		"empty origin":   "\n12\n" + root + "\n",
 		"two lines":      origin + "\n12\n",
 	} {
@@ -341,4 +343,27 @@ func TestRegistryCommitmentCheckpoint(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(c.Count), got.Size)
 	assert.Equal(t, c.Root, got.RootHex())
+}
+
+// A carriage return inside a base64 field (which the standard decoder
+// skips) is refused in a proof's hash line and in a verifier key, as in a
+// checkpoint's root (TestParseBody): each field has one spelling.
+func TestBase64WithCarriageReturnRefused(t *testing.T) {
+	proof, err := os.ReadFile("testdata/trail-sm-6-10.proof")
+	require.NoError(t, err)
+	_, err = checkpoint.ParseProof(proof)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(proof), "\n")
+	h := lines[4]
+	lines[4] = h[:10] + "\r" + h[10:]
+	_, err = checkpoint.ParseProof([]byte(strings.Join(lines, "")))
+	assert.ErrorIs(t, err, checkpoint.ErrFormat, "proof")
+
+	vk, err := os.ReadFile("testdata/ed25519.vkey")
+	require.NoError(t, err)
+	line := strings.TrimSpace(string(vk))
+	_, err = checkpoint.ParseVerifierKey(line)
+	require.NoError(t, err)
+	_, err = checkpoint.ParseVerifierKey(line[:len(line)-8] + "\r" + line[len(line)-8:])
+	assert.ErrorIs(t, err, checkpoint.ErrFormat, "verifier key")
 }

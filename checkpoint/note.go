@@ -140,7 +140,7 @@ func ParseVerifierKey(vkey string) (Verifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: verifier key %q: key ID %q is not 8 hex digits", ErrFormat, vkey, hexHash)
 	}
-	key, err := base64.StdEncoding.Strict().DecodeString(b64)
+	key, err := decodeBase64(b64)
 	if err != nil || len(key) == 0 {
 		return nil, fmt.Errorf("%w: verifier key %q: key is not base64", ErrFormat, vkey)
 	}

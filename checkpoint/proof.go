@@ -79,7 +79,7 @@ func ParseProof(b []byte) (Proof, error) {
 		return Proof{}, fmt.Errorf("%w: proof has %d hashes, more than %d", ErrFormat, len(lines)-4, maxProofHashes)
 	}
 	for i, l := range lines[4:] {
-		raw, err := base64.StdEncoding.Strict().DecodeString(l)
+		raw, err := decodeBase64(l)
 		if err != nil || len(raw) != len(merkle.Hash{}) {
 			return Proof{}, fmt.Errorf("%w: proof line %d %q: not %d bytes of base64", ErrFormat, 5+i, l, len(merkle.Hash{}))
 		}
