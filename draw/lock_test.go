@@ -218,6 +218,15 @@ func TestLockSignature(t *testing.T) {
 			assert.ErrorIs(t, err, ErrLockSignature)
 		})
 	}
+	// A carriage return inside the value, which base64's decoder skips.
+	r := dtClone(t, &rec)
+	v := r.Lock.Signature.Value
+	r.Lock.Signature.Value = v[:8] + "\r" + v[8:]
+	r.Lock.Hash, _ = LockHash(r.Lock)
+	var ve *VerifyError
+	require.ErrorAs(t, VerifyWith(&r, vecPool(), pools, opt), &ve)
+	assert.Equal(t, "lock.signature.value", ve.Path)
+	assert.ErrorIs(t, ve, ErrLockSignature)
 }
 
 // The CLI's exit codes rest on this split: input that is not JSON is

@@ -131,6 +131,12 @@ func TestReplacementApproval(t *testing.T) {
 			r.Replacements[0].Approval.Value = "!!"
 			return r
 		}, opt, "replacements[0].approval", "not base64"},
+		{"carriage return in the value", func() Record {
+			r := dtClone(t, &signed)
+			v := r.Replacements[0].Approval.Value
+			r.Replacements[0].Approval.Value = v[:8] + "\r" + v[8:]
+			return r
+		}, opt, "replacements[0].approval", "not base64"},
 		{"not a deputy head's key", func() Record { return signAll(t, base, keys.cur) }, VerifyOptions{Approvals: roleless(keys.ring)}, "replacements[0].approval", "not as \"deputy_head\""},
 		{"approver edited, signature kept", func() Record {
 			// The edit breaks the hash first: the replay reports it.

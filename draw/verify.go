@@ -2,7 +2,6 @@ package draw
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -241,7 +240,7 @@ func verifyLock(rec, got *Record, opt VerifyOptions) (*LockInfo, error) {
 		}
 		return want, nil
 	}
-	sig, err := base64.StdEncoding.Strict().DecodeString(l.Signature.Value)
+	sig, err := decodeSignature(l.Signature.Value)
 	if err != nil {
 		return nil, &VerifyError{Path: "lock.signature.value", Err: fmt.Errorf("%w: not base64: %v", ErrLockSignature, err)}
 	}
