@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/shuangsuiji/ssj/internal/b64"
 	"github.com/shuangsuiji/ssj/internal/merkle"
 )
 
@@ -103,21 +104,10 @@ func ParseBody(b []byte) (Checkpoint, error) {
 		return Checkpoint{}, fmt.Errorf("%w: body line 2: size %q is not a non-negative decimal integer", ErrFormat, lines[1])
 	}
 	c.Size = n
-	root, err := decodeBase64(lines[2])
+	root, err := b64.Decode(lines[2])
 	if err != nil || len(root) != len(c.Root) {
 		return Checkpoint{}, fmt.Errorf("%w: body line 3: root %q is not %d bytes of base64", ErrFormat, lines[2], len(c.Root))
 	}
 	copy(c.Root[:], root)
 	return c, nil
-}
-
-// decodeBase64 decodes s as padded standard base64 in its one spelling.
-// The standard decoder, even strict, skips carriage returns and newlines,
-// so a line with one inside would decode to the bytes of another line
-// and be taken for it.
-func decodeBase64(s string) ([]byte, error) {
-	if strings.ContainsAny(s, "\r\n") {
-		return nil, errors.New("a carriage return or newline in base64")
-	}
-	return base64.StdEncoding.Strict().DecodeString(s)
 }

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/shuangsuiji/ssj/internal/b64"
 	"github.com/shuangsuiji/ssj/suite"
 )
 
@@ -132,7 +133,7 @@ func ParseVerifierKey(vkey string) (Verifier, error) {
 		return nil, fmt.Errorf("%w: verifier key longer than 4096 bytes", ErrFormat)
 	}
 	name, rest, ok1 := strings.Cut(vkey, "+")
-	hexHash, b64, ok2 := strings.Cut(rest, "+")
+	hexHash, enc, ok2 := strings.Cut(rest, "+")
 	if !ok1 || !ok2 || !validName(name) || len(hexHash) != 8 {
 		return nil, fmt.Errorf("%w: verifier key %q: want NAME+HASH+KEY", ErrFormat, vkey)
 	}
@@ -140,7 +141,7 @@ func ParseVerifierKey(vkey string) (Verifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: verifier key %q: key ID %q is not 8 hex digits", ErrFormat, vkey, hexHash)
 	}
-	key, err := decodeBase64(b64)
+	key, err := b64.Decode(enc)
 	if err != nil || len(key) == 0 {
 		return nil, fmt.Errorf("%w: verifier key %q: key is not base64", ErrFormat, vkey)
 	}

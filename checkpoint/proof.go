@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shuangsuiji/ssj/internal/b64"
 	"github.com/shuangsuiji/ssj/internal/merkle"
 	"github.com/shuangsuiji/ssj/suite"
 )
@@ -79,7 +80,7 @@ func ParseProof(b []byte) (Proof, error) {
 		return Proof{}, fmt.Errorf("%w: proof has %d hashes, more than %d", ErrFormat, len(lines)-4, maxProofHashes)
 	}
 	for i, l := range lines[4:] {
-		raw, err := decodeBase64(l)
+		raw, err := b64.Decode(l)
 		if err != nil || len(raw) != len(merkle.Hash{}) {
 			return Proof{}, fmt.Errorf("%w: proof line %d %q: not %d bytes of base64", ErrFormat, 5+i, l, len(merkle.Hash{}))
 		}

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/internal/b64"
 	"github.com/shuangsuiji/ssj/internal/canon"
 )
 
@@ -109,7 +109,7 @@ func VerifyApproval(r Replacement, v ApprovalVerifier) error {
 	if a.Signer != r.Approver {
 		return fmt.Errorf("%w: replacement %d is approved by %q, the approval is signed by %q", ErrApprovalSignature, r.Seq, r.Approver, a.Signer)
 	}
-	sig, err := decodeSignature(a.Value)
+	sig, err := b64.Decode(a.Value)
 	if err != nil {
 		return fmt.Errorf("%w: replacement %d: approval value is not base64: %v", ErrApprovalSignature, r.Seq, err)
 	}
@@ -151,15 +151,4 @@ func verifyApprovals(rec *Record, reps []Replacement, opt VerifyOptions) error {
 		}
 	}
 	return nil
-}
-
-// decodeSignature decodes a signature's value: padded standard base64, in
-// its one spelling. The standard decoder, even strict, skips carriage
-// returns and newlines, so a value with one inside would verify as the
-// value without it.
-func decodeSignature(v string) ([]byte, error) {
-	if strings.ContainsAny(v, "\r\n") {
-		return nil, errors.New("a carriage return or newline in base64")
-	}
-	return base64.StdEncoding.Strict().DecodeString(v)
 }

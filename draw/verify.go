@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/internal/b64"
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/registry"
 )
@@ -240,7 +241,7 @@ func verifyLock(rec, got *Record, opt VerifyOptions) (*LockInfo, error) {
 		}
 		return want, nil
 	}
-	sig, err := decodeSignature(l.Signature.Value)
+	sig, err := b64.Decode(l.Signature.Value)
 	if err != nil {
 		return nil, &VerifyError{Path: "lock.signature.value", Err: fmt.Errorf("%w: not base64: %v", ErrLockSignature, err)}
 	}

@@ -398,6 +398,8 @@ func TestCorrectionWithoutValidSignatureRefused(t *testing.T) {
 	tampered.Result.Remark = "改过的备注"
 	badSig := good
 	badSig.Signature = good.Signature[:len(good.Signature)-4] + "AAA="
+	crSig := good // a second spelling of the good signature (a carriage return, which base64 decoders skip)
+	crSig.Signature = good.Signature[:8] + "\r" + good.Signature[8:]
 	wrongUnit, _ := Sign(c, otherUnit)
 	byDeputy, _ := Sign(c, deputy)
 	wrongName := c
@@ -415,6 +417,7 @@ func TestCorrectionWithoutValidSignatureRefused(t *testing.T) {
 		{"unsigned", unsigned, ErrSignature},
 		{"content changed after signing", tampered, ErrSignature},
 		{"corrupted signature", badSig, ErrSignature},
+		{"carriage return in the signature", crSig, ErrSignature},
 		{"another unit's head", wrongUnit, ErrSignature},
 		{"not the principal head", byDeputy, ErrSignature},
 		{"signer name does not match key", wrongNameSC, ErrSignature},

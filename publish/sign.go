@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shuangsuiji/ssj/internal/b64"
 	"github.com/shuangsuiji/ssj/internal/canon"
 	"github.com/shuangsuiji/ssj/suite"
 )
@@ -216,7 +217,7 @@ func (k Keyring) Authorize(sc SignedCorrection, unit string) error {
 	if err != nil {
 		return fmt.Errorf("%w: key %s: public key is not base64: %v", ErrSignature, key.KeyID, err)
 	}
-	sig, err := base64.StdEncoding.DecodeString(sc.Signature)
+	sig, err := b64.Decode(sc.Signature)
 	if err != nil {
 		return fmt.Errorf("%w: correction of %s: signature is not base64: %v", ErrSignature, sc.ResultID, err)
 	}
