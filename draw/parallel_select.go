@@ -632,10 +632,20 @@ const cutBits = 11
 // longer than on one (8.6 ms against 6.0 at 1M).
 func cutStrata(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, take []int64) [][]selCand {
 	nw, ns := len(bufs), len(take)
+	const buckets = 1 << cutBits
+	// The cut of stratum s is bucket cut[s], of which need[s] candidates
+	// are taken; cut[s] = buckets takes every candidate (a stratum with
+	// no more candidates than its take).
+	cut, need := make([]int, ns), make([]int, ns)
 	size := 0
-	for w := range bufs {
-		for s := range take {
-			size += len(bufs[w][s].items)
+	for s := range take {
+		n := 0
+		for w := range bufs {
+			n += len(bufs[w][s].items)
+		}
+		size += n
+		if int64(n) <= take[s] {
+			cut[s] = buckets
 		}
 	}
 	chunks := 1
@@ -653,6 +663,9 @@ func cutStrata(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, take []
 	top := make([]uint64, nw*ns) // the largest prefix, per worker and stratum
 	eachWorker(func(w int) {
 		for s := range take {
+			if take[s] <= 0 || cut[s] == buckets {
+				continue
+			}
 			m := uint64(0)
 			for _, x := range bufs[w][s].items {
 				m = max(m, x.key)
@@ -668,11 +681,10 @@ func cutStrata(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, take []
 		}
 		shift[s] = uint(max(0, bits.Len64(m)-cutBits))
 	}
-	const buckets = 1 << cutBits
 	hist := make([]int32, nw*ns*buckets) // per worker and stratum
 	eachWorker(func(w int) {
 		for s := range take {
-			if take[s] > 0 {
+			if take[s] > 0 && cut[s] < buckets { // to be cut
 				h := hist[(w*ns+s)*buckets:][:buckets]
 				for _, x := range bufs[w][s].items {
 					h[x.key>>shift[s]]++
@@ -680,16 +692,8 @@ func cutStrata(cs suite.Suite, k Key, p *registry.Pool, bufs [][]selBuf, take []
 			}
 		}
 	})
-	// The cut of stratum s is bucket cut[s], of which need[s] candidates
-	// are taken; cut[s] = buckets takes every candidate.
-	cut, need := make([]int, ns), make([]int, ns)
 	for s := range take {
-		cut[s] = buckets
-		n := 0
-		for w := range nw {
-			n += len(bufs[w][s].items)
-		}
-		if int64(n) <= take[s] {
+		if cut[s] == buckets {
 			continue
 		}
 		below := 0

@@ -471,10 +471,16 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 		d   *merkle.Digest // leaf hashes (SHA-256: the one-shot function)
 	}
 	st := make([]*state, workers)
-	guarded := make([]bool, len(take)) // whether the stratum's buffers are guarded
-	// newBufs gives each worker its buffers; with guards, each stratum's
-	// guard bounds the keys its buffers take.
-	newBufs := func(guards bool) {
+	// Each stratum's guard (rankGuard), while its buffers are guarded.
+	guard, guarded := make([]uint64, len(take)), make([]bool, len(take))
+	for s := range take {
+		if take[s] > 0 {
+			guard[s], guarded[s] = rankGuard(take[s], t.elig[s])
+		}
+	}
+	// newBufs gives each worker new buffers, bounded by the guards of
+	// the strata still guarded.
+	newBufs := func() {
 		for w := range st {
 			bs := make([]selBuf, len(take))
 			for s := range bs {
@@ -483,10 +489,8 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 					continue
 				}
 				expect := t.elig[s]
-				g, ok := rankGuard(take[s], t.elig[s])
-				guarded[s] = ok && guards
 				if guarded[s] {
-					bs[s].thr, bs[s].full = g, true
+					bs[s].thr, bs[s].full = guard[s], true
 					expect = take[s] + guardMargin(take[s])
 				}
 				bs[s].items = make([]selCand, 0, bufCap(take[s], expect, workers))
@@ -497,7 +501,7 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 			st[w].bs = bs
 		}
 	}
-	newBufs(true)
+	newBufs()
 	rankUnit := func(s *state, i int) {
 		if !t.eligible(p, i) {
 			return
@@ -548,7 +552,8 @@ func selectPool(cs suite.Suite, k Key, p *registry.Pool, sc *poolScope, t *poolT
 		}
 		if int64(n) < take[s] && guarded[s] {
 			ph.Next(phaseRankAgain)
-			newBufs(false)
+			clear(guarded)
+			newBufs()
 			rankAll()
 			break
 		}
