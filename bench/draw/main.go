@@ -368,16 +368,20 @@ func measureRunPool(n int, dir, csv string, runs int) {
 		}
 	}
 	_ = sink
-	ratios := func(a, b []float64) string {
-		r := make([]float64, len(a))
-		for i := range a {
-			r[i] = a[i] / b[i]
-		}
-		return fmt.Sprintf("%.2fx (%.2f-%.2f)", median(r), slices.Min(r), slices.Max(r))
-	}
 	fmt.Printf("\n== %d targets, RunPool only, %d runs ==\n", n, runs)
 	fmt.Printf("RunPool on %d processors %.1f ms, on 1 %.1f ms: %.2fx (ratio of the medians); median (range) of each run's ratio %s; HMAC floor on %d goroutines: %s (the ceiling)\n",
-		procs, median(tR)*1000, median(tR1)*1000, median(tR1)/median(tR), ratios(tR1, tR), procs, ratios(tH, tHP))
+		procs, median(tR)*1000, median(tR1)*1000, median(tR1)/median(tR), paired(tR1, tR), procs, paired(tH, tHP))
+}
+
+// paired returns the median and range of the runs' ratios one[i] /
+// two[i]: the 1- and 2-core figures of one run are seconds apart, so
+// drifting load on the host moves both alike.
+func paired(one, two []float64) string {
+	rs := make([]float64, len(one))
+	for i := range one {
+		rs[i] = one[i] / two[i]
+	}
+	return fmt.Sprintf("%.2fx (%.2f-%.2f)", median(rs), slices.Min(rs), slices.Max(rs))
 }
 
 func measure(n int, dir, csv string, runs int, confined, phases bool) result {
@@ -488,16 +492,7 @@ func measure(n int, dir, csv string, runs int, confined, phases bool) result {
 	fmt.Printf("RunPool (committed pool)           %8.3f s  %.2fx HMAC floor   1 core %.3f s (2 cores %.2fx faster)\n", r.runPool, r.runPool/r.hmacFloor, r.runPool1, r.runPool1/r.runPool)
 	fmt.Printf("VerifyPool (pool in memory)        %8.3f s  %.2fx leaf+HMAC floor\n", r.verifyAlone, r.verifyAlone/r.leafFloor)
 	fmt.Printf("ReadPool + VerifyPool (file bytes) %8.3f s  %.2fx leaf+HMAC floor   1 core %.3f s (2 cores %.2fx faster)\n", r.verify, r.verify/r.leafFloor, r.verify1, r.verify1/r.verify)
-	// The speed-ups again as medians of each run's own ratio: the 1- and
-	// 2-core figures of one run are seconds apart, so drifting load on
-	// the host moves both alike.
-	paired := func(one, two []float64) string {
-		rs := make([]float64, len(one))
-		for i := range one {
-			rs[i] = one[i] / two[i]
-		}
-		return fmt.Sprintf("%.2fx (%.2f-%.2f)", median(rs), slices.Min(rs), slices.Max(rs))
-	}
+	// The speed-ups again as medians of each run's own ratio (paired).
 	fmt.Printf("2 cores vs 1, median (range) of each run's own ratio: HMAC floor on %d goroutines %s (the ceiling), RunPool %s, ReadPool + VerifyPool %s\n",
 		runtime.GOMAXPROCS(0), paired(tH, tHP), paired(tR1, tR), paired(tV1, tV))
 	// Where a speed-up short of the processor count goes: time with a
